@@ -1,1 +1,10 @@
+//! `pipeline`: a make-like tool that inventories, classifies, converts and
+//! validates an Oracle PL/SQL estate for Aurora PostgreSQL.
+//!
+//! The library holds everything but the command line: the manifest
+//! ([`manifest`]), the runner that decides what is stale and runs it
+//! ([`runner`]), and the stage kinds that do the work ([`stages`]).
 
+pub mod manifest;
+pub mod runner;
+pub mod stages;

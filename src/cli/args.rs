@@ -1,0 +1,129 @@
+//! Argument types. Help text here is what a newcomer learns the tool from.
+
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+const AFTER_HELP: &str = "\
+Exit status:
+  0    success (or nothing to do)
+  1    a stage failed
+  2    the command line or pipeline.toml is wrong; nothing ran
+  101  a bug in pipeline
+  130  interrupted (Ctrl-C); finished stages are kept
+
+Start with `pipeline init` in a new folder, or `pipeline status` in a
+project that has a pipeline.toml. `pipeline run -v` says why each stage runs.";
+
+/// Make-like migration of Oracle PL/SQL estates to Aurora PostgreSQL.
+///
+/// pipeline reads pipeline.toml, works out which stages are stale (an input,
+/// parameter, definition or output changed since the last run recorded in
+/// pipeline.lock) and runs those, in dependency order.
+#[derive(Debug, Parser)]
+#[command(name = "pipeline", version, after_help = AFTER_HELP, max_term_width = 100)]
+pub struct Args {
+    #[command(flatten)]
+    pub global: Global,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct Global {
+    /// Use this manifest instead of the nearest pipeline.toml.
+    #[arg(long, global = true, value_name = "FILE", env = "PIPELINE_MANIFEST")]
+    pub manifest: Option<PathBuf>,
+
+    /// Explain decisions (-v); show debug detail (-vv).
+    #[arg(short, long, global = true, action = clap::ArgAction::Count)]
+    pub verbose: u8,
+
+    /// Print only errors and warnings.
+    #[arg(short, long, global = true, conflicts_with = "verbose")]
+    pub quiet: bool,
+
+    /// Never draw progress bars (they are drawn only on a terminal anyway).
+    #[arg(long, global = true)]
+    pub no_progress: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run stale stages (all, or the named ones and what they need).
+    Run(RunArgs),
+    /// Show each stage: up to date, or stale and why.
+    Status(StatusArgs),
+    /// Print the stage graph.
+    Dag(DagArgs),
+    /// Remove stage outputs (and with --state, the .pipeline/ folder).
+    Clean(CleanArgs),
+    /// Write a commented starter pipeline.toml into a folder.
+    Init(InitArgs),
+}
+
+#[derive(Debug, clap::Args)]
+pub struct RunArgs {
+    /// Stages to run; what they need runs first. Default: every stage.
+    pub stages: Vec<String>,
+
+    /// Run the selected stages even if they are up to date.
+    #[arg(short, long)]
+    pub force: bool,
+
+    /// Print what would run and why, and run nothing.
+    #[arg(short = 'n', long)]
+    pub dry_run: bool,
+
+    /// After a stage fails, go on with stages that do not need it.
+    #[arg(short, long)]
+    pub keep_going: bool,
+
+    /// Stages to run at once, and threads per stage [default: CPU count].
+    #[arg(short, long, value_name = "N")]
+    pub jobs: Option<usize>,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct StatusArgs {
+    /// Stages to show (with what they need). Default: every stage.
+    pub stages: Vec<String>,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct DagArgs {
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = DagFormat::Text)]
+    pub format: DagFormat,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum DagFormat {
+    /// One line per stage with what it needs.
+    Text,
+    /// Graphviz, for `dot -Tsvg`.
+    Dot,
+    /// Mermaid flowchart, for Markdown.
+    Mermaid,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct CleanArgs {
+    /// Stages whose outputs to remove. Default: every stage.
+    pub stages: Vec<String>,
+
+    /// Also remove the .pipeline/ folder (caches, logs, timings).
+    #[arg(long)]
+    pub state: bool,
+
+    /// Print what would be removed, and remove nothing.
+    #[arg(short = 'n', long)]
+    pub dry_run: bool,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct InitArgs {
+    /// Folder to create the manifest in.
+    #[arg(default_value = ".")]
+    pub dir: PathBuf,
+}

@@ -1,0 +1,50 @@
+//! The command line: argument types, dispatch, exit codes, and how errors
+//! reach the user. The library never sees clap types; each command resolves
+//! its arguments into plain settings first.
+
+mod args;
+mod commands;
+mod ui;
+
+use std::process::ExitCode;
+
+pub use args::Args;
+
+/// Exit statuses, as documented in `--help`.
+pub mod exit {
+    /// Everything asked for succeeded (or was already up to date).
+    pub const SUCCESS: u8 = 0;
+    /// At least one stage failed.
+    pub const STAGE_FAILED: u8 = 1;
+    /// The command line or the manifest is wrong; nothing ran.
+    pub const USER_ERROR: u8 = 2;
+    /// A bug in pipeline itself (a panic).
+    pub const INTERNAL: u8 = 101;
+    /// Stopped by Ctrl-C or SIGTERM; finished stages are recorded.
+    pub const INTERRUPTED: u8 = 130;
+}
+
+pub fn main(args: Args) -> ExitCode {
+    let ui = ui::Ui::new(&args.global);
+    match commands::dispatch(args, &ui) {
+        Ok(code) => ExitCode::from(code),
+        Err(error) => {
+            ui.error(&error);
+            ExitCode::from(exit::USER_ERROR)
+        }
+    }
+}
+
+/// A panic is a bug: say so, and exit with the code reserved for bugs.
+pub fn install_panic_hook() {
+    let default = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        default(info);
+        eprintln!(
+            "\nerror: this is a bug in pipeline {}, not in your project; please report it with the \
+             message above",
+            env!("CARGO_PKG_VERSION")
+        );
+        std::process::exit(exit::INTERNAL.into());
+    }));
+}

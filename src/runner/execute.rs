@@ -1,0 +1,338 @@
+//! Running the selected stages: in dependency order, up to `jobs` at once,
+//! each only if it is stale, recording each success in the lock file as
+//! soon as it happens so an interruption later loses nothing.
+
+use std::sync::mpsc;
+use std::thread;
+use std::time::{Duration, Instant};
+
+use super::backup::Backup;
+use super::hash::Hasher;
+use super::interrupt::Interrupt;
+use super::lock::{LockEntry, LockError};
+use super::object_cache::ObjectCache;
+use super::project::{output_files, Project};
+use super::staleness::{self, Reason};
+use crate::manifest;
+use crate::stages::{self, InputFile, StageContext, StageError};
+
+/// How to run.
+#[derive(Debug, Clone)]
+pub struct RunOptions {
+    /// Run every selected stage, stale or not.
+    pub force: bool,
+    /// After a failure, go on with the stages that do not need the failed one.
+    pub keep_going: bool,
+    /// Stages run at once, and threads each stage may use.
+    pub jobs: usize,
+    pub verbose: bool,
+}
+
+/// What happened to a stage, as the caller is told.
+#[derive(Debug)]
+pub enum Event<'a> {
+    Started { stage: &'a str, reasons: &'a [Reason] },
+    Skipped { stage: &'a str },
+    Finished { stage: &'a str, outcome: &'a stages::Outcome, elapsed: Duration },
+    Failed { stage: &'a str, error: &'a str, elapsed: Duration },
+    Blocked { stage: &'a str, by: &'a str },
+}
+
+/// Final state of one selected stage.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    Ran,
+    Skipped,
+    Failed,
+    /// Not run because a stage it needs failed.
+    Blocked,
+    /// Not started: the run stopped first (a failure without
+    /// `--keep-going`, or Ctrl-C).
+    NotRun,
+}
+
+#[derive(Debug)]
+pub struct RunSummary {
+    pub results: Vec<(String, Outcome)>,
+    pub interrupted: bool,
+    pub elapsed: Duration,
+}
+
+impl RunSummary {
+    pub fn count(&self, outcome: Outcome) -> usize {
+        self.results.iter().filter(|(_, o)| *o == outcome).count()
+    }
+}
+
+/// Why the run could not go on at all (as opposed to a stage failing).
+#[derive(Debug, thiserror::Error)]
+pub enum RunError {
+    #[error(transparent)]
+    Lock(#[from] LockError),
+    #[error("cannot use the state folder `{path}`: {source}")]
+    State { path: String, source: std::io::Error },
+}
+
+enum Report {
+    Skipped,
+    Ran(LockEntry, stages::Outcome),
+    Failed(String),
+    Interrupted,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum State {
+    Pending,
+    Running,
+    Done(Outcome),
+}
+
+/// Runs `selection` (indices in run order) and reports each step to `on_event`.
+pub fn run(
+    project: &Project,
+    selection: &[usize],
+    options: &RunOptions,
+    interrupt: &Interrupt,
+    on_event: &(dyn Fn(Event<'_>) + Sync),
+) -> Result<RunSummary, RunError> {
+    let started = Instant::now();
+    let mut lock = project.load_lock()?;
+    for dir in ["logs", "cache", "backup"] {
+        let path = project.state_dir.join(dir);
+        fs_err::create_dir_all(&path)
+            .map_err(|source| RunError::State { path: path.display().to_string(), source })?;
+    }
+    let hasher = project.hasher();
+    let mut state = vec![State::Pending; project.manifest.stages.len()];
+    let mut stopping = false;
+    let mut timings = Vec::new();
+
+    thread::scope(|scope| -> Result<(), RunError> {
+        let (tx, rx) = mpsc::channel::<(usize, Report, Duration)>();
+        let mut running = 0;
+        loop {
+            while !stopping && running < options.jobs.max(1) {
+                let Some(i) = next_ready(project, selection, &mut state, on_event) else { break };
+                state[i] = State::Running;
+                running += 1;
+                let entry = lock.stages.get(&project.stage(i).name).cloned();
+                let (tx, hasher) = (tx.clone(), &hasher);
+                scope.spawn(move || {
+                    let t = Instant::now();
+                    let report = run_stage(project, i, entry, hasher, options, interrupt, on_event);
+                    let _ = tx.send((i, report, t.elapsed()));
+                });
+            }
+            if running == 0 {
+                break;
+            }
+            let (i, report, elapsed) = rx.recv().expect("a running stage always reports");
+            running -= 1;
+            let name = &project.stage(i).name;
+            let outcome = match report {
+                Report::Skipped => Outcome::Skipped,
+                Report::Ran(entry, outcome) => {
+                    lock.stages.insert(name.clone(), entry);
+                    lock.save(&project.lock_path)?;
+                    on_event(Event::Finished { stage: name, outcome: &outcome, elapsed });
+                    Outcome::Ran
+                }
+                Report::Failed(error) => {
+                    on_event(Event::Failed { stage: name, error: &error, elapsed });
+                    stopping |= !options.keep_going;
+                    Outcome::Failed
+                }
+                Report::Interrupted => {
+                    on_event(Event::Failed { stage: name, error: "interrupted", elapsed });
+                    Outcome::Failed
+                }
+            };
+            timings.push((name.clone(), outcome, elapsed));
+            state[i] = State::Done(outcome);
+            stopping |= interrupt.is_set();
+        }
+        Ok(())
+    })?;
+
+    // Entries of stages the manifest no longer has are dropped, but only on
+    // a run of everything: a partial run says nothing about other stages.
+    if selection.len() == project.manifest.stages.len() {
+        let before = lock.stages.len();
+        lock.stages.retain(|name, _| project.manifest.stage(name).is_some());
+        if lock.stages.len() != before {
+            lock.save(&project.lock_path)?;
+        }
+    }
+    let state_error =
+        |source| RunError::State { path: project.state_dir.display().to_string(), source };
+    hasher.save().map_err(state_error)?;
+    append_timings(project, &timings).map_err(state_error)?;
+
+    let results = selection
+        .iter()
+        .map(|&i| {
+            let outcome = match state[i] {
+                State::Done(o) => o,
+                State::Pending | State::Running => Outcome::NotRun,
+            };
+            (project.stage(i).name.clone(), outcome)
+        })
+        .collect();
+    Ok(RunSummary { results, interrupted: interrupt.is_set(), elapsed: started.elapsed() })
+}
+
+/// The first pending stage whose needs are met; stages whose needs failed
+/// are marked blocked on the way.
+fn next_ready(
+    project: &Project,
+    selection: &[usize],
+    state: &mut [State],
+    on_event: &(dyn Fn(Event<'_>) + Sync),
+) -> Option<usize> {
+    'stages: for &i in selection {
+        if state[i] != State::Pending {
+            continue;
+        }
+        for &d in &project.graph.deps[i] {
+            match state[d] {
+                State::Done(Outcome::Ran | Outcome::Skipped) => {}
+                State::Done(_) => {
+                    state[i] = State::Done(Outcome::Blocked);
+                    let by = &project.stage(d).name;
+                    on_event(Event::Blocked { stage: &project.stage(i).name, by });
+                    continue 'stages;
+                }
+                State::Pending | State::Running => continue 'stages,
+            }
+        }
+        return Some(i);
+    }
+    None
+}
+
+fn run_stage(
+    project: &Project,
+    i: usize,
+    entry: Option<LockEntry>,
+    hasher: &Hasher,
+    options: &RunOptions,
+    interrupt: &Interrupt,
+    on_event: &(dyn Fn(Event<'_>) + Sync),
+) -> Report {
+    let stage = project.stage(i);
+    let snapshot = match project.snapshot(i, hasher) {
+        Ok(s) => s,
+        Err(e) => return Report::Failed(e.to_string()),
+    };
+    let mut reasons = staleness::reasons(entry.as_ref(), &snapshot);
+    if options.force {
+        reasons.insert(0, Reason::Forced);
+    }
+    if reasons.is_empty() {
+        on_event(Event::Skipped { stage: &stage.name });
+        return Report::Skipped;
+    }
+    on_event(Event::Started { stage: &stage.name, reasons: &reasons });
+
+    let outputs: Vec<String> = stage.output_paths().map(str::to_owned).collect();
+    let backup_dir = project.state_dir.join("backup").join(&stage.name);
+    let backup = match Backup::take(&project.manifest.root, backup_dir, &outputs) {
+        Ok(b) => b,
+        Err(e) => return Report::Failed(format!("cannot set the old outputs aside: {e}")),
+    };
+    let kind = stages::lookup(&stage.kind).expect("kinds are checked on load");
+    let inputs: Vec<InputFile> = snapshot
+        .inputs
+        .iter()
+        .map(|(path, hash)| InputFile { path: path.clone(), hash: hash.clone() })
+        .collect();
+    let params = manifest::param_values(&project.manifest, stage);
+    let salt = format!("{}\0{}", stage.kind, toml::to_string(&params).unwrap_or_default());
+    let ctx = StageContext {
+        manifest: &project.manifest,
+        stage,
+        inputs: &inputs,
+        cache: ObjectCache::new(project.state_dir.join("cache").join(&stage.kind), salt.as_bytes()),
+        interrupt,
+        log_dir: &project.state_dir.join("logs"),
+        jobs: options.jobs,
+        verbose: options.verbose,
+    };
+
+    let result = kind.run(&ctx).and_then(|outcome| {
+        let missing: Vec<&str> = outputs
+            .iter()
+            .filter(|o| output_files(&project.manifest.root, o).is_empty())
+            .map(String::as_str)
+            .collect();
+        if missing.is_empty() {
+            Ok(outcome)
+        } else {
+            Err(StageError::Failed(format!(
+                "it did not write its output `{}`",
+                missing.join("`, `")
+            )))
+        }
+    });
+    let outcome = match result {
+        Ok(outcome) => outcome,
+        Err(error) => {
+            let restored = backup.restore();
+            let mut message = match error {
+                StageError::Interrupted => return Report::Interrupted,
+                other => other.to_string(),
+            };
+            if let Err(e) = restored {
+                message.push_str(&format!("\n(and its old outputs could not be restored: {e})"));
+            }
+            return Report::Failed(message);
+        }
+    };
+    let _ = backup.discard();
+
+    let mut recorded = LockEntry {
+        definition: snapshot.definition,
+        tool: snapshot.tool,
+        params: snapshot.params,
+        inputs: snapshot.inputs,
+        outputs: Default::default(),
+    };
+    for output in &outputs {
+        for file in output_files(&project.manifest.root, output) {
+            match hasher.hash(&file) {
+                Ok(Some(hash)) => {
+                    recorded.outputs.insert(file, hash);
+                }
+                Ok(None) => {}
+                Err(e) => return Report::Failed(format!("cannot hash output `{file}`: {e}")),
+            }
+        }
+    }
+    Report::Ran(recorded, outcome)
+}
+
+/// Timings go to an ignored log, never to the lock file.
+fn append_timings(
+    project: &Project,
+    timings: &[(String, Outcome, Duration)],
+) -> std::io::Result<()> {
+    use std::io::Write;
+    if timings.is_empty() {
+        return Ok(());
+    }
+    let stages: Vec<_> = timings
+        .iter()
+        .map(|(name, outcome, elapsed)| {
+            serde_json::json!({"stage": name, "outcome": format!("{outcome:?}"), "seconds": elapsed.as_secs_f64()})
+        })
+        .collect();
+    let unix = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs());
+    let line = serde_json::json!({"finished_unix": unix, "stages": stages});
+    let mut file = fs_err::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(project.state_dir.join("runs.jsonl"))?;
+    writeln!(file, "{line}")
+}

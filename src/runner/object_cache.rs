@@ -1,0 +1,130 @@
+//! A per-object result cache for stages that do the same work for many
+//! objects (most of ours): parse a file, classify an object, convert it.
+//!
+//! Results are stored under `.pipeline/cache/<stage kind>/` keyed by a hash
+//! of the object's content, the tool's version and a salt the stage derives
+//! from the configuration that affects the result. Editing one file of
+//! 8,000 therefore redoes the work for that file only. Entries are written
+//! atomically; one that cannot be read back is treated as a miss, never as
+//! an error, since the work can always be redone.
+
+use std::io;
+use std::path::{Path, PathBuf};
+
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+
+use super::atomic;
+
+/// A cache of one stage kind's per-object results.
+#[derive(Debug, Clone)]
+pub struct ObjectCache {
+    dir: PathBuf,
+    salt: blake3::Hash,
+}
+
+/// The key of one cached result.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CacheKey(String);
+
+impl ObjectCache {
+    /// A cache in `dir`, for results that depend on `salt` as well as on the
+    /// object's content (configuration, prompt template, model name...).
+    pub fn new(dir: impl Into<PathBuf>, salt: &[u8]) -> Self {
+        let mut hasher = blake3::Hasher::new();
+        hasher.update(env!("CARGO_PKG_VERSION").as_bytes());
+        hasher.update(&[0]);
+        hasher.update(salt);
+        ObjectCache { dir: dir.into(), salt: hasher.finalize() }
+    }
+
+    /// The same cache with more salt mixed in.
+    pub fn salted(&self, extra: &[u8]) -> Self {
+        let mut hasher = blake3::Hasher::new();
+        hasher.update(self.salt.as_bytes());
+        hasher.update(extra);
+        ObjectCache { dir: self.dir.clone(), salt: hasher.finalize() }
+    }
+
+    /// The key of an object whose content is `content`.
+    pub fn key(&self, content: &[u8]) -> CacheKey {
+        let mut hasher = blake3::Hasher::new();
+        hasher.update(self.salt.as_bytes());
+        hasher.update(content);
+        CacheKey(hasher.finalize().to_hex()[..40].to_owned())
+    }
+
+    fn path(&self, key: &CacheKey) -> PathBuf {
+        self.dir.join(&key.0[..2]).join(&key.0[2..])
+    }
+
+    /// The stored result for `key`, if there is a readable one.
+    pub fn get<T: DeserializeOwned>(&self, key: &CacheKey) -> Option<T> {
+        let bytes = std::fs::read(self.path(key)).ok()?;
+        serde_json::from_slice(&bytes).ok()
+    }
+
+    /// Stores `value` under `key`.
+    pub fn put<T: Serialize>(&self, key: &CacheKey, value: &T) -> io::Result<()> {
+        let bytes = serde_json::to_vec(value)?;
+        atomic::write_unsynced(&self.path(key), &bytes)
+    }
+
+    /// The cached result for `content`, or `compute`'s, which is then stored.
+    /// The flag says whether it came from the cache.
+    pub fn get_or_compute<T, F>(&self, content: &[u8], compute: F) -> io::Result<(T, bool)>
+    where
+        T: Serialize + DeserializeOwned,
+        F: FnOnce() -> T,
+    {
+        let key = self.key(content);
+        if let Some(value) = self.get(&key) {
+            return Ok((value, true));
+        }
+        let value = compute();
+        self.put(&key, &value)?;
+        Ok((value, false))
+    }
+
+    /// The folder holding this cache.
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unchanged_content_is_served_from_the_cache() {
+        let dir = tempfile::tempdir().unwrap();
+        let cache = ObjectCache::new(dir.path(), b"config-a");
+        let (first, hit) = cache.get_or_compute(b"create procedure p", || 41 + 1).unwrap();
+        assert_eq!((first, hit), (42, false));
+        let (second, hit): (i32, bool) =
+            cache.get_or_compute(b"create procedure p", || panic!("recomputed")).unwrap();
+        assert_eq!((second, hit), (42, true));
+    }
+
+    #[test]
+    fn other_content_or_salt_misses() {
+        let dir = tempfile::tempdir().unwrap();
+        let cache = ObjectCache::new(dir.path(), b"config-a");
+        cache.get_or_compute(b"x", || 1).unwrap();
+        assert_ne!(cache.key(b"x"), cache.key(b"y"));
+        let other = ObjectCache::new(dir.path(), b"config-b");
+        assert_eq!(other.get::<i32>(&other.key(b"x")), None);
+        assert_ne!(cache.salted(b"model-1").key(b"x"), cache.key(b"x"));
+    }
+
+    #[test]
+    fn a_torn_entry_is_a_miss() {
+        let dir = tempfile::tempdir().unwrap();
+        let cache = ObjectCache::new(dir.path(), b"");
+        let key = cache.key(b"x");
+        std::fs::create_dir_all(cache.path(&key).parent().unwrap()).unwrap();
+        std::fs::write(cache.path(&key), b"{not json").unwrap();
+        assert_eq!(cache.get::<i32>(&key), None);
+    }
+}

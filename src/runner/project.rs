@@ -1,0 +1,223 @@
+//! A loaded project: its manifest, stage graph, lock and state folder, and
+//! the snapshot of a stage as it is on disk now.
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+use rayon::prelude::*;
+use walkdir::WalkDir;
+
+use super::graph::Graph;
+use super::hash::Hasher;
+use super::inputs::{self, InputError};
+use super::lock::{self, Lock, LockError};
+use super::staleness::{self, Reason, Snapshot};
+use super::STATE_DIR;
+use crate::manifest::{self, paths_overlap, Manifest, ManifestError, Stage};
+
+/// A manifest with its derived graph and the places its state lives.
+#[derive(Debug)]
+pub struct Project {
+    pub manifest: Manifest,
+    pub graph: Graph,
+    pub lock_path: PathBuf,
+    pub state_dir: PathBuf,
+}
+
+/// A stage's predicted state, for `status` and `--dry-run`.
+#[derive(Debug, Clone)]
+pub struct StageStatus {
+    pub stage: usize,
+    pub reasons: Vec<Reason>,
+}
+
+/// A stage name on the command line that the manifest does not define.
+#[derive(Debug, thiserror::Error)]
+#[error("no stage named `{name}` in the manifest (stages: {known})")]
+pub struct SelectError {
+    pub name: String,
+    pub known: String,
+}
+
+impl Project {
+    pub fn new(manifest: Manifest) -> Result<Project, ManifestError> {
+        let graph = Graph::build(&manifest)?;
+        let lock_path = manifest.root.join(lock::FILE_NAME);
+        let state_dir = manifest.root.join(STATE_DIR);
+        Ok(Project { manifest, graph, lock_path, state_dir })
+    }
+
+    /// The named stages and all they need, in run order; every stage if
+    /// `names` is empty.
+    pub fn select(&self, names: &[String]) -> Result<Vec<usize>, SelectError> {
+        if names.is_empty() {
+            return Ok(self.graph.order.clone());
+        }
+        let mut targets = Vec::new();
+        for name in names {
+            let Some(i) = self.manifest.stages.iter().position(|s| &s.name == name) else {
+                let known: Vec<&str> =
+                    self.manifest.stages.iter().map(|s| s.name.as_str()).collect();
+                return Err(SelectError { name: name.clone(), known: known.join(", ") });
+            };
+            targets.push(i);
+        }
+        Ok(self.graph.closure(&targets))
+    }
+
+    pub fn stage(&self, i: usize) -> &Stage {
+        &self.manifest.stages[i]
+    }
+
+    pub fn load_lock(&self) -> Result<Lock, LockError> {
+        Lock::load(&self.lock_path)
+    }
+
+    pub(crate) fn hasher(&self) -> Hasher {
+        Hasher::new(&self.manifest.root, self.state_dir.join("hashes.json"))
+    }
+
+    /// Whether `path` is (inside) an output of a stage other than `i`.
+    fn produced_upstream(&self, i: usize, path: &str) -> bool {
+        self.manifest
+            .stages
+            .iter()
+            .enumerate()
+            .any(|(j, s)| j != i && s.output_paths().any(|o| paths_overlap(o, path)))
+    }
+
+    /// Stage `i` as it is on disk now.
+    pub(crate) fn snapshot(&self, i: usize, hasher: &Hasher) -> Result<Snapshot, InputError> {
+        let stage = self.stage(i);
+        let root = &self.manifest.root;
+        let files = match inputs::expand(root, stage) {
+            Ok(files) => files,
+            // An input another stage writes may not exist before it runs.
+            Err(InputError::Missing(path)) if self.produced_upstream(i, &path) => {
+                let mut stage = stage.clone();
+                stage.inputs.retain(|p| {
+                    !self.produced_upstream(i, p.get_ref()) || root.join(p.get_ref()).exists()
+                });
+                inputs::expand(root, &stage)?
+            }
+            Err(e) => return Err(e),
+        };
+        let inputs = hash_all(hasher, &files)?;
+
+        let mut outputs = BTreeMap::new();
+        let mut missing_outputs = Vec::new();
+        for output in stage.output_paths() {
+            let files = output_files(root, output);
+            if files.is_empty() {
+                missing_outputs.push(output.to_owned());
+            }
+            outputs.extend(hash_all(hasher, &files)?);
+        }
+
+        Ok(Snapshot {
+            definition: definition_hash(stage),
+            tool: env!("CARGO_PKG_VERSION").to_owned(),
+            params: manifest::param_values(&self.manifest, stage),
+            inputs,
+            outputs,
+            missing_outputs,
+        })
+    }
+
+    /// Predicts, for each selected stage in order, why it would run.
+    pub fn status(
+        &self,
+        selection: &[usize],
+        force: bool,
+    ) -> Result<Vec<StageStatus>, StatusError> {
+        let lock = self.load_lock()?;
+        let hasher = self.hasher();
+        let mut out: Vec<StageStatus> = Vec::new();
+        for &i in selection {
+            let stage = self.stage(i);
+            let snapshot = self
+                .snapshot(i, &hasher)
+                .map_err(|source| StatusError::Inputs { stage: stage.name.clone(), source })?;
+            let mut reasons = staleness::reasons(lock.stages.get(&stage.name), &snapshot);
+            if force {
+                reasons.insert(0, Reason::Forced);
+            }
+            if reasons.is_empty() {
+                let stale_dep = self.graph.deps[i]
+                    .iter()
+                    .find(|d| out.iter().any(|s| s.stage == **d && !s.reasons.is_empty()));
+                if let Some(&d) = stale_dep {
+                    reasons.push(Reason::UpstreamStale(self.stage(d).name.clone()));
+                }
+            }
+            out.push(StageStatus { stage: i, reasons });
+        }
+        hasher.save().map_err(StatusError::State)?;
+        Ok(out)
+    }
+}
+
+/// Why the status of the stages could not be worked out.
+#[derive(Debug, thiserror::Error)]
+pub enum StatusError {
+    #[error(transparent)]
+    Lock(#[from] LockError),
+    #[error("stage `{stage}`: {source}")]
+    Inputs { stage: String, source: InputError },
+    #[error("cannot write the state folder: {0}")]
+    State(std::io::Error),
+}
+
+fn hash_all(hasher: &Hasher, files: &[String]) -> Result<BTreeMap<String, String>, InputError> {
+    files
+        .par_iter()
+        .map(|f| match hasher.hash(f) {
+            Ok(Some(h)) => Ok((f.clone(), h)),
+            Ok(None) => Err(InputError::Missing(f.clone())),
+            Err(e) => Err(InputError::Walk { path: f.clone(), message: e.to_string() }),
+        })
+        .collect()
+}
+
+/// Files an output names: itself, or every file under it if it is a folder.
+pub(crate) fn output_files(root: &std::path::Path, output: &str) -> Vec<String> {
+    let rel = output.trim_end_matches('/');
+    let path = root.join(rel);
+    if path.is_file() {
+        return vec![rel.to_owned()];
+    }
+    if !path.is_dir() {
+        return Vec::new();
+    }
+    let mut files: Vec<String> = WalkDir::new(&path)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_file())
+        .filter_map(|e| {
+            let rel = e.path().strip_prefix(root).ok()?;
+            Some(rel.to_string_lossy().replace('\\', "/"))
+        })
+        .collect();
+    files.sort();
+    files
+}
+
+/// Hash of what makes a stage do what it does. The description and `after`
+/// edges are left out: changing them changes no result.
+pub(crate) fn definition_hash(stage: &Stage) -> String {
+    let strings = |v: &[toml::Spanned<String>]| -> Vec<String> {
+        v.iter().map(|s| s.get_ref().clone()).collect()
+    };
+    let mut params = strings(&stage.params);
+    params.sort();
+    let canonical = serde_json::json!({
+        "kind": stage.kind,
+        "command": stage.command,
+        "inputs": strings(&stage.inputs),
+        "exclude": strings(&stage.exclude),
+        "outputs": strings(&stage.outputs),
+        "params": params,
+    });
+    super::hash::hash_bytes(canonical.to_string().as_bytes())
+}

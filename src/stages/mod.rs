@@ -1,0 +1,51 @@
+//! Stage kinds: what a stage of a given `kind` does when the runner runs it.
+//!
+//! The runner decides *whether* a stage runs; a kind decides *what* running
+//! means. Kinds get their resolved inputs, parameters and a per-object cache
+//! through [`StageContext`], and report a one-line summary. They never look
+//! at the lock file or decide staleness themselves.
+
+mod cmd;
+mod context;
+
+pub use context::{InputFile, Outcome, StageContext, StageError};
+
+/// What every stage kind provides.
+pub trait StageKind: Sync {
+    /// The name used as `kind = "..."` in the manifest.
+    fn name(&self) -> &'static str;
+
+    /// One line for `--help` and the manifest reference.
+    fn about(&self) -> &'static str;
+
+    /// Whether the stage needs a `command` key (only `cmd` does).
+    fn takes_command(&self) -> bool {
+        false
+    }
+
+    /// Top-level manifest tables this kind always reads; a change to them
+    /// makes the stage stale even if the stage does not list them.
+    fn implicit_params(&self) -> &'static [&'static str] {
+        &[]
+    }
+
+    /// Does the work. Outputs must be written before returning `Ok`.
+    fn run(&self, ctx: &StageContext<'_>) -> Result<Outcome, StageError>;
+}
+
+static KINDS: &[&dyn StageKind] = &[&cmd::Cmd];
+
+/// The kind called `name`, if there is one.
+pub fn lookup(name: &str) -> Option<&'static dyn StageKind> {
+    KINDS.iter().copied().find(|k| k.name() == name)
+}
+
+/// Every kind's name, for hints.
+pub fn kind_names() -> Vec<&'static str> {
+    KINDS.iter().map(|k| k.name()).collect()
+}
+
+/// Every kind, for the manifest reference in `--help`.
+pub fn kinds() -> &'static [&'static dyn StageKind] {
+    KINDS
+}
