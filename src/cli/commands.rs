@@ -87,7 +87,9 @@ fn run(project: Project, args: RunArgs, ui: &Ui) -> Result<u8> {
         summary.count(Outcome::Failed),
         summary.count(Outcome::Blocked),
     );
-    let mut line = format!("{} stages: {ran} ran, {skipped} up to date", summary.results.len());
+    let total = summary.results.len();
+    let noun = if total == 1 { "stage" } else { "stages" };
+    let mut line = format!("{total} {noun}: {ran} ran, {skipped} up to date");
     if failed + blocked > 0 {
         line.push_str(&format!(", {failed} failed, {blocked} blocked"));
     }

@@ -129,7 +129,7 @@ impl Hasher {
         let written_ns =
             SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_nanos() as i128);
         let bytes = serde_json::to_vec(&CacheFile { written_ns, entries })?;
-        crate::runner::atomic::write(&self.cache_path, &bytes)
+        crate::runner::atomic::write_unsynced(&self.cache_path, &bytes)
     }
 }
 

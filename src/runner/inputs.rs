@@ -94,8 +94,8 @@ fn walk(root: &Path, base: &str, visit: &mut impl FnMut(&str)) -> Result<(), Inp
     if !start.exists() {
         return Ok(());
     }
+    // No sorting here: callers collect into sorted sets.
     let entries = WalkDir::new(&start)
-        .sort_by_file_name()
         .into_iter()
         .filter_entry(|e| e.depth() == 0 || !is_hidden(e.file_name()));
     for entry in entries {

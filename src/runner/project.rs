@@ -190,7 +190,6 @@ pub(crate) fn output_files(root: &std::path::Path, output: &str) -> Vec<String> 
         return Vec::new();
     }
     let mut files: Vec<String> = WalkDir::new(&path)
-        .sort_by_file_name()
         .into_iter()
         .filter_map(Result::ok)
         .filter(|e| e.file_type().is_file())

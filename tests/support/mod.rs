@@ -1,0 +1,107 @@
+//! A temporary project and the real `pipeline` binary, for tests that read
+//! like what a user does.
+
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+pub struct TestProject {
+    dir: tempfile::TempDir,
+}
+
+pub struct Run {
+    pub code: i32,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+impl Run {
+    /// Stages reported as `ran`, sorted: stages run in parallel finish in
+    /// any order.
+    pub fn ran(&self) -> Vec<String> {
+        sorted(self.with_verb("ran"))
+    }
+
+    /// Stages reported as `ran`, in the order they were reported.
+    pub fn ran_in_order(&self) -> Vec<String> {
+        self.with_verb("ran")
+    }
+
+    pub fn skipped(&self) -> Vec<String> {
+        sorted(self.with_verb("skipped"))
+    }
+
+    pub fn failed(&self) -> Vec<String> {
+        sorted(self.with_verb("failed"))
+    }
+
+    fn with_verb(&self, verb: &str) -> Vec<String> {
+        self.stderr
+            .lines()
+            .filter_map(|l| l.trim_start().strip_prefix(verb)?.strip_prefix(' '))
+            .map(|rest| rest.split([':', ' ']).next().unwrap_or_default().to_owned())
+            .collect()
+    }
+}
+
+fn sorted(mut v: Vec<String>) -> Vec<String> {
+    v.sort();
+    v
+}
+
+impl TestProject {
+    pub fn new() -> TestProject {
+        TestProject { dir: tempfile::tempdir().expect("temp dir") }
+    }
+
+    pub fn root(&self) -> &Path {
+        self.dir.path()
+    }
+
+    pub fn path(&self, rel: &str) -> PathBuf {
+        self.root().join(rel)
+    }
+
+    pub fn write(&self, rel: &str, contents: &str) -> &Self {
+        let path = self.path(rel);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, contents).unwrap();
+        self
+    }
+
+    pub fn read(&self, rel: &str) -> String {
+        std::fs::read_to_string(self.path(rel)).unwrap_or_else(|e| panic!("{rel}: {e}"))
+    }
+
+    pub fn manifest(&self, text: &str) -> &Self {
+        self.write("pipeline.toml", text)
+    }
+
+    pub fn command(&self, args: &[&str]) -> Command {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_pipeline"));
+        cmd.args(args)
+            .current_dir(self.root())
+            .env("NO_COLOR", "1")
+            .env_remove("PIPELINE_MANIFEST");
+        cmd
+    }
+
+    pub fn run(&self, args: &[&str]) -> Run {
+        let output: Output = self.command(args).output().expect("pipeline runs");
+        Run {
+            code: output.status.code().unwrap_or(-1),
+            stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+        }
+    }
+
+    /// `pipeline run ARGS`, which must succeed.
+    pub fn run_ok(&self, args: &[&str]) -> Run {
+        let mut all = vec!["run"];
+        all.extend_from_slice(args);
+        let run = self.run(&all);
+        assert_eq!(run.code, 0, "pipeline run failed:\n{}", run.stderr);
+        run
+    }
+}
