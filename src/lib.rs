@@ -3,8 +3,10 @@
 //!
 //! The library holds everything but the command line: the manifest
 //! ([`manifest`]), the runner that decides what is stale and runs it
-//! ([`runner`]), and the stage kinds that do the work ([`stages`]).
+//! ([`runner`]), the stage kinds that do the work ([`stages`]), and the
+//! template renderer behind the deploy artifacts ([`render`]).
 
 pub mod manifest;
+pub mod render;
 pub mod runner;
 pub mod stages;

@@ -1,0 +1,122 @@
+//! Renders the deploy artifacts (SQL, Lambda sources, SAM templates, scripts) from handlebars
+//! templates and the manifest's values.
+//!
+//! A template tree mirrors the output tree: `templates/deploy/sql/x.sql.hbs` renders to
+//! `sql/x.sql`. Rendering is strict and deterministic: a value the templates use but the
+//! manifest lacks is an error naming the template and the key, files come back sorted by path,
+//! and nothing time- or machine-dependent enters the output.
+//!
+//! Templates never insert a value raw. Each insertion goes through a helper that escapes it for
+//! the context it lands in (see [`helpers`]); the default handlebars HTML escaping is switched
+//! off because none of our outputs is HTML.
+//!
+//! This module does not write files: the caller owns the output directory and writes the
+//! returned files atomically. It does not read `pipeline.toml` either; it takes the values as
+//! JSON.
+
+mod error;
+pub mod helpers;
+
+use std::path::{Path, PathBuf};
+
+use handlebars::Handlebars;
+use serde_json::Value;
+use walkdir::WalkDir;
+
+pub use error::RenderError;
+
+/// The suffix that marks a file as a template; it is dropped from the output path.
+pub const TEMPLATE_SUFFIX: &str = ".hbs";
+
+/// One rendered file, ready to be written under the output directory.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RenderedFile {
+    /// Path relative to the output directory, with the template suffix dropped.
+    pub path: PathBuf,
+    pub contents: Vec<u8>,
+    /// Whether the file should be written with its execute bits set. True for rendered files
+    /// that start with a `#!` line, so scripts are runnable on every platform without relying
+    /// on the template's file mode surviving a checkout.
+    pub executable: bool,
+}
+
+/// A template found on disk: its path relative to the tree and its text.
+struct Template {
+    relative: PathBuf,
+    name: String,
+    text: String,
+}
+
+/// Renders every template under `templates_dir` (relative paths kept, `.hbs` suffix dropped)
+/// with `values`.
+///
+/// Every file under `templates_dir` must be a template; any other file is an error, so a
+/// forgotten suffix cannot ship unrendered `{{...}}` text.
+pub fn render_tree(templates_dir: &Path, values: &Value) -> Result<Vec<RenderedFile>, RenderError> {
+    let templates = read_templates(templates_dir)?;
+    let registry = registry(&templates)?;
+    templates.iter().map(|template| render_one(&registry, template, values)).collect()
+}
+
+fn read_templates(templates_dir: &Path) -> Result<Vec<Template>, RenderError> {
+    let mut templates = Vec::new();
+    let walk = WalkDir::new(templates_dir).follow_links(true).sort_by_file_name();
+    for entry in walk {
+        let entry =
+            entry.map_err(|source| RenderError::Walk { dir: templates_dir.to_owned(), source })?;
+        if !entry.file_type().is_file() {
+            continue;
+        }
+        templates.push(read_template(templates_dir, entry.path())?);
+    }
+    if templates.is_empty() {
+        return Err(RenderError::NoTemplates { dir: templates_dir.to_owned() });
+    }
+    Ok(templates)
+}
+
+fn read_template(templates_dir: &Path, path: &Path) -> Result<Template, RenderError> {
+    let relative = path.strip_prefix(templates_dir).unwrap_or(path).to_owned();
+    let name = template_name(&relative);
+    if !name.ends_with(TEMPLATE_SUFFIX) {
+        return Err(RenderError::NotATemplate { path: path.to_owned() });
+    }
+    let text = fs_err::read_to_string(path)
+        .map_err(|source| RenderError::Read { path: path.to_owned(), source })?;
+    Ok(Template { relative, name, text })
+}
+
+/// The template's name in the registry and in error messages: its relative path with `/`
+/// separators on every platform.
+fn template_name(relative: &Path) -> String {
+    let parts: Vec<_> = relative.components().map(|c| c.as_os_str().to_string_lossy()).collect();
+    parts.join("/")
+}
+
+fn registry(templates: &[Template]) -> Result<Handlebars<'static>, RenderError> {
+    let mut registry = Handlebars::new();
+    registry.set_strict_mode(true);
+    registry.register_escape_fn(handlebars::no_escape);
+    helpers::register(&mut registry);
+    for template in templates {
+        registry
+            .register_template_string(&template.name, &template.text)
+            .map_err(|source| RenderError::syntax(&template.name, source))?;
+    }
+    Ok(registry)
+}
+
+fn render_one(
+    registry: &Handlebars<'_>,
+    template: &Template,
+    values: &Value,
+) -> Result<RenderedFile, RenderError> {
+    let text = registry
+        .render(&template.name, values)
+        .map_err(|source| RenderError::render(&template.name, source))?;
+    let mut path = template.relative.clone();
+    path.set_file_name(
+        template.name.rsplit('/').next().unwrap_or_default().trim_end_matches(TEMPLATE_SUFFIX),
+    );
+    Ok(RenderedFile { executable: text.starts_with("#!"), path, contents: text.into_bytes() })
+}
