@@ -7,6 +7,7 @@
 
 mod cmd;
 mod context;
+mod render;
 
 pub use context::{InputFile, Outcome, StageContext, StageError};
 
@@ -33,7 +34,7 @@ pub trait StageKind: Sync {
     fn run(&self, ctx: &StageContext<'_>) -> Result<Outcome, StageError>;
 }
 
-static KINDS: &[&dyn StageKind] = &[&cmd::Cmd];
+static KINDS: &[&dyn StageKind] = &[&cmd::Cmd, &render::Render];
 
 /// The kind called `name`, if there is one.
 pub fn lookup(name: &str) -> Option<&'static dyn StageKind> {

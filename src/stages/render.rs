@@ -1,0 +1,146 @@
+//! `render`: the deploy artifacts, rendered from handlebars templates with
+//! values from the manifest.
+//!
+//! The stage's single input folder holds the templates; its single output
+//! folder receives the rendered tree, which users commit and diff. Files
+//! whose content did not change are not rewritten, and files the templates
+//! no longer produce are removed, so the folder always equals a fresh
+//! render. The templates see only the parameter tables the stage reads
+//! (its `params` plus the kind's own), so every value that can change the
+//! output is one whose change re-runs the stage.
+
+use std::collections::BTreeSet;
+use std::path::Path;
+
+use super::{Outcome, StageContext, StageError, StageKind};
+use crate::manifest;
+use crate::render::{render_tree, RenderedFile};
+use crate::runner::atomic;
+
+pub(super) struct Render;
+
+impl StageKind for Render {
+    fn name(&self) -> &'static str {
+        "render"
+    }
+
+    fn about(&self) -> &'static str {
+        "renders the templates folder (its input) into the artifacts folder (its output)"
+    }
+
+    fn implicit_params(&self) -> &'static [&'static str] {
+        &["project", "target", "aws", "knowledge"]
+    }
+
+    fn run(&self, ctx: &StageContext<'_>) -> Result<Outcome, StageError> {
+        let (templates, out) = folders(ctx)?;
+        let values = template_values(ctx);
+        let files = render_tree(&ctx.path(templates), &values)
+            .map_err(|e| StageError::Failed(e.to_string()))?;
+        let out_dir = ctx.path(out);
+        let mut changed = 0;
+        for file in &files {
+            changed += usize::from(write_if_changed(&out_dir, file)?);
+        }
+        let removed = remove_others(&out_dir, &files)?;
+        let mut summary = format!("{} files, {changed} changed", files.len());
+        if removed > 0 {
+            summary.push_str(&format!(", {removed} removed"));
+        }
+        Ok(Outcome::new(summary))
+    }
+}
+
+/// The templates folder and the output folder, from the stage's definition.
+fn folders<'a>(ctx: &'a StageContext<'_>) -> Result<(&'a str, &'a str), StageError> {
+    let stage = ctx.stage;
+    let (Some(input), 1) = (stage.inputs.first(), stage.inputs.len()) else {
+        return Err(StageError::Failed(
+            "a render stage takes one input: its templates folder".into(),
+        ));
+    };
+    let (Some(output), 1) = (stage.outputs.first(), stage.outputs.len()) else {
+        return Err(StageError::Failed(
+            "a render stage takes one output: a folder ending in `/`".into(),
+        ));
+    };
+    if !output.get_ref().ends_with('/') {
+        return Err(StageError::Failed(format!(
+            "the output of a render stage is a folder: write `{}/`",
+            output.get_ref()
+        )));
+    }
+    Ok((input.get_ref().trim_end_matches('/'), output.get_ref().trim_end_matches('/')))
+}
+
+/// The parameter values as one JSON document, nested by their dotted keys.
+fn template_values(ctx: &StageContext<'_>) -> serde_json::Value {
+    let mut root = serde_json::Map::new();
+    for (key, value) in manifest::param_values(ctx.manifest, ctx.stage) {
+        let json = serde_json::to_value(&value).unwrap_or(serde_json::Value::Null);
+        let parts: Vec<&str> = key.split('.').collect();
+        insert(&mut root, &parts, json);
+    }
+    serde_json::Value::Object(root)
+}
+
+fn insert(
+    table: &mut serde_json::Map<String, serde_json::Value>,
+    key: &[&str],
+    value: serde_json::Value,
+) {
+    match key {
+        [] => {}
+        [last] => {
+            table.insert((*last).to_owned(), value);
+        }
+        [first, rest @ ..] => {
+            let entry = table
+                .entry(*first)
+                .or_insert_with(|| serde_json::Value::Object(Default::default()));
+            if let serde_json::Value::Object(next) = entry {
+                insert(next, rest, value);
+            }
+        }
+    }
+}
+
+fn write_if_changed(out_dir: &Path, file: &RenderedFile) -> Result<bool, StageError> {
+    let path = out_dir.join(&file.path);
+    let same = std::fs::read(&path).is_ok_and(|old| old == file.contents);
+    if !same {
+        atomic::write(&path, &file.contents)?;
+    }
+    set_executable(&path, file.executable)?;
+    Ok(!same)
+}
+
+#[cfg(unix)]
+fn set_executable(path: &Path, executable: bool) -> std::io::Result<()> {
+    use std::os::unix::fs::PermissionsExt;
+    let mode = if executable { 0o755 } else { 0o644 };
+    let current = fs_err::metadata(path)?.permissions().mode() & 0o777;
+    if current != mode {
+        fs_err::set_permissions(path, std::fs::Permissions::from_mode(mode))?;
+    }
+    Ok(())
+}
+
+#[cfg(not(unix))]
+fn set_executable(_path: &Path, _executable: bool) -> std::io::Result<()> {
+    Ok(())
+}
+
+/// Removes files under `out_dir` that this render did not produce.
+fn remove_others(out_dir: &Path, files: &[RenderedFile]) -> Result<usize, StageError> {
+    let keep: BTreeSet<&Path> = files.iter().map(|f| f.path.as_path()).collect();
+    let mut removed = 0;
+    for entry in walkdir::WalkDir::new(out_dir).into_iter().filter_map(Result::ok) {
+        let Ok(rel) = entry.path().strip_prefix(out_dir) else { continue };
+        if entry.file_type().is_file() && !keep.contains(rel) {
+            fs_err::remove_file(entry.path())?;
+            removed += 1;
+        }
+    }
+    Ok(removed)
+}
