@@ -20,7 +20,7 @@ step "cargo clippy (warnings denied)"
 cargo clippy --all-targets --locked -- -D warnings
 
 step "cargo test"
-cargo test --locked --all-targets
+cargo test --locked
 
 if [[ -x tests/deploy/run.sh ]]; then
   step "deploy artifacts"

@@ -106,6 +106,7 @@ impl Ui {
                     seconds(elapsed)
                 ));
             }
+            Event::Progress { stage, done, total } => self.advance(stage, done, total),
             Event::Blocked { stage, by } => {
                 self.line(&format!(
                     "{} {stage}: needs `{by}`, which did not succeed",
@@ -124,6 +125,20 @@ impl Ui {
         bar.set_message(stage.to_owned());
         bar.enable_steady_tick(Duration::from_millis(120));
         self.spinners.lock().expect("spinner lock").insert(stage.to_owned(), bar);
+    }
+
+    /// Turns a stage's spinner into a bar once it knows its amount of work.
+    fn advance(&self, stage: &str, done: u64, total: u64) {
+        let spinners = self.spinners.lock().expect("spinner lock");
+        let Some(bar) = spinners.get(stage) else { return };
+        if bar.length() != Some(total) {
+            bar.set_length(total);
+            let style = ProgressStyle::with_template("{msg} [{bar:30}] {pos}/{len} {elapsed}")
+                .expect("valid template")
+                .progress_chars("=> ");
+            bar.set_style(style);
+        }
+        bar.set_position(done);
     }
 
     fn stop_spinner(&self, stage: &str) {

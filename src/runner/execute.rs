@@ -36,6 +36,9 @@ pub enum Event<'a> {
     Finished { stage: &'a str, outcome: &'a stages::Outcome, elapsed: Duration },
     Failed { stage: &'a str, error: &'a str, elapsed: Duration },
     Blocked { stage: &'a str, by: &'a str },
+    /// A running stage has done `done` of `total` units of work (objects,
+    /// files); sent by kinds that have many.
+    Progress { stage: &'a str, done: u64, total: u64 },
 }
 
 /// Final state of one selected stage.
@@ -257,6 +260,7 @@ fn run_stage(
         log_dir: &project.state_dir.join("logs"),
         jobs: options.jobs,
         verbose: options.verbose,
+        progress: &|done, total| on_event(Event::Progress { stage: &stage.name, done, total }),
     };
 
     let result = kind.run(&ctx).and_then(|outcome| {

@@ -28,6 +28,9 @@ pub struct StageContext<'a> {
     /// How many threads the stage may keep busy.
     pub jobs: usize,
     pub verbose: bool,
+    /// Reports `done` of `total` units of work, for a progress bar. Cheap
+    /// enough to call once per object.
+    pub progress: &'a (dyn Fn(u64, u64) + Sync),
 }
 
 impl StageContext<'_> {
