@@ -5,10 +5,11 @@ mod cli;
 
 use std::process::ExitCode;
 
-use clap::Parser;
+use clap::{CommandFactory, FromArgMatches};
 
 fn main() -> ExitCode {
     cli::install_panic_hook();
-    let args = cli::Args::parse();
+    let matches = cli::Args::command().after_help(cli::after_help()).get_matches();
+    let args = cli::Args::from_arg_matches(&matches).unwrap_or_else(|e| e.exit());
     cli::main(args)
 }

@@ -4,7 +4,19 @@ use std::path::PathBuf;
 
 use clap::{Parser, Subcommand, ValueEnum};
 
-const AFTER_HELP: &str = "\
+/// The help epilogue: stage kinds (from the registry, so it never goes
+/// stale), exit statuses, and where to start.
+pub fn after_help() -> String {
+    let mut text = String::from("Stage kinds (`kind = \"...\"` in pipeline.toml):\n");
+    for kind in pipeline::stages::kinds() {
+        text.push_str(&format!("  {:8} {}\n", kind.name(), kind.about()));
+    }
+    text.push('\n');
+    text.push_str(EXIT_AND_START);
+    text
+}
+
+const EXIT_AND_START: &str = "\
 Exit status:
   0    success (or nothing to do)
   1    a stage failed
@@ -21,7 +33,7 @@ project that has a pipeline.toml. `pipeline run -v` says why each stage runs.";
 /// parameter, definition or output changed since the last run recorded in
 /// pipeline.lock) and runs those, in dependency order.
 #[derive(Debug, Parser)]
-#[command(name = "pipeline", version, after_help = AFTER_HELP, max_term_width = 100)]
+#[command(name = "pipeline", version, max_term_width = 100)]
 pub struct Args {
     #[command(flatten)]
     pub global: Global,

@@ -8,7 +8,7 @@ mod ui;
 
 use std::process::ExitCode;
 
-pub use args::Args;
+pub use args::{after_help, Args};
 
 /// Exit statuses, as documented in `--help`.
 pub mod exit {
@@ -25,6 +25,7 @@ pub mod exit {
 }
 
 pub fn main(args: Args) -> ExitCode {
+    init_logging(args.global.verbose);
     let ui = ui::Ui::new(&args.global);
     match commands::dispatch(args, &ui) {
         Ok(code) => ExitCode::from(code),
@@ -33,6 +34,26 @@ pub fn main(args: Args) -> ExitCode {
             ExitCode::from(exit::USER_ERROR)
         }
     }
+}
+
+/// Debug logging for `-vv`, or whatever `RUST_LOG` asks for.
+fn init_logging(verbose: u8) {
+    use tracing_subscriber::EnvFilter;
+    let filter = match std::env::var("RUST_LOG") {
+        Ok(spec) => EnvFilter::new(spec),
+        Err(_) if verbose >= 2 => EnvFilter::new("pipeline=debug"),
+        Err(_) => return,
+    };
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .with_ansi(
+            std::io::IsTerminal::is_terminal(&std::io::stderr())
+                && std::env::var_os("NO_COLOR").is_none(),
+        )
+        .without_time()
+        .with_target(false)
+        .try_init();
 }
 
 /// A panic is a bug: say so, and exit with the code reserved for bugs.

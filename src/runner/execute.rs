@@ -31,14 +31,34 @@ pub struct RunOptions {
 /// What happened to a stage, as the caller is told.
 #[derive(Debug)]
 pub enum Event<'a> {
-    Started { stage: &'a str, reasons: &'a [Reason] },
-    Skipped { stage: &'a str },
-    Finished { stage: &'a str, outcome: &'a stages::Outcome, elapsed: Duration },
-    Failed { stage: &'a str, error: &'a str, elapsed: Duration },
-    Blocked { stage: &'a str, by: &'a str },
+    Started {
+        stage: &'a str,
+        reasons: &'a [Reason],
+    },
+    Skipped {
+        stage: &'a str,
+    },
+    Finished {
+        stage: &'a str,
+        outcome: &'a stages::Outcome,
+        elapsed: Duration,
+    },
+    Failed {
+        stage: &'a str,
+        error: &'a str,
+        elapsed: Duration,
+    },
+    Blocked {
+        stage: &'a str,
+        by: &'a str,
+    },
     /// A running stage has done `done` of `total` units of work (objects,
     /// files); sent by kinds that have many.
-    Progress { stage: &'a str, done: u64, total: u64 },
+    Progress {
+        stage: &'a str,
+        done: u64,
+        total: u64,
+    },
 }
 
 /// Final state of one selected stage.

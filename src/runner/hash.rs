@@ -109,6 +109,7 @@ impl Hasher {
                 return Ok(Some(hash.clone()));
             }
         }
+        tracing::debug!(file = relative, "hashing: not in the cache, or changed since");
         let hash = hash_file(&path)?;
         self.remember(relative, stat, hash.clone());
         Ok(Some(hash))
@@ -126,6 +127,7 @@ impl Hasher {
     /// Writes what was hashed in this run; entries not seen are dropped.
     pub fn save(&self) -> io::Result<()> {
         let entries = std::mem::take(&mut *self.current.lock().expect("hash cache lock"));
+        tracing::debug!(files = entries.len(), "hash cache saved");
         let written_ns =
             SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_nanos() as i128);
         let bytes = serde_json::to_vec(&CacheFile { written_ns, entries })?;

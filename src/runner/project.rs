@@ -102,6 +102,7 @@ impl Project {
             }
             Err(e) => return Err(e),
         };
+        tracing::debug!(stage = %stage.name, inputs = files.len(), "inputs matched");
         let inputs = hash_all(hasher, &files)?;
 
         let mut outputs = BTreeMap::new();
