@@ -54,6 +54,19 @@ impl ObjectCache {
         CacheKey(hasher.finalize().to_hex()[..40].to_owned())
     }
 
+    /// The key of an object identified by several pieces (its bytes, its
+    /// path, the metadata that applies to it...). Each piece is
+    /// length-prefixed, so no two different lists give the same key.
+    pub fn key_parts(&self, parts: &[&[u8]]) -> CacheKey {
+        let mut hasher = blake3::Hasher::new();
+        hasher.update(self.salt.as_bytes());
+        for part in parts {
+            hasher.update(&(part.len() as u64).to_le_bytes());
+            hasher.update(part);
+        }
+        CacheKey(hasher.finalize().to_hex()[..40].to_owned())
+    }
+
     fn path(&self, key: &CacheKey) -> PathBuf {
         self.dir.join(&key.0[..2]).join(&key.0[2..])
     }
@@ -116,6 +129,7 @@ mod tests {
         let other = ObjectCache::new(dir.path(), b"config-b");
         assert_eq!(other.get::<i32>(&other.key(b"x")), None);
         assert_ne!(cache.salted(b"model-1").key(b"x"), cache.key(b"x"));
+        assert_ne!(cache.key_parts(&[b"ab", b"c"]), cache.key_parts(&[b"a", b"bc"]));
     }
 
     #[test]

@@ -1,4 +1,4 @@
--- Exportado con SQL Developer 23.1 - esquema FACTURACION
+﻿-- Exportado con SQL Developer 23.1 - esquema FACTURACION
 -- (guardado como UTF-8 con BOM desde el editor de Windows)
 --------------------------------------------------------
 --  DDL for Sequence SEQ_FACTURAS

@@ -1,9 +1,10 @@
 /* ==================================================================
    Esquema INVENTARIO - tablas
    Exportado con Toad for Oracle 13.2 (Script de esquema)
-   Nota: la bodega 1 es la Matriz (Quito); la 2 el Centro de Distribuci√≥n
-   de Guayaquil. Los precios est√°n en USD; para la filial de Madrid el
-   importe se convierte a ‚Ç¨ en el reporte, no aqu√≠.
+   Nota: la bodega 1 es la Matriz (Quito); la 2 el Centro de DistribuciÛn
+   de Guayaquil. Los precios est·n en USD; para la filial de Madrid el
+   importe se convierte a Ä en el reporte, no aquÌ. øCambio de moneda? Ver
+   tambiÈn el par·metro TIPO_CAMBIO_EUR (a˙n no implementado).
    ================================================================== */
 
 PROMPT Tabla BODEGAS
@@ -22,7 +23,7 @@ ALTER TABLE INVENTARIO.BODEGAS ADD (
   CONSTRAINT PK_BODEGAS PRIMARY KEY (ID_BODEGA) USING INDEX TABLESPACE INV_IDX ENABLE VALIDATE,
   CONSTRAINT CK_BODEGAS_ACTIVA CHECK (ACTIVA IN ('S','N')) ENABLE VALIDATE);
 
-PROMPT Tabla CATEGORIAS (jer√°rquica: familia > l√≠nea > subl√≠nea)
+PROMPT Tabla CATEGORIAS (jer·rquica: familia > lÌnea > sublÌnea)
 CREATE TABLE INVENTARIO.CATEGORIAS
 (
   ID_CATEGORIA        NUMBER(6)                 NOT NULL,
@@ -38,7 +39,7 @@ ALTER TABLE INVENTARIO.CATEGORIAS ADD (
 
 CREATE INDEX INVENTARIO.IX_CATEGORIAS_PADRE ON INVENTARIO.CATEGORIAS (ID_CATEGORIA_PADRE) TABLESPACE INV_IDX;
 
-COMMENT ON TABLE INVENTARIO.CATEGORIAS IS '√Årbol de categor√≠as de producto (farmacia, √≥ptica, consumo masivo...)';
+COMMENT ON TABLE INVENTARIO.CATEGORIAS IS '¡rbol de categorÌas de producto (farmacia, Ûptica, consumo masivo...)';
 
 PROMPT Tabla PRODUCTOS
 CREATE TABLE INVENTARIO.PRODUCTOS
@@ -57,7 +58,7 @@ CREATE TABLE INVENTARIO.PRODUCTOS
 )
 TABLESPACE INV_DAT;
 
-COMMENT ON COLUMN INVENTARIO.PRODUCTOS.REQUIERE_RECETA IS 'S = medicamento que exige receta m√©dica; no aplica descuento de campa√±a';
+COMMENT ON COLUMN INVENTARIO.PRODUCTOS.REQUIERE_RECETA IS 'S = medicamento que exige receta mÈdica; no aplica descuento de campaÒa';
 COMMENT ON COLUMN INVENTARIO.PRODUCTOS.GRAVA_IVA IS 'S = grava IVA tarifa general, N = tarifa 0% (medicinas)';
 
 ALTER TABLE INVENTARIO.PRODUCTOS ADD (
@@ -101,7 +102,7 @@ TABLESPACE INV_DAT
 PARTITION BY RANGE (FECHA_MOVIMIENTO) INTERVAL (NUMTOYMINTERVAL(1,'MONTH'))
 (PARTITION P_INICIAL VALUES LESS THAN (TO_DATE('2020-01-01','YYYY-MM-DD')));
 
-COMMENT ON COLUMN INVENTARIO.MOVIMIENTOS_STOCK.TIPO_MOVIMIENTO IS 'ING=ingreso, EGR=egreso, RES=reserva, LIB=liberaci√≥n, AJU=ajuste de inventario f√≠sico';
+COMMENT ON COLUMN INVENTARIO.MOVIMIENTOS_STOCK.TIPO_MOVIMIENTO IS 'ING=ingreso, EGR=egreso, RES=reserva, LIB=liberaciÛn, AJU=ajuste de inventario fÌsico';
 
 ALTER TABLE INVENTARIO.MOVIMIENTOS_STOCK ADD (
   CONSTRAINT PK_MOVIMIENTOS_STOCK PRIMARY KEY (ID_MOVIMIENTO) USING INDEX TABLESPACE INV_IDX,

@@ -6,20 +6,21 @@ SET DEFINE OFF
 
   CREATE OR REPLACE EDITIONABLE PACKAGE "VENTAS"."PKG_DESCUENTOS" AS
   /* ---------------------------------------------------------------
-     Pol√≠tica comercial de descuentos.
-       - Descuento por categor√≠a de cliente (REGULAR, PLATA, ORO, VIP)
-       - Descuento por volumen de compras de los √∫ltimos 12 meses
+     PolÌtica comercial de descuentos.
+       - Descuento por categorÌa de cliente (REGULAR, PLATA, ORO, VIP)
+       - Descuento por volumen de compras de los ˙ltimos 12 meses
        - Descuento por convenio corporativo (aseguradoras / empresas)
-       - Campa√±as vigentes (tabla CAMPANIAS_DESCUENTO)
-     El total acumulado nunca supera DESC_MAXIMO_PCT (par√°metro).
-     ¬øDudas? Consultar con Gerencia Comercial (Sra. Mu√±oz).
+       - CampaÒas vigentes (tabla CAMPANIAS_DESCUENTO)
+     El total acumulado nunca supera DESC_MAXIMO_PCT (par·metro).
+     øDudas? Consultar con Gerencia Comercial (Sra. MuÒoz).
+     TambiÈn revisar el acta del comitÈ de precios (vigente desde enero).
      --------------------------------------------------------------- */
 
   c_modulo          CONSTANT VARCHAR2(30) := 'PKG_DESCUENTOS';
   c_leyenda         CONSTANT VARCHAR2(60) := 'Descuento aplicado';
-  c_leyenda_promo   CONSTANT VARCHAR2(60) := 'Descuento & promoci√≥n de campa√±a';
+  c_leyenda_promo   CONSTANT VARCHAR2(60) := 'Descuento & promociÛn de campaÒa';
 
-  -- porcentaje m√°ximo; se carga en la inicializaci√≥n del paquete
+  -- porcentaje m·ximo; se carga en la inicializaciÛn del paquete
   g_descuento_maximo NUMBER := 35;
 
   FUNCTION fn_porcentaje_cliente(p_id_cliente IN clientes.id_cliente%TYPE) RETURN NUMBER;
@@ -29,7 +30,7 @@ SET DEFINE OFF
   -- Sobrecarga: descuento normal del cliente
   PROCEDURE aplicar_descuento(p_id_pedido IN pedidos.id_pedido%TYPE);
 
-  -- Sobrecarga: descuento normal + campa√±a
+  -- Sobrecarga: descuento normal + campaÒa
   PROCEDURE aplicar_descuento(p_id_pedido       IN pedidos.id_pedido%TYPE,
                               p_codigo_campania IN campanias_descuento.codigo_campania%TYPE);
 
@@ -49,7 +50,7 @@ END pkg_descuentos;
 
   c_minutos_cache CONSTANT NUMBER := 30;
 
-  -- Tramos de volumen (USD). Para la filial de Madrid se usan los mismos valores en ‚Ç¨.
+  -- Tramos de volumen (USD). Para la filial de Madrid se usan los mismos valores en Ä.
   c_tramo_1 CONSTANT NUMBER := 5000;
   c_tramo_2 CONSTANT NUMBER := 20000;
 
@@ -66,7 +67,7 @@ END pkg_descuentos;
     v_pct          NUMBER;
     v_compras      NUMBER;
   BEGIN
-    -- cache por sesi√≥n, se invalida cada 30 minutos
+    -- cache por sesiÛn, se invalida cada 30 minutos
     IF g_cache_fecha IS NULL OR (SYSDATE - g_cache_fecha) * 24 * 60 > c_minutos_cache THEN
       g_cache.DELETE;
       g_cache_fecha := SYSDATE;
@@ -82,7 +83,7 @@ END pkg_descuentos;
      WHERE id_cliente = p_id_cliente
        AND estado = 'ACTIVO';
 
-    -- categor√≠a NULL se trata como REGULAR (clientes migrados del sistema anterior)
+    -- categorÌa NULL se trata como REGULAR (clientes migrados del sistema anterior)
     v_pct := DECODE(v_categoria, 'VIP', 15, 'ORO', 10, 'PLATA', 5, NULL, 0, 0);
 
     -- descuento por volumen: depende de PKG_PEDIDOS (y PKG_PEDIDOS depende de este paquete)
@@ -152,17 +153,17 @@ END pkg_descuentos;
          AND TRUNC(SYSDATE) BETWEEN fecha_inicio AND fecha_fin;
     EXCEPTION
       WHEN NO_DATA_FOUND THEN
-        RAISE_APPLICATION_ERROR(-20111, 'La campa√±a ' || p_codigo_campania || ' no est√° vigente');
+        RAISE_APPLICATION_ERROR(-20111, 'La campaÒa ' || p_codigo_campania || ' no est· vigente');
     END;
 
     SELECT categoria INTO v_categoria FROM clientes WHERE id_cliente = r_ped.id_cliente;
 
     IF r_camp.categoria_cliente IS NOT NULL AND r_camp.categoria_cliente <> NVL(v_categoria, 'REGULAR') THEN
-      RAISE_APPLICATION_ERROR(-20112, 'La campa√±a es exclusiva para clientes ' || r_camp.categoria_cliente);
+      RAISE_APPLICATION_ERROR(-20112, 'La campaÒa es exclusiva para clientes ' || r_camp.categoria_cliente);
     END IF;
 
     IF r_ped.subtotal < NVL(r_camp.monto_minimo, 0) THEN
-      RAISE_APPLICATION_ERROR(-20113, 'El pedido no alcanza el monto m√≠nimo de la campa√±a ('
+      RAISE_APPLICATION_ERROR(-20113, 'El pedido no alcanza el monto mÌnimo de la campaÒa ('
                                       || TO_CHAR(r_camp.monto_minimo, 'FM999G990D00') || ')');
     END IF;
 
@@ -172,7 +173,7 @@ END pkg_descuentos;
     guardar_descuento(p_id_pedido, v_pct, c_leyenda_promo);
 
     seguridad.prc_registrar_auditoria(c_modulo, 'CAMPANIA',
-      'Pedido ' || p_id_pedido || ' campa√±a ' || r_camp.codigo_campania || ' A√±o ' || TO_CHAR(SYSDATE, 'YYYY'));
+      'Pedido ' || p_id_pedido || ' campaÒa ' || r_camp.codigo_campania || ' AÒo ' || TO_CHAR(SYSDATE, 'YYYY'));
   END aplicar_descuento;
 
   PROCEDURE limpiar_cache IS
@@ -183,7 +184,7 @@ END pkg_descuentos;
   END limpiar_cache;
 
 BEGIN
-  -- Inicializaci√≥n del paquete: lee el tope de descuento vigente
+  -- InicializaciÛn del paquete: lee el tope de descuento vigente
   SELECT TO_NUMBER(valor)
     INTO g_descuento_maximo
     FROM seguridad.parametros_sistema
