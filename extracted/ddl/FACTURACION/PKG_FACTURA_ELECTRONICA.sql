@@ -78,6 +78,8 @@ Consulte su comprobante en el portal del contribuyente con la clave de acceso.]'
     v_desc      NUMBER := 0;
     v_iva       NUMBER := 0;
     v_pct_iva   NUMBER;
+    v_clave     facturas.clave_acceso%TYPE;
+    v_xml       XMLTYPE;
   BEGIN
     SELECT * INTO r_ped FROM ventas.pedidos WHERE id_pedido = p_id_pedido FOR UPDATE;
     IF r_ped.estado <> 'APROBADO' THEN
@@ -119,17 +121,18 @@ Consulte su comprobante en el portal del contribuyente con la clave de acceso.]'
             v_sub_0, v_sub_iva, v_desc, v_iva, v_sub_0 + v_sub_iva - v_desc + v_iva,
             v_sub_0 + v_sub_iva - v_desc + v_iva, 'EMITIDA');
 
-    FORALL i IN 1 .. v_lineas.COUNT
-      INSERT INTO factura_lineas (id_factura, nro_linea, id_producto, descripcion, cantidad, precio_unitario,
-                                  porcentaje_descuento, porcentaje_iva, subtotal)
-      VALUES (v_id, i, v_lineas(i).id_producto, v_lineas(i).descripcion, v_lineas(i).cantidad,
-              v_lineas(i).precio_unitario, v_lineas(i).porcentaje_descuento, v_lineas(i).porcentaje_iva,
-              v_lineas(i).subtotal());
+    INSERT INTO factura_lineas (id_factura, nro_linea, id_producto, descripcion, cantidad, precio_unitario,
+                                porcentaje_descuento, porcentaje_iva, subtotal)
+    SELECT v_id, ROWNUM, t.id_producto, t.descripcion, t.cantidad, t.precio_unitario,
+           t.porcentaje_descuento, t.porcentaje_iva, t.subtotal()
+      FROM TABLE(v_lineas) t;
 
-    UPDATE facturas
-       SET clave_acceso    = fn_clave_acceso(v_id),
-           xml_comprobante = XMLTYPE(pkg_reportes.fn_xml_factura(v_id))
-     WHERE id_factura = v_id;
+    -- se calculan fuera del UPDATE: ambas funciones leen FACTURAS (ORA-04091)
+    v_clave := fn_clave_acceso(v_id);
+    UPDATE facturas SET clave_acceso = v_clave WHERE id_factura = v_id;
+
+    v_xml := XMLTYPE(pkg_reportes.fn_xml_factura(v_id));
+    UPDATE facturas SET xml_comprobante = v_xml WHERE id_factura = v_id;
 
     UPDATE ventas.pedidos SET estado = 'FACTURADO' WHERE id_pedido = p_id_pedido;
 

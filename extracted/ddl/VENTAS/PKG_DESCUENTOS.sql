@@ -65,6 +65,7 @@ END pkg_descuentos;
     v_convenio     clientes.es_convenio%TYPE;
     v_pct_conv     clientes.porcentaje_convenio%TYPE;
     v_pct          NUMBER;
+    v_pct_conv_ef  NUMBER;
     v_compras      NUMBER;
   BEGIN
     -- cache por sesión, se invalida cada 30 minutos
@@ -77,14 +78,14 @@ END pkg_descuentos;
       RETURN g_cache(p_id_cliente);
     END IF;
 
-    SELECT categoria, es_convenio, porcentaje_convenio
-      INTO v_categoria, v_convenio, v_pct_conv
+    -- categoría NULL se trata como REGULAR (clientes migrados del sistema anterior)
+    SELECT categoria, es_convenio, porcentaje_convenio,
+           DECODE(categoria, 'VIP', 15, 'ORO', 10, 'PLATA', 5, NULL, 0, 0),
+           NVL2(porcentaje_convenio, DECODE(es_convenio, 'S', porcentaje_convenio, 0), 0)
+      INTO v_categoria, v_convenio, v_pct_conv, v_pct, v_pct_conv_ef
       FROM clientes
      WHERE id_cliente = p_id_cliente
        AND estado = 'ACTIVO';
-
-    -- categoría NULL se trata como REGULAR (clientes migrados del sistema anterior)
-    v_pct := DECODE(v_categoria, 'VIP', 15, 'ORO', 10, 'PLATA', 5, NULL, 0, 0);
 
     -- descuento por volumen: depende de PKG_PEDIDOS (y PKG_PEDIDOS depende de este paquete)
     v_compras := pkg_pedidos.fn_total_compras_cliente(p_id_cliente, 12);
@@ -95,7 +96,7 @@ END pkg_descuentos;
                      END;
 
     -- convenio: se toma el mayor entre el pactado y el calculado
-    v_pct := GREATEST(v_pct, NVL2(v_pct_conv, DECODE(v_convenio, 'S', v_pct_conv, 0), 0));
+    v_pct := GREATEST(v_pct, v_pct_conv_ef);
 
     v_pct := LEAST(v_pct, g_descuento_maximo);
     g_cache(p_id_cliente) := v_pct;
