@@ -313,7 +313,8 @@ fn dag_prints_text_dot_and_mermaid() {
     assert!(dot.contains("\"copy\" -> \"upper\";"), "{dot}");
     let mermaid = p.run(&["dag", "--format", "mermaid"]).stdout;
     assert!(mermaid.starts_with("flowchart LR\n"), "{mermaid}");
-    assert!(mermaid.contains("  copy --> upper\n"), "{mermaid}");
+    assert!(mermaid.contains("  s0[\"copy (cmd)\"]\n"), "{mermaid}");
+    assert!(mermaid.contains("  s0 --> s1\n"), "{mermaid}");
 }
 
 #[test]
@@ -383,4 +384,158 @@ fn quiet_default_output_is_one_line_per_stage_and_a_summary() {
         insta::assert_snapshot!("first_run", first.stderr);
         insta::assert_snapshot!("second_run", second.stderr);
     });
+}
+
+#[test]
+fn outputs_a_command_no_longer_writes_do_not_survive_its_rerun() {
+    let p = TestProject::new();
+    p.manifest(
+        "[stages.conv]\nkind = \"cmd\"\ncommand = \"mkdir -p out && for f in src/*; do cp $f out/; done\"\n\
+         inputs = [\"src/\"]\noutputs = [\"out/\"]\n",
+    );
+    p.write("src/t4.sql", "4").write("src/t3.sql", "3");
+    p.run_ok(&[]);
+    fs::rename(p.path("src/t4.sql"), p.path("src/t5.sql")).unwrap();
+    p.run_ok(&[]);
+    assert!(!p.path("out/t4.sql").exists());
+    assert!(p.path("out/t5.sql").exists());
+    assert!(!p.read("pipeline.lock").contains("out/t4.sql"));
+}
+
+#[test]
+fn an_empty_output_folder_is_a_valid_result() {
+    let p = TestProject::new();
+    p.manifest(
+        "[stages.check]\nkind = \"cmd\"\ncommand = \"mkdir -p errors\"\noutputs = [\"errors/\"]\n",
+    );
+    p.run_ok(&[]);
+    assert!(p.run_ok(&[]).ran().is_empty());
+}
+
+#[test]
+fn force_applies_to_the_named_stage_only() {
+    let p = demo();
+    p.run_ok(&[]);
+    assert_eq!(p.run_ok(&["--force", "upper"]).ran(), ["upper"]);
+    let dry = p.run(&["run", "-n", "-f", "upper"]);
+    assert_eq!(dry.stdout, "skip copy: up to date\nrun  upper: forced\n");
+}
+
+#[test]
+fn a_pattern_that_matches_nothing_is_warned_about() {
+    let p = demo();
+    p.manifest(
+        &MANIFEST
+            .replace("inputs = [\"src/*.sql\"]", "inputs = [\"src/*.sql\", \"extraced/**/*.sql\"]"),
+    );
+    let run = p.run_ok(&["copy"]);
+    assert!(
+        run.stderr.contains("warning: copy: input `extraced/**/*.sql` matched no file"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn status_reports_a_stage_whose_input_is_missing_and_goes_on() {
+    let p = demo();
+    p.manifest(&format!(
+        "{MANIFEST}\n[stages.missing]\nkind = \"cmd\"\ncommand = \"true\"\ninputs = [\"gone.sql\"]\n"
+    ));
+    let status = p.run(&["status"]);
+    assert_eq!(status.code, 0, "{}", status.stderr);
+    assert!(
+        status
+            .stdout
+            .contains("missing  stale: its inputs cannot be read: input `gone.sql` does not exist"),
+        "{}",
+        status.stdout
+    );
+    assert!(status.stdout.contains("count    stale: never ran"), "{}", status.stdout);
+    let run = p.run(&["run", "-k"]);
+    assert_eq!(run.code, 1);
+    assert_eq!(run.failed(), ["missing"]);
+    assert_eq!(run.ran(), ["copy", "count", "upper"]);
+}
+
+#[test]
+fn commands_get_an_absolute_project_root_whatever_the_manifest_path() {
+    let p = TestProject::new();
+    p.write(
+        "proj/pipeline.toml",
+        "[stages.env]\nkind = \"cmd\"\ncommand = \"cat $PIPELINE_ROOT/in.txt > env.txt\"\noutputs = [\"env.txt\"]\n",
+    );
+    p.write("proj/in.txt", "hello\n");
+    let run = p.run(&["--manifest", "proj", "run"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(p.read("proj/env.txt"), "hello\n");
+}
+
+#[test]
+fn closing_the_pipe_early_is_not_a_crash() {
+    let p = demo();
+    let status = std::process::Command::new("sh")
+        .arg("-c")
+        .arg(format!("'{}' dag | head -c 1 > /dev/null", env!("CARGO_BIN_EXE_pipeline")))
+        .current_dir(p.root())
+        .output()
+        .unwrap();
+    assert!(status.status.success());
+    assert!(!String::from_utf8_lossy(&status.stderr).contains("panicked"));
+}
+
+#[cfg(unix)]
+#[test]
+fn the_lock_file_is_readable_by_others_like_any_committed_file() {
+    use std::os::unix::fs::PermissionsExt;
+    let p = demo();
+    p.run_ok(&[]);
+    let mode = fs::metadata(p.path("pipeline.lock")).unwrap().permissions().mode();
+    assert_eq!(mode & 0o644, 0o644, "{mode:o}");
+}
+
+#[test]
+fn ctrl_c_also_stops_what_the_command_started() {
+    let p = TestProject::new();
+    p.manifest(
+        "[stages.slow]\nkind = \"cmd\"\n\
+         command = \"mkdir -p out; (sleep 1; echo LATE > late.txt) & echo part > out/a; sleep 30\"\n\
+         outputs = [\"out/\"]\n",
+    );
+    let child = p.command(&["run"]).stderr(std::process::Stdio::piped()).spawn().unwrap();
+    let deadline = std::time::Instant::now() + Duration::from_secs(20);
+    while !p.path("out/a").exists() {
+        assert!(std::time::Instant::now() < deadline, "stage never started");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let pid = child.id().to_string();
+    assert!(std::process::Command::new("kill").args(["-INT", &pid]).status().unwrap().success());
+    let output = child.wait_with_output().unwrap();
+    assert_eq!(output.status.code(), Some(130));
+    std::thread::sleep(Duration::from_millis(1500));
+    assert!(
+        !p.path("late.txt").exists(),
+        "a background job of the command outlived the interruption"
+    );
+    assert!(!p.path("out").exists());
+}
+
+#[test]
+fn a_second_run_in_the_same_project_is_refused_while_one_runs() {
+    let p = TestProject::new();
+    p.manifest(
+        "[stages.slow]\nkind = \"cmd\"\ncommand = \"sleep 3; echo > o\"\noutputs = [\"o\"]\n",
+    );
+    let first = p.command(&["run"]).spawn().unwrap();
+    std::thread::sleep(Duration::from_millis(500));
+    let second = p.run(&["run"]);
+    assert_eq!(second.code, 2, "{}", second.stderr);
+    assert!(
+        second.stderr.contains("another `pipeline run` is working in this project"),
+        "{}",
+        second.stderr
+    );
+    let pid = first.id().to_string();
+    std::process::Command::new("kill").args(["-INT", &pid]).status().unwrap();
+    let _ = first.wait_with_output();
 }

@@ -28,7 +28,7 @@ pub fn dispatch(args: Args, ui: &Ui) -> Result<u8> {
 /// The manifest given, or the nearest `pipeline.toml` here or above.
 fn find_manifest(given: Option<PathBuf>) -> Result<PathBuf> {
     if let Some(path) = given {
-        return Ok(path);
+        return Ok(if path.is_dir() { path.join(manifest::FILE_NAME) } else { path });
     }
     let cwd = std::env::current_dir().context("cannot read the current folder")?;
     for dir in cwd.ancestors() {
@@ -58,8 +58,15 @@ fn open(given: Option<PathBuf>) -> Result<Project> {
 
 fn run(project: Project, args: RunArgs, ui: &Ui) -> Result<u8> {
     let selection = project.select(&args.stages)?;
+    // `--force` applies to the stages named, or to all when none is; what
+    // they need still runs only if it is stale.
+    let forced = match (args.force, args.stages.is_empty()) {
+        (false, _) => Vec::new(),
+        (true, true) => selection.clone(),
+        (true, false) => project.select_only(&args.stages)?,
+    };
     if args.dry_run {
-        return dry_run(&project, &selection, args.force);
+        return dry_run(&project, &selection, &forced);
     }
     let jobs =
         args.jobs.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
@@ -67,8 +74,7 @@ fn run(project: Project, args: RunArgs, ui: &Ui) -> Result<u8> {
     let _ = rayon::ThreadPoolBuilder::new().num_threads(jobs).build_global();
     let interrupt = Interrupt::new();
     interrupt.install_handler().context("cannot install the Ctrl-C handler")?;
-    let options =
-        RunOptions { force: args.force, keep_going: args.keep_going, jobs, verbose: ui.verbose() };
+    let options = RunOptions { forced, keep_going: args.keep_going, jobs, verbose: ui.verbose() };
 
     let summary = runner::run(&project, &selection, &options, &interrupt, &|e| ui.event(e))?;
 
@@ -93,6 +99,9 @@ fn run(project: Project, args: RunArgs, ui: &Ui) -> Result<u8> {
     if failed + blocked > 0 {
         line.push_str(&format!(", {failed} failed, {blocked} blocked"));
     }
+    if !not_run.is_empty() {
+        line.push_str(&format!(", {} not started", not_run.len()));
+    }
     ui.info(&format!("{line} ({})", seconds(summary.elapsed)));
     if summary.interrupted {
         ui.warn("interrupted: finished stages are recorded; run again to continue");
@@ -101,8 +110,8 @@ fn run(project: Project, args: RunArgs, ui: &Ui) -> Result<u8> {
     Ok(if failed + blocked > 0 { exit::STAGE_FAILED } else { exit::SUCCESS })
 }
 
-fn dry_run(project: &Project, selection: &[usize], force: bool) -> Result<u8> {
-    for status in project.status(selection, force)? {
+fn dry_run(project: &Project, selection: &[usize], forced: &[usize]) -> Result<u8> {
+    for status in project.status(selection, forced)? {
         let name = &project.stage(status.stage).name;
         if status.reasons.is_empty() {
             println!("skip {name}: up to date");
@@ -116,7 +125,7 @@ fn dry_run(project: &Project, selection: &[usize], force: bool) -> Result<u8> {
 fn status(project: Project, args: StatusArgs, ui: &Ui) -> Result<u8> {
     let selection = project.select(&args.stages)?;
     let width = selection.iter().map(|&i| project.stage(i).name.len()).max().unwrap_or(0);
-    for status in project.status(&selection, false)? {
+    for status in project.status(&selection, &[])? {
         let name = &project.stage(status.stage).name;
         let state = if status.reasons.is_empty() {
             "up to date".to_owned()
@@ -126,6 +135,11 @@ fn status(project: Project, args: StatusArgs, ui: &Ui) -> Result<u8> {
             format!("stale: {}", runner::summarize(&status.reasons))
         };
         println!("{name:width$}  {state}");
+        if let Some(description) = project.stage(status.stage).description.as_deref() {
+            if ui.verbose() {
+                println!("{:width$}  ({description})", "");
+            }
+        }
     }
     Ok(exit::SUCCESS)
 }
@@ -162,39 +176,36 @@ fn dag(project: Project, args: DagArgs) -> Result<u8> {
         DagFormat::Mermaid => {
             println!("flowchart LR");
             for &i in &project.graph.order {
-                println!(
-                    "  {}[\"{} ({})\"]",
-                    mermaid_id(&stages[i].name),
-                    stages[i].name,
-                    stages[i].kind
-                );
+                println!("  {}[\"{} ({})\"]", mermaid_id(i), stages[i].name, stages[i].kind);
             }
             for (from, to) in edges() {
-                println!(
-                    "  {} --> {}",
-                    mermaid_id(&stages[from].name),
-                    mermaid_id(&stages[to].name)
-                );
+                println!("  {} --> {}", mermaid_id(from), mermaid_id(to));
             }
         }
     }
     Ok(exit::SUCCESS)
 }
 
-fn mermaid_id(name: &str) -> String {
-    name.replace('-', "_")
+/// Mermaid node ids are generated: stage names such as `end` or `a-b` are
+/// keywords or clash once sanitised; the name goes in the label.
+fn mermaid_id(index: usize) -> String {
+    format!("s{index}")
 }
 
 fn clean(project: Project, args: CleanArgs, ui: &Ui) -> Result<u8> {
     let selection = if args.stages.is_empty() {
         project.graph.order.clone()
     } else {
-        select_only(&project, &args.stages)?
+        project.select_only(&args.stages)?
     };
-    let root = &project.manifest.root;
     let mut targets: Vec<PathBuf> = selection
         .iter()
-        .flat_map(|&i| project.stage(i).output_paths().map(|o| root.join(o.trim_end_matches('/'))))
+        .flat_map(|&i| {
+            project
+                .stage(i)
+                .output_paths()
+                .map(|o| project.manifest.path_of(o.trim_end_matches('/')))
+        })
         .collect();
     if args.state {
         targets.push(project.state_dir.clone());
@@ -219,21 +230,6 @@ fn clean(project: Project, args: CleanArgs, ui: &Ui) -> Result<u8> {
     Ok(exit::SUCCESS)
 }
 
-/// The named stages alone, without what they need (for `clean`).
-fn select_only(project: &Project, names: &[String]) -> Result<Vec<usize>> {
-    names
-        .iter()
-        .map(|n| {
-            project
-                .manifest
-                .stages
-                .iter()
-                .position(|s| &s.name == n)
-                .with_context(|| format!("no stage named `{n}` in the manifest"))
-        })
-        .collect()
-}
-
 fn init(args: InitArgs, ui: &Ui) -> Result<u8> {
     let path = args.dir.join(manifest::FILE_NAME);
     if path.exists() {
@@ -245,8 +241,11 @@ fn init(args: InitArgs, ui: &Ui) -> Result<u8> {
         fs_err::create_dir_all(args.dir.join(dir))?;
     }
     let ignore = args.dir.join(".gitignore");
-    if !ignore.exists() {
-        fs_err::write(&ignore, format!("/{}/\n", runner::STATE_DIR))?;
+    let entry = format!("/{}/", runner::STATE_DIR);
+    let existing = fs_err::read_to_string(&ignore).unwrap_or_default();
+    if !existing.lines().any(|l| l.trim() == entry) {
+        let separator = if existing.is_empty() || existing.ends_with('\n') { "" } else { "\n" };
+        fs_err::write(&ignore, format!("{existing}{separator}{entry}\n"))?;
     }
     ui.info(&format!(
         "wrote {}; put extracted PL/SQL under {}/extracted and run `pipeline run`",

@@ -25,6 +25,7 @@ pub mod exit {
 }
 
 pub fn main(args: Args) -> ExitCode {
+    restore_sigpipe();
     init_logging(args.global.verbose);
     let ui = ui::Ui::new(&args.global);
     match commands::dispatch(args, &ui) {
@@ -33,6 +34,17 @@ pub fn main(args: Args) -> ExitCode {
             ui.error(&error);
             ExitCode::from(exit::USER_ERROR)
         }
+    }
+}
+
+/// `pipeline status | head -1` must end quietly when `head` exits: with
+/// SIGPIPE at its default, writing to the closed pipe ends the process as
+/// any Unix filter would, instead of a panic in `println!`.
+fn restore_sigpipe() {
+    #[cfg(unix)]
+    // SAFETY: called first thing, before any thread starts.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
     }
 }
 

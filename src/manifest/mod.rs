@@ -97,6 +97,24 @@ impl Manifest {
             }
         }
 
+        if raw.stages.is_empty() {
+            let near_miss = document
+                .keys()
+                .find(|k| k.eq_ignore_ascii_case("stage") || k.eq_ignore_ascii_case("stages"));
+            let mut err = error(
+                near_miss.and_then(|k| find_table(text, k)),
+                "the manifest defines no stages".into(),
+            );
+            err = match near_miss {
+                Some(k) => err.with_hint(format!(
+                    "stages are tables named `[stages.NAME]`, not `[{k}.NAME]`"
+                )),
+                None => {
+                    err.with_hint("add a `[stages.NAME]` table; `pipeline init` writes an example")
+                }
+            };
+            return Err(err);
+        }
         let project = raw
             .project
             .map(|p| Project { name: p.name, description: p.description })
@@ -119,6 +137,16 @@ impl Manifest {
         };
         manifest.check_references()?;
         Ok(manifest)
+    }
+
+    /// A project-relative path as the user should see it: `pipeline.lock`,
+    /// not `./pipeline.lock`.
+    pub fn path_of(&self, relative: &str) -> PathBuf {
+        if self.root == Path::new(".") {
+            PathBuf::from(relative)
+        } else {
+            self.root.join(relative)
+        }
     }
 
     /// The stage called `name`.
@@ -229,7 +257,10 @@ fn validate_stage(
     if !is_valid_stage_name(&name) {
         return Err(error(
             Some(name_span),
-            format!("stage name `{name}` may hold only lowercase letters, digits, `-` and `_`"),
+            format!(
+                "stage name `{name}` must start with a lowercase letter or digit and hold only \
+                 those, `-` and `_`"
+            ),
         ));
     }
 
@@ -263,6 +294,22 @@ fn validate_stage(
         if has_glob_meta(output.get_ref()) {
             return Err(error(Some(output.span()), "outputs are paths, not glob patterns".into()));
         }
+        if let Some(why) = reserved_output(output.get_ref()) {
+            return Err(error(
+                Some(output.span()),
+                format!("`{}` cannot be an output: {why}", output.get_ref()),
+            ));
+        }
+    }
+    for pattern in raw.inputs.iter().chain(&raw.exclude) {
+        if has_glob_meta(pattern.get_ref()) {
+            if let Err(e) = globset::Glob::new(pattern.get_ref()) {
+                return Err(error(
+                    Some(pattern.span()),
+                    format!("invalid glob `{}`: {}", pattern.get_ref(), e.kind()),
+                ));
+            }
+        }
     }
 
     // The kind's own parameters are read whether or not the stage lists them.
@@ -287,11 +334,27 @@ fn validate_stage(
     })
 }
 
+/// Why a path may never be a stage output: stages' outputs are removed by
+/// `clean` and replaced on every run.
+fn reserved_output(path: &str) -> Option<&'static str> {
+    let clean = path.trim_start_matches("./").trim_end_matches('/');
+    let first = clean.split('/').next().unwrap_or_default();
+    if clean.is_empty() || clean == "." {
+        return Some("it is the whole project folder");
+    }
+    if first == ".pipeline" || first == ".git" {
+        return Some("pipeline and git keep their own state there");
+    }
+    if clean == FILE_NAME || clean == crate::runner::lock::FILE_NAME {
+        return Some("pipeline reads it to decide what runs");
+    }
+    None
+}
+
 fn is_valid_stage_name(name: &str) -> bool {
-    !name.is_empty()
-        && name
-            .bytes()
-            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'_')
+    let plain = |b: u8| b.is_ascii_lowercase() || b.is_ascii_digit();
+    name.bytes().next().is_some_and(plain)
+        && name.bytes().all(|b| plain(b) || b == b'-' || b == b'_')
 }
 
 fn check_relative(path: &str) -> Result<(), String> {
@@ -328,6 +391,13 @@ fn normalize(path: Spanned<String>) -> Spanned<String> {
 /// Whether a path holds glob syntax and must be matched rather than read.
 pub fn has_glob_meta(path: &str) -> bool {
     path.contains(['*', '?', '[', '{'])
+}
+
+/// Best-effort span of a `[key...]` table header.
+fn find_table(text: &str, key: &str) -> Option<Range<usize>> {
+    let needle = format!("[{key}");
+    let start = text.find(&needle)?;
+    Some(start..start + needle.len() + 1)
 }
 
 /// Best-effort span of a top-level `key` for errors found after parsing.

@@ -128,3 +128,35 @@ fn invalid_toml_points_at_the_line() {
     assert!(shown.starts_with("invalid TOML"), "{shown}");
     assert!(shown.contains("pipeline.toml:2:"), "{shown}");
 }
+
+#[test]
+fn project_folder_state_and_lock_cannot_be_outputs() {
+    for output in [".", "./", ".pipeline/", ".git/hooks", "pipeline.toml", "pipeline.lock"] {
+        let text =
+            format!("[stages.a]\nkind = \"cmd\"\ncommand = \"true\"\noutputs = [\"{output}\"]\n");
+        let shown = error(&text);
+        assert!(shown.contains("cannot be an output"), "{output}: {shown}");
+        assert!(shown.contains("pipeline.toml:4:12"), "{output}: {shown}");
+    }
+}
+
+#[test]
+fn a_manifest_without_stages_is_rejected_with_a_hint_for_near_misses() {
+    let shown = error("[project]\nname = \"x\"\n[stage.scan]\nkind = \"cmd\"\n");
+    assert!(shown.contains("the manifest defines no stages"), "{shown}");
+    assert!(shown.contains("pipeline.toml:3:1"), "{shown}");
+    assert!(
+        shown.contains("hint: stages are tables named `[stages.NAME]`, not `[stage.NAME]`"),
+        "{shown}"
+    );
+}
+
+#[test]
+fn invalid_globs_and_stage_names_are_rejected_on_load() {
+    let shown =
+        error("[stages.a]\nkind = \"cmd\"\ncommand = \"true\"\ninputs = [\"src/[a.sql\"]\n");
+    assert!(shown.contains("invalid glob `src/[a.sql`"), "{shown}");
+    assert!(shown.contains("pipeline.toml:4:11"), "{shown}");
+    let shown = error("[stages.-f]\nkind = \"cmd\"\ncommand = \"true\"\n");
+    assert!(shown.contains("must start with a lowercase letter or digit"), "{shown}");
+}

@@ -24,6 +24,14 @@ fn write_inner(path: &Path, bytes: &[u8], sync: bool) -> io::Result<()> {
         .tempfile_in(dir)
         .map_err(|e| io::Error::new(e.kind(), format!("{}: {e}", dir.display())))?;
     file.write_all(bytes)?;
+    // tempfile creates files readable by their owner only; a committed file
+    // such as the lock must be as readable as any other.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(path).map_or(0o644, |m| m.permissions().mode() & 0o777);
+        file.as_file().set_permissions(std::fs::Permissions::from_mode(mode))?;
+    }
     if sync {
         file.as_file().sync_data()?;
     }

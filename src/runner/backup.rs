@@ -5,11 +5,19 @@
 //! back, so a failed run leaves the outputs exactly as the lock file
 //! describes them. Copies, not hard links, because a command that rewrites
 //! a file in place would change a hard-linked "backup" too.
+//!
+//! A backup is marked complete once every copy is made. If pipeline itself
+//! dies while a stage runs (`kill -9`, a power cut), the complete backup is
+//! still there at the next run, and is put back before anything else, since
+//! the outputs on disk may be half written.
 
 use std::io;
 use std::path::{Path, PathBuf};
 
 use walkdir::WalkDir;
+
+/// Marks a backup whose copies are all made.
+const COMPLETE: &str = ".complete";
 
 /// The saved outputs of one stage run.
 #[derive(Debug)]
@@ -20,8 +28,14 @@ pub struct Backup {
 }
 
 impl Backup {
-    /// Copies every existing output of a stage into `dir` (emptied first).
+    /// Copies every existing output of a stage into `dir`. A complete
+    /// backup left there by a run that died is restored first.
     pub fn take(root: &Path, dir: PathBuf, outputs: &[String]) -> io::Result<Backup> {
+        if dir.join(COMPLETE).exists() {
+            tracing::debug!(dir = %dir.display(), "restoring the outputs a dead run had set aside");
+            Backup { root: root.to_path_buf(), dir: dir.clone(), outputs: outputs.to_vec() }
+                .restore()?;
+        }
         remove(&dir)?;
         fs_err::create_dir_all(&dir)?;
         for output in outputs {
@@ -30,6 +44,7 @@ impl Backup {
                 copy_tree(&from, &dir.join(output.trim_end_matches('/')))?;
             }
         }
+        fs_err::write(dir.join(COMPLETE), b"")?;
         Ok(Backup { root: root.to_path_buf(), dir, outputs: outputs.to_vec() })
     }
 
@@ -107,5 +122,21 @@ mod tests {
         assert!(!r.join("dir/b").exists());
         assert!(!r.join("new.txt").exists());
         assert!(!r.join(".bk").exists());
+    }
+
+    #[test]
+    fn a_complete_backup_left_by_a_dead_run_is_restored_first() {
+        let root = tempfile::tempdir().unwrap();
+        let r = root.path();
+        std::fs::write(r.join("out.txt"), "good").unwrap();
+        let outputs = vec!["out.txt".to_owned()];
+        let backup = Backup::take(r, r.join(".bk"), &outputs).unwrap();
+        std::fs::write(r.join("out.txt"), "HALF").unwrap();
+        std::mem::forget(backup); // the run dies here
+        let again = Backup::take(r, r.join(".bk"), &outputs).unwrap();
+        assert_eq!(std::fs::read_to_string(r.join("out.txt")).unwrap(), "good");
+        std::fs::write(r.join("out.txt"), "bad again").unwrap();
+        again.restore().unwrap();
+        assert_eq!(std::fs::read_to_string(r.join("out.txt")).unwrap(), "good");
     }
 }

@@ -19,8 +19,8 @@ use crate::stages::{self, InputFile, StageContext, StageError};
 /// How to run.
 #[derive(Debug, Clone)]
 pub struct RunOptions {
-    /// Run every selected stage, stale or not.
-    pub force: bool,
+    /// Stages (indices) to run even if they are up to date.
+    pub forced: Vec<usize>,
     /// After a failure, go on with the stages that do not need the failed one.
     pub keep_going: bool,
     /// Stages run at once, and threads each stage may use.
@@ -92,8 +92,10 @@ impl RunSummary {
 pub enum RunError {
     #[error(transparent)]
     Lock(#[from] LockError),
-    #[error("cannot use the state folder `{path}`: {source}")]
-    State { path: String, source: std::io::Error },
+    #[error("cannot use the state folder `{path}`: {error}")]
+    State { path: String, error: std::io::Error },
+    #[error("another `pipeline run` is working in this project (it holds `{0}`)")]
+    Busy(String),
 }
 
 enum Report {
@@ -123,8 +125,9 @@ pub fn run(
     for dir in ["logs", "cache", "backup"] {
         let path = project.state_dir.join(dir);
         fs_err::create_dir_all(&path)
-            .map_err(|source| RunError::State { path: path.display().to_string(), source })?;
+            .map_err(|error| RunError::State { path: path.display().to_string(), error })?;
     }
+    let _guard = lock_project(project)?;
     let hasher = project.hasher();
     let mut state = vec![State::Pending; project.manifest.stages.len()];
     let mut stopping = false;
@@ -187,7 +190,7 @@ pub fn run(
         }
     }
     let state_error =
-        |source| RunError::State { path: project.state_dir.display().to_string(), source };
+        |error| RunError::State { path: project.state_dir.display().to_string(), error };
     hasher.save().map_err(state_error)?;
     append_timings(project, &timings).map_err(state_error)?;
 
@@ -202,6 +205,19 @@ pub fn run(
         })
         .collect();
     Ok(RunSummary { results, interrupted: interrupt.is_set(), elapsed: started.elapsed() })
+}
+
+/// Holds `.pipeline/run.lock` for the whole run: two runs in one project
+/// would share backups and race on the lock file.
+fn lock_project(project: &Project) -> Result<std::fs::File, RunError> {
+    let path = project.state_dir.join("run.lock");
+    let state_error = |error| RunError::State { path: path.display().to_string(), error };
+    let file = std::fs::File::create(&path).map_err(state_error)?;
+    match file.try_lock() {
+        Ok(()) => Ok(file),
+        Err(std::fs::TryLockError::WouldBlock) => Err(RunError::Busy(path.display().to_string())),
+        Err(std::fs::TryLockError::Error(error)) => Err(state_error(error)),
+    }
 }
 
 /// The first pending stage whose needs are met; stages whose needs failed
@@ -248,7 +264,7 @@ fn run_stage(
         Err(e) => return Report::Failed(e.to_string()),
     };
     let mut reasons = staleness::reasons(entry.as_ref(), &snapshot);
-    if options.force {
+    if options.forced.contains(&i) {
         reasons.insert(0, Reason::Forced);
     }
     if reasons.is_empty() {
@@ -286,7 +302,7 @@ fn run_stage(
     let result = kind.run(&ctx).and_then(|outcome| {
         let missing: Vec<&str> = outputs
             .iter()
-            .filter(|o| output_files(&project.manifest.root, o).is_empty())
+            .filter(|o| !project.manifest.root.join(o.trim_end_matches('/')).exists())
             .map(String::as_str)
             .collect();
         if missing.is_empty() {
@@ -299,7 +315,10 @@ fn run_stage(
         }
     });
     let outcome = match result {
-        Ok(outcome) => outcome,
+        Ok(mut outcome) => {
+            outcome.warnings.extend(unmatched_inputs(stage, &snapshot.inputs));
+            outcome
+        }
         Err(error) => {
             let restored = backup.restore();
             let mut message = match error {
@@ -333,6 +352,30 @@ fn run_stage(
         }
     }
     Report::Ran(recorded, outcome)
+}
+
+/// Input patterns that matched no file: usually a typo, which would
+/// otherwise leave the stage never re-running when the real files change.
+fn unmatched_inputs(
+    stage: &crate::manifest::Stage,
+    inputs: &std::collections::BTreeMap<String, String>,
+) -> Vec<String> {
+    stage
+        .inputs
+        .iter()
+        .filter(|pattern| {
+            let pattern = pattern.get_ref();
+            let folder = format!("{}/", pattern.trim_end_matches('/'));
+            match super::inputs::glob(pattern) {
+                Ok(glob) if crate::manifest::has_glob_meta(pattern) => {
+                    let glob = glob.compile_matcher();
+                    !inputs.keys().any(|f| glob.is_match(f))
+                }
+                _ => !inputs.keys().any(|f| f == pattern || f.starts_with(&folder)),
+            }
+        })
+        .map(|pattern| format!("input `{}` matched no file", pattern.get_ref()))
+        .collect()
 }
 
 /// Timings go to an ignored log, never to the lock file.

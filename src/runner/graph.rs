@@ -6,7 +6,7 @@ use std::collections::BTreeSet;
 
 use crate::manifest::{has_glob_meta, is_under, Manifest, ManifestError, Stage};
 
-use super::inputs::{glob, literal_prefix};
+use super::inputs::{exclude_set, glob, literal_prefix};
 
 /// Stages by index into `Manifest::stages`, with their dependencies.
 #[derive(Debug, Clone)]
@@ -69,8 +69,13 @@ impl Graph {
 
 /// The first input of `reader` that can see an output of `producer`.
 fn reads_output_of(reader: &Stage, producer: &Stage) -> Option<(String, std::ops::Range<usize>)> {
+    let excluded = exclude_set(reader).ok();
     for input in &reader.inputs {
         for output in producer.output_paths() {
+            let out = output.trim_end_matches('/');
+            if excluded.as_ref().is_some_and(|set| set.is_match(out)) {
+                continue;
+            }
             if pattern_touches(input.get_ref(), output) {
                 return Some((input.get_ref().clone(), input.span()));
             }
@@ -83,6 +88,9 @@ fn reads_output_of(reader: &Stage, producer: &Stage) -> Option<(String, std::ops
 fn pattern_touches(pattern: &str, output: &str) -> bool {
     let out = output.trim_end_matches('/');
     let is_dir = output.ends_with('/');
+    if pattern == "." {
+        return true;
+    }
     if !has_glob_meta(pattern) {
         let input = pattern.trim_end_matches('/');
         return input == out || is_under(input, out) || is_under(out, input);
@@ -164,6 +172,7 @@ mod tests {
         assert!(!pattern_touches("knowledge/*.csv", "knowledge/inventory.json"));
         assert!(!pattern_touches("extracted/**/*.sql", "knowledge/"));
         assert!(!pattern_touches("know/a", "knowledge/"));
+        assert!(pattern_touches(".", "out.sql"));
     }
 
     #[test]

@@ -2,7 +2,8 @@
 //!
 //! Patterns use glob syntax where `*` stays within one folder and `**`
 //! crosses folders. A literal folder means every file under it. Hidden
-//! folders (`.git`, `.pipeline`, ...) are never walked into unless named.
+//! files and folders (`.git`, `.pipeline`, `.gitkeep`, ...) are left out
+//! unless named; symbolic links are followed.
 
 use std::collections::BTreeSet;
 use std::path::Path;
@@ -10,6 +11,7 @@ use std::path::Path;
 use globset::{Glob, GlobBuilder, GlobSet, GlobSetBuilder};
 use walkdir::WalkDir;
 
+use super::lock;
 use crate::manifest::{has_glob_meta, Stage};
 
 /// Why a stage's inputs could not be listed.
@@ -51,19 +53,18 @@ pub fn expand(root: &Path, stage: &Stage) -> Result<Vec<String>, InputError> {
             Err(_) => return Err(InputError::Missing(pattern.clone())),
         }
     }
-    Ok(files.into_iter().filter(|f| !exclude.is_match(f)).collect())
+    // The lock file records what inputs were; it is never one of them.
+    Ok(files.into_iter().filter(|f| !exclude.is_match(f) && f != lock::FILE_NAME).collect())
 }
 
-fn exclude_set(stage: &Stage) -> Result<GlobSet, InputError> {
+/// What a stage's `exclude` removes. Each entry matches itself and, since
+/// it may name a folder, everything under it.
+pub(crate) fn exclude_set(stage: &Stage) -> Result<GlobSet, InputError> {
     let mut builder = GlobSetBuilder::new();
     for pattern in &stage.exclude {
-        let pattern = pattern.get_ref();
-        // A folder excludes everything under it.
-        let pattern = match pattern.strip_suffix('/') {
-            Some(dir) => format!("{dir}/**"),
-            None => pattern.clone(),
-        };
-        builder.add(glob(&pattern)?);
+        let pattern = pattern.get_ref().trim_end_matches('/');
+        builder.add(glob(pattern)?);
+        builder.add(glob(&format!("{pattern}/**"))?);
     }
     builder
         .build()
@@ -95,7 +96,10 @@ fn walk(root: &Path, base: &str, visit: &mut impl FnMut(&str)) -> Result<(), Inp
         return Ok(());
     }
     // No sorting here: callers collect into sorted sets.
+    // Symbolic links are followed: an extraction folder often links to a
+    // dump kept elsewhere, and its files must be hashed like any other.
     let entries = WalkDir::new(&start)
+        .follow_links(true)
         .into_iter()
         .filter_entry(|e| e.depth() == 0 || !is_hidden(e.file_name()));
     for entry in entries {

@@ -50,12 +50,12 @@ pub struct LockEntry {
 /// A lock file that cannot be used.
 #[derive(Debug, thiserror::Error)]
 pub enum LockError {
-    #[error("cannot read `{path}`: {source}")]
-    Read { path: String, source: io::Error },
+    #[error("cannot read `{path}`: {error}")]
+    Read { path: String, error: io::Error },
     #[error("`{path}` is not a valid lock file: {message}")]
     Invalid { path: String, message: String },
-    #[error("cannot write `{path}`: {source}")]
-    Write { path: String, source: io::Error },
+    #[error("cannot write `{path}`: {error}")]
+    Write { path: String, error: io::Error },
 }
 
 impl Lock {
@@ -66,9 +66,7 @@ impl Lock {
             Err(e) if e.kind() == io::ErrorKind::NotFound => {
                 return Ok(Lock { version: VERSION, stages: BTreeMap::new() })
             }
-            Err(source) => {
-                return Err(LockError::Read { path: path.display().to_string(), source })
-            }
+            Err(error) => return Err(LockError::Read { path: path.display().to_string(), error }),
         };
         let lock: Lock = toml::from_str(&text).map_err(|e| LockError::Invalid {
             path: path.display().to_string(),
@@ -95,7 +93,7 @@ impl Lock {
     /// Writes the lock atomically.
     pub fn save(&self, path: &Path) -> Result<(), LockError> {
         atomic::write(path, self.to_text().as_bytes())
-            .map_err(|source| LockError::Write { path: path.display().to_string(), source })
+            .map_err(|error| LockError::Write { path: path.display().to_string(), error })
     }
 }
 

@@ -42,8 +42,8 @@ pub struct SelectError {
 impl Project {
     pub fn new(manifest: Manifest) -> Result<Project, ManifestError> {
         let graph = Graph::build(&manifest)?;
-        let lock_path = manifest.root.join(lock::FILE_NAME);
-        let state_dir = manifest.root.join(STATE_DIR);
+        let lock_path = manifest.path_of(lock::FILE_NAME);
+        let state_dir = manifest.path_of(STATE_DIR);
         Ok(Project { manifest, graph, lock_path, state_dir })
     }
 
@@ -63,6 +63,20 @@ impl Project {
             targets.push(i);
         }
         Ok(self.graph.closure(&targets))
+    }
+
+    /// The named stages alone, without what they need.
+    pub fn select_only(&self, names: &[String]) -> Result<Vec<usize>, SelectError> {
+        names
+            .iter()
+            .map(|name| {
+                self.manifest.stages.iter().position(|s| &s.name == name).ok_or_else(|| {
+                    let known: Vec<&str> =
+                        self.manifest.stages.iter().map(|s| s.name.as_str()).collect();
+                    SelectError { name: name.clone(), known: known.join(", ") }
+                })
+            })
+            .collect()
     }
 
     pub fn stage(&self, i: usize) -> &Stage {
@@ -109,7 +123,8 @@ impl Project {
         let mut missing_outputs = Vec::new();
         for output in stage.output_paths() {
             let files = output_files(root, output);
-            if files.is_empty() {
+            // An output folder may rightly be empty (no errors to list).
+            if files.is_empty() && !root.join(output.trim_end_matches('/')).is_dir() {
                 missing_outputs.push(output.to_owned());
             }
             outputs.extend(hash_all(hasher, &files)?);
@@ -129,18 +144,18 @@ impl Project {
     pub fn status(
         &self,
         selection: &[usize],
-        force: bool,
+        forced: &[usize],
     ) -> Result<Vec<StageStatus>, StatusError> {
         let lock = self.load_lock()?;
         let hasher = self.hasher();
         let mut out: Vec<StageStatus> = Vec::new();
         for &i in selection {
             let stage = self.stage(i);
-            let snapshot = self
-                .snapshot(i, &hasher)
-                .map_err(|source| StatusError::Inputs { stage: stage.name.clone(), source })?;
-            let mut reasons = staleness::reasons(lock.stages.get(&stage.name), &snapshot);
-            if force {
+            let mut reasons = match self.snapshot(i, &hasher) {
+                Ok(snapshot) => staleness::reasons(lock.stages.get(&stage.name), &snapshot),
+                Err(e) => vec![Reason::Unreadable(e.to_string())],
+            };
+            if forced.contains(&i) {
                 reasons.insert(0, Reason::Forced);
             }
             if reasons.is_empty() {
@@ -153,7 +168,10 @@ impl Project {
             }
             out.push(StageStatus { stage: i, reasons });
         }
-        hasher.save().map_err(StatusError::State)?;
+        // A read-only checkout can still be asked for its status.
+        if let Err(e) = hasher.save() {
+            tracing::debug!(error = %e, "could not save the hash cache");
+        }
         Ok(out)
     }
 }
@@ -163,10 +181,6 @@ impl Project {
 pub enum StatusError {
     #[error(transparent)]
     Lock(#[from] LockError),
-    #[error("stage `{stage}`: {source}")]
-    Inputs { stage: String, source: InputError },
-    #[error("cannot write the state folder: {0}")]
-    State(std::io::Error),
 }
 
 fn hash_all(hasher: &Hasher, files: &[String]) -> Result<BTreeMap<String, String>, InputError> {

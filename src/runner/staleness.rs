@@ -41,6 +41,9 @@ pub enum Reason {
     /// Only predicted (`--dry-run`, `status`): a stage it needs will run
     /// first, and may change what this one reads.
     UpstreamStale(String),
+    /// Only predicted: its inputs cannot be listed or read now; running it
+    /// will fail with this message unless a stage before it fixes that.
+    Unreadable(String),
 }
 
 impl fmt::Display for Reason {
@@ -59,6 +62,7 @@ impl fmt::Display for Reason {
             Reason::OutputMissing(p) => write!(f, "output `{p}` is missing"),
             Reason::OutputChanged(p) => write!(f, "output `{p}` was changed by hand"),
             Reason::UpstreamStale(s) => write!(f, "it needs `{s}`, which will run first"),
+            Reason::Unreadable(e) => write!(f, "its inputs cannot be read: {e}"),
         }
     }
 }

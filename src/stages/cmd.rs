@@ -32,9 +32,14 @@ impl StageKind for Cmd {
         let command = ctx.stage.command.as_deref().unwrap_or_default();
         let log_path = ctx.log_dir.join(format!("{}.log", ctx.stage.name));
         let log = fs_err::File::create(&log_path)?;
-        let mut child = Command::new("sh")
-            .arg("-c")
-            .arg(command)
+        clear_outputs(ctx)?;
+        let mut command_line = Command::new("sh");
+        command_line.arg("-c").arg(command);
+        // Its own process group, so that stopping it stops everything it
+        // started, not only the shell.
+        #[cfg(unix)]
+        std::os::unix::process::CommandExt::process_group(&mut command_line, 0);
+        let mut child = command_line
             .current_dir(ctx.root())
             .envs(param_env(ctx))
             .env("PIPELINE_STAGE", &ctx.stage.name)
@@ -51,8 +56,7 @@ impl StageKind for Cmd {
                 break status;
             }
             if ctx.interrupt.is_set() {
-                let _ = child.kill();
-                let _ = child.wait();
+                stop_group(&mut child);
                 return Err(StageError::Interrupted);
             }
             thread::sleep(Duration::from_millis(20));
@@ -60,8 +64,7 @@ impl StageKind for Cmd {
 
         let output = fs_err::read_to_string(&log_path).unwrap_or_default();
         if !status.success() {
-            let code = status.code().map_or_else(|| "a signal".into(), |c| format!("status {c}"));
-            let mut message = format!("command exited with {code}");
+            let mut message = describe_exit(status);
             if !output.trim().is_empty() {
                 message.push_str(":\n");
                 message.push_str(&indent(last_lines(&output, 20)));
@@ -77,8 +80,71 @@ impl StageKind for Cmd {
     }
 }
 
+/// Outputs are removed before the command runs (the runner has set them
+/// aside), so files a previous run wrote and this one does not are not
+/// mistaken for results.
+fn clear_outputs(ctx: &StageContext<'_>) -> std::io::Result<()> {
+    for output in ctx.stage.output_paths() {
+        let path = ctx.path(output.trim_end_matches('/'));
+        match std::fs::symlink_metadata(&path) {
+            Ok(meta) if meta.is_dir() => fs_err::remove_dir_all(&path)?,
+            Ok(_) => fs_err::remove_file(&path)?,
+            Err(_) => {}
+        }
+    }
+    Ok(())
+}
+
+/// Stops the command and everything it started: a polite SIGTERM to its
+/// process group, then SIGKILL for what is left after a grace period.
+fn stop_group(child: &mut std::process::Child) {
+    #[cfg(unix)]
+    {
+        let group = -(child.id() as libc::pid_t);
+        // SAFETY: kill(2) takes no pointers; a stale group id only fails.
+        unsafe { libc::kill(group, libc::SIGTERM) };
+        for _ in 0..50 {
+            if matches!(child.try_wait(), Ok(Some(_))) {
+                break;
+            }
+            thread::sleep(Duration::from_millis(20));
+        }
+        // SAFETY: as above.
+        unsafe { libc::kill(group, libc::SIGKILL) };
+    }
+    let _ = child.kill();
+    let _ = child.wait();
+}
+
+fn describe_exit(status: std::process::ExitStatus) -> String {
+    if let Some(code) = status.code() {
+        return format!("command exited with status {code}");
+    }
+    #[cfg(unix)]
+    if let Some(signal) = std::os::unix::process::ExitStatusExt::signal(&status) {
+        return format!("command was killed by signal {signal} ({})", signal_name(signal));
+    }
+    "command ended abnormally".into()
+}
+
+#[cfg(unix)]
+fn signal_name(signal: i32) -> &'static str {
+    match signal {
+        libc::SIGHUP => "SIGHUP",
+        libc::SIGINT => "SIGINT",
+        libc::SIGQUIT => "SIGQUIT",
+        libc::SIGABRT => "SIGABRT",
+        libc::SIGKILL => "SIGKILL",
+        libc::SIGSEGV => "SIGSEGV",
+        libc::SIGPIPE => "SIGPIPE",
+        libc::SIGTERM => "SIGTERM",
+        _ => "a signal",
+    }
+}
+
 fn param_env(ctx: &StageContext<'_>) -> Vec<(String, String)> {
-    let mut env = vec![("PIPELINE_ROOT".to_owned(), ctx.root().display().to_string())];
+    let root = std::path::absolute(ctx.root()).unwrap_or_else(|_| ctx.root().to_path_buf());
+    let mut env = vec![("PIPELINE_ROOT".to_owned(), root.display().to_string())];
     for (key, value) in manifest::param_values(ctx.manifest, ctx.stage) {
         let name: String = key
             .chars()

@@ -43,7 +43,8 @@ impl StageKind for Render {
             changed += usize::from(write_if_changed(&out_dir, file)?);
         }
         let removed = remove_others(&out_dir, &files)?;
-        let mut summary = format!("{} files, {changed} changed", files.len());
+        let noun = if files.len() == 1 { "file" } else { "files" };
+        let mut summary = format!("{} {noun}, {changed} changed", files.len());
         if removed > 0 {
             summary.push_str(&format!(", {removed} removed"));
         }
