@@ -99,6 +99,9 @@ fn report(files: &[SourceFile]) {
     }
     let diagnostics: usize = files.iter().map(|f| f.diagnostics.len()).sum();
     println!("file diagnostics: {diagnostics}");
+    if std::env::var_os("FRONTEND_INVENTORY").is_some() {
+        print!("{}", inventory.render());
+    }
     if std::env::var_os("FRONTEND_VERBOSE").is_some() {
         for f in files {
             for d in &f.diagnostics {

@@ -138,7 +138,6 @@ struct Open {
     /// End of the last line holding anything but blanks.
     last_content_end: usize,
     last_content_line: u32,
-    last_code_ends_statement: bool,
 }
 
 struct Line<'a> {
@@ -213,8 +212,12 @@ impl Splitter<'_> {
             self.quoting = scan_line(Quoting::Code, trimmed.as_bytes(), |_, _| ());
             return false;
         }
-        if trimmed.starts_with('@') || trimmed.starts_with('!') {
+        if trimmed.starts_with('@') {
             self.skip(line.number, "SQL*Plus command @ (script include)".to_owned());
+            return false;
+        }
+        if trimmed.starts_with('!') || trimmed.starts_with("$ ") {
+            self.skip(line.number, "SQL*Plus host command".to_owned());
             return false;
         }
         let word = first_word(trimmed);
@@ -254,7 +257,6 @@ impl Splitter<'_> {
             first_line: line.number,
             last_content_end: start,
             last_content_line: line.number,
-            last_code_ends_statement: false,
         });
         self.quoting = Quoting::Code;
         self.continue_statement(&Line { number: line.number, start, text: &line.text[indent..] });
@@ -271,6 +273,13 @@ impl Splitter<'_> {
             self.close();
             return false;
         }
+        // SQL*Plus ends (without running) an SQL statement at a blank line. Objects are
+        // not ended that way: exports that leave blank lines in DDL set SQLBLANKLINES.
+        let skipped_sql = matches!(open.pending, Pending::Skip) && open.end == End::Semicolon;
+        if skipped_sql && trimmed.is_empty() && self.quoting == Quoting::Code {
+            self.close();
+            return false;
+        }
         if open.mode != BodyMode::Code {
             if !trimmed.is_empty() {
                 open.last_content_end = line.start + line.text.len();
@@ -279,26 +288,20 @@ impl Splitter<'_> {
             return false;
         }
         let (end, first_line) = (open.end, open.first_line);
+        let what = if matches!(open.pending, Pending::Skip) { "statement" } else { "object" };
         if end == End::Slash && self.starts_unterminated_object(line) {
-            let message = "object has no `/` terminator; the next CREATE starts a new one";
-            self.out.diagnostics.push(Diagnostic { line: first_line, message: message.to_owned() });
+            let message = format!("{what} has no `/` terminator; the next CREATE starts a new one");
+            self.out.diagnostics.push(Diagnostic { line: first_line, message });
             self.close();
             return true;
         }
         let open = self.open.as_mut().expect("a statement is open");
         let mut semicolon = None;
-        let mut last_code = None;
         self.quoting = scan_line(self.quoting, line.text.as_bytes(), |i, b| {
             if b == b';' && semicolon.is_none() {
                 semicolon = Some(i);
             }
-            if !b.is_ascii_whitespace() {
-                last_code = Some(b);
-            }
         });
-        if let Some(b) = last_code {
-            open.last_code_ends_statement = b == b';';
-        }
         if open.end == End::Semicolon {
             if let Some(i) = semicolon {
                 open.last_content_end = line.start + i;
@@ -314,13 +317,13 @@ impl Splitter<'_> {
         false
     }
 
-    /// A `CREATE` at the start of a line, after a line ending in `;`, inside a PL/SQL
-    /// object: the previous object's `/` was forgotten. Nested code cannot hold a
-    /// `CREATE` statement there, except as dynamic SQL inside a string.
+    /// A `CREATE` of an object at the start of a line, in code, inside a PL/SQL object
+    /// or block: the previous statement's `/` was forgotten (worksheets often do).
+    /// PL/SQL cannot hold DDL except as dynamic SQL inside a string.
     fn starts_unterminated_object(&self, line: &Line) -> bool {
         let open = self.open.as_ref().expect("a statement is open");
         self.quoting == Quoting::Code
-            && open.last_code_ends_statement
+            && line.number > open.first_line
             && first_word(line.text).eq_ignore_ascii_case("CREATE")
             && matches!(header::read(line.text), Some(Statement::Object(_)))
     }
@@ -404,6 +407,14 @@ mod tests {
             &text[split.chunks[0].start..split.chunks[0].end],
             "CREATE TABLE t (a VARCHAR2(5) DEFAULT ';')"
         );
+    }
+
+    #[test]
+    fn blank_line_ends_an_unterminated_query_in_a_script() {
+        let text = "select 1\nfrom dual\n\ndeclare\n  l_x number;\nbegin\n  null;\nend;\n/\nCREATE PROCEDURE p IS BEGIN NULL; END;\n/\n";
+        let split = split(text);
+        assert_eq!(names(&split), vec![(ObjectKind::Procedure, "P".to_owned(), 10, 10)]);
+        assert!(split.diagnostics.is_empty(), "{:?}", split.diagnostics);
     }
 
     #[test]

@@ -30,6 +30,7 @@ const SUBPROGRAM_OPTIONS: &[&str] = &[
     "PIPELINED",
     "PARALLEL_ENABLE",
     "RESULT_CACHE",
+    "RELIES_ON",
     "AGGREGATE",
     "SQL_MACRO",
     "SHARING",
@@ -51,6 +52,7 @@ const TYPE_STOPS: &[&str] = &[
     "SHARING",
     "DEFAULT",
     "USING",
+    "$IF",
 ];
 
 impl Parser<'_> {
@@ -270,11 +272,24 @@ impl Parser<'_> {
 
     fn subprogram_options(&mut self) -> PResult<Vec<crate::plsql::ast::Fragment>> {
         let mut options = Vec::new();
-        while self.at_any(SUBPROGRAM_OPTIONS) {
+        let mut open_directives = 0u32;
+        loop {
+            let closes_directive = open_directives > 0 && self.at_any(&["$ELSIF", "$ELSE", "$END"]);
+            if !(self.at_any(SUBPROGRAM_OPTIONS) || self.at_kw("$IF") || closes_directive) {
+                break;
+            }
             let start = self.pos;
             let word = self.word_at(0).unwrap_or_default().to_ascii_uppercase();
             self.pos += 1;
             match word.as_str() {
+                // Options chosen by conditional compilation, kept with their directives.
+                "$IF" | "$ELSIF" => {
+                    open_directives += u32::from(word == "$IF");
+                    self.expr(Stops::words(&["$THEN"]), "a condition")?;
+                    self.expect_kw("$THEN")?;
+                }
+                "$END" => open_directives -= 1,
+                "$ELSE" => {}
                 "AUTHID" | "SHARING" => {
                     self.eat_tok(&Token::Eq);
                     self.ident()?;

@@ -205,7 +205,10 @@ impl Parser<'_> {
 
     fn assignment_or_call(&mut self) -> PResult<StatementItem> {
         let start = self.pos;
-        if !matches!(self.tok(0).map(|t| &t.token), Some(Token::Word(_) | Token::Colon)) {
+        if !matches!(
+            self.tok(0).map(|t| &t.token),
+            Some(Token::Word(_) | Token::Colon | Token::LParen)
+        ) {
             return Err(self.error_here("a statement"));
         }
         let target = self.expr(Stops { assign: true, ..Stops::default() }, "a statement")?;
@@ -217,6 +220,11 @@ impl Parser<'_> {
         let end = self.pos;
         self.pos = start;
         self.eat_tok(&Token::Colon);
+        if self.at_tok(&Token::LParen) {
+            // `(self AS parent_type).method(...)`: the name is the method after the cast.
+            self.skip_parens()?;
+            self.expect_tok(&Token::Period)?;
+        }
         let name = self.qualified()?;
         let mut arguments = Vec::new();
         if self.pos < end && self.eat_tok(&Token::LParen) {
