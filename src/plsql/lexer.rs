@@ -48,15 +48,26 @@ pub struct LexError {
 struct Positions<'a> {
     text: &'a str,
     line_starts: Vec<usize>,
+    /// Whether each line is ASCII, so that columns are byte offsets.
+    line_ascii: Vec<bool>,
     origin: Origin,
 }
 
 impl Positions<'_> {
     fn new(text: &str, origin: Origin) -> Positions<'_> {
         let mut line_starts = vec![0];
-        line_starts
-            .extend(text.bytes().enumerate().filter(|&(_, b)| b == b'\n').map(|(i, _)| i + 1));
-        Positions { text, line_starts, origin }
+        let mut line_ascii = Vec::new();
+        let mut ascii = true;
+        for (i, b) in text.bytes().enumerate() {
+            ascii &= b.is_ascii();
+            if b == b'\n' {
+                line_starts.push(i + 1);
+                line_ascii.push(ascii);
+                ascii = true;
+            }
+        }
+        line_ascii.push(ascii);
+        Positions { text, line_starts, line_ascii, origin }
     }
 
     /// Byte offset in the object text, then file line and column.
@@ -65,9 +76,7 @@ impl Positions<'_> {
         let line_start = self.line_starts.get(line_index).copied().unwrap_or(self.text.len());
         let line = &self.text[line_start..];
         let chars_before = (at.column.max(1) - 1) as usize;
-        let byte_in_line = if line.is_char_boundary(chars_before.min(line.len()))
-            && line.as_bytes()[..chars_before.min(line.len())].is_ascii()
-        {
+        let byte_in_line = if self.line_ascii.get(line_index).copied().unwrap_or(true) {
             chars_before.min(line.len())
         } else {
             line.char_indices().nth(chars_before).map_or(line.len(), |(i, _)| i)
@@ -110,7 +119,11 @@ pub fn lex(text: &str, origin: Origin) -> Result<Lexed, LexError> {
         rewritten.as_str()
     };
     let positions = Positions::new(text, origin);
-    let raw = Tokenizer::new(&OracleDialect {}, input).tokenize_with_location().map_err(|e| {
+    // About one token (whitespace included) per three bytes of PL/SQL: sized once,
+    // the buffer is not copied as it grows.
+    let mut raw = Vec::with_capacity(text.len() / 3 + 16);
+    let mut tokenizer = Tokenizer::new(&OracleDialect {}, input);
+    tokenizer.tokenize_with_location_into_buf(&mut raw).map_err(|e| {
         let (_, line, col) = positions.resolve(e.location);
         LexError { line, col, message: e.message }
     })?;
