@@ -75,7 +75,7 @@ impl Inventory {
             let status = match &e.status {
                 ParseStatus::Full => "full".to_owned(),
                 ParseStatus::Partial => format!("partial ({} errors)", e.errors),
-                ParseStatus::Skipped { reason } => format!("skipped ({reason:?})").to_lowercase(),
+                ParseStatus::Skipped { reason } => format!("skipped ({reason})"),
             };
             let place = format!("{}:{}-{}", e.file, e.first_line, e.last_line);
             let _ = writeln!(out, "{place:<32} {:<17} {name:<32} {status}", e.kind.oracle_name());

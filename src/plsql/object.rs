@@ -99,6 +99,16 @@ pub enum ObjectSkipReason {
     Untokenizable,
 }
 
+impl std::fmt::Display for ObjectSkipReason {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            ObjectSkipReason::Wrapped => "wrapped",
+            ObjectSkipReason::JavaSource => "Java source",
+            ObjectSkipReason::Untokenizable => "untokenizable",
+        })
+    }
+}
+
 /// How much of an object the parser understood.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]

@@ -99,7 +99,7 @@ fn scan_object(path: &str, text: &str, chunk: &Chunk) -> (Object, ScanStats) {
             return (object, ScanStats::default());
         }
     };
-    let parsed = parse_unit(text, &lexed, header.kind);
+    let parsed = parse_unit(text, lexed, header.kind);
     if !parsed.errors.is_empty() {
         object.status = ParseStatus::Partial;
     }

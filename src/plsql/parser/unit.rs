@@ -41,9 +41,10 @@ fn kind_words(kind: ObjectKind) -> &'static [&'static str] {
 }
 
 /// Parses the tokens of one object of `kind` found in `text`.
-pub fn parse_unit(text: &str, lexed: &Lexed, kind: ObjectKind) -> Parsed {
-    let mut parser = Parser::new(text, &lexed.tokens);
-    parser.stats.tokens = lexed.tokens.len() as u64;
+pub fn parse_unit(text: &str, lexed: Lexed, kind: ObjectKind) -> Parsed {
+    let Lexed { tokens, comments } = lexed;
+    let mut parser = Parser::new(text, &tokens);
+    parser.stats.tokens = tokens.len() as u64;
     let item = parser.unit_item(kind).unwrap_or_else(|error| {
         parser.errors.push(error);
         fallback_item(&mut parser, kind)
@@ -52,12 +53,15 @@ pub fn parse_unit(text: &str, lexed: &Lexed, kind: ObjectKind) -> Parsed {
         let error = parser.error_here("the end of the object");
         parser.errors.push(error);
     }
-    let span = match (lexed.tokens.first(), lexed.tokens.last()) {
+    let span = match (tokens.first(), tokens.last()) {
         (Some(first), Some(last)) => first.span.to(last.span),
         _ => Default::default(),
     };
-    let unit = Unit { span, comments: lexed.comments.clone(), item };
-    Parsed { unit, errors: parser.errors, stats: parser.stats }
+    // A failure deep inside is met again by each enclosing construct at the same
+    // token; one report is enough.
+    parser.errors.dedup();
+    let (errors, stats) = (parser.errors, parser.stats);
+    Parsed { unit: Unit { span, comments, item }, errors, stats }
 }
 
 /// An item that keeps at least the object's name when its structure did not parse.
