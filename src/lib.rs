@@ -3,10 +3,14 @@
 //!
 //! The library holds everything but the command line: the manifest
 //! ([`manifest`]), the runner that decides what is stale and runs it
-//! ([`runner`]), the stage kinds that do the work ([`stages`]), and the
-//! template renderer behind the deploy artifacts ([`render`]).
+//! ([`runner`]), the stage kinds that do the work ([`stages`]), the PL/SQL
+//! front end that reads extracted code ([`plsql`]), the template renderer
+//! behind the deploy artifacts ([`render`]), and a generator of synthetic
+//! estates for benchmarks ([`synth`]).
 
 pub mod manifest;
+pub mod plsql;
 pub mod render;
 pub mod runner;
 pub mod stages;
+pub mod synth;

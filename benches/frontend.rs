@@ -1,0 +1,211 @@
+//! Throughput of the PL/SQL front end: split + lex + parse, one core and all cores.
+//!
+//! `cargo bench --bench frontend` generates the synthetic estate (8,122 objects) in a
+//! temporary folder and scans it; `cargo bench --bench frontend -- DIR` scans the SQL
+//! files under DIR instead and also prints what was found (objects by kind, parse
+//! status, embedded SQL paths, the most frequent parse errors). Files are read one at
+//! a time and their results dropped, as the scan stage does after caching them. The
+//! sqlparser tokenizer alone is timed on the same files first, as the yardstick: on a
+//! shared machine absolute numbers move, the ratio much less.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use pipeline::plsql::{self, ParseStatus, SourceFile};
+use rayon::prelude::*;
+
+const SQL_EXTENSIONS: &[&str] = &[
+    "sql", "pks", "pkb", "pls", "plb", "prc", "fnc", "trg", "tps", "tpb", "vw", "typ", "pck",
+    "spc", "bdy",
+];
+
+fn sql_files(dir: &Path) -> Vec<PathBuf> {
+    let mut files: Vec<PathBuf> = walkdir::WalkDir::new(dir)
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_file())
+        .map(|e| e.into_path())
+        .filter(|p| {
+            p.extension()
+                .and_then(|e| e.to_str())
+                .is_some_and(|e| SQL_EXTENSIONS.contains(&e.to_ascii_lowercase().as_str()))
+        })
+        .collect();
+    files.sort();
+    files
+}
+
+fn peak_rss_kib() -> u64 {
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmHWM:"))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+        .unwrap_or(0)
+}
+
+/// Scans every input, keeping only what a stage would keep: the results.
+fn scan_all(inputs: &[(String, Vec<u8>)], parallel: bool) -> Vec<SourceFile> {
+    let scan = |(path, bytes): &(String, Vec<u8>)| plsql::scan_file(path, bytes, None);
+    if parallel {
+        inputs.par_iter().map(scan).collect()
+    } else {
+        inputs.iter().map(scan).collect()
+    }
+}
+
+fn report(files: &[SourceFile]) {
+    let inventory = plsql::Inventory::of(files);
+    let objects = inventory.entries.len();
+    println!("files: {}, objects: {objects}", files.len());
+    for (kind, n) in &inventory.by_kind {
+        println!("  {kind:<18} {n}");
+    }
+    let share = |n: usize| 100.0 * n as f64 / objects.max(1) as f64;
+    println!(
+        "parsed fully: {} ({:.1} %), partially: {} ({:.1} %), skipped: {} ({:.1} %)",
+        inventory.full,
+        share(inventory.full),
+        inventory.partial,
+        share(inventory.partial),
+        inventory.skipped,
+        share(inventory.skipped)
+    );
+    let mut skip_reasons: BTreeMap<String, usize> = BTreeMap::new();
+    for o in files.iter().flat_map(|f| &f.objects) {
+        if let ParseStatus::Skipped { reason } = &o.status {
+            *skip_reasons.entry(format!("{reason:?}")).or_default() += 1;
+        }
+    }
+    println!("skipped objects by reason: {skip_reasons:?}");
+    let mut stats = plsql::ScanStats::default();
+    files.iter().for_each(|f| stats.add(&f.stats));
+    let sql = stats.sql_by_sqlparser + stats.sql_by_fallback;
+    println!(
+        "statements: {}, declarations: {}, unparsed: {}; embedded SQL: {sql}, by sqlparser {:.1} %",
+        stats.statements,
+        stats.declarations,
+        stats.unparsed_statements,
+        100.0 * f64::from(stats.sql_by_sqlparser) / f64::from(sql.max(1))
+    );
+    let mut errors: BTreeMap<String, usize> = BTreeMap::new();
+    for e in files.iter().flat_map(|f| &f.objects).flat_map(|o| &o.errors) {
+        *errors.entry(e.message.clone()).or_default() += 1;
+    }
+    let mut errors: Vec<_> = errors.into_iter().collect();
+    errors.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+    println!("most frequent parse errors:");
+    for (message, n) in errors.iter().take(10) {
+        println!("  {n:>5}  {message}");
+    }
+    let diagnostics: usize = files.iter().map(|f| f.diagnostics.len()).sum();
+    println!("file diagnostics: {diagnostics}");
+    if std::env::var_os("FRONTEND_INVENTORY").is_some() {
+        print!("{}", inventory.render());
+    }
+    if std::env::var_os("FRONTEND_VERBOSE").is_some() {
+        for f in files {
+            for d in &f.diagnostics {
+                println!("  {}:{}: {}", f.path, d.line, d.message);
+            }
+            for o in &f.objects {
+                for e in &o.errors {
+                    println!("  {}:{}:{}: [{}] {}", f.path, e.line, e.col, o.name, e.message);
+                }
+            }
+        }
+    }
+}
+
+/// Scans every file, reading it just before and dropping its results just after, as
+/// the scan stage does (it writes each file's results to its cache): memory then
+/// stays flat however large the estate. Returns (bytes, objects).
+fn stream(dir: &Path, files: &[PathBuf], parallel: bool) -> (usize, usize) {
+    let scan = |path: &PathBuf| {
+        let bytes = std::fs::read(path).expect("a readable file");
+        let shown = path.strip_prefix(dir).unwrap_or(path).display().to_string();
+        let file = plsql::scan_file(&shown, &bytes, None);
+        (bytes.len(), file.objects.len())
+    };
+    let add = |a: (usize, usize), b: (usize, usize)| (a.0 + b.0, a.1 + b.1);
+    if parallel {
+        files.par_iter().map(scan).reduce(|| (0, 0), add)
+    } else {
+        files.iter().map(scan).fold((0, 0), add)
+    }
+}
+
+/// sqlparser's tokenizer alone over whole files, on one core.
+fn tokenizer_alone(files: &[PathBuf]) {
+    let started = Instant::now();
+    let (mut bytes, mut tokens) = (0usize, 0usize);
+    for path in files {
+        let data = std::fs::read(path).expect("a readable file");
+        let text = String::from_utf8_lossy(&data);
+        let dialect = sqlparser::dialect::OracleDialect {};
+        let mut tokenizer = sqlparser::tokenizer::Tokenizer::new(&dialect, &text);
+        tokens += tokenizer.tokenize_with_location().map_or(0, |t| t.len());
+        bytes += data.len();
+    }
+    let seconds = started.elapsed().as_secs_f64();
+    let mb = bytes as f64 / 1e6;
+    println!(
+        "{:<24} {mb:>7.1} MB in {seconds:>6.2} s: {:>6.1} MB/s ({tokens} tokens)",
+        "sqlparser tokenizer only",
+        mb / seconds
+    );
+}
+
+fn measure(label: &str, dir: &Path, files: &[PathBuf], parallel: bool, cores: usize) {
+    let started = Instant::now();
+    let (bytes, objects) = stream(dir, files, parallel);
+    let seconds = started.elapsed().as_secs_f64();
+    let mb = bytes as f64 / 1e6;
+    println!(
+        "{label:<24} {mb:>7.1} MB in {seconds:>6.2} s: {:>6.1} MB/s ({:>5.1} MB/s per core), {:>7.0} objects/s",
+        mb / seconds,
+        mb / seconds / cores as f64,
+        objects as f64 / seconds
+    );
+}
+
+fn main() {
+    let args: Vec<String> = std::env::args().skip(1).filter(|a| !a.starts_with("--")).collect();
+    let temp;
+    let (dir, real) = match args.first() {
+        Some(dir) => (PathBuf::from(dir), true),
+        None => {
+            temp = tempfile::tempdir().expect("a temporary folder");
+            let started = Instant::now();
+            let estate = pipeline::synth::write_estate(temp.path(), 8_122, 1)
+                .expect("the estate is written");
+            println!(
+                "synthetic estate: {} objects, {} files, {:.1} MB, {} lines, written in {:.1} s",
+                estate.objects,
+                estate.files,
+                estate.bytes as f64 / 1e6,
+                estate.lines,
+                started.elapsed().as_secs_f64()
+            );
+            (temp.path().to_path_buf(), false)
+        }
+    };
+    let files = sql_files(&dir);
+    let cores = rayon::current_num_threads();
+    tokenizer_alone(&files);
+    measure("split+lex+parse, 1 core", &dir, &files, false, 1);
+    println!("peak RSS after one core: {:.1} MB", peak_rss_kib() as f64 / 1024.0);
+    measure(&format!("same, {cores} cores"), &dir, &files, true, cores);
+    println!("peak RSS: {:.1} MB", peak_rss_kib() as f64 / 1024.0);
+    if real {
+        let inputs: Vec<(String, Vec<u8>)> = files
+            .iter()
+            .map(|p| {
+                let bytes = std::fs::read(p).expect("a readable file");
+                (p.strip_prefix(&dir).unwrap_or(p).display().to_string(), bytes)
+            })
+            .collect();
+        report(&scan_all(&inputs, true));
+    }
+}

@@ -1,0 +1,242 @@
+//! Tokens of one object, from sqlparser's tokenizer with the Oracle dialect.
+//!
+//! The tokenizer is run once per object; its tokens serve both our PL/SQL parser and
+//! sqlparser's parser for the embedded SQL. This module adds what the parse tree
+//! needs: spans in file coordinates (byte offsets as well as line and column),
+//! comments kept apart, and three repairs where sqlparser reads Oracle differently:
+//! `$IF`/`$$name` directives (it would read `$$...$$` as a dollar-quoted string),
+//! and ranges `1..n` (it reads `1.` and `.n` as numbers). It does not classify
+//! keywords: PL/SQL's reserved words are not sqlparser's.
+
+use sqlparser::dialect::OracleDialect;
+use sqlparser::tokenizer::{Location, Token, Tokenizer, Whitespace, Word};
+
+use super::ast::{Comment, Span};
+use super::quoting::directive_dollars;
+
+/// A token with its place in the file.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Tok {
+    pub token: Token,
+    pub span: Span,
+}
+
+/// The tokens and comments of one object.
+#[derive(Debug, Default)]
+pub struct Lexed {
+    pub tokens: Vec<Tok>,
+    pub comments: Vec<Comment>,
+}
+
+/// Where a piece of text starts in its file.
+#[derive(Clone, Copy, Debug)]
+pub struct Origin {
+    pub byte: usize,
+    pub line: u32,
+    pub col: u32,
+}
+
+/// A tokenizer failure, located in the file.
+#[derive(Debug)]
+pub struct LexError {
+    pub line: u32,
+    pub col: u32,
+    pub message: String,
+}
+
+/// Maps the tokenizer's line and column (in characters) to file coordinates.
+struct Positions<'a> {
+    text: &'a str,
+    line_starts: Vec<usize>,
+    /// Whether each line is ASCII, so that columns are byte offsets.
+    line_ascii: Vec<bool>,
+    origin: Origin,
+}
+
+impl Positions<'_> {
+    fn new(text: &str, origin: Origin) -> Positions<'_> {
+        let mut line_starts = vec![0];
+        let mut line_ascii = Vec::new();
+        let mut ascii = true;
+        for (i, b) in text.bytes().enumerate() {
+            ascii &= b.is_ascii();
+            if b == b'\n' {
+                line_starts.push(i + 1);
+                line_ascii.push(ascii);
+                ascii = true;
+            }
+        }
+        line_ascii.push(ascii);
+        Positions { text, line_starts, line_ascii, origin }
+    }
+
+    /// Byte offset in the object text, then file line and column.
+    fn resolve(&self, at: Location) -> (usize, u32, u32) {
+        let line_index = (at.line.max(1) - 1) as usize;
+        let line_start = self.line_starts.get(line_index).copied().unwrap_or(self.text.len());
+        let line = &self.text[line_start..];
+        let chars_before = (at.column.max(1) - 1) as usize;
+        let byte_in_line = if self.line_ascii.get(line_index).copied().unwrap_or(true) {
+            chars_before.min(line.len())
+        } else {
+            line.char_indices().nth(chars_before).map_or(line.len(), |(i, _)| i)
+        };
+        let file_line = self.origin.line + line_index as u32;
+        let file_col =
+            if line_index == 0 { self.origin.col + at.column as u32 - 1 } else { at.column as u32 };
+        (line_start + byte_in_line, file_line, file_col)
+    }
+
+    fn span(&self, start: Location, end: Location) -> Span {
+        let (start_byte, line, col) = self.resolve(start);
+        let (end_byte, end_line, end_col) = self.resolve(end);
+        let base = self.origin.byte as u32;
+        Span {
+            start: base + start_byte as u32,
+            end: base + end_byte as u32,
+            line,
+            col,
+            end_line,
+            end_col,
+        }
+    }
+}
+
+/// Tokenizes `text`, an object found at `origin` in its file.
+pub fn lex(text: &str, origin: Origin) -> Result<Lexed, LexError> {
+    let dollars = directive_dollars(text);
+    let rewritten;
+    let input = if dollars.is_empty() {
+        text
+    } else {
+        // `$` becomes `_`, which no unquoted Oracle name starts with; same length, so
+        // every position stays true. The `_` tokens are turned back into directives.
+        let mut bytes = text.as_bytes().to_vec();
+        for &i in &dollars {
+            bytes[i] = b'_';
+        }
+        rewritten = String::from_utf8(bytes).expect("only ASCII bytes were replaced");
+        rewritten.as_str()
+    };
+    let positions = Positions::new(text, origin);
+    // About one token (whitespace included) per three bytes of PL/SQL: sized once,
+    // the buffer is not copied as it grows.
+    let mut raw = Vec::with_capacity(text.len() / 3 + 16);
+    let mut tokenizer = Tokenizer::new(&OracleDialect {}, input);
+    tokenizer.tokenize_with_location_into_buf(&mut raw).map_err(|e| {
+        let (_, line, col) = positions.resolve(e.location);
+        LexError { line, col, message: e.message }
+    })?;
+    let mut lexed = Lexed { tokens: Vec::with_capacity(raw.len() / 2), comments: Vec::new() };
+    for t in raw {
+        let span = positions.span(t.span.start, t.span.end);
+        match t.token {
+            Token::Whitespace(Whitespace::SingleLineComment { comment, .. }) => {
+                let text = comment.trim_end_matches(['\n', '\r']).to_owned();
+                lexed.comments.push(Comment { text, block: false, span });
+            }
+            Token::Whitespace(Whitespace::MultiLineComment(text)) => {
+                lexed.comments.push(Comment { text, block: true, span });
+            }
+            Token::Whitespace(_) => {}
+            token => push_repaired(&mut lexed.tokens, Tok { token, span }, &dollars, origin.byte),
+        }
+    }
+    Ok(lexed)
+}
+
+fn word(value: String) -> Token {
+    Token::Word(Word { value, quote_style: None, keyword: sqlparser::keywords::Keyword::NoKeyword })
+}
+
+/// Appends `tok`, undoing the tokenizer's misreadings of Oracle described above.
+fn push_repaired(tokens: &mut Vec<Tok>, tok: Tok, dollars: &[usize], base: usize) {
+    let adjacent = tokens.last().is_some_and(|prev| prev.span.end == tok.span.start);
+    match (&tok.token, tokens.last()) {
+        (Token::Char('_'), _)
+            if dollars.binary_search(&(tok.span.start as usize - base)).is_ok() =>
+        {
+            tokens.push(Tok { token: Token::Char('$'), span: tok.span });
+        }
+        (Token::Word(w), Some(prev)) if adjacent && prev.token == Token::Char('$') => {
+            let mut start = prev.span;
+            let mut prefix = "$".to_owned();
+            tokens.pop();
+            if let Some(before) = tokens.last() {
+                if before.token == Token::Char('$') && before.span.end == start.start {
+                    start = before.span;
+                    prefix.push('$');
+                    tokens.pop();
+                }
+            }
+            tokens.push(Tok {
+                token: word(format!("{prefix}{}", w.value)),
+                span: start.to(tok.span),
+            });
+        }
+        (Token::Number(n, long), _) if n.len() > 1 && n.ends_with('.') => {
+            // `1..10`: the first bound comes as `1.`; the second `.` follows.
+            let mut left = tok.span;
+            left.end -= 1;
+            left.end_col -= 1;
+            let dot = Span { start: left.end, col: left.end_col, ..tok.span };
+            tokens
+                .push(Tok { token: Token::Number(n[..n.len() - 1].to_owned(), *long), span: left });
+            tokens.push(Tok { token: Token::Period, span: dot });
+        }
+        (Token::Number(n, long), Some(prev))
+            if adjacent && n.starts_with('.') && prev.token == Token::Period =>
+        {
+            let dot = Span { end: tok.span.start + 1, end_col: tok.span.col + 1, ..tok.span };
+            let right = Span { start: dot.end, col: dot.end_col, ..tok.span };
+            tokens.push(Tok { token: Token::Period, span: dot });
+            tokens.push(Tok { token: Token::Number(n[1..].to_owned(), *long), span: right });
+        }
+        _ => tokens.push(tok),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn origin() -> Origin {
+        Origin { byte: 0, line: 1, col: 1 }
+    }
+
+    fn shown(text: &str) -> Vec<String> {
+        lex(text, origin()).unwrap().tokens.iter().map(|t| t.token.to_string()).collect()
+    }
+
+    #[test]
+    fn conditional_compilation_directives_are_words() {
+        assert_eq!(
+            shown("$IF $$debug $THEN x; $END"),
+            ["$IF", "$$debug", "$THEN", "x", ";", "$END"]
+        );
+    }
+
+    #[test]
+    fn range_bounds_are_split_from_the_dots() {
+        assert_eq!(shown("1..10"), ["1", ".", ".", "10"]);
+        assert_eq!(shown("1 .. n"), ["1", ".", ".", "n"]);
+        assert_eq!(shown("x..y"), ["x", ".", ".", "y"]);
+    }
+
+    #[test]
+    fn spans_are_byte_offsets_in_the_file() {
+        let text = "-- año\nv := 'ñ' || x;";
+        let lexed = lex(text, Origin { byte: 100, line: 10, col: 1 }).unwrap();
+        let x = &lexed.tokens[4];
+        assert_eq!(x.token.to_string(), "x");
+        assert_eq!((x.span.line, x.span.col), (11, 13));
+        assert_eq!(&text[x.span.start as usize - 100..x.span.end as usize - 100], "x");
+        assert_eq!(lexed.comments[0].text, " año");
+    }
+
+    #[test]
+    fn first_line_columns_count_from_the_objects_column() {
+        let lexed = lex("a b", Origin { byte: 4, line: 3, col: 5 }).unwrap();
+        assert_eq!((lexed.tokens[1].span.line, lexed.tokens[1].span.col), (3, 7));
+    }
+}

@@ -1,0 +1,36 @@
+//! The PL/SQL front end: from extracted files to an inventory of parsed objects.
+//!
+//! [`scan_file`] is the entry point: it decodes a file ([`encoding`]), splits it into
+//! statements the way SQL*Plus would ([`split`], reading object headers with
+//! [`header`]), tokenizes each object once with sqlparser's tokenizer ([`lexer`]),
+//! parses its PL/SQL structure ([`parser`], into the tree of [`ast`]) and hands the
+//! embedded SQL to sqlparser's parser ([`embedded_sql`]). [`metadata`] reads an
+//! extraction's `metadata.json`; [`inventory`] lists what was found; [`sniff`] tells
+//! SQL text from other files.
+//!
+//! This module reads files it is given; walking folders, globs and caching are the
+//! scan stage's job. It classifies nothing (features, complexity) and resolves no
+//! names across objects: later stages do that from the parse trees.
+
+pub mod ast;
+pub mod embedded_sql;
+pub mod encoding;
+pub mod header;
+pub mod inventory;
+pub mod lexer;
+pub mod metadata;
+pub mod object;
+pub mod parser;
+pub mod quoting;
+mod scan;
+pub mod sniff;
+pub mod source;
+pub mod split;
+
+pub use encoding::Encoding;
+pub use inventory::{Inventory, InventoryEntry};
+pub use metadata::{is_metadata_file, Metadata, MetadataEntry, MetadataError};
+pub use object::{Object, ObjectKind, ObjectSkipReason, ParseError, ParseStatus};
+pub use scan::scan_file;
+pub use sniff::{looks_like_sql, SkipReason};
+pub use source::{Diagnostic, ScanStats, Skipped, SourceFile};
