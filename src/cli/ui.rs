@@ -94,6 +94,11 @@ impl Ui {
                     outcome.summary,
                     seconds(elapsed)
                 ));
+                if self.verbose() {
+                    for detail in &outcome.details {
+                        self.line(&format!("        {detail}"));
+                    }
+                }
                 for warning in &outcome.warnings {
                     self.warn(&format!("{stage}: {warning}"));
                 }

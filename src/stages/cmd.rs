@@ -72,10 +72,7 @@ impl StageKind for Cmd {
             return Err(StageError::Failed(message));
         }
         let mut outcome = Outcome::new("command succeeded");
-        if ctx.verbose && !output.trim().is_empty() {
-            outcome.summary.push_str(":\n");
-            outcome.summary.push_str(&indent(&output));
-        }
+        outcome.details = output.trim_end().lines().map(str::to_owned).collect();
         Ok(outcome)
     }
 }

@@ -51,11 +51,14 @@ impl StageContext<'_> {
 pub struct Outcome {
     pub summary: String,
     pub warnings: Vec<String>,
+    /// Lines shown under the status line with `-v`: the decisions and
+    /// findings behind the summary.
+    pub details: Vec<String>,
 }
 
 impl Outcome {
     pub fn new(summary: impl Into<String>) -> Self {
-        Outcome { summary: summary.into(), warnings: Vec::new() }
+        Outcome { summary: summary.into(), warnings: Vec::new(), details: Vec::new() }
     }
 }
 

@@ -8,6 +8,7 @@
 mod cmd;
 mod context;
 mod render;
+mod scan;
 
 pub use context::{InputFile, Outcome, StageContext, StageError};
 
@@ -34,7 +35,7 @@ pub trait StageKind: Sync {
     fn run(&self, ctx: &StageContext<'_>) -> Result<Outcome, StageError>;
 }
 
-static KINDS: &[&dyn StageKind] = &[&cmd::Cmd, &render::Render];
+static KINDS: &[&dyn StageKind] = &[&cmd::Cmd, &scan::Scan, &render::Render];
 
 /// The kind called `name`, if there is one.
 pub fn lookup(name: &str) -> Option<&'static dyn StageKind> {

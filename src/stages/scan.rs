@@ -1,0 +1,309 @@
+//! `scan`: the first stage of the main job. Reads every extracted file the
+//! stage's inputs match, splits it into objects and parses each one with
+//! the PL/SQL front end (`crate::plsql`), and writes the inventory.
+//!
+//! Work is per file, fanned out over cores, and cached per file (keyed by
+//! the file's bytes, its path and the extraction metadata that applies to
+//! it), so editing one file of thousands re-parses that file only. A file
+//! that cannot be read or is not SQL text is reported and skipped; it never
+//! stops the run.
+//!
+//! The output folder holds text that reviews well in git, sorted, with no
+//! timestamps:
+//! - `objects.txt`: one line per object (place, kind, name, parse status);
+//! - `files.tsv`: one line per input file (encoding, line endings, counts);
+//! - `problems.txt`: every parse error, file diagnostic and skipped file,
+//!   as `file:line: message`;
+//! - `summary.json`: counts by kind and status, and how embedded SQL was read.
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+use std::path::Path;
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+
+use rayon::prelude::*;
+use serde::Serialize;
+
+use super::{Outcome, StageContext, StageError, StageKind};
+use crate::plsql::{self, Inventory, Metadata, ParseStatus, ScanStats, SourceFile};
+use crate::runner::{atomic, hash};
+
+pub(super) struct Scan;
+
+impl StageKind for Scan {
+    fn name(&self) -> &'static str {
+        "scan"
+    }
+
+    fn about(&self) -> &'static str {
+        "inventories and parses every extracted PL/SQL object its inputs match"
+    }
+
+    fn run(&self, ctx: &StageContext<'_>) -> Result<Outcome, StageError> {
+        let out = output_folder(ctx)?;
+        let (metadata, mut problems) = read_metadata(ctx);
+        let sources: Vec<&str> = ctx
+            .inputs
+            .iter()
+            .map(|i| i.path.as_str())
+            .filter(|p| !plsql::is_metadata_file(p))
+            .collect();
+
+        let total = sources.len() as u64;
+        let done = AtomicU64::new(0);
+        let cached = AtomicUsize::new(0);
+        let results: Vec<FileResult> = sources
+            .par_iter()
+            .map(|path| {
+                if ctx.interrupt.is_set() {
+                    return FileResult::Interrupted;
+                }
+                let result = scan_one(ctx, path, metadata_for(&metadata, path), &cached);
+                (ctx.progress)(done.fetch_add(1, Ordering::Relaxed) + 1, total);
+                result
+            })
+            .collect();
+        if ctx.interrupt.is_set() {
+            return Err(StageError::Interrupted);
+        }
+
+        let mut files = Vec::new();
+        let mut skipped_files = Vec::new();
+        for result in results {
+            match result {
+                FileResult::Scanned(file) => files.push(*file),
+                FileResult::Skipped { path, reason } => skipped_files.push((path, reason)),
+                FileResult::Interrupted => return Err(StageError::Interrupted),
+            }
+        }
+        for (path, reason) in &skipped_files {
+            problems.push(format!("{path}: skipped: {reason}"));
+        }
+
+        let inventory = Inventory::of(&files);
+        let summary = Summary::of(&files, &inventory, skipped_files.len());
+        problems.extend(file_problems(&files));
+        problems.sort();
+
+        write(&ctx.path(out), "objects.txt", inventory.render().as_bytes())?;
+        write(&ctx.path(out), "files.tsv", files_table(&files, &skipped_files).as_bytes())?;
+        write(&ctx.path(out), "problems.txt", lines(&problems).as_bytes())?;
+        let json = serde_json::to_string_pretty(&summary).map_err(std::io::Error::other)? + "\n";
+        write(&ctx.path(out), "summary.json", json.as_bytes())?;
+
+        Ok(outcome(&summary, cached.into_inner(), &problems, out))
+    }
+}
+
+enum FileResult {
+    Scanned(Box<SourceFile>),
+    Skipped { path: String, reason: String },
+    Interrupted,
+}
+
+fn scan_one(
+    ctx: &StageContext<'_>,
+    path: &str,
+    metadata: Option<&(String, Metadata)>,
+    cached: &AtomicUsize,
+) -> FileResult {
+    let bytes = match fs_err::read(ctx.path(path)) {
+        Ok(bytes) => bytes,
+        Err(e) => {
+            return FileResult::Skipped {
+                path: path.to_owned(),
+                reason: format!("cannot read it: {e}"),
+            }
+        }
+    };
+    if let Err(reason) = plsql::looks_like_sql(&bytes) {
+        return FileResult::Skipped { path: path.to_owned(), reason: reason.to_string() };
+    }
+    let metadata_hash = metadata.map_or("", |(h, _)| h.as_str());
+    let key = ctx.cache.key_parts(&[path.as_bytes(), metadata_hash.as_bytes(), &bytes]);
+    if let Some(file) = ctx.cache.get::<SourceFile>(&key) {
+        cached.fetch_add(1, Ordering::Relaxed);
+        return FileResult::Scanned(Box::new(file));
+    }
+    let file = plsql::scan_file(path, &bytes, metadata.map(|(_, m)| m));
+    // A cache that cannot be written only costs a re-parse next time.
+    if let Err(e) = ctx.cache.put(&key, &file) {
+        tracing::debug!(file = path, error = %e, "could not cache the scan");
+    }
+    FileResult::Scanned(Box::new(file))
+}
+
+/// Every `metadata.json` among the inputs, by the folder it describes, with
+/// the hash of its bytes (part of each file's cache key).
+fn read_metadata(ctx: &StageContext<'_>) -> (BTreeMap<String, (String, Metadata)>, Vec<String>) {
+    let mut found = BTreeMap::new();
+    let mut problems = Vec::new();
+    for input in ctx.inputs.iter().filter(|i| plsql::is_metadata_file(&i.path)) {
+        let folder = parent(&input.path).to_owned();
+        match fs_err::read(ctx.path(&input.path)).map_err(|e| e.to_string()).and_then(|bytes| {
+            Metadata::parse(&bytes)
+                .map(|m| (hash::hash_bytes(&bytes), m))
+                .map_err(|e| e.to_string())
+        }) {
+            Ok(entry) => {
+                found.insert(folder, entry);
+            }
+            Err(e) => problems.push(format!("{}: ignored: {e}", input.path)),
+        }
+    }
+    (found, problems)
+}
+
+/// The metadata of the nearest folder at or above `path`'s.
+fn metadata_for<'m>(
+    all: &'m BTreeMap<String, (String, Metadata)>,
+    path: &str,
+) -> Option<&'m (String, Metadata)> {
+    let mut folder = parent(path);
+    loop {
+        if let Some(found) = all.get(folder) {
+            return Some(found);
+        }
+        if folder.is_empty() {
+            return None;
+        }
+        folder = parent(folder);
+    }
+}
+
+fn parent(path: &str) -> &str {
+    path.rfind('/').map_or("", |i| &path[..i])
+}
+
+fn output_folder<'a>(ctx: &'a StageContext<'_>) -> Result<&'a str, StageError> {
+    match ctx.stage.outputs.as_slice() {
+        [one] if one.get_ref().ends_with('/') => Ok(one.get_ref().trim_end_matches('/')),
+        _ => {
+            Err(StageError::Failed("a scan stage takes one output: a folder ending in `/`".into()))
+        }
+    }
+}
+
+fn write(dir: &Path, name: &str, bytes: &[u8]) -> Result<(), StageError> {
+    let path = dir.join(name);
+    if std::fs::read(&path).is_ok_and(|old| old == bytes) {
+        return Ok(());
+    }
+    Ok(atomic::write(&path, bytes)?)
+}
+
+fn lines(items: &[String]) -> String {
+    items.iter().fold(String::new(), |mut out, l| {
+        out.push_str(l);
+        out.push('\n');
+        out
+    })
+}
+
+fn file_problems(files: &[SourceFile]) -> Vec<String> {
+    let mut out = Vec::new();
+    for file in files {
+        for d in &file.diagnostics {
+            out.push(format!("{}:{}: {}", file.path, d.line, d.message));
+        }
+        for o in &file.objects {
+            let name = match &o.schema {
+                Some(s) => format!("{s}.{}", o.name),
+                None => o.name.clone(),
+            };
+            if let ParseStatus::Skipped { reason } = &o.status {
+                out.push(format!(
+                    "{}:{}: {} {name}: not parsed ({reason})",
+                    o.file,
+                    o.first_line,
+                    o.kind.oracle_name()
+                ));
+            }
+            for e in &o.errors {
+                out.push(format!(
+                    "{}:{}:{}: {} {name}: {}",
+                    o.file,
+                    e.line,
+                    e.col,
+                    o.kind.oracle_name(),
+                    e.message
+                ));
+            }
+        }
+    }
+    out
+}
+
+fn files_table(files: &[SourceFile], skipped: &[(String, String)]) -> String {
+    let mut rows: Vec<String> = files
+        .iter()
+        .map(|f| {
+            format!(
+                "{}\t{:?}\t{}\t{}\t{}\t{}",
+                f.path,
+                f.encoding,
+                if f.crlf { "crlf" } else { "lf" },
+                f.stats.lines,
+                f.objects.len(),
+                f.skipped.len()
+            )
+        })
+        .collect();
+    rows.extend(skipped.iter().map(|(path, reason)| format!("{path}\tskipped: {reason}\t\t\t\t")));
+    rows.sort();
+    let mut out = String::from("file\tencoding\tline_endings\tlines\tobjects\tset_aside\n");
+    for row in rows {
+        let _ = writeln!(out, "{row}");
+    }
+    out
+}
+
+#[derive(Debug, Serialize)]
+struct Summary {
+    files: usize,
+    files_skipped: usize,
+    objects: usize,
+    by_kind: BTreeMap<String, usize>,
+    parsed_fully: usize,
+    parsed_partially: usize,
+    not_parsed: usize,
+    stats: ScanStats,
+}
+
+impl Summary {
+    fn of(files: &[SourceFile], inventory: &Inventory, files_skipped: usize) -> Summary {
+        let mut stats = ScanStats::default();
+        for f in files {
+            stats.add(&f.stats);
+        }
+        Summary {
+            files: files.len(),
+            files_skipped,
+            objects: inventory.entries.len(),
+            by_kind: inventory.by_kind.clone(),
+            parsed_fully: inventory.full,
+            parsed_partially: inventory.partial,
+            not_parsed: inventory.skipped,
+            stats,
+        }
+    }
+}
+
+fn outcome(s: &Summary, cached: usize, problems: &[String], out: &str) -> Outcome {
+    let mut summary = format!("{} objects in {} files", s.objects, s.files);
+    if cached > 0 {
+        let _ = write!(summary, " ({} parsed, {cached} unchanged)", s.files - cached);
+    }
+    if s.parsed_partially + s.not_parsed > 0 {
+        let _ = write!(summary, "; {} partial, {} not parsed", s.parsed_partially, s.not_parsed);
+    }
+    let mut outcome = Outcome::new(summary);
+    if s.files_skipped > 0 {
+        let noun = if s.files_skipped == 1 { "file" } else { "files" };
+        outcome
+            .warnings
+            .push(format!("{} {noun} skipped: see {out}/problems.txt", s.files_skipped));
+    }
+    outcome.details = problems.to_vec();
+    outcome
+}
