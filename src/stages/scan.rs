@@ -3,8 +3,11 @@
 //! the PL/SQL front end (`crate::plsql`), and writes the inventory.
 //!
 //! Work is per file, fanned out over cores, and cached per file (keyed by
-//! the file's bytes, its path and the extraction metadata that applies to
-//! it), so editing one file of thousands re-parses that file only. A file
+//! the file's content hash, its path and the extraction metadata that
+//! applies to it), so editing one file of thousands re-parses that file
+//! only. The cache holds what this stage writes, not the parse trees: a
+//! later stage that needs trees parses again, or caches them itself in a
+//! format chosen for that. A file
 //! that cannot be read or is not SQL text is reported and skipped; it never
 //! stops the run.
 //!
@@ -24,7 +27,7 @@ use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use rayon::prelude::*;
 use serde::Serialize;
 
-use super::{Outcome, StageContext, StageError, StageKind};
+use super::{InputFile, Outcome, StageContext, StageError, StageKind};
 use crate::plsql::{self, Inventory, Metadata, ParseStatus, ScanStats, SourceFile};
 use crate::runner::{atomic, hash};
 
@@ -42,23 +45,19 @@ impl StageKind for Scan {
     fn run(&self, ctx: &StageContext<'_>) -> Result<Outcome, StageError> {
         let out = output_folder(ctx)?;
         let (metadata, mut problems) = read_metadata(ctx);
-        let sources: Vec<&str> = ctx
-            .inputs
-            .iter()
-            .map(|i| i.path.as_str())
-            .filter(|p| !plsql::is_metadata_file(p))
-            .collect();
+        let sources: Vec<&InputFile> =
+            ctx.inputs.iter().filter(|i| !plsql::is_metadata_file(&i.path)).collect();
 
         let total = sources.len() as u64;
         let done = AtomicU64::new(0);
         let cached = AtomicUsize::new(0);
         let results: Vec<FileResult> = sources
             .par_iter()
-            .map(|path| {
+            .map(|input| {
                 if ctx.interrupt.is_set() {
                     return FileResult::Interrupted;
                 }
-                let result = scan_one(ctx, path, metadata_for(&metadata, path), &cached);
+                let result = scan_one(ctx, input, metadata_for(&metadata, &input.path), &cached);
                 (ctx.progress)(done.fetch_add(1, Ordering::Relaxed) + 1, total);
                 result
             })
@@ -103,34 +102,48 @@ enum FileResult {
 
 fn scan_one(
     ctx: &StageContext<'_>,
-    path: &str,
+    input: &InputFile,
     metadata: Option<&(String, Metadata)>,
     cached: &AtomicUsize,
 ) -> FileResult {
+    let path = input.path.as_str();
+    let skipped = |reason: String| FileResult::Skipped { path: path.to_owned(), reason };
+    // The runner has hashed the file already: a cache hit reads only the
+    // cached result, never the source.
+    let metadata_hash = metadata.map_or("", |(h, _)| h.as_str());
+    let key =
+        ctx.cache.key_parts(&[path.as_bytes(), metadata_hash.as_bytes(), input.hash.as_bytes()]);
+    if let Some(result) = ctx.cache.get::<Result<SourceFile, String>>(&key) {
+        cached.fetch_add(1, Ordering::Relaxed);
+        return result.map_or_else(skipped, |file| FileResult::Scanned(Box::new(file)));
+    }
+
     let bytes = match fs_err::read(ctx.path(path)) {
         Ok(bytes) => bytes,
-        Err(e) => {
-            return FileResult::Skipped {
-                path: path.to_owned(),
-                reason: format!("cannot read it: {e}"),
-            }
-        }
+        Err(e) => return skipped(format!("cannot read it: {e}")),
     };
-    if let Err(reason) = plsql::looks_like_sql(&bytes) {
-        return FileResult::Skipped { path: path.to_owned(), reason: reason.to_string() };
-    }
-    let metadata_hash = metadata.map_or("", |(h, _)| h.as_str());
-    let key = ctx.cache.key_parts(&[path.as_bytes(), metadata_hash.as_bytes(), &bytes]);
-    if let Some(file) = ctx.cache.get::<SourceFile>(&key) {
-        cached.fetch_add(1, Ordering::Relaxed);
-        return FileResult::Scanned(Box::new(file));
-    }
-    let file = plsql::scan_file(path, &bytes, metadata.map(|(_, m)| m));
+    let result = match plsql::looks_like_sql(&bytes) {
+        Ok(()) => Ok(plsql::scan_file(path, &bytes, metadata.map(|(_, m)| m))),
+        Err(reason) => Err(reason.to_string()),
+    };
+    // Only what this stage writes is cached, without the parse trees: they
+    // are about five times the size of the source, and an incremental run
+    // would spend its time decoding them.
+    let summary = result.map(|file| without_trees(&file));
     // A cache that cannot be written only costs a re-parse next time.
-    if let Err(e) = ctx.cache.put(&key, &file) {
+    if let Err(e) = ctx.cache.put(&key, &summary) {
         tracing::debug!(file = path, error = %e, "could not cache the scan");
     }
-    FileResult::Scanned(Box::new(file))
+    summary.map_or_else(skipped, |file| FileResult::Scanned(Box::new(file)))
+}
+
+/// A scanned file with its objects' parse trees left out.
+fn without_trees(file: &SourceFile) -> SourceFile {
+    let mut summary = file.clone();
+    for object in &mut summary.objects {
+        object.unit = None;
+    }
+    summary
 }
 
 /// Every `metadata.json` among the inputs, by the folder it describes, with
@@ -292,7 +305,8 @@ impl Summary {
 fn outcome(s: &Summary, cached: usize, problems: &[String], out: &str) -> Outcome {
     let mut summary = format!("{} objects in {} files", s.objects, s.files);
     if cached > 0 {
-        let _ = write!(summary, " ({} parsed, {cached} unchanged)", s.files - cached);
+        let read = (s.files + s.files_skipped).saturating_sub(cached);
+        let _ = write!(summary, " ({read} parsed, {cached} unchanged)");
     }
     if s.parsed_partially + s.not_parsed > 0 {
         let _ = write!(summary, "; {} partial, {} not parsed", s.parsed_partially, s.not_parsed);
