@@ -36,6 +36,9 @@
 
 BEGIN;
 
+-- "already exists, skipping" notices say nothing on a re-run.
+SET LOCAL client_min_messages = warning;
+
 -- Aurora provides aws_lambda as an extension; a test database provides a stand-in schema of
 -- the same signatures, which must then already be installed.
 DO $$
@@ -89,9 +92,11 @@ INSERT INTO utl_http_utility.config (key, value, description) VALUES
      'Redirects followed when the request does not set a limit')
 ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value, description = EXCLUDED.description;
 
--- Internal helpers. Their names start with an underscore; converted code never calls them.
+-- Internal helpers. Their names start with an underscore (and never an underscore followed by
+-- a type or table name, which would name that type's array type); converted code never calls
+-- them.
 
-CREATE OR REPLACE FUNCTION utl_http_utility._config(p_key text) RETURNS text
+CREATE OR REPLACE FUNCTION utl_http_utility._configured(p_key text) RETURNS text
 LANGUAGE plpgsql STABLE AS $$
 DECLARE
     v_value text;
@@ -188,7 +193,7 @@ CREATE OR REPLACE FUNCTION utl_http_utility._timeout_seconds(p_seconds integer, 
 RETURNS integer
 LANGUAGE plpgsql STABLE AS $$
 DECLARE
-    v_max integer := utl_http_utility._config('lambda_timeout_seconds')::integer;
+    v_max integer := utl_http_utility._configured('lambda_timeout_seconds')::integer;
 BEGIN
     IF p_seconds IS NULL OR p_seconds < 1 OR p_seconds > v_max THEN
         PERFORM utl_http_utility._invalid(p_caller, format(
@@ -212,7 +217,7 @@ DECLARE
     v_id integer := coalesce(nullif(current_setting('utl_http_utility.last_id', true), ''), '0')::integer + 1;
     v_timeout integer := coalesce(
         nullif(current_setting('utl_http_utility.transfer_timeout', true), ''),
-        utl_http_utility._config('default_transfer_timeout_seconds'))::integer;
+        utl_http_utility._configured('default_transfer_timeout_seconds'))::integer;
 BEGIN
     IF url IS NULL OR url !~* '^https?://[^/?#]' THEN
         PERFORM utl_http_utility._invalid('begin_request',
@@ -240,12 +245,13 @@ BEGIN
         'body', NULL,
         'auth', NULL,
         'timeout_ms', v_timeout * 1000,
-        'max_redirects', utl_http_utility._config('default_max_redirects')::integer));
+        'max_redirects', utl_http_utility._configured('default_max_redirects')::integer));
     RETURN ROW(v_id, url, v_method, coalesce(http_version, 'HTTP/1.1'))::utl_http_utility.req;
 END
 $$;
 
--- Headers are sent in the order they were set; setting a name twice sends it twice.
+-- Headers are sent in the order they were set; a name set twice sends both values, joined by
+-- a comma as HTTP allows.
 CREATE OR REPLACE FUNCTION utl_http_utility.set_header(
     r utl_http_utility.req,
     name text,
@@ -400,7 +406,7 @@ DECLARE
     v_request jsonb := utl_http_utility._load('req', r.id, 'get_response');
     v_secrets text[] := utl_http_utility._secrets(v_request);
     v_host text := utl_http_utility._host(v_request ->> 'url');
-    v_function text := utl_http_utility._config('lambda_function');
+    v_function text := utl_http_utility._configured('lambda_function');
     v_invoke_status integer;
     v_result jsonb;
     v_message text;
@@ -408,7 +414,7 @@ BEGIN
     BEGIN
         SELECT i.status_code, i.payload::jsonb INTO v_invoke_status, v_result
         FROM aws_lambda.invoke(
-            aws_commons.create_lambda_function_arn(v_function, utl_http_utility._config('lambda_region')),
+            aws_commons.create_lambda_function_arn(v_function, utl_http_utility._configured('lambda_region')),
             v_request::json) AS i;
     EXCEPTION WHEN OTHERS THEN
         -- Re-raised with the credentials removed: the error of a failed invoke may quote the
