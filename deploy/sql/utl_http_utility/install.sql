@@ -89,7 +89,9 @@ INSERT INTO utl_http_utility.config (key, value, description) VALUES
     ('default_transfer_timeout_seconds', '30',
      'Request timeout when neither the request nor the session sets one'),
     ('default_max_redirects', '3',
-     'Redirects followed when the request does not set a limit')
+     'Redirects followed when the request does not set a limit'),
+    ('default_max_retries', '2',
+     'Retries of an idempotent request after a failed connection or a 429, 502, 503 or 504')
 ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value, description = EXCLUDED.description;
 
 -- Internal helpers. Their names start with an underscore (and never an underscore followed by
@@ -245,7 +247,8 @@ BEGIN
         'body', NULL,
         'auth', NULL,
         'timeout_ms', v_timeout * 1000,
-        'max_redirects', utl_http_utility._configured('default_max_redirects')::integer));
+        'max_redirects', utl_http_utility._configured('default_max_redirects')::integer,
+        'max_retries', utl_http_utility._configured('default_max_retries')::integer));
     RETURN ROW(v_id, url, v_method, coalesce(http_version, 'HTTP/1.1'))::utl_http_utility.req;
 END
 $$;
@@ -357,6 +360,27 @@ BEGIN
     END IF;
     PERFORM utl_http_utility._store('req', r.id,
         jsonb_set(v_state, '{max_redirects}', to_jsonb(max_redirects)));
+END
+$$;
+
+-- Retries after a failed connection or a 429, 502, 503 or 504, for GET, HEAD, OPTIONS, PUT and
+-- DELETE only: the Lambda never repeats a request the server may have acted on. The pauses
+-- between attempts count against the transfer timeout. 0 never retries.
+CREATE OR REPLACE FUNCTION utl_http_utility.set_max_retries(
+    r utl_http_utility.req,
+    max_retries integer DEFAULT 2
+) RETURNS void
+LANGUAGE plpgsql AS $$
+DECLARE
+    v_state jsonb := utl_http_utility._load('req', r.id, 'set_max_retries');
+BEGIN
+    IF max_retries IS NULL OR max_retries < 0 OR max_retries > 5 THEN
+        PERFORM utl_http_utility._invalid('set_max_retries',
+            format('max_retries must be between 0 and 5, got %s',
+                   coalesce(max_retries::text, 'NULL')));
+    END IF;
+    PERFORM utl_http_utility._store('req', r.id,
+        jsonb_set(v_state, '{max_retries}', to_jsonb(max_retries)));
 END
 $$;
 

@@ -331,6 +331,66 @@ describe("redirects", () => {
   });
 });
 
+describe("retries", () => {
+  // Answers `failures` times with `status`, then 200.
+  function failThenSucceed(failures, status) {
+    let seen = 0;
+    server.respond = (req, res) => {
+      seen += 1;
+      if (seen <= failures) {
+        res.writeHead(status, { "Content-Type": "text/plain" });
+        res.end("busy");
+      } else {
+        sendText(res, `attempt ${seen}`);
+      }
+    };
+  }
+
+  test("a GET is retried after 503s and reports its attempts", async () => {
+    failThenSucceed(2, 503);
+    const answer = await quiet(request({ url: `${server.origin}/r`, max_retries: 2 }));
+    assert.deepEqual([answer.status_code, answer.body, answer.attempts], [200, "attempt 3", 3]);
+  });
+
+  test("the last failure is returned when the retries run out", async () => {
+    failThenSucceed(5, 429);
+    const answer = await quiet(request({ url: `${server.origin}/r`, max_retries: 1 }));
+    assert.deepEqual([answer.status_code, answer.attempts], [429, 2]);
+  });
+
+  test("a POST is never retried: the server may have acted on it", async () => {
+    failThenSucceed(1, 503);
+    const answer = await quiet(request({ url: `${server.origin}/r`, method: "POST", body: "x", max_retries: 3 }));
+    assert.deepEqual([answer.status_code, answer.attempts, server.requests.length], [503, 1, 1]);
+  });
+
+  test("a 500 is not retried", async () => {
+    failThenSucceed(1, 500);
+    const answer = await quiet(request({ url: `${server.origin}/r`, max_retries: 3 }));
+    assert.deepEqual([answer.status_code, answer.attempts], [500, 1]);
+  });
+
+  test("a refused connection is retried, then reported", async () => {
+    const closed = await startServer();
+    await closed.close();
+    const started = Date.now();
+    const answer = await quiet(request({ url: `${closed.origin}/`, max_retries: 2 }));
+    assert.equal(answer.error.code, "connection_failed");
+    assert.ok(Date.now() - started >= 600, "pauses 200 ms, then 400 ms");
+  });
+
+  test("the pauses between retries count against the timeout", async () => {
+    failThenSucceed(5, 503);
+    const answer = await quiet(request({ url: `${server.origin}/r`, max_retries: 5, timeout_ms: 500 }));
+    assert.equal(answer.error.code, "timeout");
+  });
+
+  test("more than 5 retries is an invalid request", async () => {
+    const answer = await quiet(request({ url: `${server.origin}/r`, max_retries: 6 }));
+    assert.equal(answer.error.code, "invalid_request");
+  });
+});
+
 describe("failures", () => {
   test("the Lambda's remaining time cuts the request timeout short", async () => {
     server.respond = (req, res) => setTimeout(() => !res.destroyed && res.end("late"), 3000);

@@ -119,6 +119,7 @@ BEGIN
     PERFORM utl_http_utility.set_header(r, 'Content-Type', 'text/plain');
     PERFORM utl_http_utility.set_authentication(r, NULL, 'tok-3f9a2c71', 'Bearer');
     PERFORM utl_http_utility.set_transfer_timeout(r, 5);
+    PERFORM utl_http_utility.set_max_retries(r, 0);
     PERFORM utl_http_utility.write_line(r, 'first line');
     PERFORM utl_http_utility.write_line(r, 'segunda línea');
     resp := utl_http_utility.get_response(r);
@@ -196,10 +197,10 @@ SELECT has_type('utl_http_utility', 'req', 'type req exists');
 SELECT has_type('utl_http_utility', 'resp', 'type resp exists');
 SELECT has_function('utl_http_utility', f, 'function ' || f || ' exists')
 FROM unnest(ARRAY['begin_request', 'set_header', 'set_authentication', 'set_transfer_timeout',
-                  'set_follow_redirect', 'write_text', 'write_line', 'get_response', 'read_text',
+                  'set_follow_redirect', 'set_max_retries', 'write_text', 'write_line', 'get_response', 'read_text',
                   'read_line', 'read_raw', 'get_header', 'get_header_by_name',
                   'get_header_count', 'end_response', 'end_request']) AS f;
-SELECT is((SELECT count(*)::integer FROM utl_http_utility.config), 5,
+SELECT is((SELECT count(*)::integer FROM utl_http_utility.config), 6,
           'installing twice leaves one row per configuration key');
 SELECT is(utl_http_utility._configured('lambda_function'),
           'arn:aws:lambda:us-east-1:123456789012:function:aurora-http-helper',
@@ -313,6 +314,8 @@ SELECT is(t.error_of($$SELECT utl_http_utility.set_transfer_timeout(utl_http_uti
           '22023', 'set_transfer_timeout refuses more than the Lambda''s own timeout');
 SELECT is(t.error_of($$SELECT utl_http_utility.set_follow_redirect(utl_http_utility.begin_request('http://contract.test/'), -1)$$) ->> 'sqlstate',
           '22023', 'set_follow_redirect refuses a negative limit');
+SELECT is(t.error_of($$SELECT utl_http_utility.set_max_retries(utl_http_utility.begin_request('http://contract.test/'), 6)$$) ->> 'sqlstate',
+          '22023', 'set_max_retries refuses more than 5');
 
 -- Session defaults.
 SELECT utl_http_utility.set_transfer_timeout(10);
