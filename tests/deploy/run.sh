@@ -156,7 +156,9 @@ suite_node() {
 
 suite_python() {
     local started=$SECONDS out="$work/pytest.txt"
-    "$cache/venv/bin/python" -m pytest -q -p no:cacheprovider tests/deploy/python >"$out" 2>&1 || true
+    # No __pycache__ next to the rendered handler: deploy/ holds only what render wrote.
+    PYTHONDONTWRITEBYTECODE=1 "$cache/venv/bin/python" -m pytest -q -p no:cacheprovider \
+        tests/deploy/python >"$out" 2>&1 || true
     local line passed failed
     line="$(tail -n 1 "$out")"
     passed="$( (grep -oE '[0-9]+ passed' <<<"$line" || true) | awk '{ n += $1 } END { print n + 0 }')"
