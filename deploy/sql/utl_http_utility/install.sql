@@ -31,6 +31,13 @@
 --
 -- Running this file twice is safe; it keeps nothing but the configuration rows below, which it
 -- resets to the manifest's values.
+--
+-- Not covered, compared with Oracle UTL_HTTP: request bodies are text only (no write_raw);
+-- a response body larger than about 5 MB is refused, as a Lambda answer is capped at 6 MB;
+-- no cookie jar, persistent connections, proxy authentication or wallet (TLS client
+-- certificates); set_response_error_check does not exist, so callers test status_code.
+-- The caller's own statement text (with a literal password in it) can still reach the server
+-- log through log_statement or log_min_error_statement: pass credentials in variables.
 
 \set ON_ERROR_STOP on
 
