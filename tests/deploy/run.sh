@@ -7,7 +7,8 @@
 # Suites:
 #   node       the HTTP-client Lambda against real HTTP servers on 127.0.0.1 (node --test)
 #   python     the CSV-to-XLSX Lambda against moto's S3 (pytest)
-#   sql        utl_http_utility on PostgreSQL 15 with pgTAP and a stand-in aws_lambda
+#   sql        utl_http_utility on PostgreSQL 15 with pgTAP and a stand-in aws_lambda, and end
+#              to end through the real Lambda code to an echo server
 #   pgvector   knowledge_base on PostgreSQL 16 with pgvector 0.8, installed by its script
 #   scripts    the deploy scripts: shellcheck, and what they do without AWS or ora2pg
 #   cfn-lint   both SAM templates
@@ -20,6 +21,7 @@
 # PostgreSQL refuses to run as root, so as root the test servers run as the unprivileged user
 # $DEPLOY_TEST_USER (default pipeline-test, created if missing). They listen only on a unix
 # socket in a private temporary directory, so no port can clash, and are stopped on exit.
+# DEPLOY_TEST_KEEP=1 keeps that directory (outputs, server logs) for a look after a failure.
 set -euo pipefail
 
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
@@ -38,7 +40,11 @@ cleanup() {
     for server in "${servers[@]}"; do
         as_test_user "${server%%|*}/pg_ctl" -D "${server#*|}" -m immediate stop >/dev/null 2>&1 || true
     done
-    rm -rf "$work"
+    if [ -n "${DEPLOY_TEST_KEEP:-}" ]; then
+        say "kept outputs and server logs in $work"
+    else
+        rm -rf "$work"
+    fi
 }
 trap cleanup EXIT
 
@@ -181,8 +187,9 @@ count_tap() {
     fi
 }
 
-# Credentials that appear in the contract fixtures and the SQL tests.
-readonly SECRETS='s3cr3t-pässword|tok-3f9a2c71|hdr-secret-42'
+# Credentials that appear in the contract fixtures and the SQL tests. The server log also holds
+# what the Lambda code logged in the end-to-end tests.
+readonly SECRETS='s3cr3t-pässword|tok-3f9a2c71|hdr-secret-42|pässwörd|tok-e2e-1'
 
 suite_sql() {
     local started=$SECONDS dir="$work/pg15" out="$work/sql.txt" passed=0 failed=0
@@ -202,10 +209,28 @@ suite_sql() {
         failed=$((failed + 1))
     fi
 
+    # End to end through the real Lambda code: the server runs node on a copy of the handler
+    # and the bridge, which its unprivileged user can read wherever the repository lives.
+    mkdir -p "$work/bridge"
+    cp deploy/lambda/http-client/index.mjs tests/deploy/sql/lambda_bridge.mjs "$work/bridge/"
+    chmod -R a+rX "$work/bridge"
+    "${psql[@]}" -d postgres -c 'CREATE DATABASE end_to_end'
+    "${psql[@]}" -d end_to_end -c 'CREATE EXTENSION pgtap' -f tests/deploy/sql/aws_lambda_stand_in.sql \
+        -f deploy/sql/utl_http_utility/install.sql
+    if "${psql[@]}" -d end_to_end -v program="$(command -v node) $work/bridge/lambda_bridge.mjs" \
+        -f tests/deploy/sql/end_to_end.test.sql >"$work/e2e.txt" 2>&1; then
+        count_tap "$work/e2e.txt"
+        passed=$((passed + tap_passed))
+        failed=$((failed + tap_failed))
+    else
+        cat "$work/e2e.txt" >&2
+        failed=$((failed + 1))
+    fi
+
     # Nothing the server logged, and nothing psql printed, may show a credential.
-    if grep -qE "$SECRETS" "$out" "$dir/server.log"; then
+    if grep -qE "$SECRETS" "$out" "$work/e2e.txt" "$dir/server.log"; then
         say "not ok - a credential appears in the output or the server log"
-        grep -nE "$SECRETS" "$out" "$dir/server.log" >&2 || true
+        grep -nE "$SECRETS" "$out" "$work/e2e.txt" "$dir/server.log" >&2 || true
         failed=$((failed + 1))
     else
         passed=$((passed + 1))

@@ -67,11 +67,12 @@ export async function handler(event, context) {
     request = parseRequest(event);
     checkHost(request.url);
     const answer = await perform(request, deadline(request.timeout_ms, context));
-    log({ ...where(request.url), status: answer.status_code, redirects: answer.redirects, ...timing() });
+    const { status_code: status, redirects, attempts } = answer;
+    log({ method: request.method, ...where(request.url), status, redirects, attempts, ...timing() });
     return { ok: true, ...answer, timing: timing() };
   } catch (error) {
     const failure = describe(error);
-    log({ ...(request ? where(request.url) : {}), error: failure.code, ...timing() });
+    log({ ...(request ? { method: request.method, ...where(request.url) } : {}), error: failure.code, ...timing() });
     return { ok: false, error: failure, timing: timing() };
   }
 }

@@ -5,6 +5,10 @@
 -- oldest response queued by lambda_stand_in.queue(...) (the contract fixtures' responses).
 -- With nothing queued it raises an error that quotes the payload, as a real failure might:
 -- the wrappers must remove credentials from it before re-raising.
+--
+-- When the setting lambda_stand_in.program names a command (tests/deploy/sql/lambda_bridge.mjs
+-- run by node), an invoke with nothing queued runs it instead, with the payload as a base64
+-- argument, and answers what it prints: the real Lambda code, end to end.
 
 \set ON_ERROR_STOP on
 
@@ -57,6 +61,23 @@ LANGUAGE sql AS $$
     SELECT payload FROM lambda_stand_in.calls ORDER BY id DESC LIMIT 1
 $$;
 
+-- The JSON line the program prints for this payload. The CSV quote and delimiter are control
+-- characters that JSON text never contains unescaped, so COPY takes the line as it is.
+CREATE FUNCTION lambda_stand_in.run_program(p_payload jsonb) RETURNS jsonb
+LANGUAGE plpgsql AS $$
+DECLARE
+    v_argument text := translate(encode(convert_to(p_payload::text, 'UTF8'), 'base64'), E'\n', '');
+    v_answer jsonb;
+BEGIN
+    CREATE TEMP TABLE IF NOT EXISTS lambda_program_output (line text);
+    TRUNCATE lambda_program_output;
+    EXECUTE format('COPY lambda_program_output FROM PROGRAM %L WITH (FORMAT csv, QUOTE E''\x01'', DELIMITER E''\x02'')',
+                   current_setting('lambda_stand_in.program') || ' ' || v_argument);
+    SELECT line::jsonb INTO v_answer FROM lambda_program_output;
+    RETURN v_answer;
+END
+$$;
+
 CREATE FUNCTION lambda_stand_in.answer(
     p_function text, p_region text, p_payload jsonb, p_invocation_type text,
     OUT status_code integer, OUT payload jsonb, OUT executed_version text, OUT log_result text)
@@ -69,6 +90,12 @@ BEGIN
     DELETE FROM lambda_stand_in.responses
     WHERE id = (SELECT min(id) FROM lambda_stand_in.responses)
     RETURNING * INTO v_next;
+    IF v_next.id IS NULL AND coalesce(current_setting('lambda_stand_in.program', true), '') <> '' THEN
+        status_code := 200;
+        payload := lambda_stand_in.run_program(p_payload);
+        executed_version := '$LATEST';
+        RETURN;
+    END IF;
     IF v_next.id IS NULL THEN
         RAISE EXCEPTION 'stand-in: no response queued for payload %', p_payload;
     END IF;
