@@ -43,8 +43,16 @@ const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
 const RETRY_STATUSES = new Set([429, 502, 503, 504]);
 const IDEMPOTENT_METHODS = new Set(["GET", "HEAD", "OPTIONS", "PUT", "DELETE"]);
 const FIRST_RETRY_PAUSE_MS = 200;
-// Headers that carry credentials: dropped when a redirect leaves the origin.
-const CREDENTIAL_HEADERS = ["authorization", "proxy-authorization", "cookie"];
+// Headers that carry credentials (the same list the SQL side redacts): dropped when a redirect
+// leaves the origin.
+const CREDENTIAL_HEADERS = [
+  "authorization",
+  "proxy-authorization",
+  "cookie",
+  "x-api-key",
+  "api-key",
+  "x-auth-token",
+];
 const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 const TEXT_TYPES = /^(text\/|application\/([\w.+-]*\+)?(json|xml|javascript|x-www-form-urlencoded)\b)/i;
 

@@ -317,9 +317,21 @@ describe("redirects", () => {
 
   test("credentials are not sent to another origin", async () => {
     redirectOnce(302, `${other.origin}/elsewhere`);
-    await quiet(request({ url: `${server.origin}/start`, auth: { scheme: "Bearer", token: "secret-token" } }));
+    await quiet(request({
+      url: `${server.origin}/start`,
+      auth: { scheme: "Bearer", token: "secret-token" },
+      headers: [["X-Api-Key", "k-1"], ["X-Keep", "yes"]],
+    }));
     assert.deepEqual(headerValues(server.requests[0].headers, "authorization"), ["Bearer secret-token"]);
     assert.deepEqual(headerValues(other.requests[0].headers, "authorization"), []);
+    assert.deepEqual(headerValues(other.requests[0].headers, "x-api-key"), []);
+    assert.deepEqual(headerValues(other.requests[0].headers, "x-keep"), ["yes"]);
+  });
+
+  test("credentials are kept for a redirect within the origin", async () => {
+    redirectOnce(302, "/end");
+    await quiet(request({ url: `${server.origin}/start`, auth: { scheme: "Bearer", token: "secret-token" } }));
+    assert.deepEqual(headerValues(server.requests[1].headers, "authorization"), ["Bearer secret-token"]);
   });
 
   test("a redirect to a host outside ALLOWED_HOSTS is refused", async () => {
