@@ -54,7 +54,8 @@ const CREDENTIAL_HEADERS = [
   "x-auth-token",
 ];
 const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
-const TEXT_TYPES = /^(text\/|application\/([\w.+-]*\+)?(json|xml|javascript|x-www-form-urlencoded)\b)/i;
+const TEXT_TYPES =
+  /^(text\/|application\/([\w.+-]*\+)?(json|xml|javascript|x-www-form-urlencoded)\b)/i;
 
 class RequestError extends Error {
   constructor(code, message) {
@@ -76,11 +77,22 @@ export async function handler(event, context) {
     checkHost(request.url);
     const answer = await perform(request, deadline(request.timeout_ms, context));
     const { status_code: status, redirects, attempts } = answer;
-    log({ method: request.method, ...where(request.url), status, redirects, attempts, ...timing() });
+    log({
+      method: request.method,
+      ...where(request.url),
+      status,
+      redirects,
+      attempts,
+      ...timing(),
+    });
     return { ok: true, ...answer, timing: timing() };
   } catch (error) {
     const failure = describe(error);
-    log({ ...(request ? { method: request.method, ...where(request.url) } : {}), error: failure.code, ...timing() });
+    log({
+      ...(request ? { method: request.method, ...where(request.url) } : {}),
+      error: failure.code,
+      ...timing(),
+    });
     return { ok: false, error: failure, timing: timing() };
   }
 }
@@ -156,7 +168,11 @@ function parseAuth(auth) {
   if (auth === null) {
     return null;
   }
-  if (auth.scheme === "Basic" && typeof auth.username === "string" && typeof auth.password === "string") {
+  if (
+    auth.scheme === "Basic" &&
+    typeof auth.username === "string" &&
+    typeof auth.password === "string"
+  ) {
     if (auth.username.includes(":")) {
       throw invalid("a Basic username cannot contain a colon");
     }
@@ -232,11 +248,19 @@ async function perform(request, timeoutMs) {
   let { url, method, body } = request;
   let attempts = 0;
   for (let redirects = 0; ; redirects += 1) {
-    const sent = await send(url, { method, headers, body, redirect: "manual", signal }, request.max_retries);
+    const sent = await send(
+      url,
+      { method, headers, body, redirect: "manual", signal },
+      request.max_retries,
+    );
     const response = sent.response;
     attempts += sent.attempts;
     const location = response.headers.get("location");
-    if (!REDIRECT_STATUSES.has(response.status) || location === null || request.max_redirects === 0) {
+    if (
+      !REDIRECT_STATUSES.has(response.status) ||
+      location === null ||
+      request.max_redirects === 0
+    ) {
       return { ...(await readResponse(response)), redirects, attempts };
     }
     await response.body?.cancel();
@@ -294,7 +318,8 @@ function parseRedirect(location, base) {
 async function readResponse(response) {
   const bytes = Buffer.from(await response.arrayBuffer());
   const text = decodeText(bytes, response.headers.get("content-type"));
-  const [body, body_encoding] = text === null ? [bytes.toString("base64"), "base64"] : [text, "text"];
+  const [body, body_encoding] =
+    text === null ? [bytes.toString("base64"), "base64"] : [text, "text"];
   const limit = Number(process.env.MAX_RESPONSE_BYTES ?? 5_000_000);
   if (Buffer.byteLength(body, "utf8") > limit) {
     throw new RequestError("response_too_large", `the response body exceeds ${limit} bytes`);
@@ -339,7 +364,10 @@ function describe(error) {
   if (typeof cause === "string" && /^E[A-Z_]+$/.test(cause)) {
     return { code: "connection_failed", message: `could not connect: ${cause}` };
   }
-  return { code: "request_failed", message: `the request failed (${error?.name ?? "unknown error"})` };
+  return {
+    code: "request_failed",
+    message: `the request failed (${error?.name ?? "unknown error"})`,
+  };
 }
 
 function where(url) {

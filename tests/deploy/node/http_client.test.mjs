@@ -96,7 +96,9 @@ beforeEach(() => {
 });
 
 describe("contract fixtures", () => {
-  const files = readdirSync(CONTRACT_DIR).filter((name) => name.endsWith(".json")).sort();
+  const files = readdirSync(CONTRACT_DIR)
+    .filter((name) => name.endsWith(".json"))
+    .sort();
   assert.ok(files.length >= 5, "contract fixtures are missing");
   for (const file of files) {
     const fixture = JSON.parse(readFileSync(new URL(file, CONTRACT_DIR), "utf8"));
@@ -105,15 +107,23 @@ describe("contract fixtures", () => {
       server.respond = (req, res) => {
         const reply = () => {
           if (res.destroyed) return;
-          const body = expected.body_encoding === "base64"
-            ? Buffer.from(expected.body, "base64")
-            : Buffer.from(expected.body ?? "", "utf8");
-          res.writeHead(expected.status_code ?? 200, expected.reason_phrase, expected.headers ?? []);
+          const body =
+            expected.body_encoding === "base64"
+              ? Buffer.from(expected.body, "base64")
+              : Buffer.from(expected.body ?? "", "utf8");
+          res.writeHead(
+            expected.status_code ?? 200,
+            expected.reason_phrase,
+            expected.headers ?? [],
+          );
           res.end(body);
         };
         setTimeout(reply, fixture.server?.delay_ms ?? 0);
       };
-      const event = { ...fixture.request, url: fixture.request.url.replace(CONTRACT_ORIGIN, server.origin) };
+      const event = {
+        ...fixture.request,
+        url: fixture.request.url.replace(CONTRACT_ORIGIN, server.origin),
+      };
       const answer = await quiet(event);
 
       assert.equal(typeof answer.timing.duration_ms, "number");
@@ -121,7 +131,9 @@ describe("contract fixtures", () => {
         ...answer,
         timing: expected.timing,
         ...(answer.headers && {
-          headers: answer.headers.filter(([name]) => name !== "connection" && name !== "keep-alive"),
+          headers: answer.headers.filter(
+            ([name]) => name !== "connection" && name !== "keep-alive",
+          ),
         }),
       };
       assert.deepEqual(actual, expected);
@@ -136,7 +148,9 @@ describe("contract fixtures", () => {
       assert.deepEqual(received.body, Buffer.from(sent.body ?? "", "utf8"));
       const authorization = headerValues(received.headers, "authorization");
       if (sent.auth?.scheme === "Basic") {
-        const decoded = Buffer.from(authorization[0].replace(/^Basic /, ""), "base64").toString("utf8");
+        const decoded = Buffer.from(authorization[0].replace(/^Basic /, ""), "base64").toString(
+          "utf8",
+        );
         assert.equal(decoded, `${sent.auth.username}:${sent.auth.password}`);
       } else if (sent.auth?.scheme === "Bearer") {
         assert.deepEqual(authorization, [`Bearer ${sent.auth.token}`]);
@@ -150,7 +164,8 @@ describe("contract fixtures", () => {
 describe("methods and headers", () => {
   for (const method of ["GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "HEAD"]) {
     test(`${method} reaches the server as ${method}`, async () => {
-      server.respond = (req, res) => sendText(res, req.method === "HEAD" ? "" : `method ${req.method}`);
+      server.respond = (req, res) =>
+        sendText(res, req.method === "HEAD" ? "" : `method ${req.method}`);
       const body = ["POST", "PUT", "PATCH"].includes(method) ? "x=1" : null;
       const answer = await quiet(request({ url: `${server.origin}/m`, method, body }));
       assert.equal(answer.ok, true);
@@ -161,18 +176,29 @@ describe("methods and headers", () => {
 
   // fetch joins the values of a repeated header with a comma, which HTTP defines as equivalent.
   test("repeated headers are all sent, in order", async () => {
-    await quiet(request({ url: `${server.origin}/h`, headers: [["X-Tag", "a"], ["X-Tag", "b"], ["X-Other", "c"]] }));
+    await quiet(
+      request({
+        url: `${server.origin}/h`,
+        headers: [
+          ["X-Tag", "a"],
+          ["X-Tag", "b"],
+          ["X-Other", "c"],
+        ],
+      }),
+    );
     assert.deepEqual(headerValues(server.requests[0].headers, "x-tag"), ["a, b"]);
   });
 
   test("a Content-Length counted in characters is replaced by the byte length", async () => {
     const body = "ñandú";
-    const answer = await quiet(request({
-      url: `${server.origin}/len`,
-      method: "POST",
-      headers: [["Content-Length", String(body.length)]],
-      body,
-    }));
+    const answer = await quiet(
+      request({
+        url: `${server.origin}/len`,
+        method: "POST",
+        headers: [["Content-Length", String(body.length)]],
+        body,
+      }),
+    );
     assert.equal(answer.ok, true);
     assert.deepEqual(headerValues(server.requests[0].headers, "content-length"), ["7"]);
     assert.equal(server.requests[0].body.toString("utf8"), body);
@@ -185,29 +211,44 @@ describe("methods and headers", () => {
       res.end("");
     };
     const answer = await quiet(request({ url: `${server.origin}/hdr` }));
-    assert.deepEqual(answer.headers.filter(([name]) => name === "set-cookie"), [["set-cookie", "a=1"], ["set-cookie", "b=2"]]);
+    assert.deepEqual(
+      answer.headers.filter(([name]) => name === "set-cookie"),
+      [
+        ["set-cookie", "a=1"],
+        ["set-cookie", "b=2"],
+      ],
+    );
     assert.ok(answer.headers.some(([name, value]) => name === "x-request-id" && value === "r-1"));
   });
 });
 
 describe("authentication", () => {
   test("Basic sends base64 of user:password in UTF-8", async () => {
-    await quiet(request({ url: `${server.origin}/a`, auth: { scheme: "Basic", username: "José", password: "pä:ss" } }));
+    await quiet(
+      request({
+        url: `${server.origin}/a`,
+        auth: { scheme: "Basic", username: "José", password: "pä:ss" },
+      }),
+    );
     const [value] = headerValues(server.requests[0].headers, "authorization");
     assert.equal(value, `Basic ${Buffer.from("José:pä:ss", "utf8").toString("base64")}`);
   });
 
   test("Bearer sends the token", async () => {
-    await quiet(request({ url: `${server.origin}/a`, auth: { scheme: "Bearer", token: "abc.def" } }));
+    await quiet(
+      request({ url: `${server.origin}/a`, auth: { scheme: "Bearer", token: "abc.def" } }),
+    );
     assert.deepEqual(headerValues(server.requests[0].headers, "authorization"), ["Bearer abc.def"]);
   });
 
   test("auth and an Authorization header together are refused", async () => {
-    const answer = await quiet(request({
-      url: `${server.origin}/a`,
-      headers: [["Authorization", "Basic eA=="]],
-      auth: { scheme: "Bearer", token: "t" },
-    }));
+    const answer = await quiet(
+      request({
+        url: `${server.origin}/a`,
+        headers: [["Authorization", "Basic eA=="]],
+        auth: { scheme: "Bearer", token: "t" },
+      }),
+    );
     assert.equal(answer.error.code, "invalid_request");
     assert.equal(server.requests.length, 0);
   });
@@ -246,7 +287,10 @@ describe("bodies", () => {
       res.end('{"title":"bad"}');
     };
     const answer = await quiet(request({ url: `${server.origin}/problem` }));
-    assert.deepEqual([answer.status_code, answer.body, answer.body_encoding], [422, '{"title":"bad"}', "text"]);
+    assert.deepEqual(
+      [answer.status_code, answer.body, answer.body_encoding],
+      [422, '{"title":"bad"}', "text"],
+    );
   });
 
   test("a body over MAX_RESPONSE_BYTES is refused", async () => {
@@ -281,7 +325,10 @@ describe("redirects", () => {
   test("a GET follows a 302 and counts it", async () => {
     redirectOnce(302, "/end");
     const answer = await quiet(request({ url: `${server.origin}/start` }));
-    assert.deepEqual([answer.status_code, answer.body, answer.redirects], [200, "landed GET /end", 1]);
+    assert.deepEqual(
+      [answer.status_code, answer.body, answer.redirects],
+      [200, "landed GET /end", 1],
+    );
   });
 
   test("max_redirects 0 returns the redirect itself", async () => {
@@ -303,26 +350,37 @@ describe("redirects", () => {
 
   test("a 303 after a POST continues as a GET without the body", async () => {
     redirectOnce(303, "/end");
-    const answer = await quiet(request({ url: `${server.origin}/start`, method: "POST", body: "a=1" }));
+    const answer = await quiet(
+      request({ url: `${server.origin}/start`, method: "POST", body: "a=1" }),
+    );
     assert.equal(answer.body, "landed GET /end");
     assert.equal(server.requests[1].body.length, 0);
   });
 
   test("a 307 repeats the method and the body", async () => {
     redirectOnce(307, "/end");
-    const answer = await quiet(request({ url: `${server.origin}/start`, method: "PUT", body: "a=1" }));
+    const answer = await quiet(
+      request({ url: `${server.origin}/start`, method: "PUT", body: "a=1" }),
+    );
     assert.equal(answer.body, "landed PUT /end");
     assert.equal(server.requests[1].body.toString(), "a=1");
   });
 
   test("credentials are not sent to another origin", async () => {
     redirectOnce(302, `${other.origin}/elsewhere`);
-    await quiet(request({
-      url: `${server.origin}/start`,
-      auth: { scheme: "Bearer", token: "secret-token" },
-      headers: [["X-Api-Key", "k-1"], ["X-Keep", "yes"]],
-    }));
-    assert.deepEqual(headerValues(server.requests[0].headers, "authorization"), ["Bearer secret-token"]);
+    await quiet(
+      request({
+        url: `${server.origin}/start`,
+        auth: { scheme: "Bearer", token: "secret-token" },
+        headers: [
+          ["X-Api-Key", "k-1"],
+          ["X-Keep", "yes"],
+        ],
+      }),
+    );
+    assert.deepEqual(headerValues(server.requests[0].headers, "authorization"), [
+      "Bearer secret-token",
+    ]);
     assert.deepEqual(headerValues(other.requests[0].headers, "authorization"), []);
     assert.deepEqual(headerValues(other.requests[0].headers, "x-api-key"), []);
     assert.deepEqual(headerValues(other.requests[0].headers, "x-keep"), ["yes"]);
@@ -330,8 +388,12 @@ describe("redirects", () => {
 
   test("credentials are kept for a redirect within the origin", async () => {
     redirectOnce(302, "/end");
-    await quiet(request({ url: `${server.origin}/start`, auth: { scheme: "Bearer", token: "secret-token" } }));
-    assert.deepEqual(headerValues(server.requests[1].headers, "authorization"), ["Bearer secret-token"]);
+    await quiet(
+      request({ url: `${server.origin}/start`, auth: { scheme: "Bearer", token: "secret-token" } }),
+    );
+    assert.deepEqual(headerValues(server.requests[1].headers, "authorization"), [
+      "Bearer secret-token",
+    ]);
   });
 
   test("a redirect to a host outside ALLOWED_HOSTS is refused", async () => {
@@ -372,7 +434,9 @@ describe("retries", () => {
 
   test("a POST is never retried: the server may have acted on it", async () => {
     failThenSucceed(1, 503);
-    const answer = await quiet(request({ url: `${server.origin}/r`, method: "POST", body: "x", max_retries: 3 }));
+    const answer = await quiet(
+      request({ url: `${server.origin}/r`, method: "POST", body: "x", max_retries: 3 }),
+    );
     assert.deepEqual([answer.status_code, answer.attempts, server.requests.length], [503, 1, 1]);
   });
 
@@ -393,7 +457,9 @@ describe("retries", () => {
 
   test("the pauses between retries count against the timeout", async () => {
     failThenSucceed(5, 503);
-    const answer = await quiet(request({ url: `${server.origin}/r`, max_retries: 5, timeout_ms: 500 }));
+    const answer = await quiet(
+      request({ url: `${server.origin}/r`, max_retries: 5, timeout_ms: 500 }),
+    );
     assert.equal(answer.error.code, "timeout");
   });
 
@@ -418,7 +484,10 @@ describe("failures", () => {
     const closed = await startServer();
     await closed.close();
     const answer = await quiet(request({ url: `${closed.origin}/` }));
-    assert.deepEqual(answer.error, { code: "connection_failed", message: "could not connect: ECONNREFUSED" });
+    assert.deepEqual(answer.error, {
+      code: "connection_failed",
+      message: "could not connect: ECONNREFUSED",
+    });
   });
 
   const invalidRequests = {
@@ -428,10 +497,20 @@ describe("failures", () => {
     "a url with credentials": request({ url: "http://user:pw@127.0.0.1/x" }),
     "a lower-case method": request({ url: "http://127.0.0.1/x", method: "get" }),
     "headers that are not pairs": request({ url: "http://127.0.0.1/x", headers: [["A"]] }),
-    "a header value with a line break": request({ url: "http://127.0.0.1/x", headers: [["A", "b\r\nEvil: 1"]] }),
+    "a header value with a line break": request({
+      url: "http://127.0.0.1/x",
+      headers: [["A", "b\r\nEvil: 1"]],
+    }),
     "a GET with a body": request({ url: "http://127.0.0.1/x", body: "x" }),
-    "a JSON body that is not a string": request({ url: "http://127.0.0.1/x", method: "POST", body: { a: 1 } }),
-    "an unknown auth scheme": request({ url: "http://127.0.0.1/x", auth: { scheme: "Digest", token: "x" } }),
+    "a JSON body that is not a string": request({
+      url: "http://127.0.0.1/x",
+      method: "POST",
+      body: { a: 1 },
+    }),
+    "an unknown auth scheme": request({
+      url: "http://127.0.0.1/x",
+      auth: { scheme: "Digest", token: "x" },
+    }),
     "a zero timeout": request({ url: "http://127.0.0.1/x", timeout_ms: 0 }),
   };
   for (const [what, event] of Object.entries(invalidRequests)) {
@@ -470,35 +549,42 @@ describe("host allow-list", () => {
 describe("secrets", () => {
   const secrets = ["pässw0rd-Basic", "tok-Bearer-77", "hdr-secret-99", "query-key-55"];
   const cases = {
-    "a successful request": (origin) => request({
-      url: `${origin}/ok?api_key=query-key-55`,
-      auth: { scheme: "Basic", username: "u", password: "pässw0rd-Basic" },
-      headers: [["X-Api-Key", "hdr-secret-99"]],
-    }),
-    "a timeout": (origin) => request({
-      url: `${origin}/slow?api_key=query-key-55`,
-      auth: { scheme: "Bearer", token: "tok-Bearer-77" },
-      timeout_ms: 200,
-    }),
-    "an invalid header": (origin) => request({
-      url: `${origin}/x?api_key=query-key-55`,
-      headers: [["Authorization", "Bearer hdr-secret-99\r\n"]],
-    }),
-    "a refused host": (origin) => request({
-      url: `${origin}/x?api_key=query-key-55`,
-      auth: { scheme: "Bearer", token: "tok-Bearer-77" },
-      allowed: "api.example.com",
-    }),
+    "a successful request": (origin) =>
+      request({
+        url: `${origin}/ok?api_key=query-key-55`,
+        auth: { scheme: "Basic", username: "u", password: "pässw0rd-Basic" },
+        headers: [["X-Api-Key", "hdr-secret-99"]],
+      }),
+    "a timeout": (origin) =>
+      request({
+        url: `${origin}/slow?api_key=query-key-55`,
+        auth: { scheme: "Bearer", token: "tok-Bearer-77" },
+        timeout_ms: 200,
+      }),
+    "an invalid header": (origin) =>
+      request({
+        url: `${origin}/x?api_key=query-key-55`,
+        headers: [["Authorization", "Bearer hdr-secret-99\r\n"]],
+      }),
+    "a refused host": (origin) =>
+      request({
+        url: `${origin}/x?api_key=query-key-55`,
+        auth: { scheme: "Bearer", token: "tok-Bearer-77" },
+        allowed: "api.example.com",
+      }),
   };
   for (const [what, build] of Object.entries(cases)) {
     test(`${what} logs and answers no secret`, async () => {
       server.respond = (req, res) =>
-        req.url.startsWith("/slow") ? setTimeout(() => !res.destroyed && res.end(), 1000) : res.end("fine");
+        req.url.startsWith("/slow")
+          ? setTimeout(() => !res.destroyed && res.end(), 1000)
+          : res.end("fine");
       const { allowed, ...event } = build(server.origin);
       if (allowed) process.env.ALLOWED_HOSTS = allowed;
       const { result, logs } = await captureLogs(() => handler(event));
       assert.ok(logs.length > 0, "the function logs each request");
-      const visible = logs + JSON.stringify(result.error ?? {}) + JSON.stringify(result.headers ?? []);
+      const visible =
+        logs + JSON.stringify(result.error ?? {}) + JSON.stringify(result.headers ?? []);
       for (const secret of secrets) {
         assert.ok(!visible.includes(secret), `${secret} leaked: ${visible}`);
       }

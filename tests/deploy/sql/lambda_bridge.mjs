@@ -43,7 +43,10 @@ await new Promise((resolve) => server.listen(0, "127.0.0.1", resolve));
 // The handler logs to stdout, which COPY reads: its log lines go to stderr instead.
 console.log = (...args) => console.error(...args);
 const origin = `http://127.0.0.1:${server.address().port}`;
-const answer = await handler({ ...payload, url: payload.url.replace("http://contract.test", origin) });
+const answer = await handler({
+  ...payload,
+  url: payload.url.replace("http://contract.test", origin),
+});
 process.stdout.write(`${JSON.stringify(answer)}\n`);
 server.closeAllConnections();
 server.close();
