@@ -644,6 +644,27 @@ LANGUAGE sql AS $$
     SELECT utl_http_utility.get_header_by_name(r, name, 1)
 $$;
 
+-- Oracle's UTL_HTTP.REQUEST(url): a GET that returns the body. Unlike Oracle, which returns
+-- the first 2000 bytes, it returns the whole body, so converted code written around that limit
+-- with REQUEST_PIECES can be simplified. As in Oracle, an HTTP error status does not raise:
+-- the error page is returned; use begin_request and get_response to see the status.
+CREATE OR REPLACE FUNCTION utl_http_utility.request(url text) RETURNS text
+LANGUAGE plpgsql AS $$
+DECLARE
+    v_response utl_http_utility.resp :=
+        utl_http_utility.get_response(utl_http_utility.begin_request(url));
+    v_body text;
+BEGIN
+    BEGIN
+        v_body := utl_http_utility.read_text(v_response);
+    EXCEPTION WHEN SQLSTATE 'UH001' THEN
+        v_body := '';
+    END;
+    PERFORM utl_http_utility.end_response(v_response);
+    RETURN v_body;
+END
+$$;
+
 -- Like end_request, ending a response twice does nothing.
 CREATE OR REPLACE FUNCTION utl_http_utility.end_response(r utl_http_utility.resp)
 RETURNS void

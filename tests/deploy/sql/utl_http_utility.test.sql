@@ -199,7 +199,7 @@ SELECT has_function('utl_http_utility', f, 'function ' || f || ' exists')
 FROM unnest(ARRAY['begin_request', 'set_header', 'set_authentication', 'set_transfer_timeout',
                   'set_follow_redirect', 'set_max_retries', 'write_text', 'write_line', 'get_response', 'read_text',
                   'read_line', 'read_raw', 'get_header', 'get_header_by_name',
-                  'get_header_count', 'end_response', 'end_request']) AS f;
+                  'get_header_count', 'end_response', 'end_request', 'request']) AS f;
 SELECT is((SELECT count(*)::integer FROM utl_http_utility.config), 6,
           'installing twice leaves one row per configuration key');
 SELECT is(utl_http_utility._configured('lambda_function'),
@@ -265,6 +265,15 @@ SELECT is(lambda_stand_in.last_payload(), t.fixture('not_found') -> 'request',
 SELECT t.expect('not_found');
 SELECT is(t.run_not_found(true) -> 'lines', '["no such order", "see /orders"]',
           'not_found: read_line(resp, true) removes line ends');
+
+-- request(url): Oracle's one-call GET returns the body, even of an error page.
+SELECT t.expect('not_found');
+SELECT is(utl_http_utility.request('http://contract.test/orders/404'), t.fixture('not_found') #>> '{response,body}',
+          'request(url) returns the whole body, even with status 404');
+SELECT is(lambda_stand_in.last_payload(), t.fixture('not_found') -> 'request',
+          'request(url) sends exactly the contract request');
+SELECT t.expect('put_text_bearer');
+SELECT is(utl_http_utility.request('http://contract.test/orders/404'), '', 'request(url) of an empty body is empty');
 
 -- binary: base64 in the contract, bytes for the caller.
 SELECT t.expect('binary');
