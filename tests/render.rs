@@ -111,10 +111,18 @@ fn scripts_are_executable_and_nothing_else_is() {
 
 /// Changes one value and checks that exactly the lines mentioning it change, nothing else.
 fn assert_only_lines_using_it_change(pointer: &str, new: &str) {
-    let before = values();
-    let old = before.pointer(pointer).unwrap().as_str().unwrap().to_owned();
-    let mut after = before.clone();
-    *after.pointer_mut(pointer).unwrap() = Value::String(new.to_owned());
+    let old = values().pointer(pointer).unwrap().as_str().unwrap().to_owned();
+    assert_changing_lines(pointer, Value::String(old), Value::String(new.to_owned()));
+}
+
+/// Renders with `old` then `new` at `pointer`; the lines that differ must be exactly those
+/// that contain `old`'s text, and differ only by it.
+fn assert_changing_lines(pointer: &str, old: Value, new: Value) {
+    let text_of = |value: &Value| value.as_str().map_or_else(|| value.to_string(), str::to_owned);
+    let (old_text, new_text) = (text_of(&old), text_of(&new));
+    let (mut before, mut after) = (values(), values());
+    *before.pointer_mut(pointer).unwrap() = old;
+    *after.pointer_mut(pointer).unwrap() = new;
     let (before, after) = (render(&before), render(&after));
     let mut uses = 0;
     for (path, old_file) in &before {
@@ -122,7 +130,7 @@ fn assert_only_lines_using_it_change(pointer: &str, new: &str) {
             (text(old_file).lines().collect(), text(&after[path]).lines().collect());
         assert_eq!(old_lines.len(), new_lines.len(), "{}", path.display());
         for (number, (old_line, new_line)) in old_lines.iter().zip(&new_lines).enumerate() {
-            let uses_value = old_line.contains(&old);
+            let uses_value = old_line.contains(&old_text);
             uses += usize::from(uses_value);
             assert_eq!(
                 old_line != new_line,
@@ -131,7 +139,7 @@ fn assert_only_lines_using_it_change(pointer: &str, new: &str) {
                 path.display(),
                 number + 1
             );
-            assert_eq!(*new_line, old_line.replace(&old, new));
+            assert_eq!(*new_line, old_line.replace(&old_text, &new_text));
         }
     }
     assert!(uses > 0, "no rendered line uses {pointer}");
@@ -150,6 +158,12 @@ fn changing_the_region_changes_only_the_lines_that_use_it() {
 #[test]
 fn changing_the_report_bucket_changes_only_the_lines_that_use_it() {
     assert_only_lines_using_it_change("/aws/csv_to_xlsx/bucket", "other-reports-bucket");
+}
+
+/// A number that appears nowhere else, so the lines that use it can be told apart.
+#[test]
+fn changing_the_embedding_dimension_changes_only_the_lines_that_use_it() {
+    assert_changing_lines("/knowledge/embedding_dimensions", 1536.into(), 768.into());
 }
 
 #[test]

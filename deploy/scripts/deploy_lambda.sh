@@ -7,6 +7,8 @@
 #   With no stack named, deploys both. --dry-run prints the commands instead of running them.
 # Needs the AWS SAM CLI and credentials for the account below (AWS_PROFILE or the usual
 # environment variables). Parameters come from the templates' defaults, which the manifest set.
+# `sam build` needs Node.js and Python 3.12 locally; without them, set
+# SAM_BUILD_ARGS=--use-container to build in SAM's images.
 set -euo pipefail
 
 readonly REGION='us-east-1'
@@ -15,6 +17,9 @@ readonly STACK_PREFIX='veris-migration'
 readonly ARTIFACTS_BUCKET='veris-deploy-artifacts-123456789012'
 
 deploy_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+# SAM's build output goes to a temporary directory, never into the rendered tree.
+build_root="$(mktemp -d)"
+trap 'rm -rf "$build_root"' EXIT
 dry_run=false
 stacks=()
 
@@ -30,11 +35,12 @@ run() {
 deploy_stack() {
     local name=$1
     local template="$deploy_root/config/aws/lambda-$name.yaml"
-    local build_dir="$deploy_root/.aws-sam/$name"
+    local build_dir="$build_root/$name"
     local stack="$STACK_PREFIX-$name"
 
     echo "deploying stack $stack from ${template#"$deploy_root"/}" >&2
-    run sam build --template-file "$template" --build-dir "$build_dir"
+    # shellcheck disable=SC2086 # SAM_BUILD_ARGS holds several words on purpose.
+    run sam build --template-file "$template" --build-dir "$build_dir" ${SAM_BUILD_ARGS:-}
     run sam deploy \
         --template-file "$build_dir/template.yaml" \
         --stack-name "$stack" \
@@ -55,7 +61,8 @@ for argument in "$@"; do
         --dry-run) dry_run=true ;;
         http-client | csv-xlsx) stacks+=("$argument") ;;
         -h | --help)
-            sed -n '2,10p' "${BASH_SOURCE[0]}"
+            # The comment block at the top of this file is the help.
+            awk 'NR > 1 && /^#/ { print; next } NR > 1 { exit }' "${BASH_SOURCE[0]}"
             exit 0
             ;;
         *)

@@ -54,12 +54,17 @@ for input in "$input_dir"/*.sql; do
     # may write (global_variables.conf for packages) apart.
     work="$output_dir/logs/${name%.sql}.d"
     mkdir -p "$work"
+    # ora2pg writes its header even for input it could not read; an output without a CREATE
+    # statement converted nothing.
     if ora2pg -q -c "$config" -t "$type" -i "$input" -b "$work" -o "$name" >"$log" 2>&1 \
-        && [ -s "$work/$name" ]; then
+        && grep -qiE '^[[:space:]]*CREATE ' "$work/$name"; then
         mv "$work/$name" "$output_dir/$name"
         echo "converted $name"
         converted=$((converted + 1))
     else
+        if [ -f "$work/$name" ]; then
+            cat "$work/$name" >>"$log"
+        fi
         echo "failed    $name (see ${log#"$output_dir"/})"
         failed=$((failed + 1))
     fi

@@ -55,7 +55,12 @@ struct Template {
 pub fn render_tree(templates_dir: &Path, values: &Value) -> Result<Vec<RenderedFile>, RenderError> {
     let templates = read_templates(templates_dir)?;
     let registry = registry(&templates)?;
-    templates.iter().map(|template| render_one(&registry, template, values)).collect()
+    let mut files: Vec<RenderedFile> = templates
+        .iter()
+        .map(|template| render_one(&registry, template, values))
+        .collect::<Result<_, _>>()?;
+    files.sort_by(|a, b| a.path.cmp(&b.path));
+    Ok(files)
 }
 
 fn read_templates(templates_dir: &Path) -> Result<Vec<Template>, RenderError> {
@@ -114,9 +119,70 @@ fn render_one(
     let text = registry
         .render(&template.name, values)
         .map_err(|source| RenderError::render(&template.name, source))?;
-    let mut path = template.relative.clone();
-    path.set_file_name(
-        template.name.rsplit('/').next().unwrap_or_default().trim_end_matches(TEMPLATE_SUFFIX),
-    );
+    // read_template checked the suffix.
+    let file_name = template.name.rsplit('/').next().unwrap_or_default();
+    let path = template.relative.with_file_name(file_name.strip_suffix(TEMPLATE_SUFFIX).unwrap());
     Ok(RenderedFile { executable: text.starts_with("#!"), path, contents: text.into_bytes() })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn tree(files: &[(&str, &str)]) -> tempfile::TempDir {
+        let dir = tempfile::tempdir().unwrap();
+        for (path, text) in files {
+            let path = dir.path().join(path);
+            fs_err::create_dir_all(path.parent().unwrap()).unwrap();
+            fs_err::write(path, text).unwrap();
+        }
+        dir
+    }
+
+    #[test]
+    fn paths_keep_their_folders_and_lose_the_suffix_once() {
+        let dir =
+            tree(&[("b/run.sh.hbs", "#!/bin/sh\n"), ("a.sql.hbs.hbs", "x"), ("c.json.hbs", "{}")]);
+        let files = render_tree(dir.path(), &json!({})).unwrap();
+        let paths: Vec<_> =
+            files.iter().map(|f| (f.path.to_str().unwrap(), f.executable)).collect();
+        assert_eq!(paths, [("a.sql.hbs", false), ("b/run.sh", true), ("c.json", false)]);
+    }
+
+    #[test]
+    fn a_missing_value_inside_a_subexpression_names_its_key() {
+        let dir = tree(&[("x.sql.hbs", "SELECT {{sql_literal (concat a.b \"-\" a.c)}};\n")]);
+        let error = render_tree(dir.path(), &json!({"a": {"b": "1"}})).unwrap_err();
+        assert_eq!(error.missing_key(), Some("a.c"), "{error}");
+    }
+
+    #[test]
+    fn a_missing_raw_value_is_an_error_too() {
+        let dir = tree(&[("x.txt.hbs", "line one\n{{a.missing}}\n")]);
+        let error = render_tree(dir.path(), &json!({"a": {}})).unwrap_err();
+        assert_eq!(
+            error.to_string(),
+            "template `x.txt.hbs` line 2, column 1: value `a.missing` is missing from the manifest"
+        );
+    }
+
+    #[test]
+    fn a_syntax_error_names_the_template_and_line() {
+        let dir = tree(&[("x.sql.hbs", "SELECT 1;\n{{#if a}}x{{/each}}\n")]);
+        let error = render_tree(dir.path(), &json!({})).unwrap_err();
+        assert!(
+            matches!(&error, RenderError::Syntax { template, at, .. }
+            if template == "x.sql.hbs" && at.line == Some(2)),
+            "{error}"
+        );
+    }
+
+    #[test]
+    fn a_helper_refuses_a_value_of_the_wrong_kind() {
+        let dir = tree(&[("x.sql.hbs", "vector({{integer k.dims}})")]);
+        let error =
+            render_tree(dir.path(), &json!({"k": {"dims": "1024; DROP TABLE t"}})).unwrap_err();
+        assert!(error.to_string().contains("helper `integer` refused value `k.dims`"), "{error}");
+    }
 }

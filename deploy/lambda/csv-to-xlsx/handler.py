@@ -34,7 +34,9 @@ from openpyxl import Workbook
 
 INPUT_PREFIX = os.environ.get("INPUT_PREFIX", "csv/")
 OUTPUT_PREFIX = os.environ.get("OUTPUT_PREFIX", "xlsx/")
-DELETE_SOURCE = os.environ.get("DELETE_SOURCE", "false").lower() == "true"
+DELETE_SOURCE = (
+    os.environ.get("DELETE_SOURCE", "false").lower() == "true"
+)
 
 # Metadata put on every workbook this function writes; an object carrying it is never converted.
 GENERATED_BY = "csv-to-xlsx"
@@ -85,7 +87,11 @@ def check_prefixes(input_prefix, output_prefix):
 
 
 def is_input(key):
-    return key.startswith(INPUT_PREFIX) and key.lower().endswith(".csv") and len(key) > len(INPUT_PREFIX) + 4
+    return (
+        key.startswith(INPUT_PREFIX)
+        and key.lower().endswith(".csv")
+        and len(key) > len(INPUT_PREFIX) + len(".csv")
+    )
 
 
 def output_key_for(key):
@@ -152,7 +158,8 @@ def write_workbook(text, key, destination):
     except csv.Error as error:
         raise ConversionError(f"{key}: line {reader.line_num}: malformed CSV: {error}") from error
     except UnicodeDecodeError as error:
-        raise ConversionError(f"{key}: near line {reader.line_num + 1}: not UTF-8: {error.reason}") from error
+        line = reader.line_num + 1
+        raise ConversionError(f"{key}: near line {line}: not UTF-8: {error.reason}") from error
     workbook.save(destination)
     return rows
 
@@ -167,7 +174,9 @@ def cell_value(text, key, line):
     if len(text) > MAX_CELL_CHARS:
         raise ConversionError(f"{key}: line {line}: a value exceeds {MAX_CELL_CHARS} characters")
     if ILLEGAL.search(text):
-        raise ConversionError(f"{key}: line {line}: a value contains a control character XLSX cannot hold")
+        raise ConversionError(
+            f"{key}: line {line}: a value contains a control character XLSX cannot hold"
+        )
     return text
 
 

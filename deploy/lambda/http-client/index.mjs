@@ -9,13 +9,17 @@
 //
 // Request:  { url, method, http_version, headers: [[name, value], ...], body: string | null,
 //             auth: null | { scheme: "Basic", username, password } | { scheme: "Bearer", token },
-//             timeout_ms, max_redirects }
+//             timeout_ms, max_redirects, max_retries }
 // Answer:   { ok: true, status_code, reason_phrase, http_version, headers: [[name, value], ...],
-//             body, body_encoding: "text" | "base64", redirects, timing: { duration_ms } }
+//             body, body_encoding: "text" | "base64", redirects, attempts,
+//             timing: { duration_ms } }
 //        or { ok: false, error: { code, message }, timing: { duration_ms } }
 //
 // An HTTP error status (4xx, 5xx) is an answer with ok: true; ok: false means the request did
-// not complete. Error codes: invalid_request, host_not_allowed, timeout, connection_failed,
+// not complete. timeout_ms bounds the whole exchange, redirects and retries included. Requests
+// with an idempotent method are retried up to max_retries times, with a growing pause, after a
+// failed connection or a 429, 502, 503 or 504; others never are, as the server may have acted.
+// http_version is accepted for the SQL side's sake; fetch speaks HTTP/1.1. Error codes: invalid_request, host_not_allowed, timeout, connection_failed,
 // too_many_redirects, response_too_large, request_failed.
 //
 // Environment:
@@ -27,16 +31,31 @@
 // It logs one line per request: method, host, path (never the query string), status and
 // duration. Headers, bodies and credentials are never logged, nor put into error messages.
 
+import { setTimeout as sleep } from "node:timers/promises";
+
 const MAX_TIMEOUT_MS = 900_000;
 const MAX_REDIRECTS = 20;
 // Margin kept between the request timeout and the end of the Lambda's own time, so the
 // function answers "timeout" instead of being killed without a word.
 const LAMBDA_MARGIN_MS = 500;
+const MAX_RETRIES = 5;
 const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
-// Headers that carry credentials: dropped when a redirect leaves the origin.
-const CREDENTIAL_HEADERS = ["authorization", "proxy-authorization", "cookie"];
+const RETRY_STATUSES = new Set([429, 502, 503, 504]);
+const IDEMPOTENT_METHODS = new Set(["GET", "HEAD", "OPTIONS", "PUT", "DELETE"]);
+const FIRST_RETRY_PAUSE_MS = 200;
+// Headers that carry credentials (the same list the SQL side redacts): dropped when a redirect
+// leaves the origin.
+const CREDENTIAL_HEADERS = [
+  "authorization",
+  "proxy-authorization",
+  "cookie",
+  "x-api-key",
+  "api-key",
+  "x-auth-token",
+];
 const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
-const TEXT_TYPES = /^(text\/|application\/([\w.+-]*\+)?(json|xml|javascript|x-www-form-urlencoded)\b)/i;
+const TEXT_TYPES =
+  /^(text\/|application\/([\w.+-]*\+)?(json|xml|javascript|x-www-form-urlencoded)\b)/i;
 
 class RequestError extends Error {
   constructor(code, message) {
@@ -57,11 +76,23 @@ export async function handler(event, context) {
     request = parseRequest(event);
     checkHost(request.url);
     const answer = await perform(request, deadline(request.timeout_ms, context));
-    log({ ...where(request.url), status: answer.status_code, redirects: answer.redirects, ...timing() });
+    const { status_code: status, redirects, attempts } = answer;
+    log({
+      method: request.method,
+      ...where(request.url),
+      status,
+      redirects,
+      attempts,
+      ...timing(),
+    });
     return { ok: true, ...answer, timing: timing() };
   } catch (error) {
     const failure = describe(error);
-    log({ ...(request ? where(request.url) : {}), error: failure.code, ...timing() });
+    log({
+      ...(request ? { method: request.method, ...where(request.url) } : {}),
+      error: failure.code,
+      ...timing(),
+    });
     return { ok: false, error: failure, timing: timing() };
   }
 }
@@ -90,6 +121,7 @@ function parseRequest(event) {
     auth: parseAuth(event.auth ?? null),
     timeout_ms: integerIn(event.timeout_ms, 1, MAX_TIMEOUT_MS, "timeout_ms"),
     max_redirects: integerIn(event.max_redirects ?? 0, 0, MAX_REDIRECTS, "max_redirects"),
+    max_retries: integerIn(event.max_retries ?? 0, 0, MAX_RETRIES, "max_retries"),
   };
 }
 
@@ -136,7 +168,11 @@ function parseAuth(auth) {
   if (auth === null) {
     return null;
   }
-  if (auth.scheme === "Basic" && typeof auth.username === "string" && typeof auth.password === "string") {
+  if (
+    auth.scheme === "Basic" &&
+    typeof auth.username === "string" &&
+    typeof auth.password === "string"
+  ) {
     if (auth.username.includes(":")) {
       throw invalid("a Basic username cannot contain a colon");
     }
@@ -210,11 +246,22 @@ async function perform(request, timeoutMs) {
   const signal = AbortSignal.timeout(timeoutMs);
   const headers = requestHeaders(request);
   let { url, method, body } = request;
+  let attempts = 0;
   for (let redirects = 0; ; redirects += 1) {
-    const response = await fetch(url, { method, headers, body, redirect: "manual", signal });
+    const sent = await send(
+      url,
+      { method, headers, body, redirect: "manual", signal },
+      request.max_retries,
+    );
+    const response = sent.response;
+    attempts += sent.attempts;
     const location = response.headers.get("location");
-    if (!REDIRECT_STATUSES.has(response.status) || location === null || request.max_redirects === 0) {
-      return { ...(await readResponse(response)), redirects };
+    if (
+      !REDIRECT_STATUSES.has(response.status) ||
+      location === null ||
+      request.max_redirects === 0
+    ) {
+      return { ...(await readResponse(response)), redirects, attempts };
     }
     await response.body?.cancel();
     if (redirects === request.max_redirects) {
@@ -235,6 +282,26 @@ async function perform(request, timeoutMs) {
   }
 }
 
+// One request, retried when that is safe; the pauses count against the same timeout.
+async function send(url, init, maxRetries) {
+  const retries = IDEMPOTENT_METHODS.has(init.method) ? maxRetries : 0;
+  for (let attempt = 1; ; attempt += 1) {
+    let response;
+    try {
+      response = await fetch(url, init);
+    } catch (error) {
+      if (attempt > retries || describe(error).code !== "connection_failed") {
+        throw error;
+      }
+    }
+    if (response !== undefined && (attempt > retries || !RETRY_STATUSES.has(response.status))) {
+      return { response, attempts: attempt };
+    }
+    await response?.body?.cancel();
+    await sleep(FIRST_RETRY_PAUSE_MS * 2 ** (attempt - 1), undefined, { signal: init.signal });
+  }
+}
+
 function parseRedirect(location, base) {
   let next;
   try {
@@ -251,7 +318,8 @@ function parseRedirect(location, base) {
 async function readResponse(response) {
   const bytes = Buffer.from(await response.arrayBuffer());
   const text = decodeText(bytes, response.headers.get("content-type"));
-  const [body, body_encoding] = text === null ? [bytes.toString("base64"), "base64"] : [text, "text"];
+  const [body, body_encoding] =
+    text === null ? [bytes.toString("base64"), "base64"] : [text, "text"];
   const limit = Number(process.env.MAX_RESPONSE_BYTES ?? 5_000_000);
   if (Buffer.byteLength(body, "utf8") > limit) {
     throw new RequestError("response_too_large", `the response body exceeds ${limit} bytes`);
@@ -296,7 +364,10 @@ function describe(error) {
   if (typeof cause === "string" && /^E[A-Z_]+$/.test(cause)) {
     return { code: "connection_failed", message: `could not connect: ${cause}` };
   }
-  return { code: "request_failed", message: `the request failed (${error?.name ?? "unknown error"})` };
+  return {
+    code: "request_failed",
+    message: `the request failed (${error?.name ?? "unknown error"})`,
+  };
 }
 
 function where(url) {

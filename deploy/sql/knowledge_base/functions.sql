@@ -8,6 +8,9 @@
 
 BEGIN;
 
+-- "already exists, skipping" notices say nothing on a re-run.
+SET LOCAL client_min_messages = warning;
+
 -- The knowledge items nearest to a query embedding, most similar first, keeping those at
 -- least `similarity_threshold` similar (cosine similarity, 1 = same direction).
 --

@@ -13,6 +13,9 @@
 
 BEGIN;
 
+-- "already exists, skipping" notices say nothing on a re-run.
+SET LOCAL client_min_messages = warning;
+
 CREATE EXTENSION IF NOT EXISTS vector;
 
 CREATE SCHEMA IF NOT EXISTS knowledge_base;

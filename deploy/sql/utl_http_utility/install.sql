@@ -31,10 +31,20 @@
 --
 -- Running this file twice is safe; it keeps nothing but the configuration rows below, which it
 -- resets to the manifest's values.
+--
+-- Not covered, compared with Oracle UTL_HTTP: request bodies are text only (no write_raw);
+-- a response body larger than about 5 MB is refused, as a Lambda answer is capped at 6 MB;
+-- no cookie jar, persistent connections, proxy authentication or wallet (TLS client
+-- certificates); set_response_error_check does not exist, so callers test status_code.
+-- The caller's own statement text (with a literal password in it) can still reach the server
+-- log through log_statement or log_min_error_statement: pass credentials in variables.
 
 \set ON_ERROR_STOP on
 
 BEGIN;
+
+-- "already exists, skipping" notices say nothing on a re-run.
+SET LOCAL client_min_messages = warning;
 
 -- Aurora provides aws_lambda as an extension; a test database provides a stand-in schema of
 -- the same signatures, which must then already be installed.
@@ -86,12 +96,16 @@ INSERT INTO utl_http_utility.config (key, value, description) VALUES
     ('default_transfer_timeout_seconds', '30',
      'Request timeout when neither the request nor the session sets one'),
     ('default_max_redirects', '3',
-     'Redirects followed when the request does not set a limit')
+     'Redirects followed when the request does not set a limit'),
+    ('default_max_retries', '2',
+     'Retries of an idempotent request after a failed connection or a 429, 502, 503 or 504')
 ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value, description = EXCLUDED.description;
 
--- Internal helpers. Their names start with an underscore; converted code never calls them.
+-- Internal helpers. Their names start with an underscore (and never an underscore followed by
+-- a type or table name, which would name that type's array type); converted code never calls
+-- them.
 
-CREATE OR REPLACE FUNCTION utl_http_utility._config(p_key text) RETURNS text
+CREATE OR REPLACE FUNCTION utl_http_utility._configured(p_key text) RETURNS text
 LANGUAGE plpgsql STABLE AS $$
 DECLARE
     v_value text;
@@ -188,7 +202,7 @@ CREATE OR REPLACE FUNCTION utl_http_utility._timeout_seconds(p_seconds integer, 
 RETURNS integer
 LANGUAGE plpgsql STABLE AS $$
 DECLARE
-    v_max integer := utl_http_utility._config('lambda_timeout_seconds')::integer;
+    v_max integer := utl_http_utility._configured('lambda_timeout_seconds')::integer;
 BEGIN
     IF p_seconds IS NULL OR p_seconds < 1 OR p_seconds > v_max THEN
         PERFORM utl_http_utility._invalid(p_caller, format(
@@ -212,7 +226,7 @@ DECLARE
     v_id integer := coalesce(nullif(current_setting('utl_http_utility.last_id', true), ''), '0')::integer + 1;
     v_timeout integer := coalesce(
         nullif(current_setting('utl_http_utility.transfer_timeout', true), ''),
-        utl_http_utility._config('default_transfer_timeout_seconds'))::integer;
+        utl_http_utility._configured('default_transfer_timeout_seconds'))::integer;
 BEGIN
     IF url IS NULL OR url !~* '^https?://[^/?#]' THEN
         PERFORM utl_http_utility._invalid('begin_request',
@@ -240,12 +254,14 @@ BEGIN
         'body', NULL,
         'auth', NULL,
         'timeout_ms', v_timeout * 1000,
-        'max_redirects', utl_http_utility._config('default_max_redirects')::integer));
+        'max_redirects', utl_http_utility._configured('default_max_redirects')::integer,
+        'max_retries', utl_http_utility._configured('default_max_retries')::integer));
     RETURN ROW(v_id, url, v_method, coalesce(http_version, 'HTTP/1.1'))::utl_http_utility.req;
 END
 $$;
 
--- Headers are sent in the order they were set; setting a name twice sends it twice.
+-- Headers are sent in the order they were set; a name set twice sends both values, joined by
+-- a comma as HTTP allows.
 CREATE OR REPLACE FUNCTION utl_http_utility.set_header(
     r utl_http_utility.req,
     name text,
@@ -354,6 +370,27 @@ BEGIN
 END
 $$;
 
+-- Retries after a failed connection or a 429, 502, 503 or 504, for GET, HEAD, OPTIONS, PUT and
+-- DELETE only: the Lambda never repeats a request the server may have acted on. The pauses
+-- between attempts count against the transfer timeout. 0 never retries.
+CREATE OR REPLACE FUNCTION utl_http_utility.set_max_retries(
+    r utl_http_utility.req,
+    max_retries integer DEFAULT 2
+) RETURNS void
+LANGUAGE plpgsql AS $$
+DECLARE
+    v_state jsonb := utl_http_utility._load('req', r.id, 'set_max_retries');
+BEGIN
+    IF max_retries IS NULL OR max_retries < 0 OR max_retries > 5 THEN
+        PERFORM utl_http_utility._invalid('set_max_retries',
+            format('max_retries must be between 0 and 5, got %s',
+                   coalesce(max_retries::text, 'NULL')));
+    END IF;
+    PERFORM utl_http_utility._store('req', r.id,
+        jsonb_set(v_state, '{max_retries}', to_jsonb(max_retries)));
+END
+$$;
+
 -- The body is sent exactly as written, as text: a JSON document is one string, never
 -- encoded a second time.
 CREATE OR REPLACE FUNCTION utl_http_utility.write_text(r utl_http_utility.req, data text)
@@ -400,7 +437,7 @@ DECLARE
     v_request jsonb := utl_http_utility._load('req', r.id, 'get_response');
     v_secrets text[] := utl_http_utility._secrets(v_request);
     v_host text := utl_http_utility._host(v_request ->> 'url');
-    v_function text := utl_http_utility._config('lambda_function');
+    v_function text := utl_http_utility._configured('lambda_function');
     v_invoke_status integer;
     v_result jsonb;
     v_message text;
@@ -408,7 +445,7 @@ BEGIN
     BEGIN
         SELECT i.status_code, i.payload::jsonb INTO v_invoke_status, v_result
         FROM aws_lambda.invoke(
-            aws_commons.create_lambda_function_arn(v_function, utl_http_utility._config('lambda_region')),
+            aws_commons.create_lambda_function_arn(v_function, utl_http_utility._configured('lambda_region')),
             v_request::json) AS i;
     EXCEPTION WHEN OTHERS THEN
         -- Re-raised with the credentials removed: the error of a failed invoke may quote the
@@ -605,6 +642,27 @@ CREATE OR REPLACE FUNCTION utl_http_utility.get_header(r utl_http_utility.resp, 
 RETURNS text
 LANGUAGE sql AS $$
     SELECT utl_http_utility.get_header_by_name(r, name, 1)
+$$;
+
+-- Oracle's UTL_HTTP.REQUEST(url): a GET that returns the body. Unlike Oracle, which returns
+-- the first 2000 bytes, it returns the whole body, so converted code written around that limit
+-- with REQUEST_PIECES can be simplified. As in Oracle, an HTTP error status does not raise:
+-- the error page is returned; use begin_request and get_response to see the status.
+CREATE OR REPLACE FUNCTION utl_http_utility.request(url text) RETURNS text
+LANGUAGE plpgsql AS $$
+DECLARE
+    v_response utl_http_utility.resp :=
+        utl_http_utility.get_response(utl_http_utility.begin_request(url));
+    v_body text;
+BEGIN
+    BEGIN
+        v_body := utl_http_utility.read_text(v_response);
+    EXCEPTION WHEN SQLSTATE 'UH001' THEN
+        v_body := '';
+    END;
+    PERFORM utl_http_utility.end_response(v_response);
+    RETURN v_body;
+END
 $$;
 
 -- Like end_request, ending a response twice does nothing.

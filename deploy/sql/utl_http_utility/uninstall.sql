@@ -12,6 +12,9 @@
 
 BEGIN;
 
+-- "already exists, skipping" notices say nothing on a re-run.
+SET LOCAL client_min_messages = warning;
+
 DO $$
 DECLARE
     v_function regprocedure;
