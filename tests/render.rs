@@ -1,5 +1,5 @@
 //! The committed `deploy/` tree is exactly what `templates/deploy` renders with the values in
-//! `tests/deploy/values.toml`, so the two can never drift apart.
+//! the repository's `pipeline.toml`, so the two can never drift apart.
 //!
 //! After changing a template or a value, regenerate the tree with
 //! `UPDATE_DEPLOY=1 cargo test --test render` and commit both.
@@ -19,8 +19,8 @@ fn templates() -> PathBuf {
 }
 
 fn values() -> Value {
-    let text = fs_err::read_to_string(repo().join("tests/deploy/values.toml")).unwrap();
-    toml::from_str(&text).unwrap()
+    let manifest = pipeline::manifest::Manifest::load(&repo().join("pipeline.toml")).unwrap();
+    serde_json::to_value(manifest.settings()).unwrap()
 }
 
 fn render(values: &Value) -> BTreeMap<PathBuf, RenderedFile> {
