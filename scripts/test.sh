@@ -11,6 +11,9 @@ cd "$(dirname "$0")/.."
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/pipeline-target}"
 # Snapshots must be committed and accepted; a test never rewrites them.
 export INSTA_UPDATE=no
+# The deploy suites keep their Python environment beside the build, so it
+# too survives between runs of a fresh clone.
+export DEPLOY_TEST_CACHE="${DEPLOY_TEST_CACHE:-$CARGO_TARGET_DIR/deploy-tests}"
 
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
