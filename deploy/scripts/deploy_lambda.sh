@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Builds and deploys the two Lambda stacks with AWS SAM, then prints their outputs.
 #
-# Rendered by `pipeline render` from templates/deploy; edit the template, not this file.
+# Rendered by `pipeline run render` from templates/deploy; edit the template, not this file.
 #
 # Usage: scripts/deploy_lambda.sh [--dry-run] [http-client|csv-xlsx]...
 #   With no stack named, deploys both. --dry-run prints the commands instead of running them.

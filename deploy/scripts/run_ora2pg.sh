@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Converts extracted PL/SQL files with ora2pg in input-file mode: no Oracle connection.
 #
-# Rendered by `pipeline render` from templates/deploy; edit the template, not this file.
+# Rendered by `pipeline run render` from templates/deploy; edit the template, not this file.
 #
 # Usage: scripts/run_ora2pg.sh TYPE INPUT_DIR OUTPUT_DIR
 #   TYPE is an ora2pg export type allowed with -i: FUNCTION, PROCEDURE, PACKAGE, TRIGGER, TYPE,

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Creates the knowledge_base schema (pgvector) and its search functions in the target database.
 #
-# Rendered by `pipeline render` from templates/deploy; edit the template, not this file.
+# Rendered by `pipeline run render` from templates/deploy; edit the template, not this file.
 #
 # Usage: scripts/setup_knowledge_base.sh
 # The connection comes from libpq's environment: DATABASE_URL if set, otherwise PGHOST,

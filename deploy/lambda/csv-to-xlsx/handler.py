@@ -1,6 +1,6 @@
 """CSV to XLSX Lambda: converts each CSV that lands under the input prefix into a workbook.
 
-Rendered by `pipeline render` from templates/deploy; edit the template, not this file.
+Rendered by `pipeline run render` from templates/deploy; edit the template, not this file.
 
 Aurora writes the CSV with aws_s3.query_export_to_s3; S3 invokes this function for every object
 created under INPUT_PREFIX whose key ends in `.csv`; the workbook is written under

@@ -1,6 +1,6 @@
 // HTTP-client Lambda for utl_http_utility: performs one HTTP request for Aurora PostgreSQL.
 //
-// Rendered by `pipeline render` from templates/deploy; edit the template, not this file.
+// Rendered by `pipeline run render` from templates/deploy; edit the template, not this file.
 //
 // The SQL side (sql/utl_http_utility/install.sql) invokes this function through
 // aws_lambda.invoke with the request it built, and reads back the answer. The shape of both is

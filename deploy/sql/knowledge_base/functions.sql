@@ -1,6 +1,6 @@
 -- Search functions and views of the knowledge_base schema; install schema.sql first.
 --
--- Rendered by `pipeline render` from templates/deploy; edit the template, not this file.
+-- Rendered by `pipeline run render` from templates/deploy; edit the template, not this file.
 --
 -- Running this file twice is safe: every object is created or replaced.
 

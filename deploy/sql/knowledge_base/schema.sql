@@ -1,6 +1,6 @@
 -- knowledge_base: what `pipeline` learned about the Oracle estate, searchable by meaning.
 --
--- Rendered by `pipeline render` from templates/deploy; edit the template, not this file.
+-- Rendered by `pipeline run render` from templates/deploy; edit the template, not this file.
 --
 -- Needs pgvector 0.5 or later (HNSW indexes). Embeddings have 1024 dimensions, the
 -- manifest's knowledge.embedding_dimensions; changing it later means re-creating the

@@ -1,6 +1,6 @@
 -- utl_http_utility: Oracle UTL_HTTP for Aurora PostgreSQL, through an HTTP-client Lambda.
 --
--- Rendered by `pipeline render` from templates/deploy; edit the template, not this file.
+-- Rendered by `pipeline run render` from templates/deploy; edit the template, not this file.
 --
 -- Converted code keeps the shape of its UTL_HTTP calls:
 --

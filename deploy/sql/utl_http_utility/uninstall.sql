@@ -1,6 +1,6 @@
 -- Removes the utl_http_utility schema that install.sql created, and nothing else.
 --
--- Rendered by `pipeline render` from templates/deploy; edit the template, not this file.
+-- Rendered by `pipeline run render` from templates/deploy; edit the template, not this file.
 --
 -- Running it twice, or before any install, is safe. It refuses (and changes nothing) when
 -- converted code still depends on the schema, for example a function with a parameter of type
