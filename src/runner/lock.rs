@@ -52,7 +52,10 @@ pub struct LockEntry {
 pub enum LockError {
     #[error("cannot read `{path}`: {error}")]
     Read { path: String, error: io::Error },
-    #[error("`{path}` is not a valid lock file: {message}")]
+    #[error(
+        "`{path}` is not a valid lock file: {message}\n\nhint: if it is a merge conflict, take \
+         either side (or delete the file) and run again: stages whose record is wrong re-run"
+    )]
     Invalid { path: String, message: String },
     #[error("cannot write `{path}`: {error}")]
     Write { path: String, error: io::Error },
@@ -68,9 +71,15 @@ impl Lock {
             }
             Err(error) => return Err(LockError::Read { path: path.display().to_string(), error }),
         };
-        let lock: Lock = toml::from_str(&text).map_err(|e| LockError::Invalid {
-            path: path.display().to_string(),
-            message: e.message().to_owned(),
+        let lock: Lock = toml::from_str(&text).map_err(|e| {
+            let line = e.span().map(|s| text[..s.start].matches('\n').count() + 1);
+            LockError::Invalid {
+                path: line.map_or_else(
+                    || path.display().to_string(),
+                    |l| format!("{}:{l}", path.display()),
+                ),
+                message: e.message().to_owned(),
+            }
         })?;
         if lock.version != VERSION {
             return Err(LockError::Invalid {

@@ -41,7 +41,7 @@ impl StageKind for Cmd {
         std::os::unix::process::CommandExt::process_group(&mut command_line, 0);
         let mut child = command_line
             .current_dir(ctx.root())
-            .envs(param_env(ctx))
+            .envs(param_env(ctx)?)
             .env("PIPELINE_STAGE", &ctx.stage.name)
             .stdin(Stdio::null())
             .stdout(log.try_clone()?.into_parts().0)
@@ -139,9 +139,13 @@ fn signal_name(signal: i32) -> &'static str {
     }
 }
 
-fn param_env(ctx: &StageContext<'_>) -> Vec<(String, String)> {
+/// The environment a command sees. Two parameters whose names differ only
+/// in punctuation (`a.pg-version`, `a.pg_version`) would share a variable;
+/// that is refused rather than one value silently winning.
+fn param_env(ctx: &StageContext<'_>) -> Result<Vec<(String, String)>, StageError> {
     let root = std::path::absolute(ctx.root()).unwrap_or_else(|_| ctx.root().to_path_buf());
     let mut env = vec![("PIPELINE_ROOT".to_owned(), root.display().to_string())];
+    let mut seen = std::collections::BTreeMap::new();
     for (key, value) in manifest::param_values(ctx.manifest, ctx.stage) {
         let name: String = key
             .chars()
@@ -151,9 +155,15 @@ fn param_env(ctx: &StageContext<'_>) -> Vec<(String, String)> {
             toml::Value::String(s) => s,
             other => other.to_string(),
         };
-        env.push((format!("PIPELINE_PARAM_{name}"), text));
+        let var = format!("PIPELINE_PARAM_{name}");
+        if let Some(other) = seen.insert(var.clone(), key.clone()) {
+            return Err(StageError::Failed(format!(
+                "parameters `{other}` and `{key}` would both be passed as `{var}`; rename one"
+            )));
+        }
+        env.push((var, text));
     }
-    env
+    Ok(env)
 }
 
 fn last_lines(text: &str, n: usize) -> &str {
