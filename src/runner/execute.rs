@@ -137,6 +137,7 @@ pub fn run(
         let (tx, rx) = mpsc::channel::<(usize, Report, Duration)>();
         let mut running = 0;
         loop {
+            stopping |= interrupt.is_set();
             while !stopping && running < options.jobs.max(1) {
                 let Some(i) = next_ready(project, selection, &mut state, on_event) else { break };
                 state[i] = State::Running;
@@ -270,6 +271,11 @@ fn run_stage(
     if reasons.is_empty() {
         on_event(Event::Skipped { stage: &stage.name });
         return Report::Skipped;
+    }
+    // Hashing a large estate takes a while: a Ctrl-C during it must not
+    // wait for the stage to start before it is noticed.
+    if interrupt.is_set() {
+        return Report::Interrupted;
     }
     on_event(Event::Started { stage: &stage.name, reasons: &reasons });
 
