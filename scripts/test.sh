@@ -19,24 +19,32 @@ log=$(mktemp)
 trap 'rm -f "$log"' EXIT
 step() { printf '\n==> %s\n' "$*" >&2; }
 
-step "cargo fmt --check"
-cargo fmt --all --check
+# Every step runs even after one fails, so the closing line counts them all;
+# the exit status says whether anything failed.
+failed_steps=()
+run_step() {
+  local name=$1
+  shift
+  step "$name"
+  if ! "$@" 2>&1 | tee -a "$log"; then
+    failed_steps+=("$name")
+  fi
+}
 
-step "cargo clippy (warnings denied)"
-cargo clippy --all-targets --locked -- -D warnings
-
-step "cargo test"
-cargo test --locked 2>&1 | tee -a "$log"
-
-if [[ -x tests/deploy/run.sh ]]; then
-  step "deploy artifacts"
-  tests/deploy/run.sh 2>&1 | tee -a "$log"
-fi
+run_step "cargo fmt --check" cargo fmt --all --check
+run_step "cargo clippy (warnings denied)" cargo clippy --all-targets --locked -- -D warnings
+run_step "cargo test" cargo test --locked
+run_step "deploy artifacts" tests/deploy/run.sh
 
 # cargo prints `test result: ok. N passed; M failed; ...` per test binary;
-# the deploy suites print `N passed, M failed`.
-awk '
+# the deploy suites print `N passed, M failed`. A failed step that ran no
+# test (fmt, clippy) counts as one failure.
+awk -v extra="${#failed_steps[@]}" '
   /^test result:/ { for (i = 1; i <= NF; i++) { if ($(i+1) ~ /^passed/) p += $i; if ($(i+1) ~ /^failed/) f += $i } }
   /^[0-9]+ passed, [0-9]+ failed/ { p += $1; f += $3 }
-  END { printf "%d passed, %d failed\n", p, f }
+  END { if (f == 0) f = extra; printf "%d passed, %d failed\n", p, f }
 ' "$log"
+if [[ ${#failed_steps[@]} -gt 0 ]]; then
+  printf 'failed: %s\n' "${failed_steps[*]}" >&2
+  exit 1
+fi

@@ -93,7 +93,7 @@ fn changing_one_value_changes_only_the_lines_that_use_it() {
     assert!(manifest.contains("memory_mb = 256"));
     p.manifest(&manifest.replacen("memory_mb = 256", "memory_mb = 512", 1));
     let run = p.run_ok(&["render", "-v"]);
-    assert!(run.stderr.contains("parameter `aws` changed"), "{}", run.stderr);
+    assert!(run.stderr.contains("parameter `aws.http_client.memory_mb` changed"), "{}", run.stderr);
     let after = tree(&p.path("deploy"));
     let mut changed_lines = Vec::new();
     for ((path, old), (_, new)) in before.iter().zip(&after) {
@@ -116,6 +116,7 @@ fn a_file_the_templates_no_longer_produce_is_removed() {
     p.write("deploy/stale.txt", "left over\n");
     let run = p.run_ok(&["render"]);
     assert!(run.stderr.contains("1 removed"), "{}", run.stderr);
+    assert!(run.stderr.contains("warning: render: removed `deploy/stale.txt`"), "{}", run.stderr);
     assert!(!p.path("deploy/stale.txt").exists());
 }
 

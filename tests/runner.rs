@@ -337,11 +337,15 @@ fn clean_removes_outputs_and_the_next_run_rebuilds_them() {
 fn init_writes_a_manifest_that_runs_and_never_overwrites() {
     let p = TestProject::new();
     assert_eq!(p.run(&["init", "estate"]).code, 0);
-    p.write("estate/extracted/a.sql", "select 1 from dual;\n");
+    p.write(
+        "estate/extracted/hr.sql",
+        "CREATE OR REPLACE FUNCTION hr.f RETURN NUMBER IS BEGIN RETURN 1; END;\n/\n\
+         CREATE OR REPLACE PROCEDURE hr.p IS BEGIN NULL; END;\n/\n",
+    );
     let run = p.run(&["--manifest", "estate/pipeline.toml", "run"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
-    assert_eq!(run.ran(), ["count"]);
-    assert_eq!(p.read("estate/knowledge/line-count.txt").trim(), "1");
+    assert_eq!(run.ran_in_order(), ["scan", "count"]);
+    assert_eq!(p.read("estate/knowledge/object-count.txt").trim(), "2");
     let again = p.run(&["init", "estate"]);
     assert_eq!(again.code, 2);
     assert!(again.stderr.contains("already exists"), "{}", again.stderr);

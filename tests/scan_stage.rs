@@ -57,7 +57,7 @@ fn scan_writes_the_inventory_of_the_sample() {
     assert!(summary["objects"].as_u64().unwrap() > 80, "{summary}");
     assert_eq!(summary["files_skipped"], 0);
     let files = p.read("knowledge/inventory/files.tsv");
-    assert!(files.lines().any(|l| l.contains("Windows1252")), "{files}");
+    assert!(files.lines().any(|l| l.contains("windows-1252")), "{files}");
     assert!(files.lines().any(|l| l.contains("crlf")), "{files}");
 }
 
@@ -95,4 +95,26 @@ fn files_that_are_not_sql_are_skipped_and_reported() {
     let problems = p.read("knowledge/inventory/problems.txt");
     assert!(problems.contains("extracted/ddl/logo.png: skipped:"), "{problems}");
     assert!(p.read("knowledge/inventory/objects.txt").contains("extracted/ddl/broken.sql:1"));
+}
+
+#[test]
+fn the_committed_inventory_is_what_scan_writes_for_the_sample() {
+    let p = sample();
+    p.run_ok(&["scan"]);
+    for (file, text) in inventory(&p) {
+        let committed =
+            std::fs::read_to_string(repo().join("knowledge/inventory").join(&file)).unwrap();
+        assert_eq!(
+            text, committed,
+            "knowledge/inventory/{file} is stale: run `pipeline run --force scan`"
+        );
+    }
+}
+
+#[test]
+fn force_reparses_every_file() {
+    let p = sample();
+    p.run_ok(&["scan"]);
+    let run = p.run_ok(&["scan", "--force"]);
+    assert!(!run.stderr.contains("unchanged"), "{}", run.stderr);
 }

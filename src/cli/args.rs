@@ -92,14 +92,18 @@ pub struct RunArgs {
     pub keep_going: bool,
 
     /// Stages to run at once, and threads per stage [default: CPU count].
-    #[arg(short, long, value_name = "N")]
-    pub jobs: Option<usize>,
+    #[arg(short, long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
+    pub jobs: Option<u16>,
 }
 
 #[derive(Debug, clap::Args)]
 pub struct StatusArgs {
     /// Stages to show (with what they need). Default: every stage.
     pub stages: Vec<String>,
+
+    /// Exit with status 1 if any stage is stale (for CI and scripts).
+    #[arg(long)]
+    pub check: bool,
 }
 
 #[derive(Debug, clap::Args)]

@@ -68,8 +68,9 @@ fn run(project: Project, args: RunArgs, ui: &Ui) -> Result<u8> {
     if args.dry_run {
         return dry_run(&project, &selection, &forced);
     }
-    let jobs =
-        args.jobs.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
+    let jobs = args
+        .jobs
+        .map_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()), usize::from);
     // Stages fan out with rayon; one pool sized by -j serves them all.
     let _ = rayon::ThreadPoolBuilder::new().num_threads(jobs).build_global();
     let interrupt = Interrupt::new();
@@ -125,13 +126,16 @@ fn dry_run(project: &Project, selection: &[usize], forced: &[usize]) -> Result<u
 fn status(project: Project, args: StatusArgs, ui: &Ui) -> Result<u8> {
     let selection = project.select(&args.stages)?;
     let width = selection.iter().map(|&i| project.stage(i).name.len()).max().unwrap_or(0);
-    for status in project.status(&selection, &[])? {
+    let statuses = project.status(&selection, &[])?;
+    let mut summarized = false;
+    for status in &statuses {
         let name = &project.stage(status.stage).name;
         let state = if status.reasons.is_empty() {
             "up to date".to_owned()
         } else if ui.verbose() {
             format!("stale: {}", explain(&status.reasons))
         } else {
+            summarized |= status.reasons.len() > 1;
             format!("stale: {}", runner::summarize(&status.reasons))
         };
         println!("{name:width$}  {state}");
@@ -141,7 +145,11 @@ fn status(project: Project, args: StatusArgs, ui: &Ui) -> Result<u8> {
             }
         }
     }
-    Ok(exit::SUCCESS)
+    if summarized {
+        ui.info("hint: `pipeline status -v` lists every reason");
+    }
+    let stale = statuses.iter().any(|s| !s.reasons.is_empty());
+    Ok(if args.check && stale { exit::STAGE_FAILED } else { exit::SUCCESS })
 }
 
 fn dag(project: Project, args: DagArgs) -> Result<u8> {
@@ -225,7 +233,8 @@ fn clean(project: Project, args: CleanArgs, ui: &Ui) -> Result<u8> {
         }
     }
     if !args.dry_run {
-        ui.info(&format!("removed {removed} paths"));
+        let noun = if removed == 1 { "path" } else { "paths" };
+        ui.info(&format!("removed {removed} {noun}"));
     }
     Ok(exit::SUCCESS)
 }

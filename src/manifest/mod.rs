@@ -312,6 +312,10 @@ fn validate_stage(
         }
     }
 
+    if let Err((span, message)) = kind.check_paths(&raw.inputs, &raw.outputs) {
+        return Err(error(span.or(Some(kind_span.clone())), message));
+    }
+
     // The kind's own parameters are read whether or not the stage lists them.
     let mut params = raw.params;
     for implicit in kind.implicit_params() {
@@ -424,12 +428,31 @@ pub enum LoadError {
 }
 
 /// Values of a stage's parameters, keyed by their dotted names.
+///
+/// A table is spread into its leaves (`aws.http_client.memory_mb`), so the
+/// lock file and the reasons for a re-run name the value that changed, not
+/// the whole table.
 pub fn param_values(manifest: &Manifest, stage: &Stage) -> BTreeMap<String, toml::Value> {
-    stage
-        .params
-        .iter()
-        .filter_map(|p| Some((p.get_ref().clone(), manifest.param(p.get_ref())?.clone())))
-        .collect()
+    let mut out = BTreeMap::new();
+    for param in &stage.params {
+        if let Some(value) = manifest.param(param.get_ref()) {
+            flatten(param.get_ref(), value, &mut out);
+        }
+    }
+    out
+}
+
+fn flatten(key: &str, value: &toml::Value, out: &mut BTreeMap<String, toml::Value>) {
+    match value {
+        toml::Value::Table(table) if !table.is_empty() => {
+            for (k, v) in table {
+                flatten(&format!("{key}.{k}"), v, out);
+            }
+        }
+        other => {
+            out.insert(key.to_owned(), other.clone());
+        }
+    }
 }
 
 #[cfg(test)]

@@ -208,6 +208,22 @@ pub fn run(
     Ok(RunSummary { results, interrupted: interrupt.is_set(), elapsed: started.elapsed() })
 }
 
+/// The stage kind's per-object cache; a forced stage redoes every object.
+fn object_cache(
+    project: &Project,
+    stage: &crate::manifest::Stage,
+    salt: &str,
+    forced: bool,
+) -> ObjectCache {
+    let cache =
+        ObjectCache::new(project.state_dir.join("cache").join(&stage.kind), salt.as_bytes());
+    if forced {
+        cache.refreshing()
+    } else {
+        cache
+    }
+}
+
 /// Holds `.pipeline/run.lock` for the whole run: two runs in one project
 /// would share backups and race on the lock file.
 fn lock_project(project: &Project) -> Result<std::fs::File, RunError> {
@@ -297,7 +313,7 @@ fn run_stage(
         manifest: &project.manifest,
         stage,
         inputs: &inputs,
-        cache: ObjectCache::new(project.state_dir.join("cache").join(&stage.kind), salt.as_bytes()),
+        cache: object_cache(project, stage, &salt, options.forced.contains(&i)),
         interrupt,
         log_dir: &project.state_dir.join("logs"),
         jobs: options.jobs,

@@ -21,6 +21,8 @@ use super::atomic;
 pub struct ObjectCache {
     dir: PathBuf,
     salt: blake3::Hash,
+    /// Set for a forced run: every lookup misses, results are stored anew.
+    refresh: bool,
 }
 
 /// The key of one cached result.
@@ -35,7 +37,7 @@ impl ObjectCache {
         hasher.update(env!("CARGO_PKG_VERSION").as_bytes());
         hasher.update(&[0]);
         hasher.update(salt);
-        ObjectCache { dir: dir.into(), salt: hasher.finalize() }
+        ObjectCache { dir: dir.into(), salt: hasher.finalize(), refresh: false }
     }
 
     /// The same cache with more salt mixed in.
@@ -43,7 +45,7 @@ impl ObjectCache {
         let mut hasher = blake3::Hasher::new();
         hasher.update(self.salt.as_bytes());
         hasher.update(extra);
-        ObjectCache { dir: self.dir.clone(), salt: hasher.finalize() }
+        ObjectCache { dir: self.dir.clone(), salt: hasher.finalize(), refresh: self.refresh }
     }
 
     /// The key of an object whose content is `content`.
@@ -71,8 +73,18 @@ impl ObjectCache {
         self.dir.join(&key.0[..2]).join(&key.0[2..])
     }
 
+    /// The same cache, ignoring what it holds (`pipeline run --force`):
+    /// lookups miss and results overwrite the old entries.
+    pub fn refreshing(mut self) -> Self {
+        self.refresh = true;
+        self
+    }
+
     /// The stored result for `key`, if there is a readable one.
     pub fn get<T: DeserializeOwned>(&self, key: &CacheKey) -> Option<T> {
+        if self.refresh {
+            return None;
+        }
         let bytes = std::fs::read(self.path(key)).ok()?;
         serde_json::from_slice(&bytes).ok()
     }
@@ -130,6 +142,16 @@ mod tests {
         assert_eq!(other.get::<i32>(&other.key(b"x")), None);
         assert_ne!(cache.salted(b"model-1").key(b"x"), cache.key(b"x"));
         assert_ne!(cache.key_parts(&[b"ab", b"c"]), cache.key_parts(&[b"a", b"bc"]));
+    }
+
+    #[test]
+    fn a_refreshing_cache_misses_and_rewrites() {
+        let dir = tempfile::tempdir().unwrap();
+        let cache = ObjectCache::new(dir.path(), b"");
+        cache.get_or_compute(b"x", || 1).unwrap();
+        let (value, hit) = cache.clone().refreshing().get_or_compute(b"x", || 2).unwrap();
+        assert_eq!((value, hit), (2, false));
+        assert_eq!(cache.get::<i32>(&cache.key(b"x")), Some(2));
     }
 
     #[test]

@@ -38,6 +38,8 @@ pub enum Reason {
     InputChanged(String),
     OutputMissing(String),
     OutputChanged(String),
+    /// A file appeared in an output folder that the stage did not write.
+    OutputAdded(String),
     /// Only predicted (`--dry-run`, `status`): a stage it needs will run
     /// first, and may change what this one reads.
     UpstreamStale(String),
@@ -61,6 +63,7 @@ impl fmt::Display for Reason {
             Reason::InputChanged(p) => write!(f, "input `{p}` changed"),
             Reason::OutputMissing(p) => write!(f, "output `{p}` is missing"),
             Reason::OutputChanged(p) => write!(f, "output `{p}` was changed by hand"),
+            Reason::OutputAdded(p) => write!(f, "`{p}` appeared in an output folder"),
             Reason::UpstreamStale(s) => write!(f, "it needs `{s}`, which will run first"),
             Reason::Unreadable(e) => write!(f, "its inputs cannot be read: {e}"),
         }
@@ -99,7 +102,7 @@ pub fn reasons(entry: Option<&LockEntry>, now: &Snapshot) -> Vec<Reason> {
             (Some(_), None) if !now.missing_outputs.contains(path) => {
                 out.push(Reason::OutputMissing(path.clone()))
             }
-            (None, Some(_)) => out.push(Reason::OutputChanged(path.clone())),
+            (None, Some(_)) => out.push(Reason::OutputAdded(path.clone())),
             (Some(a), Some(b)) if a != b => out.push(Reason::OutputChanged(path.clone())),
             _ => {}
         }

@@ -5,6 +5,10 @@
 //! through [`StageContext`], and report a one-line summary. They never look
 //! at the lock file or decide staleness themselves.
 
+use std::ops::Range;
+
+use toml::Spanned;
+
 mod cmd;
 mod context;
 mod render;
@@ -31,8 +35,30 @@ pub trait StageKind: Sync {
         &[]
     }
 
+    /// Checks, when the manifest is loaded, that the stage's inputs and
+    /// outputs have the shape this kind needs. An error names the offending
+    /// entry (or `None`: the stage as a whole) and says what is expected.
+    fn check_paths(&self, _inputs: &[Spanned<String>], _outputs: &[Spanned<String>]) -> PathCheck {
+        Ok(())
+    }
+
     /// Does the work. Outputs must be written before returning `Ok`.
     fn run(&self, ctx: &StageContext<'_>) -> Result<Outcome, StageError>;
+}
+
+/// What [`StageKind::check_paths`] returns.
+pub type PathCheck = Result<(), (Option<Range<usize>>, String)>;
+
+/// The check of kinds whose stage writes exactly one output folder.
+pub(crate) fn one_output_folder(kind: &str, outputs: &[Spanned<String>]) -> PathCheck {
+    match outputs {
+        [one] if one.get_ref().ends_with('/') => Ok(()),
+        [one] => Err((
+            Some(one.span()),
+            format!("the output of a {kind} stage is a folder: write `{}/`", one.get_ref()),
+        )),
+        _ => Err((None, format!("a {kind} stage takes one output: a folder ending in `/`"))),
+    }
 }
 
 static KINDS: &[&dyn StageKind] = &[&cmd::Cmd, &scan::Scan, &render::Render];

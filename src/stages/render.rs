@@ -12,7 +12,9 @@
 use std::collections::BTreeSet;
 use std::path::Path;
 
-use super::{Outcome, StageContext, StageError, StageKind};
+use toml::Spanned;
+
+use super::{Outcome, PathCheck, StageContext, StageError, StageKind};
 use crate::manifest;
 use crate::render::{render_tree, RenderedFile};
 use crate::runner::atomic;
@@ -32,6 +34,14 @@ impl StageKind for Render {
         &["project", "target", "aws", "knowledge"]
     }
 
+    fn check_paths(&self, inputs: &[Spanned<String>], outputs: &[Spanned<String>]) -> PathCheck {
+        if inputs.len() != 1 || crate::manifest::has_glob_meta(inputs[0].get_ref()) {
+            let span = inputs.get(1).or(inputs.first()).map(Spanned::span);
+            return Err((span, "a render stage takes one input: its templates folder".into()));
+        }
+        super::one_output_folder("render", outputs)
+    }
+
     fn run(&self, ctx: &StageContext<'_>) -> Result<Outcome, StageError> {
         let (templates, out) = folders(ctx)?;
         let values = template_values(ctx);
@@ -45,10 +55,15 @@ impl StageKind for Render {
         let removed = remove_others(&out_dir, &files)?;
         let noun = if files.len() == 1 { "file" } else { "files" };
         let mut summary = format!("{} {noun}, {changed} changed", files.len());
-        if removed > 0 {
-            summary.push_str(&format!(", {removed} removed"));
+        if !removed.is_empty() {
+            summary.push_str(&format!(", {} removed", removed.len()));
         }
-        Ok(Outcome::new(summary))
+        let mut outcome = Outcome::new(summary);
+        outcome.warnings = removed
+            .iter()
+            .map(|f| format!("removed `{out}/{f}`: the templates do not produce it (keep your own files elsewhere)"))
+            .collect();
+        Ok(outcome)
     }
 }
 
@@ -133,14 +148,18 @@ fn set_executable(_path: &Path, _executable: bool) -> std::io::Result<()> {
 }
 
 /// Removes files under `out_dir` that this render did not produce.
-fn remove_others(out_dir: &Path, files: &[RenderedFile]) -> Result<usize, StageError> {
+/// Their paths are returned, so the user is told: a file someone put there
+/// by hand is gone, though the runner's backup kept it until now.
+fn remove_others(out_dir: &Path, files: &[RenderedFile]) -> Result<Vec<String>, StageError> {
     let keep: BTreeSet<&Path> = files.iter().map(|f| f.path.as_path()).collect();
-    let mut removed = 0;
-    for entry in walkdir::WalkDir::new(out_dir).into_iter().filter_map(Result::ok) {
+    let mut removed = Vec::new();
+    for entry in
+        walkdir::WalkDir::new(out_dir).sort_by_file_name().into_iter().filter_map(Result::ok)
+    {
         let Ok(rel) = entry.path().strip_prefix(out_dir) else { continue };
         if entry.file_type().is_file() && !keep.contains(rel) {
             fs_err::remove_file(entry.path())?;
-            removed += 1;
+            removed.push(rel.display().to_string());
         }
     }
     Ok(removed)

@@ -27,7 +27,9 @@ use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use rayon::prelude::*;
 use serde::Serialize;
 
-use super::{InputFile, Outcome, StageContext, StageError, StageKind};
+use toml::Spanned;
+
+use super::{InputFile, Outcome, PathCheck, StageContext, StageError, StageKind};
 use crate::plsql::{self, Inventory, Metadata, ParseStatus, ScanStats, SourceFile};
 use crate::runner::{atomic, hash};
 
@@ -40,6 +42,10 @@ impl StageKind for Scan {
 
     fn about(&self) -> &'static str {
         "inventories and parses every extracted PL/SQL object its inputs match"
+    }
+
+    fn check_paths(&self, _inputs: &[Spanned<String>], outputs: &[Spanned<String>]) -> PathCheck {
+        super::one_output_folder("scan", outputs)
     }
 
     fn run(&self, ctx: &StageContext<'_>) -> Result<Outcome, StageError> {
@@ -82,7 +88,7 @@ impl StageKind for Scan {
         let inventory = Inventory::of(&files);
         let summary = Summary::of(&files, &inventory, skipped_files.len());
         problems.extend(file_problems(&files));
-        problems.sort();
+        problems.sort_by_cached_key(|p| place_key(p));
 
         write(&ctx.path(out), "objects.txt", inventory.render().as_bytes())?;
         write(&ctx.path(out), "files.tsv", files_table(&files, &skipped_files).as_bytes())?;
@@ -205,6 +211,16 @@ fn write(dir: &Path, name: &str, bytes: &[u8]) -> Result<(), StageError> {
     Ok(atomic::write(&path, bytes)?)
 }
 
+/// Sort key of a problem line `file:line[:col]: ...`: by file, then by line
+/// and column as numbers, so line 8 comes before line 14.
+fn place_key(problem: &str) -> (String, u32, u32, String) {
+    let mut parts = problem.splitn(4, ':');
+    let file = parts.next().unwrap_or_default().to_owned();
+    let line = parts.next().and_then(|p| p.trim().parse().ok()).unwrap_or(0);
+    let col = parts.next().and_then(|p| p.trim().parse().ok()).unwrap_or(0);
+    (file, line, col, problem.to_owned())
+}
+
 fn lines(items: &[String]) -> String {
     items.iter().fold(String::new(), |mut out, l| {
         out.push_str(l);
@@ -247,14 +263,25 @@ fn file_problems(files: &[SourceFile]) -> Vec<String> {
     out
 }
 
+/// The names people know encodings by (IANA's), not the enum's.
+fn encoding_name(encoding: plsql::Encoding) -> &'static str {
+    match encoding {
+        plsql::Encoding::Utf8 => "UTF-8",
+        plsql::Encoding::Utf8Bom => "UTF-8 with BOM",
+        plsql::Encoding::Utf16Le => "UTF-16LE",
+        plsql::Encoding::Utf16Be => "UTF-16BE",
+        plsql::Encoding::Windows1252 => "windows-1252",
+    }
+}
+
 fn files_table(files: &[SourceFile], skipped: &[(String, String)]) -> String {
     let mut rows: Vec<String> = files
         .iter()
         .map(|f| {
             format!(
-                "{}\t{:?}\t{}\t{}\t{}\t{}",
+                "{}\t{}\t{}\t{}\t{}\t{}",
                 f.path,
-                f.encoding,
+                encoding_name(f.encoding),
                 if f.crlf { "crlf" } else { "lf" },
                 f.stats.lines,
                 f.objects.len(),
