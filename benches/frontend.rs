@@ -55,6 +55,24 @@ fn scan_all(inputs: &[(String, Vec<u8>)], parallel: bool) -> Vec<SourceFile> {
     }
 }
 
+/// sqlparser's messages, without their positions, from every embedded statement.
+fn collect_sqlparser_errors(value: &serde_json::Value, into: &mut BTreeMap<String, usize>) {
+    match value {
+        serde_json::Value::Object(map) => {
+            if let Some(serde_json::Value::String(message)) = map.get("sqlparser_error") {
+                let message = message.split(" at Line").next().unwrap_or(message);
+                let message = message.split(" at Location").next().unwrap_or(message);
+                *into.entry(message.chars().take(90).collect()).or_default() += 1;
+            }
+            map.values().for_each(|v| collect_sqlparser_errors(v, into));
+        }
+        serde_json::Value::Array(items) => {
+            items.iter().for_each(|v| collect_sqlparser_errors(v, into))
+        }
+        _ => {}
+    }
+}
+
 fn report(files: &[SourceFile]) {
     let inventory = plsql::Inventory::of(files);
     let objects = inventory.entries.len();
@@ -89,6 +107,11 @@ fn report(files: &[SourceFile]) {
         stats.unparsed_statements,
         100.0 * f64::from(stats.sql_by_sqlparser) / f64::from(sql.max(1))
     );
+    let ddl = stats.ddl_by_sqlparser + stats.ddl_by_fallback;
+    println!(
+        "DDL objects: {ddl}, by sqlparser {:.1} %",
+        100.0 * f64::from(stats.ddl_by_sqlparser) / f64::from(ddl.max(1))
+    );
     let mut errors: BTreeMap<String, usize> = BTreeMap::new();
     for e in files.iter().flat_map(|f| &f.objects).flat_map(|o| &o.errors) {
         *errors.entry(e.message.clone()).or_default() += 1;
@@ -97,6 +120,17 @@ fn report(files: &[SourceFile]) {
     errors.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
     println!("most frequent parse errors:");
     for (message, n) in errors.iter().take(10) {
+        println!("  {n:>5}  {message}");
+    }
+    let mut fallbacks: BTreeMap<String, usize> = BTreeMap::new();
+    for file in files {
+        let json = serde_json::to_value(file).expect("results serialise");
+        collect_sqlparser_errors(&json, &mut fallbacks);
+    }
+    let mut fallbacks: Vec<_> = fallbacks.into_iter().collect();
+    fallbacks.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+    println!("most frequent reasons sqlparser gave for the token fallback:");
+    for (message, n) in fallbacks.iter().take(12) {
         println!("  {n:>5}  {message}");
     }
     let diagnostics: usize = files.iter().map(|f| f.diagnostics.len()).sum();

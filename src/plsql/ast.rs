@@ -89,6 +89,10 @@ pub struct Comment {
 pub struct Unit {
     pub span: Span,
     pub comments: Vec<Comment>,
+    /// Set when conditional compilation cut through the syntax and the tree describes
+    /// one variant of the code: for each `$IF`, its `$ELSE` branch, else its `$IF`
+    /// branch. Otherwise every branch is in the tree as a `Conditional` node.
+    pub one_variant: bool,
     pub item: UnitItem,
 }
 

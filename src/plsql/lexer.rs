@@ -3,10 +3,11 @@
 //! The tokenizer is run once per object; its tokens serve both our PL/SQL parser and
 //! sqlparser's parser for the embedded SQL. This module adds what the parse tree
 //! needs: spans in file coordinates (byte offsets as well as line and column),
-//! comments kept apart, and three repairs where sqlparser reads Oracle differently:
+//! comments kept apart, and repairs where sqlparser reads Oracle differently:
 //! `$IF`/`$$name` directives (it would read `$$...$$` as a dollar-quoted string),
-//! and ranges `1..n` (it reads `1.` and `.n` as numbers). It does not classify
-//! keywords: PL/SQL's reserved words are not sqlparser's.
+//! ranges `1..n` (it reads `1.` and `.n` as numbers), and SQL*Plus substitution
+//! variables `&name` and `&&name.` (it reads operators), which become one word. It
+//! does not classify keywords: PL/SQL's reserved words are not sqlparser's.
 
 use sqlparser::dialect::OracleDialect;
 use sqlparser::tokenizer::{Location, Token, Tokenizer, Whitespace, Word};
@@ -145,6 +146,16 @@ pub fn lex(text: &str, origin: Origin) -> Result<Lexed, LexError> {
     Ok(lexed)
 }
 
+/// Whether `prev`, a `.`, directly follows a substitution variable it then ends.
+fn ends_substitution(prev: &Tok, tokens: &[Tok]) -> bool {
+    let before = tokens.len().checked_sub(2).map(|i| &tokens[i]);
+    prev.token == Token::Period
+        && before.is_some_and(|b| {
+            b.span.end == prev.span.start
+                && matches!(&b.token, Token::Word(w) if w.value.starts_with('&') && !w.value.ends_with('.'))
+        })
+}
+
 fn word(value: String) -> Token {
     Token::Word(Word { value, quote_style: None, keyword: sqlparser::keywords::Keyword::NoKeyword })
 }
@@ -173,6 +184,26 @@ fn push_repaired(tokens: &mut Vec<Tok>, tok: Tok, dollars: &[usize], base: usize
                 token: word(format!("{prefix}{}", w.value)),
                 span: start.to(tok.span),
             });
+        }
+        (Token::Word(w), Some(prev))
+            if adjacent
+                && w.quote_style.is_none()
+                && matches!(prev.token, Token::Ampersand | Token::Overlap) =>
+        {
+            let prefix = if prev.token == Token::Overlap { "&&" } else { "&" };
+            let span = prev.span.to(tok.span);
+            tokens.pop();
+            tokens.push(Tok { token: word(format!("{prefix}{}", w.value)), span });
+        }
+        (Token::Period, Some(prev)) if adjacent && ends_substitution(prev, tokens) => {
+            // `&&owner..pkg`: the first dot ends the variable's name; keep it in the word.
+            let first_dot = tokens.pop().expect("a previous token");
+            let variable = tokens.last_mut().expect("the variable");
+            variable.span = variable.span.to(first_dot.span);
+            if let Token::Word(w) = &mut variable.token {
+                w.value.push('.');
+            }
+            tokens.push(tok);
         }
         (Token::Number(n, long), _) if n.len() > 1 && n.ends_with('.') => {
             // `1..10`: the first bound comes as `1.`; the second `.` follows.
@@ -221,6 +252,12 @@ mod tests {
         assert_eq!(shown("1..10"), ["1", ".", ".", "10"]);
         assert_eq!(shown("1 .. n"), ["1", ".", ".", "n"]);
         assert_eq!(shown("x..y"), ["x", ".", ".", "y"]);
+    }
+
+    #[test]
+    fn substitution_variables_are_words() {
+        assert_eq!(shown("&&owner..pkg.f(&v)"), ["&&owner.", ".", "pkg", ".", "f", "(", "&v", ")"]);
+        assert_eq!(shown("&schema.tab"), ["&schema", ".", "tab"]);
     }
 
     #[test]

@@ -11,6 +11,7 @@
 //! declarations and subprograms, [`stmt`] for statements and blocks.
 
 mod decl;
+mod directives;
 mod stmt;
 mod unit;
 
