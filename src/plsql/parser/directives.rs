@@ -77,7 +77,7 @@ pub fn one_variant(toks: &[Tok]) -> Option<Vec<Tok>> {
                 open.push((keep, false));
                 keep = false;
             }
-            Some("$END") => keep = open.pop().map_or(true, |(outer, _)| outer),
+            Some("$END") => keep = open.pop().is_none_or(|(outer, _)| outer),
             Some("$THEN") => {}
             _ if keep => out.push(tok.clone()),
             _ => {}
