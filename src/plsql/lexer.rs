@@ -72,6 +72,7 @@ impl Positions<'_> {
     }
 
     /// Byte offset in the object text, then file line and column.
+    #[inline]
     fn resolve(&self, at: Location) -> (usize, u32, u32) {
         let line_index = (at.line.max(1) - 1) as usize;
         let line_start = self.line_starts.get(line_index).copied().unwrap_or(self.text.len());
@@ -130,17 +131,22 @@ pub fn lex(text: &str, origin: Origin) -> Result<Lexed, LexError> {
     })?;
     let mut lexed = Lexed { tokens: Vec::with_capacity(raw.len() / 2), comments: Vec::new() };
     for t in raw {
-        let span = positions.span(t.span.start, t.span.end);
+        // Blanks are half the tokens: they get no span.
+        let (start, end) = (t.span.start, t.span.end);
+        let span = || positions.span(start, end);
         match t.token {
             Token::Whitespace(Whitespace::SingleLineComment { comment, .. }) => {
                 let text = comment.trim_end_matches(['\n', '\r']).to_owned();
-                lexed.comments.push(Comment { text, block: false, span });
+                lexed.comments.push(Comment { text, block: false, span: span() });
             }
             Token::Whitespace(Whitespace::MultiLineComment(text)) => {
-                lexed.comments.push(Comment { text, block: true, span });
+                lexed.comments.push(Comment { text, block: true, span: span() });
             }
             Token::Whitespace(_) => {}
-            token => push_repaired(&mut lexed.tokens, Tok { token, span }, &dollars, origin.byte),
+            token => {
+                let tok = Tok { token, span: span() };
+                push_repaired(&mut lexed.tokens, tok, &dollars, origin.byte);
+            }
         }
     }
     Ok(lexed)
