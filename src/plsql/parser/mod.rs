@@ -13,6 +13,8 @@
 mod decl;
 mod directives;
 mod stmt;
+#[cfg(test)]
+mod tests;
 mod unit;
 
 use sqlparser::tokenizer::Token;
@@ -188,7 +190,7 @@ impl<'a> Parser<'a> {
     }
 
     /// Advances over an expression to the first stop at depth zero; returns where it
-    /// started. Parentheses and `CASE ... END` nest.
+    /// started. Parentheses and `CASE ... END` nest; any other `END` stops.
     fn scan(&mut self, stops: Stops) -> usize {
         let start = self.pos;
         let (mut parens, mut cases) = (0u32, 0u32);
@@ -204,7 +206,11 @@ impl<'a> Parser<'a> {
                     let v = w.value.as_str();
                     if v.eq_ignore_ascii_case("CASE") {
                         cases += 1;
-                    } else if v.eq_ignore_ascii_case("END") && cases > 0 {
+                    } else if v.eq_ignore_ascii_case("END") {
+                        // Outside CASE, END belongs to a statement: a `;` is missing.
+                        if cases == 0 {
+                            break;
+                        }
                         cases -= 1;
                     } else if cases == 0 && stops.words.iter().any(|s| v.eq_ignore_ascii_case(s)) {
                         break;
