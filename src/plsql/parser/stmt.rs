@@ -308,7 +308,8 @@ impl Parser<'_> {
             self.pos += 1;
             let query = self.sql_statement_until_paren()?;
             self.expect_tok(&Token::RParen)?;
-            return Ok(LoopKind::Cursor { record: index, cursor: None, query: Some(query) });
+            let query = Some(Box::new(query));
+            return Ok(LoopKind::Cursor { record: index, cursor: None, query });
         }
         let start = self.scan(Stops::words(&["LOOP"]));
         if start == self.pos {
