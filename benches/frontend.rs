@@ -6,7 +6,9 @@
 //! status, embedded SQL paths, the most frequent parse errors). Files are read one at
 //! a time and their results dropped, as the scan stage does after caching them. The
 //! sqlparser tokenizer alone is timed on the same files first, as the yardstick: on a
-//! shared machine absolute numbers move, the ratio much less.
+//! shared machine absolute numbers move, the ratio much less. With a DIR,
+//! `FRONTEND_INVENTORY=1` prints the inventory, `FRONTEND_VERBOSE=1` every error and
+//! problem, and `FRONTEND_JSON=FILE` writes the results, one file per line.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -145,6 +147,12 @@ fn report(files: &[SourceFile]) {
     }
     let diagnostics: usize = files.iter().map(|f| f.diagnostics.len()).sum();
     println!("file diagnostics: {diagnostics}");
+    if let Some(path) = std::env::var_os("FRONTEND_JSON") {
+        // One scanned file per line, for looking into the trees with other tools.
+        let lines: Vec<String> =
+            files.iter().map(|f| serde_json::to_string(f).expect("results serialise")).collect();
+        std::fs::write(path, lines.join("\n")).expect("the JSON file is written");
+    }
     if std::env::var_os("FRONTEND_INVENTORY").is_some() {
         print!("{}", inventory.render());
     }

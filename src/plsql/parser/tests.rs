@@ -161,6 +161,15 @@ END;";
 }
 
 #[test]
+fn polymorphic_table_function_options_are_read() {
+    let text = "FUNCTION f (p TABLE) RETURN TABLE PIPELINED TABLE POLYMORPHIC USING ptf_pkg;";
+    let parsed = parse(text, ObjectKind::Function);
+    assert!(parsed.errors.is_empty(), "{:?}", parsed.errors);
+    let UnitItem::Subprogram(s) = &parsed.unit.item else { panic!() };
+    assert_eq!(s.options[0].text, "PIPELINED TABLE POLYMORPHIC USING ptf_pkg");
+}
+
+#[test]
 fn call_spec_is_an_external_body() {
     let text = "FUNCTION digits (s VARCHAR2) RETURN VARCHAR2 AS LANGUAGE JAVA NAME 'T.digits(java.lang.String) return java.lang.String';";
     let parsed = parse(text, ObjectKind::Function);
