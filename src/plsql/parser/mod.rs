@@ -288,6 +288,14 @@ impl<'a> Parser<'a> {
         }
     }
 
+    /// Whether the tokens from index `at` (not relative to the cursor) are `words`.
+    fn words_at(&self, at: usize, words: &[&str]) -> bool {
+        words.iter().enumerate().all(|(i, word)| {
+            matches!(self.toks.get(at + i).map(|t| &t.token), Some(Token::Word(w))
+                if w.quote_style.is_none() && w.value.eq_ignore_ascii_case(word))
+        })
+    }
+
     fn at_any_n(&self, ahead: usize, keywords: &[&str]) -> bool {
         self.word_at(ahead).is_some_and(|w| keywords.iter().any(|k| w.eq_ignore_ascii_case(k)))
     }

@@ -250,22 +250,11 @@ impl Parser<'_> {
             self.pos += 1;
             self.scan(Stops::words(CLAUSES));
             let clause = self.fragment(start, self.pos);
-            for_each_row |= self.toks[start..self.pos].len() >= 3
-                && self.at_kw_n_from(start, &["FOR", "EACH", "ROW"]);
+            for_each_row |= self.words_at(start, &["FOR", "EACH", "ROW"]);
             clauses.push(clause);
         }
         let body = self.trigger_body()?;
         Ok(Trigger { name, timing, events, target, clauses, for_each_row, when, body })
-    }
-
-    /// Whether the tokens at `start` are the unquoted `words`.
-    fn at_kw_n_from(&self, start: usize, words: &[&str]) -> bool {
-        let saved = self.pos;
-        let here = start as isize - saved as isize;
-        words.iter().enumerate().all(|(i, w)| {
-            let at = here + i as isize;
-            at >= 0 && self.at_kw_n(at as usize, w)
-        })
     }
 
     fn trigger_body(&mut self) -> PResult<TriggerBody> {
@@ -416,9 +405,8 @@ impl Parser<'_> {
                 Token::RParen => depth -= 1,
                 _ => {}
             }
-            let read_only_or_check = self.at_kw_n(i - self.pos, "WITH")
-                && (self.at_kw_n(i - self.pos + 1, "READ")
-                    || self.at_kw_n(i - self.pos + 1, "CHECK"));
+            let read_only_or_check =
+                self.words_at(i, &["WITH", "READ"]) || self.words_at(i, &["WITH", "CHECK"]);
             if depth == 0 && read_only_or_check {
                 end = i;
                 break;
