@@ -7,8 +7,9 @@
 //! are not parsed into trees: they are kept as fragments of source text (see
 //! [`ast`](super::ast)).
 //!
-//! The parser is split by what it reads: [`unit`] for whole objects, [`decl`] for
-//! declarations and subprograms, [`stmt`] for statements and blocks.
+//! The parser is split by what it reads: `unit.rs` for whole objects, `decl.rs` for
+//! declarations and subprograms, `stmt.rs` for statements and blocks, and
+//! `directives.rs` for conditional compilation that cuts through the syntax.
 
 mod decl;
 mod directives;
