@@ -1,12 +1,14 @@
 //! Throughput of the PL/SQL front end: split + lex + parse, one core and all cores.
 //!
-//! `cargo bench --bench frontend` generates the synthetic estate (8,122 objects) in a
-//! temporary folder and scans it; `cargo bench --bench frontend -- DIR` scans the SQL
+//! `cargo bench --bench frontend` generates the synthetic estate (8,122 objects, or
+//! `FRONTEND_OBJECTS`) in a temporary folder and scans it; `cargo bench --bench frontend -- DIR` scans the SQL
 //! files under DIR instead and also prints what was found (objects by kind, parse
 //! status, embedded SQL paths, the most frequent parse errors). Files are read one at
 //! a time and their results dropped, as the scan stage does after caching them. The
 //! sqlparser tokenizer alone is timed on the same files first, as the yardstick: on a
-//! shared machine absolute numbers move, the ratio much less.
+//! shared machine absolute numbers move, the ratio much less. With a DIR,
+//! `FRONTEND_INVENTORY=1` prints the inventory, `FRONTEND_VERBOSE=1` every error and
+//! problem, and `FRONTEND_JSON=FILE` writes the results, one file per line.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -36,6 +38,12 @@ fn sql_files(dir: &Path) -> Vec<PathBuf> {
     files
 }
 
+/// Starts peak-RSS accounting afresh, so that generating the estate is not counted.
+fn reset_peak_rss() {
+    // Writing 5 to clear_refs resets VmHWM (Linux 4.0 and later); elsewhere a no-op.
+    let _ = std::fs::write("/proc/self/clear_refs", "5");
+}
+
 fn peak_rss_kib() -> u64 {
     let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
     status
@@ -52,6 +60,28 @@ fn scan_all(inputs: &[(String, Vec<u8>)], parallel: bool) -> Vec<SourceFile> {
         inputs.par_iter().map(scan).collect()
     } else {
         inputs.iter().map(scan).collect()
+    }
+}
+
+/// sqlparser's messages, without their positions, from every embedded statement.
+fn collect_sqlparser_errors(value: &serde_json::Value, into: &mut BTreeMap<String, usize>) {
+    match value {
+        serde_json::Value::Object(map) => {
+            let ddl =
+                map.get("kind").and_then(|k| k.as_str()).is_some_and(|k| k.starts_with("create"));
+            if let (Some(serde_json::Value::String(message)), false) =
+                (map.get("sqlparser_error"), ddl)
+            {
+                let message = message.split(" at Line").next().unwrap_or(message);
+                let message = message.split(" at Location").next().unwrap_or(message);
+                *into.entry(message.chars().take(90).collect()).or_default() += 1;
+            }
+            map.values().for_each(|v| collect_sqlparser_errors(v, into));
+        }
+        serde_json::Value::Array(items) => {
+            items.iter().for_each(|v| collect_sqlparser_errors(v, into))
+        }
+        _ => {}
     }
 }
 
@@ -89,6 +119,11 @@ fn report(files: &[SourceFile]) {
         stats.unparsed_statements,
         100.0 * f64::from(stats.sql_by_sqlparser) / f64::from(sql.max(1))
     );
+    let ddl = stats.ddl_by_sqlparser + stats.ddl_by_fallback;
+    println!(
+        "DDL objects: {ddl}, by sqlparser {:.1} %",
+        100.0 * f64::from(stats.ddl_by_sqlparser) / f64::from(ddl.max(1))
+    );
     let mut errors: BTreeMap<String, usize> = BTreeMap::new();
     for e in files.iter().flat_map(|f| &f.objects).flat_map(|o| &o.errors) {
         *errors.entry(e.message.clone()).or_default() += 1;
@@ -99,8 +134,25 @@ fn report(files: &[SourceFile]) {
     for (message, n) in errors.iter().take(10) {
         println!("  {n:>5}  {message}");
     }
+    let mut fallbacks: BTreeMap<String, usize> = BTreeMap::new();
+    for file in files {
+        let json = serde_json::to_value(file).expect("results serialise");
+        collect_sqlparser_errors(&json, &mut fallbacks);
+    }
+    let mut fallbacks: Vec<_> = fallbacks.into_iter().collect();
+    fallbacks.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+    println!("most frequent reasons sqlparser gave for the token fallback (DDL objects aside):");
+    for (message, n) in fallbacks.iter().take(12) {
+        println!("  {n:>5}  {message}");
+    }
     let diagnostics: usize = files.iter().map(|f| f.diagnostics.len()).sum();
     println!("file diagnostics: {diagnostics}");
+    if let Some(path) = std::env::var_os("FRONTEND_JSON") {
+        // One scanned file per line, for looking into the trees with other tools.
+        let lines: Vec<String> =
+            files.iter().map(|f| serde_json::to_string(f).expect("results serialise")).collect();
+        std::fs::write(path, lines.join("\n")).expect("the JSON file is written");
+    }
     if std::env::var_os("FRONTEND_INVENTORY").is_some() {
         print!("{}", inventory.render());
     }
@@ -137,8 +189,23 @@ fn stream(dir: &Path, files: &[PathBuf], parallel: bool) -> (usize, usize) {
 }
 
 /// sqlparser's tokenizer alone over whole files, on one core.
+/// CPU seconds this process has used (user and system), from `/proc/self/stat`.
+/// On a machine shared with other work, MB per CPU second is the per-core figure that
+/// does not depend on how often the scheduler let us run; 0 where `/proc` is absent.
+fn cpu_seconds() -> f64 {
+    let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
+    // Fields after the command name (which may hold spaces) start after the last `)`.
+    let fields: Vec<&str> =
+        stat.rsplit(')').next().unwrap_or_default().split_whitespace().collect();
+    let ticks = |i: usize| fields.get(i).and_then(|v| v.parse::<f64>().ok()).unwrap_or(0.0);
+    // utime and stime are fields 14 and 15 of the file: 12 and 13 after the name; the
+    // kernel counts them in USER_HZ, 100 per second on Linux.
+    (ticks(11) + ticks(12)) / 100.0
+}
+
 fn tokenizer_alone(files: &[PathBuf]) {
     let started = Instant::now();
+    let cpu = cpu_seconds();
     let (mut bytes, mut tokens) = (0usize, 0usize);
     for path in files {
         let data = std::fs::read(path).expect("a readable file");
@@ -149,23 +216,28 @@ fn tokenizer_alone(files: &[PathBuf]) {
         bytes += data.len();
     }
     let seconds = started.elapsed().as_secs_f64();
+    let cpu = cpu_seconds() - cpu;
     let mb = bytes as f64 / 1e6;
     println!(
-        "{:<24} {mb:>7.1} MB in {seconds:>6.2} s: {:>6.1} MB/s ({tokens} tokens)",
+        "{:<24} {mb:>7.1} MB in {seconds:>6.2} s: {:>6.1} MB/s; {:>5.1} MB per CPU second ({tokens} tokens)",
         "sqlparser tokenizer only",
-        mb / seconds
+        mb / seconds,
+        mb / cpu.max(0.01)
     );
 }
 
 fn measure(label: &str, dir: &Path, files: &[PathBuf], parallel: bool, cores: usize) {
     let started = Instant::now();
+    let cpu = cpu_seconds();
     let (bytes, objects) = stream(dir, files, parallel);
     let seconds = started.elapsed().as_secs_f64();
+    let cpu = cpu_seconds() - cpu;
     let mb = bytes as f64 / 1e6;
     println!(
-        "{label:<24} {mb:>7.1} MB in {seconds:>6.2} s: {:>6.1} MB/s ({:>5.1} MB/s per core), {:>7.0} objects/s",
+        "{label:<24} {mb:>7.1} MB in {seconds:>6.2} s: {:>6.1} MB/s ({:>5.1} MB/s per core); {:>5.1} MB per CPU second, {:>7.0} objects/s",
         mb / seconds,
         mb / seconds / cores as f64,
+        mb / cpu.max(0.01),
         objects as f64 / seconds
     );
 }
@@ -178,7 +250,8 @@ fn main() {
         None => {
             temp = tempfile::tempdir().expect("a temporary folder");
             let started = Instant::now();
-            let estate = pipeline::synth::write_estate(temp.path(), 8_122, 1)
+            let objects = std::env::var("FRONTEND_OBJECTS").ok().and_then(|n| n.parse().ok());
+            let estate = pipeline::synth::write_estate(temp.path(), objects.unwrap_or(8_122), 1)
                 .expect("the estate is written");
             println!(
                 "synthetic estate: {} objects, {} files, {:.1} MB, {} lines, written in {:.1} s",
@@ -193,9 +266,11 @@ fn main() {
     };
     let files = sql_files(&dir);
     let cores = rayon::current_num_threads();
+    reset_peak_rss();
     tokenizer_alone(&files);
     measure("split+lex+parse, 1 core", &dir, &files, false, 1);
     println!("peak RSS after one core: {:.1} MB", peak_rss_kib() as f64 / 1024.0);
+    reset_peak_rss();
     measure(&format!("same, {cores} cores"), &dir, &files, true, cores);
     println!("peak RSS: {:.1} MB", peak_rss_kib() as f64 / 1024.0);
     if real {

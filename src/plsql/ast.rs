@@ -89,6 +89,10 @@ pub struct Comment {
 pub struct Unit {
     pub span: Span,
     pub comments: Vec<Comment>,
+    /// Set when conditional compilation cut through the syntax and the tree describes
+    /// one variant of the code: for each `$IF`, its `$ELSE` branch, else its `$IF`
+    /// branch. Otherwise every branch is in the tree as a `Conditional` node.
+    pub one_variant: bool,
     pub item: UnitItem,
 }
 
@@ -379,7 +383,7 @@ pub enum LoopKind {
     Cursor {
         record: Ident,
         cursor: Option<Fragment>,
-        query: Option<SqlStatement>,
+        query: Option<Box<SqlStatement>>,
     },
 }
 
@@ -426,6 +430,10 @@ pub struct SqlStatement {
     pub into: Vec<Fragment>,
     /// `RETURNING ... INTO` targets.
     pub returning_into: Vec<Fragment>,
+    /// A trailing `FOR UPDATE [OF ...] [NOWAIT | WAIT n | SKIP LOCKED]`.
+    pub for_update: Option<Fragment>,
+    /// `CURRENT OF cursor` of a positioned `UPDATE` or `DELETE`.
+    pub current_of: Option<Fragment>,
     /// Bind variables and trigger pseudo-records, `:name`, `:1`, `:NEW`.
     pub binds: Vec<String>,
     /// Tables and views read, canonical spelling, in order of first use.

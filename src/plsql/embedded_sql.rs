@@ -2,8 +2,9 @@
 //!
 //! sqlparser's parser (Oracle dialect) reads the statement from the tokens the lexer
 //! already made, after the parts that only PL/SQL knows are set aside: `INTO` and
-//! `BULK COLLECT INTO` targets of a `SELECT`, `RETURNING ... INTO` of DML, and `:bind`
-//! markers. When sqlparser rejects the statement, a token-level reading still finds
+//! `BULK COLLECT INTO` targets of a `SELECT`, `RETURNING ... INTO` of DML, `:bind`
+//! markers, a trailing `FOR UPDATE [OF col]` (which sqlparser's Oracle dialect does
+//! not take), and the record of `INSERT ... VALUES rec`, given to sqlparser as `(rec)`. When sqlparser rejects the statement, a token-level reading still finds
 //! the tables after `FROM`, `JOIN`, `INTO`, `UPDATE`, `USING`...; which path was taken
 //! is recorded. This module does not resolve names against the inventory (is it a
 //! table, a view, a synonym?): classification does that.
@@ -112,51 +113,86 @@ struct SetAside {
     bulk_collect: bool,
     into: Vec<Fragment>,
     returning_into: Vec<Fragment>,
+    for_update: Option<Fragment>,
     /// Token ranges removed.
     removed: Vec<(usize, usize)>,
+    /// The record of `INSERT ... VALUES rec` (first and last token), to be put in
+    /// parentheses.
+    record: Option<(usize, usize)>,
+    current_of: Option<Fragment>,
 }
 
 fn set_aside(text: &str, toks: &[Tok], kind: SqlKind) -> SetAside {
     let mut aside = SetAside::default();
     match kind {
         SqlKind::Select => {
-            let mut top = top_level(toks);
-            let Some(into) = top.find(|&i| word_is(&toks[i], "INTO")) else { return aside };
-            let Some(from) = top.find(|&i| word_is(&toks[i], "FROM")) else { return aside };
-            let bulk = into >= 2
-                && word_is(&toks[into - 1], "COLLECT")
-                && word_is(&toks[into - 2], "BULK");
-            let start = if bulk { into - 2 } else { into };
-            aside.bulk_collect = bulk;
-            aside.into = comma_list(text, &toks[into + 1..from]);
-            aside.removed.push((start, from));
-        }
-        SqlKind::Insert | SqlKind::Update | SqlKind::Delete | SqlKind::Merge => {
             let top: Vec<usize> = top_level(toks).collect();
-            let Some(&ret) = top
-                .iter()
-                .find(|&&i| word_is(&toks[i], "RETURNING") || word_is(&toks[i], "RETURN"))
-            else {
-                return aside;
-            };
-            if let Some(&into) = top.iter().find(|&&i| i > ret && word_is(&toks[i], "INTO")) {
-                let bulk = word_is(&toks[into - 1], "COLLECT");
+            let into = top.iter().copied().find(|&i| word_is(&toks[i], "INTO"));
+            let from = top.iter().copied().find(|&i| word_is(&toks[i], "FROM"));
+            if let (Some(into), Some(from)) = (into, from.filter(|&f| into.is_some_and(|i| f > i)))
+            {
+                let bulk = into >= 2
+                    && word_is(&toks[into - 1], "COLLECT")
+                    && word_is(&toks[into - 2], "BULK");
+                let start = if bulk { into - 2 } else { into };
                 aside.bulk_collect = bulk;
-                aside.returning_into = comma_list(text, &toks[into + 1..]);
+                aside.into = comma_list(text, &toks[into + 1..from]);
+                aside.removed.push((start, from));
             }
-            aside.removed.push((ret, toks.len()));
+            let locking = top.iter().copied().find(|&i| {
+                word_is(&toks[i], "FOR") && toks.get(i + 1).is_some_and(|t| word_is(t, "UPDATE"))
+            });
+            if let Some(at) = locking {
+                aside.for_update = Some(fragment(text, &toks[at..]));
+                aside.removed.push((at, toks.len()));
+            }
         }
+        SqlKind::Insert => {
+            let top: Vec<usize> = top_level(toks).collect();
+            let values = top.iter().copied().find(|&i| word_is(&toks[i], "VALUES"));
+            let start =
+                values.map(|v| v + 1).filter(|&r| r < toks.len() && toks[r].token != Token::LParen);
+            if let Some(start) = start {
+                let returning =
+                    |i: &usize| word_is(&toks[*i], "RETURNING") || word_is(&toks[*i], "RETURN");
+                let end = top.iter().copied().filter(|&i| i > start).find(|i| returning(i));
+                aside.record = Some((start, end.unwrap_or(toks.len()) - 1));
+            }
+            set_aside_returning(text, toks, &mut aside);
+        }
+        SqlKind::Update | SqlKind::Delete => {
+            // `WHERE CURRENT OF cursor` names a PL/SQL cursor's row.
+            let current = top_level(toks).find(|&i| {
+                word_is(&toks[i], "CURRENT") && toks.get(i + 1).is_some_and(|t| word_is(t, "OF"))
+            });
+            if let Some(at) = current.filter(|&at| at >= 1 && word_is(&toks[at - 1], "WHERE")) {
+                let end = (at + 3).min(toks.len());
+                aside.current_of = Some(fragment(text, &toks[at..end]));
+                aside.removed.push((at - 1, end));
+            }
+            set_aside_returning(text, toks, &mut aside);
+        }
+        SqlKind::Merge => set_aside_returning(text, toks, &mut aside),
         _ => {}
     }
     aside
 }
 
+/// `RETURNING ... [BULK COLLECT] INTO targets` at the end of DML.
+fn set_aside_returning(text: &str, toks: &[Tok], aside: &mut SetAside) {
+    let top: Vec<usize> = top_level(toks).collect();
+    let returning = |&&i: &&usize| word_is(&toks[i], "RETURNING") || word_is(&toks[i], "RETURN");
+    let Some(&ret) = top.iter().find(returning) else { return };
+    if let Some(&into) = top.iter().find(|&&i| i > ret && word_is(&toks[i], "INTO")) {
+        aside.bulk_collect = word_is(&toks[into - 1], "COLLECT");
+        aside.returning_into = comma_list(text, &toks[into + 1..]);
+    }
+    aside.removed.push((ret, toks.len()));
+}
+
 /// The tokens sqlparser is given: set-aside ranges dropped, binds made placeholders.
-fn sqlparser_tokens(
-    toks: &[Tok],
-    removed: &[(usize, usize)],
-    binds: &mut Vec<String>,
-) -> Vec<TokenWithSpan> {
+fn sqlparser_tokens(toks: &[Tok], aside: &SetAside, binds: &mut Vec<String>) -> Vec<TokenWithSpan> {
+    let removed = &aside.removed;
     let mut out = Vec::with_capacity(toks.len());
     let mut i = 0;
     while i < toks.len() {
@@ -188,7 +224,13 @@ fn sqlparser_tokens(
             i += 2;
             continue;
         }
+        if aside.record.is_some_and(|(first, _)| first == i) {
+            out.push(TokenWithSpan::new(Token::LParen, span));
+        }
         out.push(TokenWithSpan::new(tok.token.clone(), span));
+        if aside.record.is_some_and(|(_, last)| last == i) {
+            out.push(TokenWithSpan::new(Token::RParen, span));
+        }
         i += 1;
     }
     out
@@ -300,7 +342,7 @@ pub fn analyse(text: &str, toks: &[Tok]) -> SqlStatement {
     let kind = kind_of(toks);
     let aside = set_aside(text, toks, kind);
     let mut binds = Vec::new();
-    let tokens = sqlparser_tokens(toks, &aside.removed, &mut binds);
+    let tokens = sqlparser_tokens(toks, &aside, &mut binds);
     let dialect = OracleDialect {};
     let mut parser = SqlParser::new(&dialect).with_tokens_with_locations(tokens);
     let parsed = parser.parse_statement().and_then(|statement| {
@@ -337,6 +379,8 @@ pub fn analyse(text: &str, toks: &[Tok]) -> SqlStatement {
         bulk_collect: aside.bulk_collect,
         into: aside.into,
         returning_into: aside.returning_into,
+        for_update: aside.for_update,
+        current_of: aside.current_of,
         binds,
         reads,
         writes,
@@ -394,6 +438,22 @@ mod tests {
         let sql = read("SELECT x FROM t1, t2 PIVOT XML (SUM(a) FOR b IN (ANY)) WHERE 1 = 1 MODEL DIMENSION BY (a) MEASURES (b) RULES ()");
         assert_eq!(sql.path, SqlPath::TokenFallback);
         assert!(sql.reads.contains(&"T1".to_owned()));
+    }
+
+    #[test]
+    fn for_update_of_column_and_record_insert_reach_sqlparser() {
+        let locked =
+            read("SELECT value INTO v FROM params WHERE name = p FOR UPDATE OF value NOWAIT");
+        assert_eq!(locked.path, SqlPath::Sqlparser, "{:?}", locked.sqlparser_error);
+        assert_eq!(locked.for_update.unwrap().text, "FOR UPDATE OF value NOWAIT");
+        let record = read("INSERT INTO audit_rows VALUES r_audit");
+        assert_eq!(record.path, SqlPath::Sqlparser, "{:?}", record.sqlparser_error);
+        assert_eq!(record.writes, ["AUDIT_ROWS"]);
+        let element = read("INSERT INTO audit_rows VALUES v_rows(i) RETURNING id INTO v_id");
+        assert_eq!(element.path, SqlPath::Sqlparser, "{:?}", element.sqlparser_error);
+        let positioned = read("UPDATE emp SET sal = sal * 2 WHERE CURRENT OF c_emp");
+        assert_eq!(positioned.path, SqlPath::Sqlparser, "{:?}", positioned.sqlparser_error);
+        assert_eq!(positioned.current_of.unwrap().text, "CURRENT OF c_emp");
     }
 
     #[test]

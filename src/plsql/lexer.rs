@@ -3,13 +3,14 @@
 //! The tokenizer is run once per object; its tokens serve both our PL/SQL parser and
 //! sqlparser's parser for the embedded SQL. This module adds what the parse tree
 //! needs: spans in file coordinates (byte offsets as well as line and column),
-//! comments kept apart, and three repairs where sqlparser reads Oracle differently:
+//! comments kept apart, and repairs where sqlparser reads Oracle differently:
 //! `$IF`/`$$name` directives (it would read `$$...$$` as a dollar-quoted string),
-//! and ranges `1..n` (it reads `1.` and `.n` as numbers). It does not classify
-//! keywords: PL/SQL's reserved words are not sqlparser's.
+//! ranges `1..n` (it reads `1.` and `.n` as numbers), and SQL*Plus substitution
+//! variables `&name` and `&&name.` (it reads operators), which become one word. It
+//! does not classify keywords: PL/SQL's reserved words are not sqlparser's.
 
 use sqlparser::dialect::OracleDialect;
-use sqlparser::tokenizer::{Location, Token, Tokenizer, Whitespace, Word};
+use sqlparser::tokenizer::{Location, Token, TokenWithSpan, Tokenizer, Whitespace, Word};
 
 use super::ast::{Comment, Span};
 use super::quoting::directive_dollars;
@@ -71,6 +72,7 @@ impl Positions<'_> {
     }
 
     /// Byte offset in the object text, then file line and column.
+    #[inline]
     fn resolve(&self, at: Location) -> (usize, u32, u32) {
         let line_index = (at.line.max(1) - 1) as usize;
         let line_start = self.line_starts.get(line_index).copied().unwrap_or(self.text.len());
@@ -119,30 +121,64 @@ pub fn lex(text: &str, origin: Origin) -> Result<Lexed, LexError> {
         rewritten.as_str()
     };
     let positions = Positions::new(text, origin);
-    // About one token (whitespace included) per three bytes of PL/SQL: sized once,
-    // the buffer is not copied as it grows.
-    let mut raw = Vec::with_capacity(text.len() / 3 + 16);
-    let mut tokenizer = Tokenizer::new(&OracleDialect {}, input);
-    tokenizer.tokenize_with_location_into_buf(&mut raw).map_err(|e| {
-        let (_, line, col) = positions.resolve(e.location);
-        LexError { line, col, message: e.message }
-    })?;
+    RAW_TOKENS.with(|raw| {
+        let mut raw = raw.borrow_mut();
+        raw.clear();
+        let mut tokenizer = Tokenizer::new(&OracleDialect {}, input);
+        tokenizer.tokenize_with_location_into_buf(&mut raw).map_err(|e| {
+            let (_, line, col) = positions.resolve(e.location);
+            LexError { line, col, message: e.message }
+        })?;
+        Ok(keep_tokens(&mut raw, &positions, &dollars, origin))
+    })
+}
+
+thread_local! {
+    /// The tokenizer's output, blanks included, reused from one object to the next: a
+    /// large package body makes millions of them, and a fresh buffer each time cost
+    /// more in page faults and copies as it grew than the tokens themselves. It keeps
+    /// the capacity of the largest object seen on its thread (about 90 bytes a token).
+    static RAW_TOKENS: std::cell::RefCell<Vec<TokenWithSpan>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// Moves the tokens worth keeping out of `raw`, with file positions and repairs.
+fn keep_tokens(
+    raw: &mut Vec<TokenWithSpan>,
+    positions: &Positions,
+    dollars: &[usize],
+    origin: Origin,
+) -> Lexed {
     let mut lexed = Lexed { tokens: Vec::with_capacity(raw.len() / 2), comments: Vec::new() };
-    for t in raw {
-        let span = positions.span(t.span.start, t.span.end);
+    for t in raw.drain(..) {
+        // Blanks are half the tokens: they get no span.
+        let (start, end) = (t.span.start, t.span.end);
+        let span = || positions.span(start, end);
         match t.token {
             Token::Whitespace(Whitespace::SingleLineComment { comment, .. }) => {
                 let text = comment.trim_end_matches(['\n', '\r']).to_owned();
-                lexed.comments.push(Comment { text, block: false, span });
+                lexed.comments.push(Comment { text, block: false, span: span() });
             }
             Token::Whitespace(Whitespace::MultiLineComment(text)) => {
-                lexed.comments.push(Comment { text, block: true, span });
+                lexed.comments.push(Comment { text, block: true, span: span() });
             }
             Token::Whitespace(_) => {}
-            token => push_repaired(&mut lexed.tokens, Tok { token, span }, &dollars, origin.byte),
+            token => {
+                let tok = Tok { token, span: span() };
+                push_repaired(&mut lexed.tokens, tok, dollars, origin.byte);
+            }
         }
     }
-    Ok(lexed)
+    lexed
+}
+
+/// Whether `prev`, a `.`, directly follows a substitution variable it then ends.
+fn ends_substitution(prev: &Tok, tokens: &[Tok]) -> bool {
+    let before = tokens.len().checked_sub(2).map(|i| &tokens[i]);
+    prev.token == Token::Period
+        && before.is_some_and(|b| {
+            b.span.end == prev.span.start
+                && matches!(&b.token, Token::Word(w) if w.value.starts_with('&') && !w.value.ends_with('.'))
+        })
 }
 
 fn word(value: String) -> Token {
@@ -173,6 +209,26 @@ fn push_repaired(tokens: &mut Vec<Tok>, tok: Tok, dollars: &[usize], base: usize
                 token: word(format!("{prefix}{}", w.value)),
                 span: start.to(tok.span),
             });
+        }
+        (Token::Word(w), Some(prev))
+            if adjacent
+                && w.quote_style.is_none()
+                && matches!(prev.token, Token::Ampersand | Token::Overlap) =>
+        {
+            let prefix = if prev.token == Token::Overlap { "&&" } else { "&" };
+            let span = prev.span.to(tok.span);
+            tokens.pop();
+            tokens.push(Tok { token: word(format!("{prefix}{}", w.value)), span });
+        }
+        (Token::Period, Some(prev)) if adjacent && ends_substitution(prev, tokens) => {
+            // `&&owner..pkg`: the first dot ends the variable's name; keep it in the word.
+            let first_dot = tokens.pop().expect("a previous token");
+            let variable = tokens.last_mut().expect("the variable");
+            variable.span = variable.span.to(first_dot.span);
+            if let Token::Word(w) = &mut variable.token {
+                w.value.push('.');
+            }
+            tokens.push(tok);
         }
         (Token::Number(n, long), _) if n.len() > 1 && n.ends_with('.') => {
             // `1..10`: the first bound comes as `1.`; the second `.` follows.
@@ -221,6 +277,12 @@ mod tests {
         assert_eq!(shown("1..10"), ["1", ".", ".", "10"]);
         assert_eq!(shown("1 .. n"), ["1", ".", ".", "n"]);
         assert_eq!(shown("x..y"), ["x", ".", ".", "y"]);
+    }
+
+    #[test]
+    fn substitution_variables_are_words() {
+        assert_eq!(shown("&&owner..pkg.f(&v)"), ["&&owner.", ".", "pkg", ".", "f", "(", "&v", ")"]);
+        assert_eq!(shown("&schema.tab"), ["&schema", ".", "tab"]);
     }
 
     #[test]

@@ -13,7 +13,8 @@ pub enum Quoting {
     Code,
     BlockComment,
     String,
-    /// Inside `q'X...X'`; holds the closing delimiter.
+    /// Inside `q'X...X'`; holds the closing delimiter, or the last byte of its UTF-8
+    /// encoding when it is not ASCII (`q'¬...¬'`).
     QString(u8),
     QuotedIdent,
 }
@@ -60,8 +61,15 @@ pub fn scan_line(mut state: Quoting, line: &[u8], mut on_code: impl FnMut(usize,
                 b'\'' => state = Quoting::String,
                 b'"' => state = Quoting::QuotedIdent,
                 b'q' | b'Q' if opens_q_string(line, i) => {
-                    state = Quoting::QString(q_closing(line[i + 2]));
-                    i += 2;
+                    let len = match line[i + 2] {
+                        0xF0.. => 4,
+                        0xE0.. => 3,
+                        0xC0.. => 2,
+                        _ => 1,
+                    };
+                    let last = line.get(i + 1 + len).copied().unwrap_or(line[i + 2]);
+                    state = Quoting::QString(q_closing(last));
+                    i += 1 + len;
                 }
                 _ => on_code(i, b),
             },
@@ -131,6 +139,11 @@ mod tests {
     fn strings_comments_and_q_quotes_are_not_code() {
         assert_eq!(code_of("a := 'x;y' || q'[it's; ]' ; -- c;"), "a :=  ||  ; ");
         assert_eq!(code_of("x /* ; */ y"), "x  y");
+    }
+
+    #[test]
+    fn q_string_with_a_non_ascii_delimiter_closes() {
+        assert_eq!(code_of("x := q'¬it's ; done¬'; y"), "x := ; y");
     }
 
     #[test]

@@ -45,6 +45,10 @@ pub struct ScanStats {
     pub sql_by_sqlparser: u32,
     /// Embedded SQL statements read by the token-level fallback.
     pub sql_by_fallback: u32,
+    /// DDL objects (tables, indexes, sequences, synonyms) that sqlparser parsed; counted
+    /// apart because its support of Oracle's storage clauses is partial by design.
+    pub ddl_by_sqlparser: u32,
+    pub ddl_by_fallback: u32,
     pub unparsed_statements: u32,
 }
 
@@ -58,6 +62,8 @@ impl ScanStats {
         self.declarations += other.declarations;
         self.sql_by_sqlparser += other.sql_by_sqlparser;
         self.sql_by_fallback += other.sql_by_fallback;
+        self.ddl_by_sqlparser += other.ddl_by_sqlparser;
+        self.ddl_by_fallback += other.ddl_by_fallback;
         self.unparsed_statements += other.unparsed_statements;
     }
 }

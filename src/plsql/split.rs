@@ -4,8 +4,8 @@
 //! SQL*Plus commands end at the end of their line (or of a `-` continuation). A `/` or
 //! `;` inside a string, a q-quoted string or a comment ends nothing. Objects become
 //! [`Chunk`]s; everything else is recorded as [`Skipped`]. This module does not
-//! tokenize or parse: it reads bytes with [`quoting`](super::quoting) and the first
-//! words with [`header`](super::header), so that it costs far less than the lexer.
+//! tokenize or parse: it reads bytes with [`quoting`](super::quoting) and the first words with
+//! [`header`], so that it costs far less than the lexer.
 
 use super::header::{self, BodyMode, Header, Statement};
 use super::quoting::{scan_line, Quoting};

@@ -302,6 +302,12 @@ impl Parser<'_> {
                     self.expect_kw("BY")?;
                     self.skip_parens()?;
                 }
+                // A polymorphic table function: `PIPELINED TABLE POLYMORPHIC USING pkg`.
+                "PIPELINED" if self.eat_kw("TABLE") || self.eat_kw("ROW") => {
+                    self.expect_kw("POLYMORPHIC")?;
+                    self.expect_kw("USING")?;
+                    self.qualified()?;
+                }
                 "AGGREGATE" | "PIPELINED" if self.eat_kw("USING") => {
                     self.qualified()?;
                 }

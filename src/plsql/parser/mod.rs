@@ -7,11 +7,15 @@
 //! are not parsed into trees: they are kept as fragments of source text (see
 //! [`ast`](super::ast)).
 //!
-//! The parser is split by what it reads: [`unit`] for whole objects, [`decl`] for
-//! declarations and subprograms, [`stmt`] for statements and blocks.
+//! The parser is split by what it reads: `unit.rs` for whole objects, `decl.rs` for
+//! declarations and subprograms, `stmt.rs` for statements and blocks, and
+//! `directives.rs` for conditional compilation that cuts through the syntax.
 
 mod decl;
+mod directives;
 mod stmt;
+#[cfg(test)]
+mod tests;
 mod unit;
 
 use sqlparser::tokenizer::Token;
@@ -187,7 +191,7 @@ impl<'a> Parser<'a> {
     }
 
     /// Advances over an expression to the first stop at depth zero; returns where it
-    /// started. Parentheses and `CASE ... END` nest.
+    /// started. Parentheses and `CASE ... END` nest; any other `END` stops.
     fn scan(&mut self, stops: Stops) -> usize {
         let start = self.pos;
         let (mut parens, mut cases) = (0u32, 0u32);
@@ -203,7 +207,11 @@ impl<'a> Parser<'a> {
                     let v = w.value.as_str();
                     if v.eq_ignore_ascii_case("CASE") {
                         cases += 1;
-                    } else if v.eq_ignore_ascii_case("END") && cases > 0 {
+                    } else if v.eq_ignore_ascii_case("END") {
+                        // Outside CASE, END belongs to a statement: a `;` is missing.
+                        if cases == 0 {
+                            break;
+                        }
                         cases -= 1;
                     } else if cases == 0 && stops.words.iter().any(|s| v.eq_ignore_ascii_case(s)) {
                         break;
@@ -279,6 +287,14 @@ impl<'a> Parser<'a> {
             }
             self.pos += 1;
         }
+    }
+
+    /// Whether the tokens from index `at` (not relative to the cursor) are `words`.
+    fn words_at(&self, at: usize, words: &[&str]) -> bool {
+        words.iter().enumerate().all(|(i, word)| {
+            matches!(self.toks.get(at + i).map(|t| &t.token), Some(Token::Word(w))
+                if w.quote_style.is_none() && w.value.eq_ignore_ascii_case(word))
+        })
     }
 
     fn at_any_n(&self, ahead: usize, keywords: &[&str]) -> bool {

@@ -306,9 +306,11 @@ impl Parser<'_> {
         let reverse = self.eat_kw("REVERSE");
         if self.at_tok(&Token::LParen) && self.at_any_n(1, &["SELECT", "WITH"]) {
             self.pos += 1;
-            let query = self.sql_statement_until_paren()?;
+            // The scan stops at the `)` that closes the query.
+            let query = self.sql_statement()?;
             self.expect_tok(&Token::RParen)?;
-            return Ok(LoopKind::Cursor { record: index, cursor: None, query: Some(query) });
+            let query = Some(Box::new(query));
+            return Ok(LoopKind::Cursor { record: index, cursor: None, query });
         }
         let start = self.scan(Stops::words(&["LOOP"]));
         if start == self.pos {
@@ -427,11 +429,6 @@ impl Parser<'_> {
             return Err(self.error_here("an SQL statement"));
         }
         Ok(self.analyse_sql(start, self.pos))
-    }
-
-    /// Embedded SQL inside parentheses, up to the `)` that closes them (not consumed).
-    fn sql_statement_until_paren(&mut self) -> PResult<SqlStatement> {
-        self.sql_statement()
     }
 
     pub(super) fn analyse_sql(&mut self, start: usize, end: usize) -> SqlStatement {

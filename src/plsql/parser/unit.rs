@@ -5,8 +5,8 @@ use sqlparser::tokenizer::Token;
 
 use super::{PResult, Parser, Stops};
 use crate::plsql::ast::{
-    Attribute, Fragment, Package, QualifiedName, Subprogram, TimingPoint, Trigger, TriggerBody,
-    TypeKind, TypeSpec, Unit, UnitItem, View,
+    Attribute, Fragment, Package, QualifiedName, SqlPath, Subprogram, TimingPoint, Trigger,
+    TriggerBody, TypeKind, TypeSpec, Unit, UnitItem, View,
 };
 use crate::plsql::lexer::Lexed;
 use crate::plsql::object::{ObjectKind, ParseError};
@@ -43,8 +43,24 @@ fn kind_words(kind: ObjectKind) -> &'static [&'static str] {
 /// Parses the tokens of one object of `kind` found in `text`.
 pub fn parse_unit(text: &str, lexed: Lexed, kind: ObjectKind) -> Parsed {
     let Lexed { tokens, comments } = lexed;
-    let mut parser = Parser::new(text, &tokens);
-    parser.stats.tokens = tokens.len() as u64;
+    let mut parsed = parse_tokens(text, &tokens, kind);
+    if !parsed.errors.is_empty() {
+        // Directives placed mid-construct: try again on one variant of the code.
+        if let Some(variant) = super::directives::one_variant(&tokens) {
+            let retry = parse_tokens(text, &variant, kind);
+            if retry.errors.len() < parsed.errors.len() {
+                parsed = retry;
+                parsed.unit.one_variant = true;
+            }
+        }
+    }
+    parsed.unit.comments = comments;
+    parsed.stats.tokens = tokens.len() as u64;
+    parsed
+}
+
+fn parse_tokens(text: &str, tokens: &[crate::plsql::lexer::Tok], kind: ObjectKind) -> Parsed {
+    let mut parser = Parser::new(text, tokens);
     let item = parser.unit_item(kind).unwrap_or_else(|error| {
         parser.errors.push(error);
         fallback_item(&mut parser, kind)
@@ -61,7 +77,8 @@ pub fn parse_unit(text: &str, lexed: Lexed, kind: ObjectKind) -> Parsed {
     // token; one report is enough.
     parser.errors.dedup();
     let (errors, stats) = (parser.errors, parser.stats);
-    Parsed { unit: Unit { span, comments, item }, errors, stats }
+    let unit = Unit { span, comments: Vec::new(), one_variant: false, item };
+    Parsed { unit, errors, stats }
 }
 
 /// An item that keeps at least the object's name when its structure did not parse.
@@ -135,7 +152,12 @@ impl Parser<'_> {
             | ObjectKind::Library => {
                 let end = self.toks.len();
                 self.pos = end;
-                Ok(UnitItem::Ddl(self.analyse_sql(0, end)))
+                let ddl = crate::plsql::embedded_sql::analyse(self.text, &self.toks[..end]);
+                match ddl.path {
+                    SqlPath::Sqlparser => self.stats.ddl_by_sqlparser += 1,
+                    SqlPath::TokenFallback => self.stats.ddl_by_fallback += 1,
+                }
+                Ok(UnitItem::Ddl(ddl))
             }
         }
     }
@@ -228,22 +250,11 @@ impl Parser<'_> {
             self.pos += 1;
             self.scan(Stops::words(CLAUSES));
             let clause = self.fragment(start, self.pos);
-            for_each_row |= self.toks[start..self.pos].len() >= 3
-                && self.at_kw_n_from(start, &["FOR", "EACH", "ROW"]);
+            for_each_row |= self.words_at(start, &["FOR", "EACH", "ROW"]);
             clauses.push(clause);
         }
         let body = self.trigger_body()?;
         Ok(Trigger { name, timing, events, target, clauses, for_each_row, when, body })
-    }
-
-    /// Whether the tokens at `start` are the unquoted `words`.
-    fn at_kw_n_from(&self, start: usize, words: &[&str]) -> bool {
-        let saved = self.pos;
-        let here = start as isize - saved as isize;
-        words.iter().enumerate().all(|(i, w)| {
-            let at = here + i as isize;
-            at >= 0 && self.at_kw_n(at as usize, w)
-        })
     }
 
     fn trigger_body(&mut self) -> PResult<TriggerBody> {
@@ -394,9 +405,8 @@ impl Parser<'_> {
                 Token::RParen => depth -= 1,
                 _ => {}
             }
-            let read_only_or_check = self.at_kw_n(i - self.pos, "WITH")
-                && (self.at_kw_n(i - self.pos + 1, "READ")
-                    || self.at_kw_n(i - self.pos + 1, "CHECK"));
+            let read_only_or_check =
+                self.words_at(i, &["WITH", "READ"]) || self.words_at(i, &["WITH", "CHECK"]);
             if depth == 0 && read_only_or_check {
                 end = i;
                 break;

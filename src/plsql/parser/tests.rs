@@ -1,0 +1,180 @@
+//! Behaviour of the structure parser on small units.
+
+use crate::plsql::ast::{DeclarationItem, Statement, StatementItem, SubprogramBody, UnitItem};
+use crate::plsql::lexer::{lex, Origin};
+use crate::plsql::object::ObjectKind;
+use crate::plsql::parser::parse_unit;
+use crate::plsql::parser::unit::Parsed;
+
+fn parse(text: &str, kind: ObjectKind) -> Parsed {
+    let lexed = lex(text, Origin { byte: 0, line: 1, col: 1 }).unwrap();
+    parse_unit(text, lexed, kind)
+}
+
+/// The variant name of each statement, `If`, `Sql`, ...
+fn kinds(statements: &[Statement]) -> Vec<String> {
+    statements
+        .iter()
+        .map(|s| format!("{:?}", s.item).split([' ', '{', '(']).next().unwrap().to_owned())
+        .collect()
+}
+
+fn body_statements(parsed: &Parsed) -> &[Statement] {
+    let UnitItem::Subprogram(s) = &parsed.unit.item else { panic!("not a subprogram") };
+    let Some(SubprogramBody::Block(b)) = &s.body else { panic!("no body") };
+    &b.statements
+}
+
+#[test]
+fn every_statement_kind_is_recognised() {
+    let text = "PROCEDURE p IS
+  TYPE t IS TABLE OF NUMBER;
+  v t;
+  c SYS_REFCURSOR;
+BEGIN
+  v := t();
+  IF v.COUNT > 0 THEN NULL; ELSIF v IS NULL THEN NULL; ELSE NULL; END IF;
+  CASE WHEN 1 = 1 THEN NULL; END CASE;
+  LOOP EXIT WHEN TRUE; END LOOP;
+  WHILE FALSE LOOP CONTINUE; END LOOP;
+  FOR i IN REVERSE 1 .. 3 LOOP NULL; END LOOP;
+  FOR r IN (SELECT 1 x FROM dual) LOOP NULL; END LOOP;
+  OPEN c FOR SELECT 1 FROM dual;
+  FETCH c BULK COLLECT INTO v LIMIT 10;
+  CLOSE c;
+  EXECUTE IMMEDIATE 'begin null; end;';
+  FORALL i IN 1 .. v.COUNT INSERT INTO t1 VALUES (v(i));
+  <<again>> NULL;
+  GOTO again;
+  PIPE ROW (1);
+  SAVEPOINT s1;
+  ROLLBACK TO SAVEPOINT s1;
+  COMMIT;
+  DELETE FROM t1;
+  dbms_output.put_line('x');
+  BEGIN RAISE no_data_found; EXCEPTION WHEN OTHERS THEN RAISE; END;
+  RETURN;
+END;";
+    let parsed = parse(text, ObjectKind::Procedure);
+    assert!(parsed.errors.is_empty(), "{:?}", parsed.errors);
+    assert_eq!(
+        kinds(body_statements(&parsed)),
+        [
+            "Assignment",
+            "If",
+            "Case",
+            "Loop",
+            "Loop",
+            "Loop",
+            "Loop",
+            "Open",
+            "Fetch",
+            "Close",
+            "ExecuteImmediate",
+            "Forall",
+            "Null",
+            "Goto",
+            "PipeRow",
+            "Savepoint",
+            "Rollback",
+            "Commit",
+            "Sql",
+            "Call",
+            "Block",
+            "Return"
+        ]
+    );
+}
+
+#[test]
+fn unparsable_statement_is_kept_and_parsing_resumes_after_it() {
+    let text = "PROCEDURE p IS BEGIN
+  x := ;
+  IF a THEN b := 1 END IF;
+  y := 2;
+END;";
+    let parsed = parse(text, ObjectKind::Procedure);
+    let statements = body_statements(&parsed);
+    assert_eq!(kinds(statements), ["Unparsed", "If", "Assignment"]);
+    let StatementItem::If { branches, .. } = &statements[1].item else { panic!() };
+    assert_eq!(kinds(&branches[0].1), ["Unparsed"]);
+    let messages: Vec<String> = parsed.errors.iter().map(|e| e.to_string()).collect();
+    assert_eq!(messages, ["2:8: expected a value, found `;`", "3:20: expected `;`, found `END`"]);
+}
+
+#[test]
+fn package_spec_members_and_overloads_are_declarations() {
+    let text = "PACKAGE api AS
+  g_count PLS_INTEGER := 0;
+  c_name CONSTANT VARCHAR2(10) := 'x';
+  e_bad EXCEPTION;
+  PRAGMA EXCEPTION_INIT(e_bad, -20001);
+  SUBTYPE money IS NUMBER(12,2);
+  CURSOR c_all IS SELECT * FROM accounts;
+  FUNCTION f (a NUMBER) RETURN NUMBER;
+  FUNCTION f (a VARCHAR2, b IN OUT NOCOPY DATE) RETURN NUMBER PIPELINED;
+END api;";
+    let parsed = parse(text, ObjectKind::PackageSpec);
+    assert!(parsed.errors.is_empty(), "{:?}", parsed.errors);
+    let UnitItem::PackageSpec(p) = &parsed.unit.item else { panic!() };
+    let shown: Vec<String> = p
+        .declarations
+        .iter()
+        .map(|d| format!("{:?}", d.item).split([' ', '{', '(']).next().unwrap().to_owned())
+        .collect();
+    assert_eq!(
+        shown,
+        [
+            "Variable",
+            "Variable",
+            "Exception",
+            "Pragma",
+            "Subtype",
+            "Cursor",
+            "Subprogram",
+            "Subprogram"
+        ]
+    );
+    let DeclarationItem::Subprogram(f) = &p.declarations[7].item else { panic!() };
+    assert_eq!(f.parameters[1].mode, crate::plsql::ast::ParameterMode::InOut);
+    assert!(f.parameters[1].nocopy);
+    assert_eq!(f.options[0].text, "PIPELINED");
+    assert!(f.body.is_none());
+}
+
+#[test]
+fn directives_mid_construct_parse_one_variant() {
+    let text = "FUNCTION f RETURN NUMBER IS BEGIN
+  $IF dbms_db_version.ver_le_11 $THEN
+  IF a THEN
+  $ELSE
+  IF b THEN
+  $END
+    RETURN 1;
+  END IF;
+  RETURN 0;
+END;";
+    let parsed = parse(text, ObjectKind::Function);
+    assert!(parsed.errors.is_empty(), "{:?}", parsed.errors);
+    assert!(parsed.unit.one_variant);
+    assert_eq!(kinds(body_statements(&parsed)), ["If", "Return"]);
+}
+
+#[test]
+fn polymorphic_table_function_options_are_read() {
+    let text = "FUNCTION f (p TABLE) RETURN TABLE PIPELINED TABLE POLYMORPHIC USING ptf_pkg;";
+    let parsed = parse(text, ObjectKind::Function);
+    assert!(parsed.errors.is_empty(), "{:?}", parsed.errors);
+    let UnitItem::Subprogram(s) = &parsed.unit.item else { panic!() };
+    assert_eq!(s.options[0].text, "PIPELINED TABLE POLYMORPHIC USING ptf_pkg");
+}
+
+#[test]
+fn call_spec_is_an_external_body() {
+    let text = "FUNCTION digits (s VARCHAR2) RETURN VARCHAR2 AS LANGUAGE JAVA NAME 'T.digits(java.lang.String) return java.lang.String';";
+    let parsed = parse(text, ObjectKind::Function);
+    let UnitItem::Subprogram(s) = &parsed.unit.item else { panic!() };
+    let Some(SubprogramBody::External { language, name, .. }) = &s.body else { panic!() };
+    assert_eq!(language, "JAVA");
+    assert_eq!(name.as_deref(), Some("T.digits(java.lang.String) return java.lang.String"));
+}
