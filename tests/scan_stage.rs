@@ -35,7 +35,7 @@ fn sample() -> TestProject {
 }
 
 fn inventory(p: &TestProject) -> Vec<(String, String)> {
-    ["objects.txt", "files.tsv", "problems.txt", "summary.json"]
+    ["objects.tsv", "files.tsv", "problems.txt", "summary.json"]
         .iter()
         .map(|f| (f.to_string(), p.read(&format!("knowledge/inventory/{f}"))))
         .collect()
@@ -46,12 +46,19 @@ fn scan_writes_the_inventory_of_the_sample() {
     let p = sample();
     let run = p.run_ok(&["scan"]);
     assert_eq!(run.ran(), ["scan"]);
-    let objects = p.read("knowledge/inventory/objects.txt");
-    assert!(
-        objects.contains("PACKAGE BODY      FACTURACION.PKG_FACTURA_ELECTRONICA full"),
-        "{objects}"
-    );
-    assert!(objects.contains("FACTURACION.PKG_INTERFAZ_CONTABLE skipped (wrapped)"), "{objects}");
+    let objects = p.read("knowledge/inventory/objects.tsv");
+    let header = "file\tfirst_line\tlast_line\tkind\tschema\tname\tstatus\terrors\thash\n";
+    assert!(objects.starts_with(header), "{objects}");
+    let rows = |kind: &str, name: &str| -> Vec<String> {
+        let infix = format!("\t{kind}\tFACTURACION\t{name}\t");
+        objects.lines().filter(|l| l.contains(&infix)).map(str::to_owned).collect()
+    };
+    let body = rows("PACKAGE BODY", "PKG_FACTURA_ELECTRONICA");
+    assert_eq!(body.len(), 1, "{objects}");
+    assert!(body[0].contains("\tfull\t0\t"), "{objects}");
+    let wrapped = rows("PACKAGE BODY", "PKG_INTERFAZ_CONTABLE");
+    assert_eq!(wrapped.len(), 1, "{objects}");
+    assert!(wrapped[0].contains("\tnot parsed (wrapped)\t"), "{objects}");
     let summary: serde_json::Value =
         serde_json::from_str(&p.read("knowledge/inventory/summary.json")).unwrap();
     assert!(summary["objects"].as_u64().unwrap() > 80, "{summary}");
@@ -94,7 +101,7 @@ fn files_that_are_not_sql_are_skipped_and_reported() {
     assert!(run.stderr.contains("warning: scan: 1 file skipped"), "{}", run.stderr);
     let problems = p.read("knowledge/inventory/problems.txt");
     assert!(problems.contains("extracted/ddl/logo.png: skipped:"), "{problems}");
-    assert!(p.read("knowledge/inventory/objects.txt").contains("extracted/ddl/broken.sql:1"));
+    assert!(p.read("knowledge/inventory/objects.tsv").contains("extracted/ddl/broken.sql\t1\t"));
 }
 
 #[test]

@@ -11,6 +11,7 @@ use toml::Spanned;
 
 mod cmd;
 mod context;
+mod folder;
 mod render;
 mod scan;
 

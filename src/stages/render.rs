@@ -10,7 +10,7 @@
 //! output is one whose change re-runs the stage.
 
 use std::collections::BTreeSet;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use toml::Spanned;
 
@@ -52,7 +52,8 @@ impl StageKind for Render {
         for file in &files {
             changed += usize::from(write_if_changed(&out_dir, file)?);
         }
-        let removed = remove_others(&out_dir, &files)?;
+        let keep: BTreeSet<PathBuf> = files.iter().map(|f| f.path.clone()).collect();
+        let removed = super::folder::remove_unlisted(&out_dir, &keep)?;
         let noun = if files.len() == 1 { "file" } else { "files" };
         let mut summary = format!("{} {noun}, {changed} changed", files.len());
         if !removed.is_empty() {
@@ -145,22 +146,4 @@ fn set_executable(path: &Path, executable: bool) -> std::io::Result<()> {
 #[cfg(not(unix))]
 fn set_executable(_path: &Path, _executable: bool) -> std::io::Result<()> {
     Ok(())
-}
-
-/// Removes files under `out_dir` that this render did not produce.
-/// Their paths are returned, so the user is told: a file someone put there
-/// by hand is gone, though the runner's backup kept it until now.
-fn remove_others(out_dir: &Path, files: &[RenderedFile]) -> Result<Vec<String>, StageError> {
-    let keep: BTreeSet<&Path> = files.iter().map(|f| f.path.as_path()).collect();
-    let mut removed = Vec::new();
-    for entry in
-        walkdir::WalkDir::new(out_dir).sort_by_file_name().into_iter().filter_map(Result::ok)
-    {
-        let Ok(rel) = entry.path().strip_prefix(out_dir) else { continue };
-        if entry.file_type().is_file() && !keep.contains(rel) {
-            fs_err::remove_file(entry.path())?;
-            removed.push(rel.display().to_string());
-        }
-    }
-    Ok(removed)
 }

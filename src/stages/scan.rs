@@ -13,7 +13,9 @@
 //!
 //! The output folder holds text that reviews well in git, sorted, with no
 //! timestamps:
-//! - `objects.txt`: one line per object (place, kind, name, parse status);
+//! - `objects.tsv`: one line per object (place, kind, schema, name, parse
+//!   status, error count, content hash), tab-separated with a header, so it
+//!   reads as a table in review tools and loads into anything;
 //! - `files.tsv`: one line per input file (encoding, line endings, counts);
 //! - `problems.txt`: every parse error, file diagnostic and skipped file,
 //!   as `file:line: message`;
@@ -90,11 +92,20 @@ impl StageKind for Scan {
         problems.extend(file_problems(&files));
         problems.sort_by_cached_key(|p| place_key(p));
 
-        write(&ctx.path(out), "objects.txt", inventory.render().as_bytes())?;
-        write(&ctx.path(out), "files.tsv", files_table(&files, &skipped_files).as_bytes())?;
-        write(&ctx.path(out), "problems.txt", lines(&problems).as_bytes())?;
         let json = serde_json::to_string_pretty(&summary).map_err(std::io::Error::other)? + "\n";
-        write(&ctx.path(out), "summary.json", json.as_bytes())?;
+        let outputs = [
+            ("objects.tsv", objects_table(&inventory)),
+            ("files.tsv", files_table(&files, &skipped_files)),
+            ("problems.txt", lines(&problems)),
+            ("summary.json", json),
+        ];
+        for (name, text) in &outputs {
+            write(&ctx.path(out), name, text.as_bytes())?;
+        }
+        let keep = outputs.iter().map(|(name, _)| name.into()).collect();
+        for removed in super::folder::remove_unlisted(&ctx.path(out), &keep)? {
+            tracing::debug!(file = removed, "removed: scan no longer writes it");
+        }
 
         Ok(outcome(&summary, cached.into_inner(), &problems, out))
     }
@@ -259,6 +270,31 @@ fn file_problems(files: &[SourceFile]) -> Vec<String> {
                 ));
             }
         }
+    }
+    out
+}
+
+fn objects_table(inventory: &Inventory) -> String {
+    let mut out =
+        String::from("file\tfirst_line\tlast_line\tkind\tschema\tname\tstatus\terrors\thash\n");
+    for e in &inventory.entries {
+        let status = match &e.status {
+            ParseStatus::Full => "full".to_owned(),
+            ParseStatus::Partial => "partial".to_owned(),
+            ParseStatus::Skipped { reason } => format!("not parsed ({reason})"),
+        };
+        let _ = writeln!(
+            out,
+            "{}\t{}\t{}\t{}\t{}\t{}\t{status}\t{}\t{}",
+            e.file,
+            e.first_line,
+            e.last_line,
+            e.kind.oracle_name(),
+            e.schema.as_deref().unwrap_or(""),
+            e.name,
+            e.errors,
+            e.hash
+        );
     }
     out
 }

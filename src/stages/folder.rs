@@ -1,0 +1,24 @@
+//! Output folders that a kind owns whole: after it writes what it writes,
+//! anything else in the folder is removed, so the folder always equals a
+//! fresh run (a file the previous version wrote does not linger in git).
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+
+/// Removes every file under `dir` whose path relative to `dir` is not in
+/// `keep`, and returns the removed paths (relative, sorted) so the user can
+/// be told.
+pub(crate) fn remove_unlisted(
+    dir: &Path,
+    keep: &BTreeSet<PathBuf>,
+) -> std::io::Result<Vec<String>> {
+    let mut removed = Vec::new();
+    for entry in walkdir::WalkDir::new(dir).sort_by_file_name().into_iter().filter_map(Result::ok) {
+        let Ok(rel) = entry.path().strip_prefix(dir) else { continue };
+        if entry.file_type().is_file() && !keep.contains(rel) {
+            fs_err::remove_file(entry.path())?;
+            removed.push(rel.display().to_string());
+        }
+    }
+    Ok(removed)
+}
