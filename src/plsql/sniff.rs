@@ -46,6 +46,18 @@ const STARTS: &[&str] = &[
     "MERGE",
     "WITH",
     "GRANT",
+    "REVOKE",
+    "TRUNCATE",
+    "RENAME",
+    "COMMIT",
+    "ROLLBACK",
+    "CALL",
+    "LOCK",
+    "ANALYZE",
+    "AUDIT",
+    "NOAUDIT",
+    "PURGE",
+    "FLASHBACK",
     "ALTER",
     "DROP",
     "COMMENT",
@@ -106,5 +118,11 @@ mod tests {
         );
         assert_eq!(looks_like_sql(b"  -- header\npackage body p is\nend;\n/\n"), Ok(()));
         assert_eq!(looks_like_sql(b" \n\t"), Err(SkipReason::Empty));
+    }
+
+    #[test]
+    fn scripts_of_revokes_or_truncates_are_sql() {
+        assert_eq!(looks_like_sql(b"revoke select on ops.t from app_user;\n/\n"), Ok(()));
+        assert_eq!(looks_like_sql(b"TRUNCATE TABLE ops.staging;\n"), Ok(()));
     }
 }
