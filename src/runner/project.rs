@@ -132,7 +132,7 @@ impl Project {
 
         Ok(Snapshot {
             definition: definition_hash(stage),
-            tool: env!("CARGO_PKG_VERSION").to_owned(),
+            tool: tool_identity(stage),
             params: manifest::param_values(&self.manifest, stage),
             inputs,
             outputs,
@@ -215,6 +215,14 @@ pub(crate) fn output_files(root: &std::path::Path, output: &str) -> Vec<String> 
         .collect();
     files.sort();
     files
+}
+
+/// What produced a stage's outputs: pipeline's version and the version of
+/// its kind's output (`0.1.0 scan/2`), so a build that writes differently
+/// makes the stage stale even before the version number moves.
+pub(crate) fn tool_identity(stage: &Stage) -> String {
+    let kind_version = crate::stages::lookup(&stage.kind).map_or(0, |k| k.output_version());
+    format!("{} {}/{kind_version}", env!("CARGO_PKG_VERSION"), stage.kind)
 }
 
 /// Hash of what makes a stage do what it does. The description and `after`

@@ -31,6 +31,7 @@ pub enum Reason {
     DefinitionChanged,
     ToolChanged {
         was: String,
+        now: String,
     },
     ParamChanged(String),
     InputAdded(String),
@@ -54,9 +55,7 @@ impl fmt::Display for Reason {
             Reason::Forced => write!(f, "forced"),
             Reason::NeverRun => write!(f, "never ran"),
             Reason::DefinitionChanged => write!(f, "its definition in the manifest changed"),
-            Reason::ToolChanged { was } => {
-                write!(f, "pipeline changed from {was} to {}", env!("CARGO_PKG_VERSION"))
-            }
+            Reason::ToolChanged { was, now } => write!(f, "pipeline changed from {was} to {now}"),
             Reason::ParamChanged(p) => write!(f, "parameter `{p}` changed"),
             Reason::InputAdded(p) => write!(f, "input `{p}` is new"),
             Reason::InputRemoved(p) => write!(f, "input `{p}` is gone"),
@@ -79,7 +78,7 @@ pub fn reasons(entry: Option<&LockEntry>, now: &Snapshot) -> Vec<Reason> {
         return out;
     };
     if entry.tool != now.tool {
-        out.push(Reason::ToolChanged { was: entry.tool.clone() });
+        out.push(Reason::ToolChanged { was: entry.tool.clone(), now: now.tool.clone() });
     }
     if entry.definition != now.definition {
         out.push(Reason::DefinitionChanged);

@@ -25,6 +25,14 @@ pub trait StageKind: Sync {
     /// One line for `--help` and the manifest reference.
     fn about(&self) -> &'static str;
 
+    /// The version of what this kind writes. Bump it when the same inputs
+    /// would now give different outputs (a new file, a changed format), so
+    /// that locks written by an older build see their stages as stale even
+    /// when pipeline's own version number did not change.
+    fn output_version(&self) -> u32 {
+        1
+    }
+
     /// Whether the stage needs a `command` key (only `cmd` does).
     fn takes_command(&self) -> bool {
         false

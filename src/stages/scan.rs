@@ -46,6 +46,11 @@ impl StageKind for Scan {
         "inventories and parses every extracted PL/SQL object its inputs match"
     }
 
+    /// 2: objects.tsv replaced objects.txt.
+    fn output_version(&self) -> u32 {
+        2
+    }
+
     fn check_paths(&self, _inputs: &[Spanned<String>], outputs: &[Spanned<String>]) -> PathCheck {
         super::one_output_folder("scan", outputs)
     }
