@@ -119,23 +119,26 @@ impl Parser<'_> {
             return Ok(DeclarationItem::Exception { name });
         }
         let constant = self.eat_kw("CONSTANT");
-        let datatype = self.datatype(&["NOT", "DEFAULT"])?;
+        let stops = Stops { words: &["NOT", "DEFAULT"], comma: true, assign: true, run_on: None };
+        let datatype = self.expr(stops.ending_declaration(), "a data type")?;
         let not_null = self.eat_kw("NOT");
         if not_null {
             self.expect_kw("NULL")?;
         }
         let default = if self.eat_tok(&Token::Assignment) || self.eat_kw("DEFAULT") {
-            Some(self.expr(Stops::default(), "a default value")?)
+            Some(self.expr(Stops::default().ending_declaration(), "a default value")?)
         } else {
             None
         };
-        self.expect_tok(&Token::SemiColon)?;
+        if !self.missing_semicolon_reported() {
+            self.expect_tok(&Token::SemiColon)?;
+        }
         Ok(DeclarationItem::Variable { name, constant, datatype, not_null, default })
     }
 
     /// A data type, up to `:=`, `;`, `,`, `)` or one of `stops`.
     fn datatype(&mut self, stops: &[&str]) -> PResult<crate::plsql::ast::Fragment> {
-        self.expr(Stops { words: stops, comma: true, assign: true }, "a data type")
+        self.expr(Stops { words: stops, comma: true, assign: true, run_on: None }, "a data type")
     }
 
     fn at_method_modifiers(&self) -> bool {
@@ -267,7 +270,8 @@ impl Parser<'_> {
             self.pos += 3;
             return Ok(self.fragment(start, self.pos));
         }
-        self.expr(Stops { words: TYPE_STOPS, comma: true, assign: false }, "a return type")
+        let stops = Stops { words: TYPE_STOPS, comma: true, ..Stops::default() };
+        self.expr(stops, "a return type")
     }
 
     fn subprogram_options(&mut self) -> PResult<Vec<crate::plsql::ast::Fragment>> {

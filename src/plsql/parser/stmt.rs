@@ -134,7 +134,7 @@ impl Parser<'_> {
                     None
                 };
                 let when = if self.eat_kw("WHEN") {
-                    Some(self.expr(Stops::default(), "a condition")?)
+                    Some(self.expr(Stops::default().ending_statement(), "a condition")?)
                 } else {
                     None
                 };
@@ -149,7 +149,7 @@ impl Parser<'_> {
                 let value = if self.at_tok(&Token::SemiColon) {
                     None
                 } else {
-                    Some(self.expr(Stops::default(), "a value")?)
+                    Some(self.expr(Stops::default().ending_statement(), "a value")?)
                 };
                 StatementItem::Return { value }
             }
@@ -163,12 +163,15 @@ impl Parser<'_> {
             "FETCH" => return self.fetch(),
             "CLOSE" => {
                 self.pos += 1;
-                StatementItem::Close { cursor: self.expr(Stops::default(), "a cursor")? }
+                let cursor = self.expr(Stops::default().ending_statement(), "a cursor")?;
+                StatementItem::Close { cursor }
             }
             "EXECUTE" if self.at_kw_n(1, "IMMEDIATE") => return self.execute_immediate(),
             "PIPE" if self.at_kw_n(1, "ROW") => {
                 self.pos += 2;
-                StatementItem::PipeRow { value: self.expr(Stops::default(), "a row")? }
+                StatementItem::PipeRow {
+                    value: self.expr(Stops::default().ending_statement(), "a row")?,
+                }
             }
             "COMMIT" => {
                 self.scan(Stops::default());
@@ -211,9 +214,10 @@ impl Parser<'_> {
         ) {
             return Err(self.error_here("a statement"));
         }
-        let target = self.expr(Stops { assign: true, ..Stops::default() }, "a statement")?;
+        let stops = Stops { assign: true, ..Stops::default() }.ending_statement();
+        let target = self.expr(stops, "a statement")?;
         if self.eat_tok(&Token::Assignment) {
-            let value = self.expr(Stops::default(), "a value")?;
+            let value = self.expr(Stops::default().ending_statement(), "a value")?;
             self.expect_semicolon()?;
             return Ok(StatementItem::Assignment { target, value });
         }
@@ -242,7 +246,8 @@ impl Parser<'_> {
         let mut branches = Vec::new();
         self.expect_kw("IF")?;
         loop {
-            let condition = self.expr(Stops::words(&["THEN"]), "a condition")?;
+            let stops = Stops::words(&["THEN"]).ending_statement();
+            let condition = self.expr(stops, "a condition")?;
             self.expect_kw("THEN")?;
             branches.push((condition, self.statements()));
             if !self.eat_kw("ELSIF") {
@@ -261,11 +266,11 @@ impl Parser<'_> {
         let selector = if self.at_kw("WHEN") {
             None
         } else {
-            Some(self.expr(Stops::words(&["WHEN"]), "a selector")?)
+            Some(self.expr(Stops::words(&["WHEN"]).ending_statement(), "a selector")?)
         };
         let mut whens = Vec::new();
         while self.eat_kw("WHEN") {
-            let value = self.expr(Stops::words(&["THEN"]), "a condition")?;
+            let value = self.expr(Stops::words(&["THEN"]).ending_statement(), "a condition")?;
             self.expect_kw("THEN")?;
             whens.push((value, self.statements()));
         }
@@ -281,7 +286,8 @@ impl Parser<'_> {
 
     fn loop_statement(&mut self) -> PResult<StatementItem> {
         let kind = if self.eat_kw("WHILE") {
-            LoopKind::While { condition: self.expr(Stops::words(&["LOOP"]), "a condition")? }
+            let stops = Stops::words(&["LOOP"]).ending_statement();
+            LoopKind::While { condition: self.expr(stops, "a condition")? }
         } else if self.eat_kw("FOR") {
             self.for_header()?
         } else {

@@ -1,0 +1,199 @@
+//! Two statements or declarations run together, for want of a `;` between them.
+//!
+//! Expressions and data types are scanned as fragments up to the next `;`, so a
+//! missing `;` would silently make one fragment of two statements (`v := 1 w := 2`).
+//! The scan asks [`Parser::runs_on`] at each token outside parentheses and `CASE`: an
+//! operand (a name, a literal, a `)`) directly followed by what can only start the
+//! next statement or declaration is reported as "expected `;`", and parsing resumes
+//! at that token.
+//!
+//! It is deliberately conservative, since a false error on valid code is worse than a
+//! missed one. A plain name counts as a statement start only when `:=` follows it, or
+//! when it opens a new line and a `.`, `(` or `;` follows it; as a declaration start
+//! only when it opens a new line and a word (its type) follows it. So `v := a b;` and
+//! `x := 1 y;` on one line are not caught, nor is a run-on inside parentheses or a
+//! `CASE` expression, nor a missing `,` between parameters. Words that start with `$`
+//! or `&` (directives, substitution variables) are never judged.
+
+use sqlparser::tokenizer::Token;
+
+use super::Parser;
+
+/// What the scanned fragment belongs to, and so what may wrongly follow it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) enum RunOn {
+    /// An expression ending a statement, or a statement's condition.
+    Statement,
+    /// A variable's data type or default value.
+    Declaration,
+}
+
+/// Reserved words that start a statement, or end the statement list they are in.
+const STATEMENT_STARTS: &[&str] = &[
+    "BEGIN",
+    "CASE",
+    "CLOSE",
+    "COMMIT",
+    "CONTINUE",
+    "DECLARE",
+    "DELETE",
+    "ELSE",
+    "ELSIF",
+    "END",
+    "EXCEPTION",
+    "EXECUTE",
+    "EXIT",
+    "FETCH",
+    "FOR",
+    "FORALL",
+    "GOTO",
+    "IF",
+    "INSERT",
+    "LOOP",
+    "MERGE",
+    "OPEN",
+    "PIPE",
+    "RAISE",
+    "RETURN",
+    "ROLLBACK",
+    "SAVEPOINT",
+    "SELECT",
+    "UPDATE",
+    "WHEN",
+    "WHILE",
+];
+
+/// Words that start a declaration, or end the declare section they are in.
+const DECLARATION_STARTS: &[&str] =
+    &["BEGIN", "CURSOR", "END", "FUNCTION", "PRAGMA", "PROCEDURE", "SUBTYPE", "TYPE"];
+
+/// Words that may follow an operand inside one expression or data type: operators
+/// (`IS`, `MEMBER OF`, `MULTISET UNION`), interval and time zone qualifiers
+/// (`'1' DAY TO SECOND`, `AT TIME ZONE`), and the words of multi-word data types
+/// (`LONG RAW`, `TIMESTAMP WITH LOCAL TIME ZONE`, `CHARACTER SET`).
+const CONTINUES: &[&str] = &[
+    "A",
+    "ALL",
+    "AND",
+    "AS",
+    "AT",
+    "BETWEEN",
+    "BY",
+    "BYTE",
+    "CHAR",
+    "CHARACTER",
+    "COLLATE",
+    "DAY",
+    "DISTINCT",
+    "ESCAPE",
+    "EXCEPT",
+    "FROM",
+    "HOUR",
+    "IN",
+    "INDEX",
+    "INTERSECT",
+    "INTO",
+    "IS",
+    "LIKE",
+    "LIKE2",
+    "LIKE4",
+    "LIKEC",
+    "LOCAL",
+    "MEMBER",
+    "MINUTE",
+    "MOD",
+    "MONTH",
+    "MULTISET",
+    "NEW",
+    "NOT",
+    "OF",
+    "OR",
+    "PRECISION",
+    "RANGE",
+    "RAW",
+    "REF",
+    "REM",
+    "SECOND",
+    "SET",
+    "SUBMULTISET",
+    "THEN",
+    "TIME",
+    "TO",
+    "UNION",
+    "USING",
+    "VARYING",
+    "WITH",
+    "WITHOUT",
+    "YEAR",
+    "ZONE",
+];
+
+fn listed(list: &[&str], word: &str) -> bool {
+    list.iter().any(|w| w.eq_ignore_ascii_case(word))
+}
+
+/// An unquoted word that is never judged: a directive or a substitution variable.
+fn opaque(word: &str) -> bool {
+    word.starts_with(['$', '&'])
+}
+
+impl Parser<'_> {
+    /// Whether the token at `at` starts the next statement or declaration, right after
+    /// an operand of the fragment being scanned.
+    pub(super) fn runs_on(&self, at: usize, context: RunOn) -> bool {
+        let (Some(prev), Some(tok)) = (at.checked_sub(1).map(|i| &self.toks[i]), self.toks.get(at))
+        else {
+            return false;
+        };
+        let Token::Word(w) = &tok.token else { return false };
+        if !self.ends_operand(at - 1) {
+            return false;
+        }
+        if w.quote_style.is_none() {
+            let starts = match context {
+                RunOn::Statement => STATEMENT_STARTS,
+                RunOn::Declaration => DECLARATION_STARTS,
+            };
+            if listed(starts, &w.value) {
+                return true;
+            }
+            let reserved = listed(STATEMENT_STARTS, &w.value)
+                || listed(DECLARATION_STARTS, &w.value)
+                || listed(CONTINUES, &w.value);
+            if reserved || opaque(&w.value) {
+                return false;
+            }
+        }
+        let next = self.toks.get(at + 1).map(|t| &t.token);
+        let new_line = tok.span.line > prev.span.end_line;
+        match context {
+            RunOn::Statement => {
+                next == Some(&Token::Assignment)
+                    || new_line
+                        && matches!(next, Some(Token::Period | Token::LParen | Token::SemiColon))
+            }
+            RunOn::Declaration => new_line && matches!(next, Some(Token::Word(_))),
+        }
+    }
+
+    /// Whether the token at `at` can end an operand: a literal, a `)`, or a name.
+    fn ends_operand(&self, at: usize) -> bool {
+        let after_selector =
+            at > 0 && matches!(self.toks[at - 1].token, Token::Period | Token::Mod);
+        match &self.toks[at].token {
+            Token::RParen | Token::Number(..) => true,
+            Token::SingleQuotedString(_)
+            | Token::NationalStringLiteral(_)
+            | Token::QuoteDelimitedStringLiteral(_)
+            | Token::NationalQuoteDelimitedStringLiteral(_) => true,
+            Token::Word(w) if w.quote_style.is_some() || after_selector => true,
+            Token::Word(w) => {
+                !(listed(STATEMENT_STARTS, &w.value)
+                    || listed(DECLARATION_STARTS, &w.value)
+                    || listed(CONTINUES, &w.value)
+                    || opaque(&w.value))
+            }
+            _ => false,
+        }
+    }
+}
