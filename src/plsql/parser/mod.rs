@@ -4,7 +4,7 @@
 //! becomes an `Unparsed` node holding its text and the error, and parsing resumes
 //! after the next `;` at the same block depth, so one bad statement hides nothing
 //! else. A statement or declaration that only lacks its `;` (the next one visibly
-//! starts where its expression should go on, see [`run_on`]) is kept, the missing `;`
+//! starts where its expression should go on, see `run_on.rs`) is kept, the missing `;`
 //! reported, and parsing resumes at the next one. Embedded SQL is handed to [`embedded_sql`](super::embedded_sql). Expressions
 //! are not parsed into trees: they are kept as fragments of source text (see
 //! [`ast`](super::ast)).
@@ -179,16 +179,18 @@ impl<'a> Parser<'a> {
     }
 
     fn error_here(&self, expected: &str) -> ParseError {
-        let (line, col) = self.here();
-        ParseError {
-            line,
-            col,
-            message: format!("expected {expected}, found {}", describe(self.tok(0))),
-        }
+        self.error_at(self.pos, expected)
     }
 
-    fn here(&self) -> (u32, u32) {
-        match self.tok(0).or(self.toks.last()) {
+    /// "expected X, found Y" about the token at index `at`.
+    fn error_at(&self, at: usize, expected: &str) -> ParseError {
+        let (line, col) = self.position_of(at);
+        let found = describe(self.toks.get(at));
+        ParseError { line, col, message: format!("expected {expected}, found {found}") }
+    }
+
+    fn position_of(&self, at: usize) -> (u32, u32) {
+        match self.toks.get(at).or(self.toks.last()) {
             Some(t) => (t.span.line, t.span.col),
             None => (0, 0),
         }

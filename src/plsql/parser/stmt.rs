@@ -438,7 +438,13 @@ impl Parser<'_> {
     }
 
     pub(super) fn analyse_sql(&mut self, start: usize, end: usize) -> SqlStatement {
-        let sql = crate::plsql::embedded_sql::analyse(self.text, &self.toks[start..end]);
+        let toks = &self.toks[start..end];
+        if let Some((at, expected)) = crate::plsql::embedded_sql::missing_part(toks) {
+            // The statement is kept: what it reads and writes is still worth having.
+            let error = self.error_at(start + at, expected);
+            self.errors.push(error);
+        }
+        let sql = crate::plsql::embedded_sql::analyse(self.text, toks);
         match sql.path {
             crate::plsql::ast::SqlPath::Sqlparser => self.stats.sql_by_sqlparser += 1,
             crate::plsql::ast::SqlPath::TokenFallback => self.stats.sql_by_fallback += 1,
