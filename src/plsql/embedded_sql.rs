@@ -298,6 +298,13 @@ fn relations(statement: &SqlAst) -> (Vec<String>, Vec<String>) {
 
 /// The name starting at `toks[i]`, if it is a word (with `.`-separated parts).
 fn name_at(toks: &[Tok], mut i: usize) -> Option<String> {
+    // Where a table is missing (`UPDATE SET`), the reserved word in its place is none.
+    if toks
+        .get(i)
+        .is_some_and(|t| ["SET", "WHERE", "VALUES", "SELECT"].iter().any(|k| word_is(t, k)))
+    {
+        return None;
+    }
     let mut parts = Vec::new();
     while let Some(Token::Word(w)) = toks.get(i).map(|t| &t.token) {
         parts.push(if w.quote_style.is_some() { w.value.clone() } else { w.value.to_uppercase() });

@@ -168,9 +168,11 @@ impl<'a> Parser<'a> {
     }
 
     /// At the start of a statement or declaration that a scan found run on from the
-    /// previous one: reports the missing `;` and lets parsing resume right here.
+    /// previous one, or at a word that closes the enclosing construct (`END`, `ELSE`,
+    /// `WHEN`...): reports the missing `;` and lets parsing resume right here.
     fn missing_semicolon_reported(&mut self) -> bool {
-        if self.run_on_at != Some(self.pos) || self.at_tok(&Token::SemiColon) {
+        let run_on = self.run_on_at == Some(self.pos) || self.at_any(stmt::LIST_END);
+        if !run_on || self.at_tok(&Token::SemiColon) {
             return false;
         }
         let error = self.error_here("`;`");

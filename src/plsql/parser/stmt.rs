@@ -8,7 +8,8 @@ use crate::plsql::ast::{
 };
 
 /// Words that end a statement list: they belong to the enclosing construct.
-const LIST_END: &[&str] = &["END", "ELSE", "ELSIF", "EXCEPTION", "WHEN", "$ELSE", "$ELSIF", "$END"];
+pub(super) const LIST_END: &[&str] =
+    &["END", "ELSE", "ELSIF", "EXCEPTION", "WHEN", "$ELSE", "$ELSIF", "$END"];
 
 /// Words that start embedded SQL.
 const SQL_START: &[&str] = &["SELECT", "WITH", "INSERT", "UPDATE", "DELETE", "MERGE", "LOCK"];
@@ -146,7 +147,7 @@ impl Parser<'_> {
             }
             "RETURN" => {
                 self.pos += 1;
-                let value = if self.at_tok(&Token::SemiColon) {
+                let value = if self.at_tok(&Token::SemiColon) || self.at_any(LIST_END) {
                     None
                 } else {
                     Some(self.expr(Stops::default().ending_statement(), "a value")?)
