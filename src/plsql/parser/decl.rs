@@ -157,7 +157,9 @@ impl Parser<'_> {
             None
         };
         let query = if self.eat_kw("IS") { Some(self.sql_statement()?) } else { None };
-        self.expect_tok(&Token::SemiColon)?;
+        if !self.missing_semicolon_reported() {
+            self.expect_tok(&Token::SemiColon)?;
+        }
         Ok(DeclarationItem::Cursor { name, parameters, return_type, query })
     }
 
@@ -245,7 +247,10 @@ impl Parser<'_> {
         } else {
             if self.at_tok(&Token::SemiColon) {
                 self.pos += 1;
-            } else if !self.at_end() && !self.at_tok(&Token::Comma) && !self.at_tok(&Token::RParen)
+            } else if !self.at_end()
+                && !self.at_tok(&Token::Comma)
+                && !self.at_tok(&Token::RParen)
+                && !self.missing_semicolon_reported()
             {
                 return Err(self.error_here("`IS`, `AS` or `;`"));
             }
@@ -271,6 +276,7 @@ impl Parser<'_> {
             return Ok(self.fragment(start, self.pos));
         }
         let stops = Stops { words: TYPE_STOPS, comma: true, ..Stops::default() };
+        let stops = stops.ending_declaration();
         self.expr(stops, "a return type")
     }
 

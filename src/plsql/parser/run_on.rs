@@ -12,7 +12,9 @@
 //! when it opens a new line and a `.`, `(` or `;` follows it; as a declaration start
 //! only when it opens a new line and a word (its type) follows it. So `v := a b;` and
 //! `x := 1 y;` on one line are not caught, nor is a run-on inside parentheses or a
-//! `CASE` expression, nor a missing `,` between parameters. Words that start with `$`
+//! `CASE` expression, nor a missing `,` between parameters. In embedded SQL only
+//! PL/SQL-only words (`IF`, `BEGIN`, `COMMIT`...), DML after a query, and `name :=`
+//! count, since a name after another may be an alias. Words that start with `$`
 //! or `&` (directives, substitution variables) are never judged.
 
 use sqlparser::tokenizer::Token;
@@ -26,7 +28,41 @@ pub(super) enum RunOn {
     Statement,
     /// A variable's data type or default value.
     Declaration,
+    /// Embedded SQL; `query` when it is a `SELECT` (which has no `RETURN INTO` and
+    /// no DML clause).
+    Sql { query: bool },
 }
+
+/// PL/SQL words that no SQL statement holds after an operand, outside `CASE`.
+const PLSQL_ONLY_STARTS: &[&str] = &[
+    "BEGIN",
+    "CLOSE",
+    "COMMIT",
+    "CONTINUE",
+    "DECLARE",
+    "ELSE",
+    "ELSIF",
+    "END",
+    "EXCEPTION",
+    "EXIT",
+    "FORALL",
+    "FUNCTION",
+    "GOTO",
+    "IF",
+    "LOOP",
+    "OPEN",
+    "PRAGMA",
+    "PROCEDURE",
+    "RAISE",
+    "ROLLBACK",
+    "SAVEPOINT",
+    "SUBTYPE",
+    "WHILE",
+];
+
+/// Words that no query holds after an operand; DML may (`RETURN ... INTO`, `MERGE`'s
+/// `DELETE WHERE`, `INSERT INTO t SELECT`).
+const DML_STARTS: &[&str] = &["DELETE", "INSERT", "MERGE", "RETURN", "UPDATE"];
 
 /// Reserved words that start a statement, or end the statement list they are in.
 const STATEMENT_STARTS: &[&str] = &[
@@ -145,16 +181,22 @@ impl Parser<'_> {
         else {
             return false;
         };
-        let Token::Word(w) = &tok.token else { return false };
         if !self.ends_operand(at - 1) {
             return false;
         }
+        if tok.token == Token::Colon && context != RunOn::Declaration {
+            return self.bind_assigned(at, prev);
+        }
+        let Token::Word(w) = &tok.token else { return false };
         if w.quote_style.is_none() {
             let starts = match context {
-                RunOn::Statement => STATEMENT_STARTS,
-                RunOn::Declaration => DECLARATION_STARTS,
+                RunOn::Statement => listed(STATEMENT_STARTS, &w.value),
+                RunOn::Declaration => listed(DECLARATION_STARTS, &w.value),
+                RunOn::Sql { query } => {
+                    listed(PLSQL_ONLY_STARTS, &w.value) || query && listed(DML_STARTS, &w.value)
+                }
             };
-            if listed(starts, &w.value) {
+            if starts {
                 return true;
             }
             let reserved = listed(STATEMENT_STARTS, &w.value)
@@ -173,7 +215,22 @@ impl Parser<'_> {
                         && matches!(next, Some(Token::Period | Token::LParen | Token::SemiColon))
             }
             RunOn::Declaration => new_line && matches!(next, Some(Token::Word(_))),
+            // A name after a table or column may be its alias: only `:=` tells.
+            RunOn::Sql { .. } => next == Some(&Token::Assignment),
         }
+    }
+
+    /// Whether the `:` at `at` opens a line `:new.col := ...` or `:bind := ...`: a
+    /// trigger's assignment, which no expression holds after an operand.
+    fn bind_assigned(&self, at: usize, prev: &crate::plsql::lexer::Tok) -> bool {
+        let token = |i: usize| self.toks.get(at + i).map(|t| &t.token);
+        let new_line = self.toks[at].span.line > prev.span.end_line;
+        let named = matches!(token(1), Some(Token::Word(_)));
+        let assigned = token(2) == Some(&Token::Assignment)
+            || token(2) == Some(&Token::Period)
+                && matches!(token(3), Some(Token::Word(_)))
+                && token(4) == Some(&Token::Assignment);
+        new_line && named && assigned
     }
 
     /// Whether the token at `at` can end an operand: a literal, a `)`, or a name.

@@ -2,7 +2,7 @@
 
 use sqlparser::tokenizer::Token;
 
-use super::{PResult, Parser, Stops};
+use super::{PResult, Parser, RunOn, Stops};
 use crate::plsql::ast::{
     Block, Declaration, Fragment, Handler, LoopKind, SqlStatement, Statement, StatementItem,
 };
@@ -431,7 +431,8 @@ impl Parser<'_> {
     }
 
     fn sql_statement_stopping_at(&mut self, stops: &[&str]) -> PResult<SqlStatement> {
-        let start = self.scan(Stops::words(stops));
+        let query = self.at_any(&["SELECT", "WITH"]) || self.at_tok(&Token::LParen);
+        let start = self.scan(Stops { run_on: Some(RunOn::Sql { query }), ..Stops::words(stops) });
         if start == self.pos {
             return Err(self.error_here("an SQL statement"));
         }

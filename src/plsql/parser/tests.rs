@@ -279,3 +279,39 @@ END;";
     let parsed = parse(text, ObjectKind::Procedure);
     assert!(parsed.errors.is_empty(), "{:?}", parsed.errors);
 }
+
+#[test]
+fn embedded_sql_running_into_the_next_statement_is_reported() {
+    let text = "TRIGGER t BEFORE UPDATE ON emp FOR EACH ROW
+BEGIN
+  SELECT seq.NEXTVAL INTO :new.id FROM dual
+  :new.who := USER
+  :new.changed := SYSDATE;
+  UPDATE emp_log SET n = n + 1 WHERE id = :new.id
+  COMMIT;
+END;";
+    let parsed = parse(text, ObjectKind::Trigger);
+    assert_eq!(
+        messages(&parsed),
+        [
+            "4:3: expected `;`, found `:`",
+            "5:3: expected `;`, found `:`",
+            "7:3: expected `;`, found `COMMIT`"
+        ]
+    );
+}
+
+#[test]
+fn a_spec_member_running_into_the_next_is_reported() {
+    let text = "PACKAGE api AS
+  FUNCTION f RETURN NUMBER
+  FUNCTION g RETURN NUMBER DETERMINISTIC;
+  CURSOR c IS SELECT * FROM t
+  PROCEDURE p;
+END api;";
+    let parsed = parse(text, ObjectKind::PackageSpec);
+    assert_eq!(
+        messages(&parsed),
+        ["3:3: expected `;`, found `FUNCTION`", "5:3: expected `;`, found `PROCEDURE`"]
+    );
+}
