@@ -99,8 +99,11 @@ impl Parser<'_> {
         if self.eat_kw("SUBTYPE") {
             let name = self.ident()?;
             self.expect_kw("IS")?;
-            let definition = self.expr(Stops::default(), "a subtype definition")?;
-            self.expect_tok(&Token::SemiColon)?;
+            let stops = Stops::default().ending_declaration();
+            let definition = self.expr(stops, "a subtype definition")?;
+            if !self.missing_semicolon_reported() {
+                self.expect_tok(&Token::SemiColon)?;
+            }
             return Ok(DeclarationItem::Subtype { name, definition });
         }
         if self.eat_kw("PRAGMA") {
@@ -177,7 +180,7 @@ impl Parser<'_> {
             Some("OBJECT") => TypeKind::Object,
             _ => TypeKind::Other,
         };
-        let start = self.scan(Stops::default());
+        let start = self.scan(Stops::default().ending_declaration());
         if start == self.pos {
             return Err(self.error_here("a type definition"));
         }
@@ -188,7 +191,9 @@ impl Parser<'_> {
         });
         let kind =
             if kind == TypeKind::Table && indexed { TypeKind::AssociativeArray } else { kind };
-        self.expect_tok(&Token::SemiColon)?;
+        if !self.missing_semicolon_reported() {
+            self.expect_tok(&Token::SemiColon)?;
+        }
         Ok(DeclarationItem::Type { name, kind, definition })
     }
 

@@ -308,10 +308,21 @@ fn a_spec_member_running_into_the_next_is_reported() {
   FUNCTION g RETURN NUMBER DETERMINISTIC;
   CURSOR c IS SELECT * FROM t
   PROCEDURE p;
+  TYPE t_ids IS TABLE OF NUMBER
+    INDEX BY PLS_INTEGER
+  TYPE t_cur IS REF CURSOR
+    RETURN t%ROWTYPE;
+  SUBTYPE s_name IS VARCHAR2(30)
+  g_ids t_ids;
 END api;";
     let parsed = parse(text, ObjectKind::PackageSpec);
     assert_eq!(
         messages(&parsed),
-        ["3:3: expected `;`, found `FUNCTION`", "5:3: expected `;`, found `PROCEDURE`"]
+        [
+            "3:3: expected `;`, found `FUNCTION`",
+            "5:3: expected `;`, found `PROCEDURE`",
+            "8:3: expected `;`, found `TYPE`",
+            "11:3: expected `;`, found `g_ids`"
+        ]
     );
 }
