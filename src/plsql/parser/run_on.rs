@@ -13,7 +13,7 @@
 //! only when it opens a new line and a word (its type) follows it. So `v := a b;` and
 //! `x := 1 y;` on one line are not caught, nor is a run-on inside parentheses or a
 //! `CASE` expression, nor a missing `,` between parameters. In embedded SQL only
-//! PL/SQL-only words (`IF`, `BEGIN`, `COMMIT`...), DML after a query, and `name :=`
+//! PL/SQL-only words (`IF`, `BEGIN`, `COMMIT`...), DML outside `MERGE`, and `name :=`
 //! count, since a name after another may be an alias. Words that start with `$`
 //! or `&` (directives, substitution variables) are never judged.
 
@@ -29,8 +29,8 @@ pub(super) enum RunOn {
     /// A variable's data type or default value.
     Declaration,
     /// Embedded SQL; `query` when it is a `SELECT` (which has no `RETURN INTO` and
-    /// no DML clause).
-    Sql { query: bool },
+    /// no DML clause), `merge` for a `MERGE` (whose clauses are DML words).
+    Sql { query: bool, merge: bool },
 }
 
 /// PL/SQL words that no SQL statement holds after an operand, outside `CASE`.
@@ -60,9 +60,9 @@ const PLSQL_ONLY_STARTS: &[&str] = &[
     "WHILE",
 ];
 
-/// Words that no query holds after an operand; DML may (`RETURN ... INTO`, `MERGE`'s
-/// `DELETE WHERE`, `INSERT INTO t SELECT`).
-const DML_STARTS: &[&str] = &["DELETE", "INSERT", "MERGE", "RETURN", "UPDATE"];
+/// Words that no statement but `MERGE` (`DELETE WHERE`) holds after an operand; a
+/// query holds no `RETURN` either, where DML may (`RETURN ... INTO`).
+const DML_STARTS: &[&str] = &["DELETE", "INSERT", "MERGE", "UPDATE"];
 
 /// Reserved words that start a statement, or end the statement list they are in.
 const STATEMENT_STARTS: &[&str] = &[
@@ -192,8 +192,10 @@ impl Parser<'_> {
             let starts = match context {
                 RunOn::Statement => listed(STATEMENT_STARTS, &w.value),
                 RunOn::Declaration => listed(DECLARATION_STARTS, &w.value),
-                RunOn::Sql { query } => {
-                    listed(PLSQL_ONLY_STARTS, &w.value) || query && listed(DML_STARTS, &w.value)
+                RunOn::Sql { query, merge } => {
+                    listed(PLSQL_ONLY_STARTS, &w.value)
+                        || !merge && listed(DML_STARTS, &w.value)
+                        || query && w.value.eq_ignore_ascii_case("RETURN")
                 }
             };
             if starts {

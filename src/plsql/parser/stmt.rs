@@ -432,7 +432,8 @@ impl Parser<'_> {
 
     fn sql_statement_stopping_at(&mut self, stops: &[&str]) -> PResult<SqlStatement> {
         let query = self.at_any(&["SELECT", "WITH"]) || self.at_tok(&Token::LParen);
-        let start = self.scan(Stops { run_on: Some(RunOn::Sql { query }), ..Stops::words(stops) });
+        let run_on = RunOn::Sql { query, merge: self.at_kw("MERGE") };
+        let start = self.scan(Stops { run_on: Some(run_on), ..Stops::words(stops) });
         if start == self.pos {
             return Err(self.error_here("an SQL statement"));
         }

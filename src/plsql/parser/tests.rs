@@ -289,6 +289,11 @@ BEGIN
   :new.changed := SYSDATE;
   UPDATE emp_log SET n = n + 1 WHERE id = :new.id
   COMMIT;
+  DELETE FROM emp_tmp WHERE id = :new.id
+  INSERT INTO emp_tmp (id) SELECT :new.id FROM dual;
+  MERGE INTO emp_tmp d USING dual ON (d.id = 1)
+    WHEN MATCHED THEN UPDATE SET d.n = 1 DELETE WHERE d.n = 0
+    WHEN NOT MATCHED THEN INSERT (id) VALUES (1);
 END;";
     let parsed = parse(text, ObjectKind::Trigger);
     assert_eq!(
@@ -296,7 +301,8 @@ END;";
         [
             "4:3: expected `;`, found `:`",
             "5:3: expected `;`, found `:`",
-            "7:3: expected `;`, found `COMMIT`"
+            "7:3: expected `;`, found `COMMIT`",
+            "9:3: expected `;`, found `INSERT`"
         ]
     );
 }
