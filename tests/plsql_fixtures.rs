@@ -105,6 +105,11 @@ fn recovery_inventory() {
 }
 
 #[test]
+fn missing_semicolons_inventory() {
+    insta::assert_snapshot!("missing_semicolons", render_case("missing_semicolons"));
+}
+
+#[test]
 fn not_sql_inventory() {
     insta::assert_snapshot!("not_sql", render_case("not_sql"));
 }
@@ -384,7 +389,15 @@ fn check_fragments(value: &serde_json::Value, text: &str, checked: &mut usize) {
 #[test]
 fn every_fragment_is_the_source_text_at_its_span() {
     let mut checked = 0;
-    for case in ["ddl_export", "all_source_spool", "encodings", "terminators", "recovery"] {
+    let cases = [
+        "ddl_export",
+        "all_source_spool",
+        "encodings",
+        "terminators",
+        "recovery",
+        "missing_semicolons",
+    ];
+    for case in cases {
         for entry in std::fs::read_dir(fixture_dir(case)).unwrap() {
             let path = entry.unwrap().path();
             if path.extension().is_none_or(|e| e != "sql") {
@@ -434,6 +447,24 @@ fn one_bad_object_does_not_lose_the_rest_of_the_file() {
     assert_eq!(statuses[0], ("ORDERS_PKG", &ParseStatus::Partial));
     assert_eq!(statuses[1], ("HALF_WRITTEN", &ParseStatus::Partial));
     assert_eq!(statuses[2], ("STILL_FINE", &ParseStatus::Full));
+}
+
+#[test]
+fn statements_run_together_are_kept_in_the_tree() {
+    let (files, _) = scan_case("missing_semicolons");
+    insta::assert_snapshot!(
+        "counters_body_run_together",
+        outline(unit_of(&files, "COUNTERS", plsql::ObjectKind::PackageBody))
+    );
+}
+
+#[test]
+fn valid_code_with_multi_word_expressions_parses_fully() {
+    let (files, _) = scan_case("missing_semicolons");
+    let file = files.iter().find(|f| f.path == "valid_tricky.sql").unwrap();
+    for object in &file.objects {
+        assert_eq!(object.status, ParseStatus::Full, "{}: {:?}", object.name, object.errors);
+    }
 }
 
 #[test]

@@ -298,6 +298,13 @@ fn relations(statement: &SqlAst) -> (Vec<String>, Vec<String>) {
 
 /// The name starting at `toks[i]`, if it is a word (with `.`-separated parts).
 fn name_at(toks: &[Tok], mut i: usize) -> Option<String> {
+    // Where a table is missing (`UPDATE SET`), the reserved word in its place is none.
+    if toks
+        .get(i)
+        .is_some_and(|t| ["SET", "WHERE", "VALUES", "SELECT"].iter().any(|k| word_is(t, k)))
+    {
+        return None;
+    }
     let mut parts = Vec::new();
     while let Some(Token::Word(w)) = toks.get(i).map(|t| &t.token) {
         parts.push(if w.quote_style.is_some() { w.value.clone() } else { w.value.to_uppercase() });
@@ -335,6 +342,32 @@ fn token_relations(toks: &[Tok], kind: SqlKind) -> (Vec<String>, Vec<String>) {
         }
     }
     (reads, writes)
+}
+
+/// A part that no statement of its kind can do without, when `toks` lack it: the index
+/// of the token found in its place (`toks.len()` at the end) and what was expected.
+///
+/// Only the unmistakable cases: a `SELECT ... INTO` with no target before `FROM`, and
+/// an `UPDATE`, `DELETE` or `INSERT` whose table would be a reserved word (`SET`,
+/// `WHERE`, `VALUES`, `SELECT`) or is absent. Anything else sqlparser rejects may be
+/// Oracle syntax it does not know, and is left to the token fallback.
+pub fn missing_part(toks: &[Tok]) -> Option<(usize, &'static str)> {
+    let word = |i: usize, keywords: &[&str]| {
+        toks.get(i).is_some_and(|t| keywords.iter().any(|k| word_is(t, k)))
+    };
+    let table_at =
+        |i: usize, taken: &[&str]| (i >= toks.len() || word(i, taken)).then_some((i, "a table"));
+    match kind_of(toks) {
+        SqlKind::Update => table_at(1, &["SET"]),
+        SqlKind::Delete => table_at(if word(1, &["FROM"]) { 2 } else { 1 }, &["WHERE"]),
+        SqlKind::Insert if !word(1, &["ALL", "FIRST"]) => {
+            table_at(if word(1, &["INTO"]) { 2 } else { 1 }, &["VALUES", "SELECT"])
+        }
+        SqlKind::Select => top_level(toks)
+            .find(|&i| word_is(&toks[i], "INTO") && (i + 1 == toks.len() || word(i + 1, &["FROM"])))
+            .map(|i| (i + 1, "an `INTO` target")),
+        _ => None,
+    }
 }
 
 /// Reads one embedded SQL statement made of `toks` (no trailing `;`).
@@ -454,6 +487,31 @@ mod tests {
         let positioned = read("UPDATE emp SET sal = sal * 2 WHERE CURRENT OF c_emp");
         assert_eq!(positioned.path, SqlPath::Sqlparser, "{:?}", positioned.sqlparser_error);
         assert_eq!(positioned.current_of.unwrap().text, "CURRENT OF c_emp");
+    }
+
+    fn missing(sql: &str) -> Option<(usize, &'static str)> {
+        let lexed = lex(sql, Origin { byte: 0, line: 1, col: 1 }).unwrap();
+        missing_part(&lexed.tokens)
+    }
+
+    #[test]
+    fn statements_without_their_table_or_into_target_are_reported() {
+        assert_eq!(missing("SELECT 1 INTO FROM dual"), Some((3, "an `INTO` target")));
+        assert_eq!(missing("UPDATE SET x = 1"), Some((1, "a table")));
+        assert_eq!(missing("DELETE FROM WHERE x = 1"), Some((2, "a table")));
+        assert_eq!(missing("DELETE"), Some((1, "a table")));
+        assert_eq!(missing("INSERT INTO VALUES (1)"), Some((2, "a table")));
+    }
+
+    #[test]
+    fn statements_with_their_table_and_targets_are_not_reported() {
+        assert_eq!(missing("SELECT a INTO v FROM t"), None);
+        assert_eq!(missing("SELECT a BULK COLLECT INTO v FROM t"), None);
+        assert_eq!(missing("SELECT (SELECT 1 FROM dual) INTO v FROM t"), None);
+        assert_eq!(missing("UPDATE t SET x = 1"), None);
+        assert_eq!(missing("DELETE t WHERE x = 1"), None);
+        assert_eq!(missing("INSERT INTO (SELECT a FROM t) VALUES (1)"), None);
+        assert_eq!(missing("INSERT ALL INTO t VALUES (1) SELECT * FROM dual"), None);
     }
 
     #[test]

@@ -16,6 +16,9 @@
 //!
 //! - Expressions, conditions and data types are source fragments, not trees; a
 //!   translator that needs more re-tokenizes the fragment (its span is exact).
+//!   So a missing `;` is found only where the next statement or declaration visibly
+//!   starts (`parser/run_on.rs` says which cases are not caught), and an expression
+//!   that is wrong in itself (`v := 1 +;` aside) is not reported.
 //! - When `$IF` cuts through the syntax, the tree is one variant of the code
 //!   ([`ast::Unit::one_variant`]); the other branches are only in the source.
 //! - sqlparser parses about 40 % of Oracle DDL objects (no `CREATE SYNONYM`, few

@@ -99,8 +99,11 @@ impl Parser<'_> {
         if self.eat_kw("SUBTYPE") {
             let name = self.ident()?;
             self.expect_kw("IS")?;
-            let definition = self.expr(Stops::default(), "a subtype definition")?;
-            self.expect_tok(&Token::SemiColon)?;
+            let stops = Stops::default().ending_declaration();
+            let definition = self.expr(stops, "a subtype definition")?;
+            if !self.missing_semicolon_reported() {
+                self.expect_tok(&Token::SemiColon)?;
+            }
             return Ok(DeclarationItem::Subtype { name, definition });
         }
         if self.eat_kw("PRAGMA") {
@@ -119,23 +122,26 @@ impl Parser<'_> {
             return Ok(DeclarationItem::Exception { name });
         }
         let constant = self.eat_kw("CONSTANT");
-        let datatype = self.datatype(&["NOT", "DEFAULT"])?;
+        let stops = Stops { words: &["NOT", "DEFAULT"], comma: true, assign: true, run_on: None };
+        let datatype = self.expr(stops.ending_declaration(), "a data type")?;
         let not_null = self.eat_kw("NOT");
         if not_null {
             self.expect_kw("NULL")?;
         }
         let default = if self.eat_tok(&Token::Assignment) || self.eat_kw("DEFAULT") {
-            Some(self.expr(Stops::default(), "a default value")?)
+            Some(self.expr(Stops::default().ending_declaration(), "a default value")?)
         } else {
             None
         };
-        self.expect_tok(&Token::SemiColon)?;
+        if !self.missing_semicolon_reported() {
+            self.expect_tok(&Token::SemiColon)?;
+        }
         Ok(DeclarationItem::Variable { name, constant, datatype, not_null, default })
     }
 
     /// A data type, up to `:=`, `;`, `,`, `)` or one of `stops`.
     fn datatype(&mut self, stops: &[&str]) -> PResult<crate::plsql::ast::Fragment> {
-        self.expr(Stops { words: stops, comma: true, assign: true }, "a data type")
+        self.expr(Stops { words: stops, comma: true, assign: true, run_on: None }, "a data type")
     }
 
     fn at_method_modifiers(&self) -> bool {
@@ -154,7 +160,9 @@ impl Parser<'_> {
             None
         };
         let query = if self.eat_kw("IS") { Some(self.sql_statement()?) } else { None };
-        self.expect_tok(&Token::SemiColon)?;
+        if !self.missing_semicolon_reported() {
+            self.expect_tok(&Token::SemiColon)?;
+        }
         Ok(DeclarationItem::Cursor { name, parameters, return_type, query })
     }
 
@@ -172,7 +180,7 @@ impl Parser<'_> {
             Some("OBJECT") => TypeKind::Object,
             _ => TypeKind::Other,
         };
-        let start = self.scan(Stops::default());
+        let start = self.scan(Stops::default().ending_declaration());
         if start == self.pos {
             return Err(self.error_here("a type definition"));
         }
@@ -183,7 +191,9 @@ impl Parser<'_> {
         });
         let kind =
             if kind == TypeKind::Table && indexed { TypeKind::AssociativeArray } else { kind };
-        self.expect_tok(&Token::SemiColon)?;
+        if !self.missing_semicolon_reported() {
+            self.expect_tok(&Token::SemiColon)?;
+        }
         Ok(DeclarationItem::Type { name, kind, definition })
     }
 
@@ -242,7 +252,10 @@ impl Parser<'_> {
         } else {
             if self.at_tok(&Token::SemiColon) {
                 self.pos += 1;
-            } else if !self.at_end() && !self.at_tok(&Token::Comma) && !self.at_tok(&Token::RParen)
+            } else if !self.at_end()
+                && !self.at_tok(&Token::Comma)
+                && !self.at_tok(&Token::RParen)
+                && !self.missing_semicolon_reported()
             {
                 return Err(self.error_here("`IS`, `AS` or `;`"));
             }
@@ -267,7 +280,9 @@ impl Parser<'_> {
             self.pos += 3;
             return Ok(self.fragment(start, self.pos));
         }
-        self.expr(Stops { words: TYPE_STOPS, comma: true, assign: false }, "a return type")
+        let stops = Stops { words: TYPE_STOPS, comma: true, ..Stops::default() };
+        let stops = stops.ending_declaration();
+        self.expr(stops, "a return type")
     }
 
     fn subprogram_options(&mut self) -> PResult<Vec<crate::plsql::ast::Fragment>> {

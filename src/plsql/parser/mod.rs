@@ -3,7 +3,9 @@
 //! Recursive descent with recovery: a statement or declaration that does not parse
 //! becomes an `Unparsed` node holding its text and the error, and parsing resumes
 //! after the next `;` at the same block depth, so one bad statement hides nothing
-//! else. Embedded SQL is handed to [`embedded_sql`](super::embedded_sql). Expressions
+//! else. A statement or declaration that only lacks its `;` (the next one visibly
+//! starts where its expression should go on, see `run_on.rs`) is kept, the missing `;`
+//! reported, and parsing resumes at the next one. Embedded SQL is handed to [`embedded_sql`](super::embedded_sql). Expressions
 //! are not parsed into trees: they are kept as fragments of source text (see
 //! [`ast`](super::ast)).
 //!
@@ -13,6 +15,7 @@
 
 mod decl;
 mod directives;
+mod run_on;
 mod stmt;
 #[cfg(test)]
 mod tests;
@@ -24,6 +27,7 @@ use super::ast::{Fragment, Ident, QualifiedName, Span};
 use super::lexer::Tok;
 use super::object::ParseError;
 use super::source::ScanStats;
+use run_on::RunOn;
 
 pub use unit::parse_unit;
 
@@ -35,6 +39,9 @@ struct Stops<'s> {
     words: &'s [&'s str],
     comma: bool,
     assign: bool,
+    /// Also stop where the next statement or declaration visibly starts (see
+    /// [`run_on`]).
+    run_on: Option<RunOn>,
 }
 
 impl<'s> Stops<'s> {
@@ -45,12 +52,27 @@ impl<'s> Stops<'s> {
     fn with_comma(self) -> Stops<'s> {
         Stops { comma: true, ..self }
     }
+
+    fn ending_statement(self) -> Stops<'s> {
+        Stops { run_on: Some(RunOn::Statement), ..self }
+    }
+
+    fn stops_at(&self, tok: &Tok) -> bool {
+        matches!(&tok.token, Token::Word(w)
+            if w.quote_style.is_none() && self.words.iter().any(|s| w.value.eq_ignore_ascii_case(s)))
+    }
+
+    fn ending_declaration(self) -> Stops<'s> {
+        Stops { run_on: Some(RunOn::Declaration), ..self }
+    }
 }
 
 pub struct Parser<'a> {
     text: &'a str,
     toks: &'a [Tok],
     pos: usize,
+    /// Where the last scan stopped at the start of a statement run on from its own.
+    run_on_at: Option<usize>,
     pub errors: Vec<ParseError>,
     pub stats: ScanStats,
 }
@@ -68,7 +90,14 @@ fn describe(tok: Option<&Tok>) -> String {
 
 impl<'a> Parser<'a> {
     pub fn new(text: &'a str, toks: &'a [Tok]) -> Parser<'a> {
-        Parser { text, toks, pos: 0, errors: Vec::new(), stats: ScanStats::default() }
+        Parser {
+            text,
+            toks,
+            pos: 0,
+            run_on_at: None,
+            errors: Vec::new(),
+            stats: ScanStats::default(),
+        }
     }
 
     fn tok(&self, ahead: usize) -> Option<&'a Tok> {
@@ -132,23 +161,38 @@ impl<'a> Parser<'a> {
     /// `;` ending a statement; a missing one at the very end of the object is allowed,
     /// as SQL*Plus allows it before the `/`.
     fn expect_semicolon(&mut self) -> PResult<()> {
-        if self.at_end() {
+        if self.at_end() || self.missing_semicolon_reported() {
             return Ok(());
         }
         self.expect_tok(&Token::SemiColon)
     }
 
-    fn error_here(&self, expected: &str) -> ParseError {
-        let (line, col) = self.here();
-        ParseError {
-            line,
-            col,
-            message: format!("expected {expected}, found {}", describe(self.tok(0))),
+    /// At the start of a statement or declaration that a scan found run on from the
+    /// previous one, or at a word that closes the enclosing construct (`END`, `ELSE`,
+    /// `WHEN`...): reports the missing `;` and lets parsing resume right here.
+    fn missing_semicolon_reported(&mut self) -> bool {
+        let run_on = self.run_on_at == Some(self.pos) || self.at_any(stmt::LIST_END);
+        if !run_on || self.at_tok(&Token::SemiColon) {
+            return false;
         }
+        let error = self.error_here("`;`");
+        self.errors.push(error);
+        true
     }
 
-    fn here(&self) -> (u32, u32) {
-        match self.tok(0).or(self.toks.last()) {
+    fn error_here(&self, expected: &str) -> ParseError {
+        self.error_at(self.pos, expected)
+    }
+
+    /// "expected X, found Y" about the token at index `at`.
+    fn error_at(&self, at: usize, expected: &str) -> ParseError {
+        let (line, col) = self.position_of(at);
+        let found = describe(self.toks.get(at));
+        ParseError { line, col, message: format!("expected {expected}, found {found}") }
+    }
+
+    fn position_of(&self, at: usize) -> (u32, u32) {
+        match self.toks.get(at).or(self.toks.last()) {
             Some(t) => (t.span.line, t.span.col),
             None => (0, 0),
         }
@@ -196,6 +240,13 @@ impl<'a> Parser<'a> {
         let start = self.pos;
         let (mut parens, mut cases) = (0u32, 0u32);
         while let Some(tok) = self.tok(0) {
+            let judged = parens == 0 && cases == 0 && self.pos > start && !stops.stops_at(tok);
+            if let Some(context) = stops.run_on.filter(|_| judged) {
+                if self.runs_on(self.pos, context) {
+                    self.run_on_at = Some(self.pos);
+                    break;
+                }
+            }
             match &tok.token {
                 Token::SemiColon => break,
                 Token::LParen => parens += 1,

@@ -2,13 +2,14 @@
 
 use sqlparser::tokenizer::Token;
 
-use super::{PResult, Parser, Stops};
+use super::{PResult, Parser, RunOn, Stops};
 use crate::plsql::ast::{
     Block, Declaration, Fragment, Handler, LoopKind, SqlStatement, Statement, StatementItem,
 };
 
 /// Words that end a statement list: they belong to the enclosing construct.
-const LIST_END: &[&str] = &["END", "ELSE", "ELSIF", "EXCEPTION", "WHEN", "$ELSE", "$ELSIF", "$END"];
+pub(super) const LIST_END: &[&str] =
+    &["END", "ELSE", "ELSIF", "EXCEPTION", "WHEN", "$ELSE", "$ELSIF", "$END"];
 
 /// Words that start embedded SQL.
 const SQL_START: &[&str] = &["SELECT", "WITH", "INSERT", "UPDATE", "DELETE", "MERGE", "LOCK"];
@@ -134,7 +135,7 @@ impl Parser<'_> {
                     None
                 };
                 let when = if self.eat_kw("WHEN") {
-                    Some(self.expr(Stops::default(), "a condition")?)
+                    Some(self.expr(Stops::default().ending_statement(), "a condition")?)
                 } else {
                     None
                 };
@@ -146,10 +147,10 @@ impl Parser<'_> {
             }
             "RETURN" => {
                 self.pos += 1;
-                let value = if self.at_tok(&Token::SemiColon) {
+                let value = if self.at_tok(&Token::SemiColon) || self.at_any(LIST_END) {
                     None
                 } else {
-                    Some(self.expr(Stops::default(), "a value")?)
+                    Some(self.expr(Stops::default().ending_statement(), "a value")?)
                 };
                 StatementItem::Return { value }
             }
@@ -163,12 +164,15 @@ impl Parser<'_> {
             "FETCH" => return self.fetch(),
             "CLOSE" => {
                 self.pos += 1;
-                StatementItem::Close { cursor: self.expr(Stops::default(), "a cursor")? }
+                let cursor = self.expr(Stops::default().ending_statement(), "a cursor")?;
+                StatementItem::Close { cursor }
             }
             "EXECUTE" if self.at_kw_n(1, "IMMEDIATE") => return self.execute_immediate(),
             "PIPE" if self.at_kw_n(1, "ROW") => {
                 self.pos += 2;
-                StatementItem::PipeRow { value: self.expr(Stops::default(), "a row")? }
+                StatementItem::PipeRow {
+                    value: self.expr(Stops::default().ending_statement(), "a row")?,
+                }
             }
             "COMMIT" => {
                 self.scan(Stops::default());
@@ -211,9 +215,10 @@ impl Parser<'_> {
         ) {
             return Err(self.error_here("a statement"));
         }
-        let target = self.expr(Stops { assign: true, ..Stops::default() }, "a statement")?;
+        let stops = Stops { assign: true, ..Stops::default() }.ending_statement();
+        let target = self.expr(stops, "a statement")?;
         if self.eat_tok(&Token::Assignment) {
-            let value = self.expr(Stops::default(), "a value")?;
+            let value = self.expr(Stops::default().ending_statement(), "a value")?;
             self.expect_semicolon()?;
             return Ok(StatementItem::Assignment { target, value });
         }
@@ -242,7 +247,8 @@ impl Parser<'_> {
         let mut branches = Vec::new();
         self.expect_kw("IF")?;
         loop {
-            let condition = self.expr(Stops::words(&["THEN"]), "a condition")?;
+            let stops = Stops::words(&["THEN"]).ending_statement();
+            let condition = self.expr(stops, "a condition")?;
             self.expect_kw("THEN")?;
             branches.push((condition, self.statements()));
             if !self.eat_kw("ELSIF") {
@@ -261,11 +267,11 @@ impl Parser<'_> {
         let selector = if self.at_kw("WHEN") {
             None
         } else {
-            Some(self.expr(Stops::words(&["WHEN"]), "a selector")?)
+            Some(self.expr(Stops::words(&["WHEN"]).ending_statement(), "a selector")?)
         };
         let mut whens = Vec::new();
         while self.eat_kw("WHEN") {
-            let value = self.expr(Stops::words(&["THEN"]), "a condition")?;
+            let value = self.expr(Stops::words(&["THEN"]).ending_statement(), "a condition")?;
             self.expect_kw("THEN")?;
             whens.push((value, self.statements()));
         }
@@ -281,7 +287,8 @@ impl Parser<'_> {
 
     fn loop_statement(&mut self) -> PResult<StatementItem> {
         let kind = if self.eat_kw("WHILE") {
-            LoopKind::While { condition: self.expr(Stops::words(&["LOOP"]), "a condition")? }
+            let stops = Stops::words(&["LOOP"]).ending_statement();
+            LoopKind::While { condition: self.expr(stops, "a condition")? }
         } else if self.eat_kw("FOR") {
             self.for_header()?
         } else {
@@ -424,7 +431,9 @@ impl Parser<'_> {
     }
 
     fn sql_statement_stopping_at(&mut self, stops: &[&str]) -> PResult<SqlStatement> {
-        let start = self.scan(Stops::words(stops));
+        let query = self.at_any(&["SELECT", "WITH"]) || self.at_tok(&Token::LParen);
+        let run_on = RunOn::Sql { query, merge: self.at_kw("MERGE") };
+        let start = self.scan(Stops { run_on: Some(run_on), ..Stops::words(stops) });
         if start == self.pos {
             return Err(self.error_here("an SQL statement"));
         }
@@ -432,7 +441,13 @@ impl Parser<'_> {
     }
 
     pub(super) fn analyse_sql(&mut self, start: usize, end: usize) -> SqlStatement {
-        let sql = crate::plsql::embedded_sql::analyse(self.text, &self.toks[start..end]);
+        let toks = &self.toks[start..end];
+        if let Some((at, expected)) = crate::plsql::embedded_sql::missing_part(toks) {
+            // The statement is kept: what it reads and writes is still worth having.
+            let error = self.error_at(start + at, expected);
+            self.errors.push(error);
+        }
+        let sql = crate::plsql::embedded_sql::analyse(self.text, toks);
         match sql.path {
             crate::plsql::ast::SqlPath::Sqlparser => self.stats.sql_by_sqlparser += 1,
             crate::plsql::ast::SqlPath::TokenFallback => self.stats.sql_by_fallback += 1,
