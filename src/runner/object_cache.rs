@@ -25,6 +25,23 @@ pub struct ObjectCache {
     refresh: bool,
 }
 
+/// Which build of pipeline is running. The cache is local, so this may be
+/// specific to the machine: the version, plus the size and modification
+/// time of the executable, so that a rebuilt parser never serves results
+/// of the old one under the same version number.
+fn build_identity() -> &'static str {
+    static IDENTITY: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    IDENTITY.get_or_init(|| {
+        let exe = std::env::current_exe().and_then(std::fs::metadata);
+        let stamp = exe.ok().map(|m| {
+            let modified =
+                m.modified().ok().and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok());
+            format!("{} {}", m.len(), modified.map_or(0, |d| d.as_nanos()))
+        });
+        format!("{} {}", env!("CARGO_PKG_VERSION"), stamp.unwrap_or_default())
+    })
+}
+
 /// The key of one cached result.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CacheKey(String);
@@ -34,7 +51,7 @@ impl ObjectCache {
     /// object's content (configuration, prompt template, model name...).
     pub fn new(dir: impl Into<PathBuf>, salt: &[u8]) -> Self {
         let mut hasher = blake3::Hasher::new();
-        hasher.update(env!("CARGO_PKG_VERSION").as_bytes());
+        hasher.update(build_identity().as_bytes());
         hasher.update(&[0]);
         hasher.update(salt);
         ObjectCache { dir: dir.into(), salt: hasher.finalize(), refresh: false }

@@ -46,9 +46,10 @@ impl StageKind for Scan {
         "inventories and parses every extracted PL/SQL object its inputs match"
     }
 
-    /// 2: objects.tsv replaced objects.txt.
+    /// 2: objects.tsv replaced objects.txt. 3: statements run together
+    /// (a missing `;`) make an object partial instead of full.
     fn output_version(&self) -> u32 {
-        2
+        3
     }
 
     fn check_paths(&self, _inputs: &[Spanned<String>], outputs: &[Spanned<String>]) -> PathCheck {
