@@ -91,7 +91,8 @@ fn copy_tree(from: &Path, to: &Path) -> io::Result<()> {
     Ok(())
 }
 
-fn remove(path: &Path) -> io::Result<()> {
+/// Removes a file or a whole folder; a path that is not there is fine.
+pub(crate) fn remove(path: &Path) -> io::Result<()> {
     match std::fs::symlink_metadata(path) {
         Ok(meta) if meta.is_dir() => fs_err::remove_dir_all(path),
         Ok(_) => fs_err::remove_file(path),

@@ -7,6 +7,7 @@
 
 pub mod atomic;
 mod backup;
+pub(crate) use backup::remove as remove_path;
 mod execute;
 mod graph;
 pub mod hash;
@@ -23,7 +24,7 @@ pub use inputs::InputError;
 pub use interrupt::Interrupt;
 pub use lock::{Lock, LockEntry, LockError};
 pub use object_cache::{CacheKey, ObjectCache};
-pub use project::{Project, SelectError, StageStatus, StatusError};
+pub use project::{Project, SelectError, StageStatus};
 pub use staleness::{summarize, Reason, Snapshot};
 
 /// The folder, beside the manifest, for state that is not committed: the

@@ -9,7 +9,7 @@
 //! an error, since the work can always be redone.
 
 use std::io;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use serde::de::DeserializeOwned;
 use serde::Serialize;
@@ -126,11 +126,6 @@ impl ObjectCache {
         let value = compute();
         self.put(&key, &value)?;
         Ok((value, false))
-    }
-
-    /// The folder holding this cache.
-    pub fn dir(&self) -> &Path {
-        &self.dir
     }
 }
 

@@ -53,15 +53,7 @@ impl Project {
         if names.is_empty() {
             return Ok(self.graph.order.clone());
         }
-        let mut targets = Vec::new();
-        for name in names {
-            let Some(i) = self.manifest.stages.iter().position(|s| &s.name == name) else {
-                let known: Vec<&str> =
-                    self.manifest.stages.iter().map(|s| s.name.as_str()).collect();
-                return Err(SelectError { name: name.clone(), known: known.join(", ") });
-            };
-            targets.push(i);
-        }
+        let targets = self.select_only(names)?;
         Ok(self.graph.closure(&targets))
     }
 
@@ -145,7 +137,7 @@ impl Project {
         &self,
         selection: &[usize],
         forced: &[usize],
-    ) -> Result<Vec<StageStatus>, StatusError> {
+    ) -> Result<Vec<StageStatus>, LockError> {
         let lock = self.load_lock()?;
         let hasher = self.hasher();
         let mut out: Vec<StageStatus> = Vec::new();
@@ -174,13 +166,6 @@ impl Project {
         }
         Ok(out)
     }
-}
-
-/// Why the status of the stages could not be worked out.
-#[derive(Debug, thiserror::Error)]
-pub enum StatusError {
-    #[error(transparent)]
-    Lock(#[from] LockError),
 }
 
 fn hash_all(hasher: &Hasher, files: &[String]) -> Result<BTreeMap<String, String>, InputError> {

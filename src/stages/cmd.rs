@@ -82,12 +82,7 @@ impl StageKind for Cmd {
 /// mistaken for results.
 fn clear_outputs(ctx: &StageContext<'_>) -> std::io::Result<()> {
     for output in ctx.stage.output_paths() {
-        let path = ctx.path(output.trim_end_matches('/'));
-        match std::fs::symlink_metadata(&path) {
-            Ok(meta) if meta.is_dir() => fs_err::remove_dir_all(&path)?,
-            Ok(_) => fs_err::remove_file(&path)?,
-            Err(_) => {}
-        }
+        crate::runner::remove_path(&ctx.path(output.trim_end_matches('/')))?;
     }
     Ok(())
 }

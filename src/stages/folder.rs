@@ -5,6 +5,17 @@
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
+/// Writes `bytes` to `path` (atomically) unless the file already holds
+/// exactly them; returns whether it wrote. Unchanged files keep their
+/// timestamps, so editors and `git status` see only what really changed.
+pub(crate) fn write_if_changed(path: &Path, bytes: &[u8]) -> std::io::Result<bool> {
+    if std::fs::read(path).is_ok_and(|old| old == bytes) {
+        return Ok(false);
+    }
+    crate::runner::atomic::write(path, bytes)?;
+    Ok(true)
+}
+
 /// Removes every file under `dir` whose path relative to `dir` is not in
 /// `keep`, and returns the removed paths (relative, sorted) so the user can
 /// be told.

@@ -17,7 +17,6 @@ use toml::Spanned;
 use super::{Outcome, PathCheck, StageContext, StageError, StageKind};
 use crate::manifest;
 use crate::render::{render_tree, RenderedFile};
-use crate::runner::atomic;
 
 pub(super) struct Render;
 
@@ -43,7 +42,7 @@ impl StageKind for Render {
     }
 
     fn run(&self, ctx: &StageContext<'_>) -> Result<Outcome, StageError> {
-        let (templates, out) = folders(ctx)?;
+        let (templates, out) = folders(ctx);
         let values = template_values(ctx);
         let files = render_tree(&ctx.path(templates), &values)
             .map_err(|e| StageError::Failed(e.to_string()))?;
@@ -68,26 +67,14 @@ impl StageKind for Render {
     }
 }
 
-/// The templates folder and the output folder, from the stage's definition.
-fn folders<'a>(ctx: &'a StageContext<'_>) -> Result<(&'a str, &'a str), StageError> {
+/// The templates folder and the output folder: the stage's one input and
+/// one output, whose shape was checked when the manifest was loaded.
+fn folders<'a>(ctx: &'a StageContext<'_>) -> (&'a str, &'a str) {
     let stage = ctx.stage;
-    let (Some(input), 1) = (stage.inputs.first(), stage.inputs.len()) else {
-        return Err(StageError::Failed(
-            "a render stage takes one input: its templates folder".into(),
-        ));
-    };
-    let (Some(output), 1) = (stage.outputs.first(), stage.outputs.len()) else {
-        return Err(StageError::Failed(
-            "a render stage takes one output: a folder ending in `/`".into(),
-        ));
-    };
-    if !output.get_ref().ends_with('/') {
-        return Err(StageError::Failed(format!(
-            "the output of a render stage is a folder: write `{}/`",
-            output.get_ref()
-        )));
-    }
-    Ok((input.get_ref().trim_end_matches('/'), output.get_ref().trim_end_matches('/')))
+    (
+        stage.inputs[0].get_ref().trim_end_matches('/'),
+        stage.outputs[0].get_ref().trim_end_matches('/'),
+    )
 }
 
 /// The parameter values as one JSON document, nested by their dotted keys.
@@ -124,12 +111,9 @@ fn insert(
 
 fn write_if_changed(out_dir: &Path, file: &RenderedFile) -> Result<bool, StageError> {
     let path = out_dir.join(&file.path);
-    let same = std::fs::read(&path).is_ok_and(|old| old == file.contents);
-    if !same {
-        atomic::write(&path, &file.contents)?;
-    }
+    let written = super::folder::write_if_changed(&path, &file.contents)?;
     set_executable(&path, file.executable)?;
-    Ok(!same)
+    Ok(written)
 }
 
 #[cfg(unix)]

@@ -23,7 +23,6 @@
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
-use std::path::Path;
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 
 use rayon::prelude::*;
@@ -33,7 +32,7 @@ use toml::Spanned;
 
 use super::{InputFile, Outcome, PathCheck, StageContext, StageError, StageKind};
 use crate::plsql::{self, Inventory, Metadata, ParseStatus, ScanStats, SourceFile};
-use crate::runner::{atomic, hash};
+use crate::runner::hash;
 
 pub(super) struct Scan;
 
@@ -57,7 +56,7 @@ impl StageKind for Scan {
     }
 
     fn run(&self, ctx: &StageContext<'_>) -> Result<Outcome, StageError> {
-        let out = output_folder(ctx)?;
+        let out = output_folder(ctx);
         let (metadata, mut problems) = read_metadata(ctx);
         let sources: Vec<&InputFile> =
             ctx.inputs.iter().filter(|i| !plsql::is_metadata_file(&i.path)).collect();
@@ -106,7 +105,7 @@ impl StageKind for Scan {
             ("summary.json", json),
         ];
         for (name, text) in &outputs {
-            write(&ctx.path(out), name, text.as_bytes())?;
+            super::folder::write_if_changed(&ctx.path(out).join(name), text.as_bytes())?;
         }
         let keep = outputs.iter().map(|(name, _)| name.into()).collect();
         for removed in super::folder::remove_unlisted(&ctx.path(out), &keep)? {
@@ -211,21 +210,10 @@ fn parent(path: &str) -> &str {
     path.rfind('/').map_or("", |i| &path[..i])
 }
 
-fn output_folder<'a>(ctx: &'a StageContext<'_>) -> Result<&'a str, StageError> {
-    match ctx.stage.outputs.as_slice() {
-        [one] if one.get_ref().ends_with('/') => Ok(one.get_ref().trim_end_matches('/')),
-        _ => {
-            Err(StageError::Failed("a scan stage takes one output: a folder ending in `/`".into()))
-        }
-    }
-}
-
-fn write(dir: &Path, name: &str, bytes: &[u8]) -> Result<(), StageError> {
-    let path = dir.join(name);
-    if std::fs::read(&path).is_ok_and(|old| old == bytes) {
-        return Ok(());
-    }
-    Ok(atomic::write(&path, bytes)?)
+/// The stage's output folder (its one output, checked when the manifest
+/// was loaded).
+fn output_folder<'a>(ctx: &'a StageContext<'_>) -> &'a str {
+    ctx.stage.outputs[0].get_ref().trim_end_matches('/')
 }
 
 /// Sort key of a problem line `file:line[:col]: ...`: by file, then by line
