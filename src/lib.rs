@@ -8,6 +8,7 @@
 //! behind the deploy artifacts ([`render`]), and a generator of synthetic
 //! estates for benchmarks ([`synth`]).
 
+pub mod analysis;
 pub mod manifest;
 pub mod plsql;
 pub mod render;

@@ -3,6 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::ast;
+use super::lexer::Tok;
 
 /// The kinds of object the front end recognises, named as Oracle's `ALL_OBJECTS` does.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -151,6 +152,10 @@ pub struct Object {
     pub status: ParseStatus,
     pub errors: Vec<ParseError>,
     pub unit: Option<ast::Unit>,
+    /// The tokens the tree was parsed from (comments aside), while the object is in
+    /// memory after a scan; never serialised, so a cached object has none.
+    #[serde(skip)]
+    pub tokens: Vec<Tok>,
 }
 
 impl Object {

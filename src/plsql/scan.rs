@@ -75,6 +75,7 @@ fn scan_object(path: &str, text: &str, chunk: &Chunk) -> (Object, ScanStats) {
         status: ParseStatus::Full,
         errors: Vec::new(),
         unit: None,
+        tokens: Vec::new(),
     };
     let skip = match header.mode {
         BodyMode::Wrapped => Some(ObjectSkipReason::Wrapped),
@@ -105,6 +106,7 @@ fn scan_object(path: &str, text: &str, chunk: &Chunk) -> (Object, ScanStats) {
     }
     object.errors = parsed.errors;
     object.unit = Some(parsed.unit);
+    object.tokens = parsed.tokens;
     (object, parsed.stats)
 }
 

@@ -164,6 +164,7 @@ fn without_trees(file: &SourceFile) -> SourceFile {
     let mut summary = file.clone();
     for object in &mut summary.objects {
         object.unit = None;
+        object.tokens = Vec::new();
     }
     summary
 }

@@ -8,7 +8,7 @@ use crate::plsql::ast::{
     Attribute, Fragment, Package, QualifiedName, SqlPath, Subprogram, TimingPoint, Trigger,
     TriggerBody, TypeKind, TypeSpec, Unit, UnitItem, View,
 };
-use crate::plsql::lexer::Lexed;
+use crate::plsql::lexer::{Lexed, Tok};
 use crate::plsql::object::{ObjectKind, ParseError};
 use crate::plsql::source::ScanStats;
 
@@ -17,6 +17,8 @@ pub struct Parsed {
     pub unit: Unit,
     pub errors: Vec<ParseError>,
     pub stats: ScanStats,
+    /// The object's tokens, comments left out, for analyses that read expressions.
+    pub tokens: Vec<Tok>,
 }
 
 /// The words that name each kind after `CREATE ... `.
@@ -56,10 +58,11 @@ pub fn parse_unit(text: &str, lexed: Lexed, kind: ObjectKind) -> Parsed {
     }
     parsed.unit.comments = comments;
     parsed.stats.tokens = tokens.len() as u64;
+    parsed.tokens = tokens;
     parsed
 }
 
-fn parse_tokens(text: &str, tokens: &[crate::plsql::lexer::Tok], kind: ObjectKind) -> Parsed {
+fn parse_tokens(text: &str, tokens: &[Tok], kind: ObjectKind) -> Parsed {
     let mut parser = Parser::new(text, tokens);
     let item = parser.unit_item(kind).unwrap_or_else(|error| {
         parser.errors.push(error);
@@ -78,7 +81,7 @@ fn parse_tokens(text: &str, tokens: &[crate::plsql::lexer::Tok], kind: ObjectKin
     parser.errors.dedup();
     let (errors, stats) = (parser.errors, parser.stats);
     let unit = Unit { span, comments: Vec::new(), one_variant: false, item };
-    Parsed { unit, errors, stats }
+    Parsed { unit, errors, stats, tokens: Vec::new() }
 }
 
 /// An item that keeps at least the object's name when its structure did not parse.
