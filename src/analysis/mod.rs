@@ -12,6 +12,7 @@
 //!
 //! No model is called anywhere here: everything is read off the code.
 
+pub mod estate;
 pub mod features;
 pub mod metrics;
 pub mod ora2pg_cost;
