@@ -13,7 +13,7 @@ use super::lock::{LockEntry, LockError};
 use super::object_cache::ObjectCache;
 use super::project::{output_files, Project};
 use super::staleness::{self, Reason};
-use crate::manifest;
+
 use crate::stages::{self, InputFile, StageContext, StageError};
 
 /// How to run.
@@ -307,8 +307,11 @@ fn run_stage(
         .iter()
         .map(|(path, hash)| InputFile { path: path.clone(), hash: hash.clone() })
         .collect();
-    let params = manifest::param_values(&project.manifest, stage);
-    let salt = format!("{}\0{}", stage.kind, toml::to_string(&params).unwrap_or_default());
+    // The kind's name only: a kind whose per-object results depend on its
+    // parameters mixes them in itself (`ObjectCache::salted`), so that a
+    // change to a threshold read by the estate-wide step alone does not
+    // throw away every object's work.
+    let salt = stage.kind.clone();
     let ctx = StageContext {
         manifest: &project.manifest,
         stage,

@@ -113,7 +113,18 @@ impl Project {
 
         let mut outputs = BTreeMap::new();
         let mut missing_outputs = Vec::new();
+        let kind = crate::stages::lookup(&stage.kind);
         for output in stage.output_paths() {
+            if kind.is_some_and(|k| k.untracked_output(output)) {
+                match root.join(output).exists() {
+                    true => outputs.insert(output.to_owned(), UNTRACKED.to_owned()),
+                    false => {
+                        missing_outputs.push(output.to_owned());
+                        None
+                    }
+                };
+                continue;
+            }
             let files = output_files(root, output);
             // An output folder may rightly be empty (no errors to list).
             if files.is_empty() && !root.join(output.trim_end_matches('/')).is_dir() {
@@ -167,6 +178,10 @@ impl Project {
         Ok(out)
     }
 }
+
+/// What the lock records, instead of a hash, for an output whose content
+/// the runner does not track ([`crate::stages::StageKind::untracked_output`]).
+pub(crate) const UNTRACKED: &str = "untracked";
 
 fn hash_all(hasher: &Hasher, files: &[String]) -> Result<BTreeMap<String, String>, InputError> {
     files

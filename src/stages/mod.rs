@@ -9,6 +9,7 @@ use std::ops::Range;
 
 use toml::Spanned;
 
+mod classify;
 mod cmd;
 mod context;
 mod folder;
@@ -51,6 +52,15 @@ pub trait StageKind: Sync {
         Ok(())
     }
 
+    /// Whether the runner records only the presence of `output`, not its
+    /// content: for a database that other tools write to as well (the
+    /// knowledge base gets its embeddings later), and whose bytes differ
+    /// from run to run even when its content does not. Editing such an
+    /// output by hand does not make the stage stale.
+    fn untracked_output(&self, _output: &str) -> bool {
+        false
+    }
+
     /// Does the work. Outputs must be written before returning `Ok`.
     fn run(&self, ctx: &StageContext<'_>) -> Result<Outcome, StageError>;
 }
@@ -70,7 +80,7 @@ pub(crate) fn one_output_folder(kind: &str, outputs: &[Spanned<String>]) -> Path
     }
 }
 
-static KINDS: &[&dyn StageKind] = &[&cmd::Cmd, &scan::Scan, &render::Render];
+static KINDS: &[&dyn StageKind] = &[&cmd::Cmd, &scan::Scan, &classify::Classify, &render::Render];
 
 /// The kind called `name`, if there is one.
 pub fn lookup(name: &str) -> Option<&'static dyn StageKind> {
