@@ -12,12 +12,17 @@
 //!
 //! No model is called anywhere here: everything is read off the code.
 
+pub mod assess;
+pub mod builtins;
 pub mod estate;
 pub mod features;
 pub mod metrics;
 pub mod ora2pg_cost;
+pub mod order;
 pub mod references;
+pub mod resolve;
 pub mod rules;
+pub mod score;
 
 use serde::{Deserialize, Serialize};
 
