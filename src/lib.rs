@@ -9,6 +9,7 @@
 //! estates for benchmarks ([`synth`]).
 
 pub mod analysis;
+pub mod knowledge;
 pub mod manifest;
 pub mod plsql;
 pub mod render;

@@ -21,16 +21,7 @@ fn repo() -> &'static Path {
 
 fn sample() -> TestProject {
     let p = TestProject::new();
-    p.manifest(MANIFEST);
-    for entry in walkdir::WalkDir::new(repo().join("extracted")) {
-        let entry = entry.unwrap();
-        let rel = entry.path().strip_prefix(repo()).unwrap();
-        if entry.file_type().is_file() {
-            let target = p.path(rel.to_str().unwrap());
-            std::fs::create_dir_all(target.parent().unwrap()).unwrap();
-            std::fs::copy(entry.path(), target).unwrap();
-        }
-    }
+    p.manifest(MANIFEST).copy_sample();
     p
 }
 

@@ -72,6 +72,14 @@ pub enum Command {
     Clean(CleanArgs),
     /// Write a commented starter pipeline.toml into a folder.
     Init(InitArgs),
+    /// Print everything the knowledge base knows of one object.
+    Show(ShowArgs),
+}
+
+#[derive(Debug, clap::Args)]
+pub struct ShowArgs {
+    /// The object: `SCHEMA.NAME`, `NAME`, or an id such as `HR.EMP_PKG (PACKAGE BODY)`.
+    pub object: String,
 }
 
 #[derive(Debug, clap::Args)]

@@ -8,7 +8,9 @@ use anyhow::{bail, Context, Result};
 use pipeline::manifest::{self, LoadError, Manifest};
 use pipeline::runner::{self, Interrupt, Outcome, Project, RunOptions};
 
-use super::args::{Args, CleanArgs, Command, DagArgs, DagFormat, InitArgs, RunArgs, StatusArgs};
+use super::args::{
+    Args, CleanArgs, Command, DagArgs, DagFormat, InitArgs, RunArgs, ShowArgs, StatusArgs,
+};
 use super::exit;
 use super::ui::{explain, seconds, Ui};
 
@@ -22,6 +24,7 @@ pub fn dispatch(args: Args, ui: &Ui) -> Result<u8> {
         Command::Status(a) => status(open(manifest_path)?, a, ui),
         Command::Dag(a) => dag(open(manifest_path)?, a),
         Command::Clean(a) => clean(open(manifest_path)?, a, ui),
+        Command::Show(a) => show(open(manifest_path)?, a),
     }
 }
 
@@ -150,6 +153,29 @@ fn status(project: Project, args: StatusArgs, ui: &Ui) -> Result<u8> {
     }
     let stale = statuses.iter().any(|s| !s.reasons.is_empty());
     Ok(if args.check && stale { exit::STAGE_FAILED } else { exit::SUCCESS })
+}
+
+/// Prints what the knowledge base of the project's `classify` stage holds
+/// of one object.
+fn show(project: Project, args: ShowArgs) -> Result<u8> {
+    let database = project
+        .manifest
+        .stages
+        .iter()
+        .filter(|s| s.kind == "classify")
+        .flat_map(|s| s.output_paths())
+        .find(|o| o.ends_with(".duckdb"))
+        .map(str::to_owned);
+    let Some(database) = database else {
+        bail!(
+            "no classify stage in {}, so there is no knowledge base to read\n\n\
+             hint: add one; `pipeline init` writes an example",
+            project.manifest.path.display()
+        )
+    };
+    let text = pipeline::knowledge::show::show(&project.manifest.root.join(&database), &args.object)?;
+    print!("{text}");
+    Ok(exit::SUCCESS)
 }
 
 fn dag(project: Project, args: DagArgs) -> Result<u8> {

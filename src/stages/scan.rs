@@ -31,6 +31,7 @@ use serde::Serialize;
 use toml::Spanned;
 
 use super::{InputFile, Outcome, PathCheck, StageContext, StageError, StageKind};
+use crate::analysis::{self, Facts};
 use crate::plsql::{self, Inventory, Metadata, ParseStatus, ScanStats, SourceFile};
 use crate::runner::hash;
 
@@ -57,111 +58,153 @@ impl StageKind for Scan {
 
     fn run(&self, ctx: &StageContext<'_>) -> Result<Outcome, StageError> {
         let out = output_folder(ctx);
-        let (metadata, mut problems) = read_metadata(ctx);
-        let sources: Vec<&InputFile> =
-            ctx.inputs.iter().filter(|i| !plsql::is_metadata_file(&i.path)).collect();
-
-        let total = sources.len() as u64;
-        let done = AtomicU64::new(0);
-        let cached = AtomicUsize::new(0);
-        let results: Vec<FileResult> = sources
-            .par_iter()
-            .map(|input| {
-                if ctx.interrupt.is_set() {
-                    return FileResult::Interrupted;
-                }
-                let result = scan_one(ctx, input, metadata_for(&metadata, &input.path), &cached);
-                (ctx.progress)(done.fetch_add(1, Ordering::Relaxed) + 1, total);
-                result
-            })
-            .collect();
-        if ctx.interrupt.is_set() {
-            return Err(StageError::Interrupted);
-        }
-
-        let mut files = Vec::new();
-        let mut skipped_files = Vec::new();
-        for result in results {
-            match result {
-                FileResult::Scanned(file) => files.push(*file),
-                FileResult::Skipped { path, reason } => skipped_files.push((path, reason)),
-                FileResult::Interrupted => return Err(StageError::Interrupted),
-            }
-        }
-        for (path, reason) in &skipped_files {
-            problems.push(format!("{path}: skipped: {reason}"));
-        }
-
-        let inventory = Inventory::of(&files);
-        let summary = Summary::of(&files, &inventory, skipped_files.len());
-        problems.extend(file_problems(&files));
-        problems.sort_by_cached_key(|p| place_key(p));
-
-        let json = serde_json::to_string_pretty(&summary).map_err(std::io::Error::other)? + "\n";
-        let outputs = [
-            ("objects.tsv", objects_table(&inventory)),
-            ("files.tsv", files_table(&files, &skipped_files)),
-            ("problems.txt", lines(&problems)),
-            ("summary.json", json),
-        ];
-        for (name, text) in &outputs {
-            super::folder::write_if_changed(&ctx.path(out).join(name), text.as_bytes())?;
-        }
-        let keep = outputs.iter().map(|(name, _)| name.into()).collect();
-        for removed in super::folder::remove_unlisted(&ctx.path(out), &keep)? {
-            tracing::debug!(file = removed, "removed: scan no longer writes it");
-        }
-
-        Ok(outcome(&summary, cached.into_inner(), &problems, out))
+        let scanned = scan_inputs(ctx, false)?;
+        let summary = write_inventory(ctx, out, &scanned)?;
+        Ok(outcome(&summary, scanned.cached, &scanned.problems, out))
     }
 }
 
+/// Every input file scanned, with each object's facts when asked for.
+pub(super) struct Scanned {
+    pub files: Vec<SourceFile>,
+    /// For each file, its objects' facts, in the order of `objects` (empty
+    /// when the analysis was not asked for).
+    pub facts: Vec<Vec<Facts>>,
+    pub skipped_files: Vec<(String, String)>,
+    /// Every problem to report, as `file:line: message`, sorted.
+    pub problems: Vec<String>,
+    /// Files whose results came from the cache.
+    pub cached: usize,
+}
+
+/// Scans every input (fanned out over cores, cached per file), and with
+/// `analyze` also computes each object's facts while its tree is in memory.
+pub(super) fn scan_inputs(ctx: &StageContext<'_>, analyze: bool) -> Result<Scanned, StageError> {
+    let (metadata, mut problems) = read_metadata(ctx);
+    let sources: Vec<&InputFile> =
+        ctx.inputs.iter().filter(|i| !plsql::is_metadata_file(&i.path)).collect();
+
+    let total = sources.len() as u64;
+    let done = AtomicU64::new(0);
+    let cached = AtomicUsize::new(0);
+    let results: Vec<FileResult> = sources
+        .par_iter()
+        .map(|input| {
+            if ctx.interrupt.is_set() {
+                return FileResult::Interrupted;
+            }
+            let metadata = metadata_for(&metadata, &input.path);
+            let result = scan_one(ctx, input, metadata, analyze, &cached);
+            (ctx.progress)(done.fetch_add(1, Ordering::Relaxed) + 1, total);
+            result
+        })
+        .collect();
+    if ctx.interrupt.is_set() {
+        return Err(StageError::Interrupted);
+    }
+
+    let mut files = Vec::new();
+    let mut facts = Vec::new();
+    let mut skipped_files = Vec::new();
+    for result in results {
+        match result {
+            FileResult::Scanned(scanned) => {
+                let (file, file_facts) = *scanned;
+                files.push(file);
+                facts.push(file_facts);
+            }
+            FileResult::Skipped { path, reason } => skipped_files.push((path, reason)),
+            FileResult::Interrupted => return Err(StageError::Interrupted),
+        }
+    }
+    for (path, reason) in &skipped_files {
+        problems.push(format!("{path}: skipped: {reason}"));
+    }
+    problems.extend(file_problems(&files));
+    problems.sort_by_cached_key(|p| place_key(p));
+    Ok(Scanned { files, facts, skipped_files, problems, cached: cached.into_inner() })
+}
+
+/// Writes the inventory files into `out`, removing any it no longer writes.
+pub(super) fn write_inventory(
+    ctx: &StageContext<'_>,
+    out: &str,
+    scanned: &Scanned,
+) -> Result<Summary, StageError> {
+    let files = &scanned.files;
+    let inventory = Inventory::of(files);
+    let summary = Summary::of(files, &inventory, scanned.skipped_files.len());
+    let json = serde_json::to_string_pretty(&summary).map_err(std::io::Error::other)? + "\n";
+    let outputs = [
+        ("objects.tsv", objects_table(&inventory)),
+        ("files.tsv", files_table(files, &scanned.skipped_files)),
+        ("problems.txt", lines(&scanned.problems)),
+        ("summary.json", json),
+    ];
+    for (name, text) in &outputs {
+        super::folder::write_if_changed(&ctx.path(out).join(name), text.as_bytes())?;
+    }
+    let keep = outputs.iter().map(|(name, _)| name.into()).collect();
+    for removed in super::folder::remove_unlisted(&ctx.path(out), &keep)? {
+        tracing::debug!(file = removed, "removed: scan no longer writes it");
+    }
+    Ok(summary)
+}
+
 enum FileResult {
-    Scanned(Box<SourceFile>),
+    Scanned(Box<(SourceFile, Vec<Facts>)>),
     Skipped { path: String, reason: String },
     Interrupted,
 }
+
+/// What the cache keeps of one file: the scan without parse trees, and the
+/// facts of each object when they were asked for.
+type Cached = Result<(SourceFile, Vec<Facts>), String>;
 
 fn scan_one(
     ctx: &StageContext<'_>,
     input: &InputFile,
     metadata: Option<&(String, Metadata)>,
+    analyze: bool,
     cached: &AtomicUsize,
 ) -> FileResult {
     let path = input.path.as_str();
     let skipped = |reason: String| FileResult::Skipped { path: path.to_owned(), reason };
+    let found = |scanned| FileResult::Scanned(Box::new(scanned));
     // The runner has hashed the file already: a cache hit reads only the
     // cached result, never the source.
     let metadata_hash = metadata.map_or("", |(h, _)| h.as_str());
     let key =
         ctx.cache.key_parts(&[path.as_bytes(), metadata_hash.as_bytes(), input.hash.as_bytes()]);
-    if let Some(result) = ctx.cache.get::<Result<SourceFile, String>>(&key) {
+    if let Some(result) = ctx.cache.get::<Cached>(&key) {
         cached.fetch_add(1, Ordering::Relaxed);
-        return result.map_or_else(skipped, |file| FileResult::Scanned(Box::new(file)));
+        return result.map_or_else(skipped, found);
     }
 
     let bytes = match fs_err::read(ctx.path(path)) {
         Ok(bytes) => bytes,
         Err(e) => return skipped(format!("cannot read it: {e}")),
     };
-    let result = match plsql::looks_like_sql(&bytes) {
-        Ok(()) => Ok(plsql::scan_file(path, &bytes, metadata.map(|(_, m)| m))),
+    let result: Cached = match plsql::looks_like_sql(&bytes) {
+        Ok(()) => {
+            let file = plsql::scan_file(path, &bytes, metadata.map(|(_, m)| m));
+            let facts = if analyze { file.objects.iter().map(analysis::analyze).collect() } else { Vec::new() };
+            // Only summaries and facts are cached, never the parse trees:
+            // they are about five times the size of the source, and an
+            // incremental run would spend its time decoding them.
+            Ok((without_trees(file), facts))
+        }
         Err(reason) => Err(reason.to_string()),
     };
-    // Only what this stage writes is cached, without the parse trees: they
-    // are about five times the size of the source, and an incremental run
-    // would spend its time decoding them.
-    let summary = result.map(|file| without_trees(&file));
     // A cache that cannot be written only costs a re-parse next time.
-    if let Err(e) = ctx.cache.put(&key, &summary) {
+    if let Err(e) = ctx.cache.put(&key, &result) {
         tracing::debug!(file = path, error = %e, "could not cache the scan");
     }
-    summary.map_or_else(skipped, |file| FileResult::Scanned(Box::new(file)))
+    result.map_or_else(skipped, found)
 }
 
 /// A scanned file with its objects' parse trees left out.
-fn without_trees(file: &SourceFile) -> SourceFile {
-    let mut summary = file.clone();
+fn without_trees(mut summary: SourceFile) -> SourceFile {
     for object in &mut summary.objects {
         object.unit = None;
         object.tokens = Vec::new();
@@ -330,7 +373,7 @@ fn files_table(files: &[SourceFile], skipped: &[(String, String)]) -> String {
 }
 
 #[derive(Debug, Serialize)]
-struct Summary {
+pub(super) struct Summary {
     files: usize,
     files_skipped: usize,
     objects: usize,
@@ -360,7 +403,7 @@ impl Summary {
     }
 }
 
-fn outcome(s: &Summary, cached: usize, problems: &[String], out: &str) -> Outcome {
+pub(super) fn outcome(s: &Summary, cached: usize, problems: &[String], out: &str) -> Outcome {
     let mut summary = format!("{} objects in {} files", s.objects, s.files);
     if cached > 0 {
         let read = (s.files + s.files_skipped).saturating_sub(cached);

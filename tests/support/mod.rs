@@ -74,6 +74,21 @@ impl TestProject {
         std::fs::read_to_string(self.path(rel)).unwrap_or_else(|e| panic!("{rel}: {e}"))
     }
 
+    /// Copies the repository's bundled sample, `extracted/`, into the project.
+    pub fn copy_sample(&self) -> &Self {
+        let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
+        for entry in walkdir::WalkDir::new(repo.join("extracted")) {
+            let entry = entry.unwrap();
+            let rel = entry.path().strip_prefix(repo).unwrap();
+            if entry.file_type().is_file() {
+                let target = self.path(rel.to_str().unwrap());
+                std::fs::create_dir_all(target.parent().unwrap()).unwrap();
+                std::fs::copy(entry.path(), target).unwrap();
+            }
+        }
+        self
+    }
+
     pub fn manifest(&self, text: &str) -> &Self {
         self.write("pipeline.toml", text)
     }

@@ -1,0 +1,118 @@
+-- The local knowledge base, in DuckDB. Table and column names follow the
+-- knowledge_base schema the PostgreSQL knowledge base (pgvector) uses, so
+-- that loading one from the other is a copy. Where DuckDB lacks a type:
+-- JSONB columns are VARCHAR holding JSON text, vector(N) is FLOAT[N].
+-- `objects` and the `object_id` columns are ours: a package spec and its
+-- body share a name, and each needs its own row.
+
+CREATE SCHEMA knowledge_base;
+
+CREATE TABLE knowledge_base.objects (
+    object_id          VARCHAR PRIMARY KEY,  -- 'HR.EMP_PKG (PACKAGE BODY)'
+    schema_name        VARCHAR,
+    object_name        VARCHAR NOT NULL,
+    object_type        VARCHAR NOT NULL,
+    source_file        VARCHAR NOT NULL,
+    first_line         INTEGER NOT NULL,
+    last_line          INTEGER NOT NULL,
+    content_hash       VARCHAR NOT NULL,
+    parse_status       VARCHAR NOT NULL,
+    parse_errors       INTEGER NOT NULL,
+    code_lines         INTEGER NOT NULL,
+    statements         INTEGER NOT NULL,
+    cyclomatic         INTEGER NOT NULL,
+    max_nesting        INTEGER NOT NULL,
+    complexity_score   DOUBLE NOT NULL,
+    complexity_class   VARCHAR NOT NULL,     -- SIMPLE, MEDIUM, COMPLEX
+    route              VARCHAR NOT NULL,     -- ora2pg, agent, manual
+    reasons            VARCHAR[] NOT NULL,
+    score_parts        VARCHAR NOT NULL,     -- 'features 12.0, size 3.5, ...'
+    ora2pg_units       DOUBLE NOT NULL,
+    conversion_order   INTEGER NOT NULL      -- 1 = convert first
+);
+
+CREATE TABLE knowledge_base.knowledge_items (
+    id                 UUID PRIMARY KEY,
+    object_type        VARCHAR(50) NOT NULL,
+    object_name        VARCHAR(256) NOT NULL,
+    schema_name        VARCHAR(128),
+    knowledge_type     VARCHAR(50) NOT NULL,
+    title              TEXT NOT NULL,
+    description        TEXT NOT NULL,
+    content_raw        TEXT,
+    content_structured VARCHAR,
+    embedding          FLOAT[@DIMENSIONS@],
+    confidence         DOUBLE DEFAULT 1.0,
+    created_at         TIMESTAMP DEFAULT CURRENT_TIMESTAMP,
+    updated_at         TIMESTAMP DEFAULT CURRENT_TIMESTAMP,
+    created_by         VARCHAR(100) DEFAULT 'pipeline classify',
+    object_id          VARCHAR NOT NULL REFERENCES knowledge_base.objects (object_id),
+    CONSTRAINT fk_knowledge_type CHECK (
+        knowledge_type IN ('RULE', 'FLOW', 'DEPENDENCY', 'FEATURE', 'VALIDATION', 'CALCULATION')
+    )
+);
+
+CREATE TABLE knowledge_base.business_rules (
+    id                 UUID PRIMARY KEY,
+    knowledge_id       UUID REFERENCES knowledge_base.knowledge_items (id),
+    rule_name          TEXT NOT NULL,
+    rule_category      VARCHAR(100),
+    conditions         VARCHAR NOT NULL,
+    actions            VARCHAR NOT NULL,
+    exceptions         VARCHAR,
+    business_context   TEXT,
+    applies_to         VARCHAR[],
+    source_code        TEXT,
+    source_line        INTEGER,
+    embedding          FLOAT[@DIMENSIONS@],
+    created_at         TIMESTAMP DEFAULT CURRENT_TIMESTAMP,
+    object_id          VARCHAR NOT NULL REFERENCES knowledge_base.objects (object_id)
+);
+
+CREATE TABLE knowledge_base.dependencies (
+    id                 UUID PRIMARY KEY,
+    source_object      VARCHAR(256) NOT NULL,
+    source_type        VARCHAR(50) NOT NULL,
+    target_object      VARCHAR(256) NOT NULL,
+    target_type        VARCHAR(50) NOT NULL,
+    dependency_type    VARCHAR(50) NOT NULL,  -- CALLS, READS, WRITES, REFERENCES
+    call_count         INTEGER DEFAULT 1,
+    is_critical        BOOLEAN DEFAULT FALSE,
+    metadata           VARCHAR,
+    created_at         TIMESTAMP DEFAULT CURRENT_TIMESTAMP,
+    source_id          VARCHAR NOT NULL REFERENCES knowledge_base.objects (object_id),
+    target_id          VARCHAR,
+    -- The seed's UNIQUE (source_object, target_object, dependency_type)
+    -- would reject a spec and its body that use the same name.
+    UNIQUE (source_id, target_object, dependency_type)
+);
+
+CREATE TABLE knowledge_base.technical_features (
+    id                 UUID PRIMARY KEY,
+    object_name        VARCHAR(256) NOT NULL,
+    object_type        VARCHAR(50) NOT NULL,
+    feature_name       VARCHAR(100) NOT NULL,
+    feature_category   VARCHAR(50),
+    occurrences        INTEGER DEFAULT 1,
+    complexity_impact  VARCHAR(20),
+    migration_strategy TEXT,
+    details            VARCHAR,
+    created_at         TIMESTAMP DEFAULT CURRENT_TIMESTAMP,
+    object_id          VARCHAR NOT NULL REFERENCES knowledge_base.objects (object_id)
+);
+
+CREATE VIEW knowledge_base.object_complexity AS
+SELECT
+    tf.object_name,
+    tf.object_type,
+    COUNT(DISTINCT tf.feature_name) AS feature_count,
+    ARRAY_AGG(DISTINCT tf.feature_name ORDER BY tf.feature_name) AS features,
+    MAX(CASE
+        WHEN tf.complexity_impact = 'HIGH' THEN 3
+        WHEN tf.complexity_impact = 'MEDIUM' THEN 2
+        ELSE 1
+    END) AS max_complexity_score,
+    COUNT(DISTINCT d.target_object) AS dependency_count
+FROM knowledge_base.technical_features tf
+LEFT JOIN knowledge_base.dependencies d ON tf.object_id = d.source_id
+GROUP BY tf.object_name, tf.object_type;

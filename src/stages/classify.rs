@@ -1,0 +1,199 @@
+//! `classify`: the main job's analysis. Scans the extracted files as `scan`
+//! does, computes each object's facts while its tree is in memory (cached
+//! per file with the scan), then classifies the whole estate and writes the
+//! knowledge base, its text exports and the assessment report.
+//!
+//! Its outputs are told apart by their shape:
+//! - a folder named `inventory/`: what `scan` writes;
+//! - a folder named `reports/`: the assessment report (Markdown, HTML) and
+//!   the per-object table (CSV);
+//! - another folder: the exports of the knowledge base, with the route
+//!   lists the conversion stages read;
+//! - a file ending in `.duckdb`: the knowledge base.
+//!
+//! The thresholds and weights come from the `classify` parameter table
+//! (see [`crate::analysis::score`]); the embedding dimension from
+//! `knowledge`. Changing them re-runs only the estate-wide step: the facts
+//! in the cache do not depend on them.
+
+use std::collections::BTreeSet;
+use std::fmt::Write as _;
+use std::path::PathBuf;
+
+use toml::Spanned;
+
+use super::scan::{scan_inputs, write_inventory, Scanned};
+use super::{Outcome, PathCheck, StageContext, StageError, StageKind};
+use crate::analysis::assess::assess;
+use crate::analysis::estate::{Assessment, Class, Route};
+use crate::analysis::score::Settings;
+use crate::knowledge;
+use crate::report;
+
+pub(super) struct Classify;
+
+/// Where each of the stage's outputs goes.
+struct Outputs<'a> {
+    inventory: &'a str,
+    exports: &'a str,
+    reports: &'a str,
+    database: &'a str,
+}
+
+fn outputs<'a>(outputs: &'a [Spanned<String>]) -> Result<Outputs<'a>, (Option<std::ops::Range<usize>>, String)> {
+    let mut inventory = None;
+    let mut reports = None;
+    let mut exports = None;
+    let mut database = None;
+    for output in outputs {
+        let path = output.get_ref().as_str();
+        let slot = if path.ends_with(".duckdb") {
+            &mut database
+        } else if !path.ends_with('/') {
+            return Err((
+                Some(output.span()),
+                format!("a classify output is a folder (`{path}/`) or a `.duckdb` file"),
+            ));
+        } else if path.trim_end_matches('/').ends_with("inventory") {
+            &mut inventory
+        } else if path.trim_end_matches('/').ends_with("reports") {
+            &mut reports
+        } else {
+            &mut exports
+        };
+        if slot.replace(path.trim_end_matches('/')).is_some() {
+            return Err((Some(output.span()), format!("a second output of the same role: `{path}`")));
+        }
+    }
+    match (inventory, exports, reports, database) {
+        (Some(inventory), Some(exports), Some(reports), Some(database)) => {
+            Ok(Outputs { inventory, exports, reports, database })
+        }
+        _ => Err((
+            None,
+            "a classify stage writes an `inventory/` folder, an exports folder, a `reports/` \
+             folder and a `.duckdb` file, e.g. outputs = [\"knowledge/inventory/\", \
+             \"knowledge/analysis/\", \"knowledge/reports/\", \"knowledge/knowledge.duckdb\"]"
+                .to_owned(),
+        )),
+    }
+}
+
+impl StageKind for Classify {
+    fn name(&self) -> &'static str {
+        "classify"
+    }
+
+    fn about(&self) -> &'static str {
+        "scans, then classifies every object and writes the knowledge base and the report"
+    }
+
+    fn implicit_params(&self) -> &'static [&'static str] {
+        &["project", "classify", "knowledge"]
+    }
+
+    fn check_paths(&self, _inputs: &[Spanned<String>], outs: &[Spanned<String>]) -> PathCheck {
+        outputs(outs).map(|_| ())
+    }
+
+    fn untracked_output(&self, output: &str) -> bool {
+        output.ends_with(".duckdb")
+    }
+
+    fn run(&self, ctx: &StageContext<'_>) -> Result<Outcome, StageError> {
+        let outs = outputs(&ctx.stage.outputs).map_err(|(_, m)| StageError::Failed(m))?;
+        let settings = Settings::from_table(ctx.manifest.param("classify"))
+            .map_err(|e| StageError::Failed(format!("the [classify] table: {e}")))?;
+        let dimensions = ctx
+            .manifest
+            .param("knowledge.embedding_dimensions")
+            .and_then(toml::Value::as_integer)
+            .unwrap_or(1024);
+        let dimensions = u32::try_from(dimensions)
+            .ok()
+            .filter(|&d| d > 0)
+            .ok_or_else(|| StageError::Failed(format!("knowledge.embedding_dimensions = {dimensions}: must be a positive integer")))?;
+
+        let scanned = scan_inputs(ctx, true)?;
+        let summary = write_inventory(ctx, outs.inventory, &scanned)?;
+        let cached = scanned.cached;
+        let problems = scanned.problems.clone();
+        let assessment = assess(objects_with_facts(scanned), &settings);
+        if ctx.interrupt.is_set() {
+            return Err(StageError::Interrupted);
+        }
+
+        write_folder(ctx, outs.exports, knowledge::export::files(&assessment))?;
+        let info = report::ReportInfo { project: project_name(ctx) };
+        write_folder(
+            ctx,
+            outs.reports,
+            vec![
+                ("assessment.md".to_owned(), report::markdown(&assessment, &info)),
+                ("assessment.html".to_owned(), report::html(&assessment, &info)),
+                ("objects.csv".to_owned(), report::csv(&assessment)),
+            ],
+        )?;
+        knowledge::duckdb::write(&ctx.path(outs.database), &assessment, dimensions)
+            .map_err(|e| StageError::Failed(e.to_string()))?;
+
+        let mut outcome = super::scan::outcome(&summary, cached, &problems, outs.inventory);
+        outcome.summary = format!("{}; {}", outcome.summary, classes(&assessment));
+        Ok(outcome)
+    }
+}
+
+/// Every object with its facts, files in input order.
+fn objects_with_facts(scanned: Scanned) -> Vec<(crate::plsql::Object, crate::analysis::Facts)> {
+    let mut out = Vec::new();
+    for (file, facts) in scanned.files.into_iter().zip(scanned.facts) {
+        out.extend(file.objects.into_iter().zip(facts));
+    }
+    out
+}
+
+fn project_name(ctx: &StageContext<'_>) -> String {
+    ctx.manifest
+        .param("project.name")
+        .and_then(toml::Value::as_str)
+        .unwrap_or("pipeline")
+        .to_owned()
+}
+
+/// `60 simple, 20 medium, 13 complex; 55 by ora2pg, 30 by agent, 8 manual`.
+fn classes(a: &Assessment) -> String {
+    let count = |c: Class| a.objects.iter().filter(|o| o.score.class == c).count();
+    let routed = |r: Route| a.objects.iter().filter(|o| o.score.route == r).count();
+    let mut s = format!(
+        "{} simple, {} medium, {} complex",
+        count(Class::Simple),
+        count(Class::Medium),
+        count(Class::Complex)
+    );
+    let _ = write!(
+        s,
+        " ({} by ora2pg, {} by agent, {} manual)",
+        routed(Route::Ora2pg),
+        routed(Route::Agent),
+        routed(Route::Manual)
+    );
+    s
+}
+
+/// Writes `files` under the folder `out`, and removes what it no longer holds.
+fn write_folder(
+    ctx: &StageContext<'_>,
+    out: &str,
+    files: Vec<(String, String)>,
+) -> Result<(), StageError> {
+    let dir = ctx.path(out);
+    let mut keep = BTreeSet::new();
+    for (name, text) in &files {
+        super::folder::write_if_changed(&dir.join(name), text.as_bytes())?;
+        keep.insert(PathBuf::from(name));
+    }
+    for removed in super::folder::remove_unlisted(&dir, &keep)? {
+        tracing::debug!(file = removed, folder = out, "removed: classify no longer writes it");
+    }
+    Ok(())
+}

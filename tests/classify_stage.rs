@@ -1,0 +1,253 @@
+//! `pipeline run classify` over a copy of the bundled sample: the classes,
+//! features, dependencies and routes it finds, the knowledge base it
+//! writes, and that it is incremental and deterministic.
+//!
+//! The sample's README states what each object is meant to be (simple,
+//! medium, hard) and which traps it holds; these tests check the tool
+//! against those statements.
+
+mod support;
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use support::TestProject;
+
+const MANIFEST: &str = r#"
+[stages.classify]
+kind = "classify"
+inputs = ["extracted/"]
+exclude = ["extracted/**/*.md"]
+outputs = ["knowledge/inventory/", "knowledge/analysis/", "knowledge/reports/", "knowledge/kb.duckdb"]
+"#;
+
+fn repo() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn sample() -> TestProject {
+    let p = TestProject::new();
+    p.manifest(MANIFEST).copy_sample();
+    p
+}
+
+/// Every text file the stage writes, by path.
+fn written(p: &TestProject) -> BTreeMap<String, String> {
+    let mut out = BTreeMap::new();
+    for dir in ["knowledge/inventory", "knowledge/analysis", "knowledge/reports"] {
+        for entry in walkdir::WalkDir::new(p.path(dir)).sort_by_file_name() {
+            let entry = entry.unwrap();
+            if entry.file_type().is_file() {
+                let rel = entry.path().strip_prefix(p.root()).unwrap().display().to_string();
+                out.insert(rel.clone(), p.read(&rel));
+            }
+        }
+    }
+    out
+}
+
+/// The `objects.tsv` row of `id`, as column name → value.
+fn row(p: &TestProject, id: &str) -> BTreeMap<String, String> {
+    let table = p.read("knowledge/analysis/objects.tsv");
+    let mut lines = table.lines();
+    let header: Vec<&str> = lines.next().unwrap().split('\t').collect();
+    let line = lines
+        .find(|l| l.split('\t').next() == Some(id))
+        .unwrap_or_else(|| panic!("no row for {id} in\n{table}"));
+    header.iter().map(|h| h.to_string()).zip(line.split('\t').map(str::to_owned)).collect()
+}
+
+fn features_of(p: &TestProject, id: &str) -> Vec<String> {
+    p.read("knowledge/analysis/features.tsv")
+        .lines()
+        .filter(|l| l.split('\t').next() == Some(id))
+        .map(|l| l.split('\t').nth(1).unwrap().to_owned())
+        .collect()
+}
+
+#[test]
+fn classify_routes_the_sample_as_its_readme_describes() {
+    let p = sample();
+    let run = p.run_ok(&["classify"]);
+    assert!(run.stderr.contains("simple,"), "{}", run.stderr);
+
+    // Wrapped vendor code and Java go to a person.
+    let wrapped = row(&p, "FACTURACION.PKG_INTERFAZ_CONTABLE (PACKAGE BODY)");
+    assert_eq!(wrapped["route"], "manual");
+    let java = row(&p, "SEGURIDAD.ValidadorDocumentos (JAVA SOURCE)");
+    assert_eq!(java["route"], "manual");
+
+    // Hard objects go to an agent, simple ones to ora2pg.
+    for hard in [
+        "FACTURACION.PKG_FACTURA_ELECTRONICA (PACKAGE BODY)",
+        "VENTAS.PKG_PEDIDOS (PACKAGE BODY)",
+        "VENTAS.TRG_PEDIDO_LINEAS_CMP (TRIGGER)",
+        "SEGURIDAD.PKG_NOTIFICACIONES (PACKAGE BODY)",
+    ] {
+        let r = row(&p, hard);
+        assert_ne!(r["class"], "SIMPLE", "{hard}: {r:?}");
+        assert_eq!(r["route"], "agent", "{hard}: {r:?}");
+    }
+    for simple in ["VENTAS.CLIENTES (TABLE)", "VENTAS.SEQ_PEDIDOS (SEQUENCE)"] {
+        let r = row(&p, simple);
+        assert_eq!((r["class"].as_str(), r["route"].as_str()), ("SIMPLE", "ora2pg"), "{simple}");
+    }
+    let routes = p.read("knowledge/analysis/routes/agent.tsv");
+    assert!(routes.contains("VENTAS.PKG_PEDIDOS (PACKAGE BODY)\textracted/ddl/VENTAS/PKG_PEDIDOS.sql\t"));
+}
+
+#[test]
+fn features_named_only_in_comments_or_strings_are_not_reported() {
+    let p = sample();
+    p.run_ok(&["classify"]);
+    let absent = [
+        ("VENTAS.FN_OBTENER_NOMBRE_CLIENTE (FUNCTION)", "UTL_HTTP"),
+        ("VENTAS.FN_OBTENER_NOMBRE_CLIENTE (FUNCTION)", "AUTONOMOUS_TRANSACTION"),
+        ("INVENTARIO.V_STOCK_CONSOLIDADO (VIEW)", "CONNECT_BY"),
+    ];
+    for (id, feature) in absent {
+        let found = features_of(&p, id);
+        assert!(!found.iter().any(|f| f == feature), "{id} reports {feature}: {found:?}");
+    }
+    let body = features_of(&p, "FACTURACION.PKG_FACTURA_ELECTRONICA (PACKAGE BODY)");
+    assert!(body.iter().any(|f| f == "UTL_HTTP"), "{body:?}");
+}
+
+#[test]
+fn the_dependency_cycle_and_the_hot_spot_are_found() {
+    let p = sample();
+    p.run_ok(&["classify"]);
+    let order = p.read("knowledge/analysis/order.txt");
+    let cycle = order.lines().find(|l| l.starts_with("# cycle")).unwrap_or_else(|| panic!("{order}"));
+    assert!(cycle.contains("VENTAS.PKG_DESCUENTOS") && cycle.contains("VENTAS.PKG_PEDIDOS"), "{cycle}");
+
+    // The audit procedure is what most objects call.
+    let deps = p.read("knowledge/analysis/dependencies.tsv");
+    let mut callers: BTreeMap<&str, usize> = BTreeMap::new();
+    for line in deps.lines().skip(1) {
+        let cols: Vec<&str> = line.split('\t').collect();
+        if cols[1] == "CALLS" && cols[4] == "internal" {
+            let target = cols[2].rsplitn(2, '.').last().unwrap_or(cols[2]);
+            *callers.entry(target).or_default() += 1;
+        }
+    }
+    let top = callers.iter().max_by_key(|(_, n)| **n).map(|(t, _)| *t);
+    assert_eq!(top, Some("SEGURIDAD.PRC_REGISTRAR_AUDITORIA"), "{callers:?}");
+
+    // A package is converted after the objects it calls.
+    let position = |id: &str| order.lines().position(|l| l.ends_with(&format!("\t{id}"))).unwrap();
+    assert!(
+        position("SEGURIDAD.PRC_REGISTRAR_AUDITORIA (PROCEDURE)")
+            < position("VENTAS.PKG_CLIENTES (PACKAGE BODY)")
+    );
+}
+
+#[test]
+fn an_incremental_run_gives_what_a_clean_run_gives() {
+    let p = sample();
+    p.run_ok(&["classify"]);
+    let edited = "extracted/ddl/VENTAS/PKG_DESCUENTOS.sql";
+    let text = std::fs::read(p.path(edited)).unwrap();
+    // Windows-1252: edit bytes, not text.
+    let changed = [&text[..], b"\n-- edited\n"].concat();
+    std::fs::write(p.path(edited), &changed).unwrap();
+    let run = p.run_ok(&["classify"]);
+    assert!(run.stderr.contains("(1 parsed, "), "{}", run.stderr);
+
+    let clean = sample();
+    std::fs::write(clean.path(edited), &changed).unwrap();
+    clean.run_ok(&["classify"]);
+    assert_eq!(written(&p), written(&clean));
+}
+
+#[test]
+fn a_threshold_change_reclassifies_without_reparsing() {
+    let p = sample();
+    p.run_ok(&["classify"]);
+    let before = row(&p, "VENTAS.PKG_PEDIDOS (PACKAGE BODY)");
+    assert_ne!(before["class"], "SIMPLE");
+    p.manifest(&format!("{MANIFEST}\n[classify]\nsimple_below = 1000\ncomplex_from = 2000\n"));
+    let run = p.run_ok(&["classify"]);
+    assert!(run.stderr.contains("0 parsed, "), "{}", run.stderr);
+    // HIGH-impact features keep it at MEDIUM however high the thresholds.
+    assert_eq!(row(&p, "VENTAS.PKG_PEDIDOS (PACKAGE BODY)")["class"], "MEDIUM");
+    assert_eq!(row(&p, "VENTAS.CLIENTES (TABLE)")["class"], "SIMPLE");
+}
+
+#[test]
+fn a_misspelt_setting_is_an_error_naming_it() {
+    let p = sample();
+    p.manifest(&format!("{MANIFEST}\n[classify]\nsimple_bellow = 5\n"));
+    let run = p.run(&["run"]);
+    assert_ne!(run.code, 0);
+    assert!(run.stderr.contains("simple_bellow"), "{}", run.stderr);
+}
+
+#[test]
+fn the_knowledge_base_holds_what_the_exports_say() {
+    let p = sample();
+    p.run_ok(&["classify"]);
+    let conn = duckdb::Connection::open(p.path("knowledge/kb.duckdb")).unwrap();
+    let count = |sql: &str| -> i64 { conn.query_row(sql, [], |r| r.get(0)).unwrap() };
+    let exported = |file: &str| p.read(&format!("knowledge/analysis/{file}")).lines().count() as i64 - 1;
+    assert_eq!(count("SELECT count(*) FROM knowledge_base.objects"), exported("objects.tsv"));
+    assert_eq!(count("SELECT count(*) FROM knowledge_base.technical_features"), exported("features.tsv"));
+    assert_eq!(count("SELECT count(*) FROM knowledge_base.dependencies"), exported("dependencies.tsv"));
+    assert_eq!(
+        count("SELECT count(*) FROM knowledge_base.business_rules"),
+        exported("rules.jsonl") + 1
+    );
+    // The seed's view answers, and embeddings wait for the pgvector stage.
+    assert!(count("SELECT count(*) FROM knowledge_base.object_complexity") > 10);
+    assert_eq!(count("SELECT count(*) FROM knowledge_base.knowledge_items WHERE embedding IS NOT NULL"), 0);
+    let features: i64 = conn
+        .query_row(
+            "SELECT feature_count FROM knowledge_base.object_complexity
+             WHERE object_name = 'FACTURACION.PKG_FACTURA_ELECTRONICA' AND object_type = 'PACKAGE BODY'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert!(features >= 3, "{features}");
+}
+
+#[test]
+fn rerunning_writes_the_same_bytes_and_the_lock_stays_put() {
+    let p = sample();
+    p.run_ok(&["classify"]);
+    let first = written(&p);
+    let lock = p.read("pipeline.lock");
+    p.run_ok(&["classify", "--force"]);
+    assert_eq!(first, written(&p));
+    assert_eq!(lock, p.read("pipeline.lock"), "the lock must not change on a forced re-run");
+    let status = p.run(&["status", "--check"]);
+    assert_eq!(status.code, 0, "{}", status.stdout);
+}
+
+#[test]
+fn show_prints_everything_known_of_one_object() {
+    let p = sample();
+    p.run_ok(&["classify"]);
+    let run = p.run(&["show", "vEnTaS.pkg_pedidos"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(run.stdout.contains("VENTAS.PKG_PEDIDOS (PACKAGE)\n"), "{}", run.stdout);
+    assert!(run.stdout.contains("VENTAS.PKG_PEDIDOS (PACKAGE BODY)\n"), "{}", run.stdout);
+    assert!(run.stdout.contains("  depends on\n"), "{}", run.stdout);
+    assert!(run.stdout.contains("VENTAS.PKG_DESCUENTOS"), "{}", run.stdout);
+
+    let missing = p.run(&["show", "PKG_PEDIDO"]);
+    assert_ne!(missing.code, 0);
+    assert!(missing.stderr.contains("no object matches `PKG_PEDIDO`"), "{}", missing.stderr);
+    assert!(missing.stderr.contains("did you mean VENTAS.PKG_PEDIDOS"), "{}", missing.stderr);
+}
+
+#[test]
+fn the_committed_knowledge_is_what_classify_writes_for_the_sample() {
+    let p = TestProject::new();
+    p.manifest(&std::fs::read_to_string(repo().join("pipeline.toml")).unwrap()).copy_sample();
+    p.run_ok(&["classify"]);
+    for (file, text) in written(&p) {
+        let committed = std::fs::read_to_string(repo().join(&file)).unwrap_or_default();
+        assert_eq!(text, committed, "{file} is stale: run `pipeline run --force classify`");
+    }
+}
