@@ -1,5 +1,5 @@
 //! The reports of a small hand-built estate: the Markdown as a snapshot, the HTML checked for
-//! balanced tags and escaping, and every output stable.
+//! balanced tags and escaping, the CSV read back, and every output stable.
 //!
 //! The assessment is written out by hand, not computed, so these tests follow the report
 //! code alone and need nothing from the feature catalogue.
@@ -274,12 +274,14 @@ fn every_report_is_the_same_on_every_call() {
     let (a, b) = (estate(), estate());
     assert_eq!(report::markdown(&a, &info()), report::markdown(&b, &info()));
     assert_eq!(report::html(&a, &info()), report::html(&b, &info()));
+    assert_eq!(report::csv(&a), report::csv(&b));
 }
 
 #[test]
 fn reports_do_not_depend_on_the_order_objects_are_listed_in() {
     let (a, b) = (estate(), shuffled(&estate()));
     assert_eq!(report::markdown(&a, &info()), report::markdown(&b, &info()));
+    assert_eq!(report::csv(&a), report::csv(&b));
 }
 
 #[test]
@@ -342,9 +344,36 @@ fn assert_balanced(html: &str) {
 }
 
 #[test]
+fn csv_reads_back_one_row_per_object_sorted_by_id() {
+    let text = report::csv(&estate());
+    let mut reader = csv::Reader::from_reader(text.as_bytes());
+    let header = reader.headers().unwrap().clone();
+    let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+
+    assert_eq!(rows.len(), 7);
+    assert!(rows.iter().all(|r| r.len() == header.len()));
+    let ids: Vec<&str> = rows.iter().map(|r| &r[0]).collect();
+    let mut sorted = ids.clone();
+    sorted.sort();
+    assert_eq!(ids, sorted);
+
+    let column = |name: &str| header.iter().position(|h| h == name).unwrap();
+    let view = rows.iter().find(|r| &r[column("type")] == "VIEW").unwrap();
+    assert_eq!(&view[column("name")], AWKWARD);
+    assert_eq!(&view[column("parse_status")], "partial");
+    let body = rows.iter().find(|r| &r[0] == "HR.EMP_PKG (PACKAGE BODY)").unwrap();
+    assert_eq!(&body[column("features")], "BULK_COLLECT;UTL_HTTP");
+    assert_eq!(&body[column("depends_on_objects")], "3");
+    assert_eq!(&body[column("unresolved_refs")], "1");
+    assert_eq!(&body[column("score")], "63.5");
+    assert_eq!(&body[column("order")], "6");
+}
+
+#[test]
 fn an_empty_assessment_still_reports() {
     let empty = Assessment::default();
     let markdown = report::markdown(&empty, &ReportInfo::default());
     assert!(markdown.contains("Every object was parsed in full."));
     assert_balanced(&report::html(&empty, &ReportInfo::default()));
+    assert_eq!(report::csv(&empty).lines().count(), 1);
 }

@@ -1,5 +1,5 @@
-//! Reports of an [`Assessment`]: a Markdown report and a self-contained HTML page with
-//! charts.
+//! Reports of an [`Assessment`]: a Markdown report, a self-contained HTML page with charts,
+//! and a CSV table of every object.
 //!
 //! Every function here is pure and deterministic: the same assessment gives the same bytes,
 //! with no timestamps, no machine names and fixed number formatting, because teams commit
@@ -10,6 +10,7 @@
 //! This module does not compute anything about the code itself (scores, routes, estimates
 //! come from [`crate::analysis`]) and does not write files: callers choose where reports go.
 
+mod csv;
 mod document;
 mod html;
 mod markdown;
@@ -36,6 +37,12 @@ pub fn markdown(assessment: &Assessment, info: &ReportInfo) -> String {
 pub fn html(assessment: &Assessment, info: &ReportInfo) -> String {
     let summary = summary::Summary::of(assessment);
     html::render(&document::build(&summary, info))
+}
+
+/// One CSV row per object, sorted by id, with a header row.
+pub fn csv(assessment: &Assessment) -> String {
+    let summary = summary::Summary::of(assessment);
+    self::csv::render(&summary)
 }
 
 /// A number with one decimal, the way every report prints fractional figures, so a value

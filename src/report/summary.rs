@@ -37,6 +37,8 @@ pub(crate) struct Summary<'a> {
     pub edges: EdgeTotals,
     pub unresolved: Vec<UnresolvedName>,
     pub waves: Vec<Wave>,
+    /// The 1-based position of each object in the conversion order, if it has one.
+    pub position: Vec<Option<usize>>,
     /// Indexes of objects not parsed, or parsed with errors, sorted by id.
     pub problems: Vec<usize>,
 }
@@ -115,6 +117,7 @@ impl<'a> Summary<'a> {
     pub(crate) fn of(assessment: &'a Assessment) -> Summary<'a> {
         let objects = &assessment.objects;
         let (fan, edges, unresolved) = dependencies(assessment);
+        let position = positions(assessment);
         let mut summary = Summary {
             assessment,
             ids: objects.iter().map(AssessedObject::id).collect(),
@@ -133,6 +136,7 @@ impl<'a> Summary<'a> {
             edges,
             unresolved,
             waves: waves(assessment),
+            position,
             problems: objects
                 .iter()
                 .enumerate()
@@ -366,6 +370,16 @@ fn dependencies(assessment: &Assessment) -> Dependencies {
         .sort_by(|a, b| (b.objects, b.uses).cmp(&(a.objects, a.uses)).then(a.name.cmp(&b.name)));
     unresolved.truncate(UNRESOLVED);
     (fan, edges, unresolved)
+}
+
+fn positions(assessment: &Assessment) -> Vec<Option<usize>> {
+    let mut position = vec![None; assessment.objects.len()];
+    for (at, &index) in assessment.order.iter().enumerate() {
+        if let Some(slot) = position.get_mut(index) {
+            *slot = Some(at + 1);
+        }
+    }
+    position
 }
 
 /// Splits the conversion order into waves: an object's wave is one more than the latest wave
