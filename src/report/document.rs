@@ -131,8 +131,8 @@ fn overview(s: &Summary) -> Section {
         vec![
             cell("Parsed in full"),
             cell(format!(
-                "{} objects ({}% of objects, {}% of code lines)",
-                p.full,
+                "{} ({}% of objects, {}% of code lines)",
+                count(p.full, "object"),
                 percent(p.full as u64, total as u64),
                 percent(p.full_code_lines, s.code_lines)
             )),

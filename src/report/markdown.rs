@@ -102,3 +102,26 @@ fn code_span(text: &str, in_table: bool) -> String {
 fn one_line(text: &str) -> String {
     text.replace(['\r', '\n'], " ")
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn underscores_inside_words_stay_as_written() {
+        assert_eq!(escape_text("EMP_PKG uses _x and y_", false), r"EMP_PKG uses \_x and y\_");
+    }
+
+    #[test]
+    fn markup_characters_are_escaped_and_pipes_only_in_tables() {
+        assert_eq!(escape_text("a*b* <c> [d] | e", false), r"a\*b\* \<c\> \[d\] | e");
+        assert_eq!(escape_text("a | b", true), r"a \| b");
+    }
+
+    #[test]
+    fn code_spans_get_a_fence_longer_than_their_backticks() {
+        assert_eq!(code_span("a`b", false), "``a`b``");
+        assert_eq!(code_span("`x`", false), "`` `x` ``");
+        assert_eq!(code_span("a|b\nc", true), r"`a\|b c`");
+    }
+}
