@@ -5,14 +5,16 @@
 //! ([`manifest`]), the runner that decides what is stale and runs it
 //! ([`runner`]), the stage kinds that do the work ([`stages`]), the PL/SQL
 //! front end that reads extracted code ([`plsql`]), the template renderer
-//! behind the deploy artifacts ([`render`]), and a generator of synthetic
-//! estates for benchmarks ([`synth`]).
+//! behind the deploy artifacts ([`render`]), the assessment reports
+//! ([`report`]), and a generator of synthetic estates for benchmarks
+//! ([`synth`]).
 
 pub mod analysis;
 pub mod knowledge;
 pub mod manifest;
 pub mod plsql;
 pub mod render;
+pub mod report;
 pub mod runner;
 pub mod stages;
 pub mod synth;
