@@ -1415,3 +1415,64 @@ fn word_feature(tokens: &[Tok], i: usize, upper: &str, in_trigger: bool) -> Opti
     };
     Some(id)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn detect_in(text: &str) -> Vec<FeatureUse> {
+        let objects = crate::plsql::scan_file("t.sql", text.as_bytes(), None).objects;
+        detect(&objects[0])
+    }
+
+    fn lines(uses: &[FeatureUse], id: &str) -> Vec<u32> {
+        uses.iter().find(|u| u.feature == id).map(|u| u.lines.clone()).unwrap_or_default()
+    }
+
+    #[test]
+    fn lookup_lists_are_sorted() {
+        assert!(ORACLE_ONLY_EXCEPTIONS.windows(2).all(|w| w[0] < w[1]));
+    }
+
+    #[test]
+    fn count_star_is_not_a_collection_method() {
+        let uses = detect_in(
+            "CREATE OR REPLACE PROCEDURE p IS\nBEGIN\n\
+             SELECT COUNT(*) INTO n FROM t;\n\
+             n := v.COUNT + v(1).COUNT;\nEND;\n/\n",
+        );
+        assert_eq!(lines(&uses, "COLLECTION_METHOD"), [4, 4]);
+    }
+
+    #[test]
+    fn a_db_link_with_blanks_around_the_at_sign_is_found() {
+        let uses = detect_in(
+            "CREATE OR REPLACE PROCEDURE p IS\nBEGIN\n\
+             SELECT a INTO b FROM t @ remote;\nSELECT a INTO b FROM t@remote;\nEND;\n/\n",
+        );
+        assert_eq!(lines(&uses, "DB_LINK"), [3, 4]);
+    }
+
+    #[test]
+    fn execute_immediate_text_is_not_read_for_features() {
+        let uses = detect_in(
+            "CREATE OR REPLACE PROCEDURE p IS\nBEGIN\n\
+             EXECUTE IMMEDIATE 'MERGE INTO t USING s ON (1 = 1) WHEN MATCHED THEN UPDATE SET a = NVL(b, 1)';\n\
+             END;\n/\n",
+        );
+        assert_eq!(
+            uses.iter().map(|u| u.feature.as_str()).collect::<Vec<_>>(),
+            ["EXECUTE_IMMEDIATE"]
+        );
+    }
+
+    #[test]
+    fn rollback_to_a_savepoint_is_not_transaction_control() {
+        let uses = detect_in(
+            "CREATE OR REPLACE PROCEDURE p IS\nBEGIN\nSAVEPOINT a;\nROLLBACK TO a;\n\
+             ROLLBACK;\nCOMMIT;\nEND;\n/\n",
+        );
+        assert_eq!(lines(&uses, "SAVEPOINT"), [3, 4]);
+        assert_eq!(lines(&uses, "TRANSACTION_CONTROL"), [5, 6]);
+    }
+}

@@ -577,3 +577,103 @@ pub fn migration_level<'a>(
     };
     MigrationLevel { difficulty, letter }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn cost_of(text: &str) -> Ora2pgCost {
+        let objects = crate::plsql::scan_file("t.sql", text.as_bytes(), None).objects;
+        of(&objects[0])
+    }
+
+    fn count(cost: &Ora2pgCost, keyword: &str) -> u32 {
+        cost.keywords.iter().find(|k| k.keyword == keyword).map_or(0, |k| k.count)
+    }
+
+    #[test]
+    fn lookup_tables_are_sorted() {
+        // `weight` and the exception and function lookups search them by bisection.
+        assert!(WEIGHTS.windows(2).all(|w| w[0].0 < w[1].0));
+        assert!(ORA_FUNCTIONS.windows(2).all(|w| w[0] < w[1]));
+        assert!(PRICED_EXCEPTIONS.windows(2).all(|w| w[0] < w[1]));
+    }
+
+    #[test]
+    fn every_keyword_spelled_like_its_word_has_a_weight() {
+        let cost = cost_of(
+            "CREATE OR REPLACE PROCEDURE p IS\nBEGIN\n\
+             x := TRUNC(d) + TO_NUMBER(s) + EXTRACT(YEAR FROM d) + LENGTH(TO_CHAR(d))\n\
+             + LENGTH(TO_NCHAR(d)) + LENGTH(TO_CLOB(s)) + ADD_MONTHS(d, 1) - LAST_DAY(d)\n\
+             - NEXT_DAY(d, 'MON') + MONTHS_BETWEEN(d, e) + NVL2(a, b, c) + ROWNUM;\n\
+             IF REGEXP_LIKE(s, 'a') OR REGEXP_SUBSTR(s, 'a') IS NULL OR REGEXP_COUNT(s, 'a') > 0\n\
+             OR REGEXP_INSTR(s, 'a') > 0 OR c%NOTFOUND OR SQLCODE = 1 THEN GOTO l; END IF;\n\
+             SELECT ROWID, ORA_ROWSCN INTO r, n FROM t WHERE CONTAINS(c, 'x') > 0;\n\
+             SAVEPOINT s; FORALL i IN 1 .. 2 DELETE t WHERE u = UROWID; v ANYDATA;\n\
+             <<l>> NULL;\nEND;\n/\n",
+        );
+        for keyword in [
+            "TRUNC",
+            "TO_NUMBER",
+            "EXTRACT",
+            "TO_CHAR",
+            "TO_NCHAR",
+            "TO_CLOB",
+            "ADD_MONTHS",
+            "LAST_DAY",
+            "NEXT_DAY",
+            "MONTHS_BETWEEN",
+            "NVL2",
+            "ROWNUM",
+            "REGEXP_LIKE",
+            "REGEXP_SUBSTR",
+            "REGEXP_COUNT",
+            "REGEXP_INSTR",
+            "NOTFOUND",
+            "SQLCODE",
+            "GOTO",
+            "ROWID",
+            "ORA_ROWSCN",
+            "CONTAINS",
+            "SAVEPOINT",
+            "FORALL",
+            "UROWID",
+            "ANYDATA",
+        ] {
+            assert_eq!(count(&cost, keyword), 1, "{keyword}");
+        }
+    }
+
+    #[test]
+    fn to_char_with_a_format_is_not_priced() {
+        let cost = cost_of(
+            "CREATE OR REPLACE FUNCTION f RETURN VARCHAR2 IS\nBEGIN\n\
+             RETURN TO_CHAR(SYSDATE, 'J') || TO_CHAR(n);\nEND;\n/\n",
+        );
+        assert_eq!(count(&cost, "TO_CHAR"), 1);
+        assert_eq!(count(&cost, "'J'"), 1);
+        assert_eq!(count(&cost, "CONCAT"), 1);
+    }
+
+    #[test]
+    fn ignored_pragmas_and_on_commit_cost_nothing() {
+        let cost = cost_of(
+            "CREATE OR REPLACE PROCEDURE p IS\n\
+             PRAGMA SERIALLY_REUSABLE;\nPRAGMA AUTONOMOUS_TRANSACTION;\nBEGIN\n\
+             EXECUTE IMMEDIATE 'x';\nCOMMIT;\nEND;\n/\n",
+        );
+        assert_eq!(count(&cost, "PRAGMA"), 1);
+        assert_eq!(count(&cost, "COMMIT"), 1);
+        assert_eq!(cost.units, 1.0 + 2.0 + 1.0 + 3.0 + 1.0);
+    }
+
+    #[test]
+    fn size_is_a_unit_per_thousand_characters_of_code() {
+        let filler = "  x := x + 1;\n".repeat(150);
+        let comment = format!("/*{}*/\n", "c".repeat(3000));
+        let text = format!("CREATE OR REPLACE PROCEDURE p IS\nBEGIN\n{comment}{filler}END;\n/\n");
+        let cost = cost_of(&text);
+        // About 2,100 characters of code; the 3,000 of comment do not count.
+        assert_eq!(cost.test_and_size, 2.0 + 2.0);
+    }
+}
