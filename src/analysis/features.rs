@@ -1457,7 +1457,8 @@ mod tests {
     fn execute_immediate_text_is_not_read_for_features() {
         let uses = detect_in(
             "CREATE OR REPLACE PROCEDURE p IS\nBEGIN\n\
-             EXECUTE IMMEDIATE 'MERGE INTO t USING s ON (1 = 1) WHEN MATCHED THEN UPDATE SET a = NVL(b, 1)';\n\
+             EXECUTE IMMEDIATE 'MERGE INTO t USING s ON (1 = 1)\n\
+             WHEN MATCHED THEN UPDATE SET a = NVL(b, 1)';\n\
              END;\n/\n",
         );
         assert_eq!(

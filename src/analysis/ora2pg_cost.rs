@@ -393,7 +393,10 @@ fn word(tokens: &[Tok], i: usize) -> Option<&str> {
 }
 
 fn is_word(tok: &Tok, keyword: &str) -> bool {
-    matches!(&tok.token, Token::Word(w) if w.quote_style.is_none() && w.value.eq_ignore_ascii_case(keyword))
+    match &tok.token {
+        Token::Word(w) => w.quote_style.is_none() && w.value.eq_ignore_ascii_case(keyword),
+        _ => false,
+    }
 }
 
 fn word_is(tokens: &[Tok], i: usize, keyword: &str) -> bool {
