@@ -820,7 +820,10 @@ pub fn feature(id: &str) -> Option<&'static Feature> {
     CATALOGUE.binary_search_by(|f| f.id.cmp(id)).ok().map(|i| &CATALOGUE[i])
 }
 
-/// The catalogue features `object` uses, with the line of each use.
+/// The catalogue features `object` uses, with the line of each use, sorted by id.
+///
+/// Needs the object's tokens, which an object read back from the cache no longer has:
+/// run it on the scan's result, as [`super::analyze`] is.
 pub fn detect(object: &Object) -> Vec<FeatureUse> {
     let mut uses = Uses::default();
     from_kind_and_status(object, &mut uses);

@@ -215,7 +215,8 @@ const PRICED_EXCEPTIONS: &[&str] = &[
     "VALUE_ERROR",
 ];
 
-/// The cost of `object` by ora2pg's model.
+/// The cost of `object` by ora2pg's model. Like feature detection, it reads the
+/// object's tokens, so it runs on a fresh scan, not on a cached object.
 pub fn of(object: &Object) -> Ora2pgCost {
     let mut cost = Ora2pgCost { object_score: object_score(object), ..Ora2pgCost::default() };
     let mut counts: BTreeMap<&'static str, u32> = BTreeMap::new();
