@@ -53,6 +53,25 @@ static NUMERIC_BUILTINS: &[&str] = &[
     "TRUNC",
 ];
 
+/// Built-ins on text, whose arguments' arithmetic is about positions and lengths.
+static TEXT_BUILTINS: &[&str] = &[
+    "CHR",
+    "INSTR",
+    "INSTRB",
+    "LPAD",
+    "LTRIM",
+    "REGEXP_INSTR",
+    "REGEXP_REPLACE",
+    "REGEXP_SUBSTR",
+    "REPLACE",
+    "RPAD",
+    "RTRIM",
+    "SUBSTR",
+    "SUBSTRB",
+    "TO_CHAR",
+    "TRIM",
+];
+
 /// Words that name a status-like column, alone or as a `_`-separated part.
 static STATUS_WORDS: &[&str] =
     &["ESTADO", "ETAPA", "FASE", "FLAG", "SITUACION", "STAGE", "STATE", "STATUS"];
@@ -280,16 +299,51 @@ fn computes(toks: &[Tok], arithmetic_only: bool, locals: &HashSet<String>) -> bo
     if toks.iter().any(|t| t.token == Token::StringConcat) {
         return false;
     }
-    let arithmetic = toks.iter().enumerate().any(|(i, t)| match t.token {
-        Token::Mul | Token::Div => true,
-        // A leading minus is a sign, not a subtraction.
-        Token::Plus | Token::Minus => i > 0,
-        _ => false,
-    });
+    let arithmetic = has_arithmetic(toks);
     if arithmetic || arithmetic_only {
         return arithmetic;
     }
     (1..toks.len()).any(|i| toks[i].token == Token::LParen && computing_call(toks, i - 1, locals))
+}
+
+/// Whether `toks` hold arithmetic outside the arguments of a text built-in:
+/// `SUBSTR(s, i + 1)` moves a position, it computes no business value.
+fn has_arithmetic(toks: &[Tok]) -> bool {
+    let mut shielded = Vec::new();
+    for (i, t) in toks.iter().enumerate() {
+        let prev = i.checked_sub(1).map(|p| &toks[p].token);
+        let inside_text = shielded.last().copied().unwrap_or(false);
+        match &t.token {
+            Token::LParen => {
+                let text = matches!(prev, Some(Token::Word(w))
+                    if TEXT_BUILTINS.contains(&w.value.to_uppercase().as_str()));
+                shielded.push(inside_text || text);
+            }
+            Token::RParen => {
+                shielded.pop();
+            }
+            Token::Mul | Token::Div if !inside_text => return true,
+            Token::Plus | Token::Minus if !inside_text => {
+                // After an operator, a `(` or a `,`, it is a sign, not a sum.
+                let sign = matches!(
+                    prev,
+                    None | Some(
+                        Token::LParen
+                            | Token::Comma
+                            | Token::Mul
+                            | Token::Div
+                            | Token::Plus
+                            | Token::Minus
+                    )
+                );
+                if !sign {
+                    return true;
+                }
+            }
+            _ => {}
+        }
+    }
+    false
 }
 
 /// Whether the name ending at `toks[last]`, before a `(`, is a call to a user
