@@ -130,7 +130,7 @@ impl<'a> Rules<'a> {
                 source.push_str(&format!("CASE WHEN {} THEN\n  ", c.text))
             }
             Some(c) if c.branch == Branch::Else => {
-                source.push_str(&format!("ELSE -- {}\n  ", c.text))
+                source.push_str(&format!("ELSE -- {}\n  ", branch_condition(cx)))
             }
             Some(c) => source.push_str(&format!("IF {} THEN\n  ", c.text)),
             None => {}
@@ -151,7 +151,9 @@ impl<'a> Rules<'a> {
     }
 
     fn validation(&mut self, statement: &Statement, cx: &Context) {
-        let Some(innermost) = cx.conditions.last() else { return };
+        if cx.conditions.is_empty() {
+            return;
+        }
         let (action, exceptions) = match &statement.item {
             StatementItem::Call { name, arguments, text } => {
                 if name.canonical() != "RAISE_APPLICATION_ERROR" {
@@ -164,7 +166,7 @@ impl<'a> Rules<'a> {
             }
             _ => return,
         };
-        let what = format!("rejects when {}", shortened(&innermost.text));
+        let what = format!("rejects when {}", shortened(&branch_condition(cx)));
         let applies_to = self.applies_to(cx);
         let found = Found { action, exceptions, applies_to, line: statement.span.line };
         self.push(RuleCategory::Validation, what, cx, found);
@@ -266,6 +268,19 @@ impl<'a> Rules<'a> {
         };
         self.push(RuleCategory::Workflow, what, cx, found);
     }
+}
+
+/// The condition of the innermost branch: for an ELSE, every earlier branch's
+/// condition negated.
+fn branch_condition(cx: &Context) -> String {
+    let Some(last) = cx.conditions.last() else { return String::new() };
+    if last.branch != Branch::Else {
+        return last.text.clone();
+    }
+    let negated = cx.conditions.iter().rev().take_while(|c| c.branch == Branch::Else);
+    let mut texts: Vec<&str> = negated.map(|c| c.text.as_str()).collect();
+    texts.reverse();
+    texts.join(" AND ")
 }
 
 /// What a rule does, found at a line.
