@@ -3,7 +3,8 @@
 //! Everything but the line counts is read off the parse tree, so an object that was
 //! not parsed (wrapped, Java, untokenizable) has only `lines` and `code_lines`. CASE
 //! expressions and AND/OR inside expressions or SQL are not decisions here: only the
-//! conditions of PL/SQL statements count.
+//! conditions of PL/SQL statements count. Nesting counts a subprogram's body as 1,
+//! so a body with one IF has a nesting of 2; a nested subprogram starts again at 1.
 
 use std::collections::BTreeSet;
 

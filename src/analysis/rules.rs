@@ -8,9 +8,11 @@
 //! queue table.
 //!
 //! These are candidates for a person to confirm, not rules proven to be business
-//! logic: the reading is syntactic, knows no data and does not follow calls. The
-//! conditions of a rule are those of the branches around it; an ELSIF branch does
-//! not list the earlier conditions it implies were false.
+//! logic: the reading is syntactic, knows no data and does not follow calls, so a
+//! lookup through a user function (`v := get_pref(...)`) is a calculation candidate
+//! like a real formula. Assigning a record or collection from a function is not.
+//! The conditions of a rule are those of the branches around it; an ELSIF branch
+//! does not list the earlier conditions it implies were false.
 
 use std::collections::HashSet;
 
