@@ -6,6 +6,8 @@
 //! the Oracle features it uses ([`features`]), the names it calls, reads, writes
 //! and references ([`references`]), candidate business rules ([`rules`]), size
 //! and shape ([`metrics`]), and its cost in ora2pg's units ([`ora2pg_cost`]).
+//! They share one walk over the tree ([`walk`]) and one list of the names Oracle
+//! itself supplies ([`builtins`]).
 //! Facts depend on nothing but the object's text, so the scan caches them per
 //! file. The second step, over the whole estate, resolves names against the
 //! inventory, orders objects for conversion, scores them and picks a route.
@@ -23,6 +25,7 @@ pub mod references;
 pub mod resolve;
 pub mod rules;
 pub mod score;
+pub mod walk;
 
 use serde::{Deserialize, Serialize};
 
