@@ -93,7 +93,8 @@ fn classify_routes_the_sample_as_its_readme_describes() {
         assert_eq!((r["class"].as_str(), r["route"].as_str()), ("SIMPLE", "ora2pg"), "{simple}");
     }
     let routes = p.read("knowledge/analysis/routes/agent.tsv");
-    assert!(routes.contains("VENTAS.PKG_PEDIDOS (PACKAGE BODY)\textracted/ddl/VENTAS/PKG_PEDIDOS.sql\t"));
+    assert!(routes
+        .contains("VENTAS.PKG_PEDIDOS (PACKAGE BODY)\textracted/ddl/VENTAS/PKG_PEDIDOS.sql\t"));
 }
 
 #[test]
@@ -118,8 +119,12 @@ fn the_dependency_cycle_and_the_hot_spot_are_found() {
     let p = sample();
     p.run_ok(&["classify"]);
     let order = p.read("knowledge/analysis/order.txt");
-    let cycle = order.lines().find(|l| l.starts_with("# cycle")).unwrap_or_else(|| panic!("{order}"));
-    assert!(cycle.contains("VENTAS.PKG_DESCUENTOS") && cycle.contains("VENTAS.PKG_PEDIDOS"), "{cycle}");
+    let cycle =
+        order.lines().find(|l| l.starts_with("# cycle")).unwrap_or_else(|| panic!("{order}"));
+    assert!(
+        cycle.contains("VENTAS.PKG_DESCUENTOS") && cycle.contains("VENTAS.PKG_PEDIDOS"),
+        "{cycle}"
+    );
 
     // The audit procedure is what most objects call.
     let deps = p.read("knowledge/analysis/dependencies.tsv");
@@ -189,17 +194,27 @@ fn the_knowledge_base_holds_what_the_exports_say() {
     p.run_ok(&["classify"]);
     let conn = duckdb::Connection::open(p.path("knowledge/kb.duckdb")).unwrap();
     let count = |sql: &str| -> i64 { conn.query_row(sql, [], |r| r.get(0)).unwrap() };
-    let exported = |file: &str| p.read(&format!("knowledge/analysis/{file}")).lines().count() as i64 - 1;
+    let exported =
+        |file: &str| p.read(&format!("knowledge/analysis/{file}")).lines().count() as i64 - 1;
     assert_eq!(count("SELECT count(*) FROM knowledge_base.objects"), exported("objects.tsv"));
-    assert_eq!(count("SELECT count(*) FROM knowledge_base.technical_features"), exported("features.tsv"));
-    assert_eq!(count("SELECT count(*) FROM knowledge_base.dependencies"), exported("dependencies.tsv"));
+    assert_eq!(
+        count("SELECT count(*) FROM knowledge_base.technical_features"),
+        exported("features.tsv")
+    );
+    assert_eq!(
+        count("SELECT count(*) FROM knowledge_base.dependencies"),
+        exported("dependencies.tsv")
+    );
     assert_eq!(
         count("SELECT count(*) FROM knowledge_base.business_rules"),
         exported("rules.jsonl") + 1
     );
     // The seed's view answers, and embeddings wait for the pgvector stage.
     assert!(count("SELECT count(*) FROM knowledge_base.object_complexity") > 10);
-    assert_eq!(count("SELECT count(*) FROM knowledge_base.knowledge_items WHERE embedding IS NOT NULL"), 0);
+    assert_eq!(
+        count("SELECT count(*) FROM knowledge_base.knowledge_items WHERE embedding IS NOT NULL"),
+        0
+    );
     let features: i64 = conn
         .query_row(
             "SELECT feature_count FROM knowledge_base.object_complexity
@@ -250,4 +265,96 @@ fn the_committed_knowledge_is_what_classify_writes_for_the_sample() {
         let committed = std::fs::read_to_string(repo().join(&file)).unwrap_or_default();
         assert_eq!(text, committed, "{file} is stale: run `pipeline run --force classify`");
     }
+}
+
+/// The sample's README gives each code object the difficulty its author
+/// meant (S, M, H). Classes are a judgement, so the test asks for broad
+/// agreement and no object two classes off, not for a match everywhere.
+const INTENDED: &[(&str, char)] = &[
+    ("SEGURIDAD.PRC_REGISTRAR_AUDITORIA (PROCEDURE)", 'M'),
+    ("SEGURIDAD.PKG_CRIPTO (PACKAGE)", 'S'),
+    ("SEGURIDAD.PKG_CRIPTO (PACKAGE BODY)", 'H'),
+    ("SEGURIDAD.ValidadorDocumentos (JAVA SOURCE)", 'H'),
+    ("SEGURIDAD.FN_VALIDAR_EMAIL (FUNCTION)", 'M'),
+    ("INVENTARIO.T_NODO_CATEGORIA (TYPE)", 'S'),
+    ("INVENTARIO.T_TAB_NODO_CATEGORIA (TYPE)", 'S'),
+    ("INVENTARIO.V_STOCK_CONSOLIDADO (VIEW)", 'S'),
+    ("INVENTARIO.PKG_CONSTANTES_INV (PACKAGE)", 'M'),
+    ("INVENTARIO.PKG_INVENTARIO (PACKAGE)", 'S'),
+    ("INVENTARIO.PKG_INVENTARIO (PACKAGE BODY)", 'M'),
+    ("VENTAS.FN_OBTENER_NOMBRE_CLIENTE (FUNCTION)", 'S'),
+    ("VENTAS.PKG_DESCUENTOS (PACKAGE)", 'M'),
+    ("VENTAS.PKG_DESCUENTOS (PACKAGE BODY)", 'M'),
+    ("VENTAS.PKG_PEDIDOS (PACKAGE)", 'S'),
+    ("VENTAS.PKG_PEDIDOS (PACKAGE BODY)", 'H'),
+    ("VENTAS.V_CLIENTES_ACTIVOS (VIEW)", 'S'),
+    ("VENTAS.V_PEDIDOS_PENDIENTES (VIEW)", 'M'),
+    ("VENTAS.v_ResumenAnual (VIEW)", 'S'),
+    ("VENTAS.MV_VENTAS_MENSUALES (MATERIALIZED VIEW)", 'M'),
+    ("VENTAS.TRG_PEDIDOS_BIU (TRIGGER)", 'M'),
+    ("VENTAS.TRG_CLIENTES_AUD (TRIGGER)", 'S'),
+    ("VENTAS.TRG_V_CLIENTES_ACTIVOS_IO (TRIGGER)", 'M'),
+    ("VENTAS.TRG_PEDIDO_LINEAS_CMP (TRIGGER)", 'H'),
+    ("FACTURACION.T_LINEA_FACTURA (TYPE)", 'M'),
+    ("FACTURACION.T_LINEA_FACTURA (TYPE BODY)", 'M'),
+    ("FACTURACION.T_TAB_LINEAS_FACTURA (TYPE)", 'S'),
+    ("FACTURACION.T_VARRAY_MESES (TYPE)", 'S'),
+    ("FACTURACION.PKG_FACTURA_ELECTRONICA (PACKAGE)", 'S'),
+    ("FACTURACION.PKG_FACTURA_ELECTRONICA (PACKAGE BODY)", 'H'),
+    ("FACTURACION.PKG_REPORTES (PACKAGE)", 'S'),
+    ("FACTURACION.PKG_REPORTES (PACKAGE BODY)", 'H'),
+    ("FACTURACION.PKG_INTERFAZ_CONTABLE (PACKAGE)", 'S'),
+    ("FACTURACION.PKG_INTERFAZ_CONTABLE (PACKAGE BODY)", 'H'),
+    ("FACTURACION.PRC_SINCRONIZAR_CONTABILIDAD (PROCEDURE)", 'H'),
+    ("FACTURACION.FN_CALCULAR_IVA (FUNCTION)", 'S'),
+    ("VENTAS.FN_VALIDAR_CEDULA (FUNCTION)", 'S'),
+    ("FACTURACION.FN_DIAS_HABILES (FUNCTION)", 'S'),
+    ("FACTURACION.FN_CALCULAR_INTERES_MORA (FUNCTION)", 'M'),
+    ("INVENTARIO.FN_ARBOL_CATEGORIAS (FUNCTION)", 'H'),
+    ("SEGURIDAD.FN_OBTENER_PARAMETRO (FUNCTION)", 'S'),
+    ("FACTURACION.FN_NOMBRE_MES (FUNCTION)", 'S'),
+    ("INVENTARIO.PRC_ACTUALIZAR_PRECIO (PROCEDURE)", 'S'),
+    ("VENTAS.PRC_ACTUALIZAR_LIMITE_CREDITO (PROCEDURE)", 'S'),
+    ("VENTAS.PRC_TOP_CLIENTES (PROCEDURE)", 'M'),
+    ("SEGURIDAD.PRC_ARCHIVAR_REGISTROS (PROCEDURE)", 'H'),
+    ("FACTURACION.PRC_CIERRE_MENSUAL (PROCEDURE)", 'H'),
+    ("INVENTARIO.PRC_GUARDAR_BODEGA (PROCEDURE)", 'S'),
+    ("VENTAS.PKG_CLIENTES (PACKAGE)", 'S'),
+    ("VENTAS.PKG_CLIENTES (PACKAGE BODY)", 'M'),
+    ("SEGURIDAD.PKG_NOTIFICACIONES (PACKAGE)", 'S'),
+    ("SEGURIDAD.PKG_NOTIFICACIONES (PACKAGE BODY)", 'H'),
+    ("INVENTARIO.TRG_PRODUCTOS_PRECIO_HIST (TRIGGER)", 'S'),
+    ("FACTURACION.TRG_FACTURAS_ESTADO (TRIGGER)", 'M'),
+    ("SEGURIDAD.TRG_USUARIOS_BIU (TRIGGER)", 'S'),
+    ("VENTAS.TRG_CAMPANIAS_BIU (TRIGGER)", 'S'),
+];
+
+#[test]
+fn classes_agree_with_the_difficulty_the_sample_was_written_with() {
+    let p = sample();
+    p.run_ok(&["classify"]);
+    let rank = |class: &str| match class {
+        "SIMPLE" => 0,
+        "MEDIUM" => 1,
+        _ => 2,
+    };
+    let mut agree = 0;
+    let mut off = Vec::new();
+    for &(id, intended) in INTENDED {
+        let class = row(&p, id)["class"].clone();
+        let meant = match intended {
+            'S' => 0,
+            'M' => 1,
+            _ => 2,
+        };
+        let got = rank(&class);
+        if got == meant {
+            agree += 1;
+        } else {
+            off.push(format!("{id}: meant {intended}, classified {class}"));
+        }
+        assert!((got - meant).abs() < 2, "{id}: meant {intended}, classified {class}");
+    }
+    let share = agree as f64 / INTENDED.len() as f64;
+    assert!(share >= 0.75, "{agree} of {} agree:\n{}", INTENDED.len(), off.join("\n"));
 }

@@ -56,6 +56,7 @@ fn object(spec: &Spec) -> AssessedObject {
     };
     let (total, class, route, reasons) = spec.score;
     AssessedObject {
+        copy: 0,
         qualified_name: format!("HR.{}", spec.name),
         schema: Some("HR".to_owned()),
         name: spec.name.to_owned(),

@@ -7,16 +7,22 @@ use super::estate::{
     AssessedObject, Assessment, Class, Estimate, EstimateLine, Resolution, Route, Score,
 };
 use super::score::{self, Links, Settings};
-use super::{order, ora2pg_cost, resolve, Facts};
+use super::{ora2pg_cost, order, resolve, Facts};
 use crate::plsql::{Object, ParseStatus};
 
 /// Classifies the estate made of `objects`, in any order.
 pub fn assess(objects: Vec<(Object, Facts)>, settings: &Settings) -> Assessment {
     let mut assessed: Vec<AssessedObject> = objects.into_iter().map(new_object).collect();
     assessed.sort_by_cached_key(|o| (o.id(), o.file.clone(), o.first_line));
-    // One name, one kind, two places (a package extracted twice): keep the
-    // first, which the inventory's problems report.
-    assessed.dedup_by_key(|o| o.id());
+    // One name, one kind, two places (a package extracted twice, a patch
+    // script): number the later definitions. Names resolve to the first.
+    for i in 1..assessed.len() {
+        let (before, after) = assessed.split_at_mut(i);
+        let (previous, this) = (&before[i - 1], &mut after[0]);
+        if previous.kind == this.kind && previous.qualified_name == this.qualified_name {
+            this.copy = previous.copy + 1;
+        }
+    }
 
     let dependencies = resolve::dependencies(&assessed);
     let mut links = vec![Links::default(); assessed.len()];
@@ -61,6 +67,7 @@ fn new_object((object, facts): (Object, Facts)) -> AssessedObject {
         parse_status,
         parse_errors: object.errors.len() as u32,
         facts,
+        copy: 0,
         score: Score {
             total: 0.0,
             parts: Vec::new(),
@@ -82,10 +89,8 @@ fn estimate(objects: &[AssessedObject], settings: &Settings) -> Estimate {
     let mut lines = Vec::new();
     let mut hours = 0.0;
     for (route, class, per_object, per_100) in groups {
-        let members: Vec<&AssessedObject> = objects
-            .iter()
-            .filter(|o| o.score.route == route && o.score.class == class)
-            .collect();
+        let members: Vec<&AssessedObject> =
+            objects.iter().filter(|o| o.score.route == route && o.score.class == class).collect();
         let what = format!("{} objects by {}", class.as_str(), route.as_str());
         let (line, h) = estimate_line(what, &members, per_object, per_100, e.hours_per_day);
         lines.push(line);
@@ -103,12 +108,12 @@ fn estimate(objects: &[AssessedObject], settings: &Settings) -> Estimate {
     lines.push(line);
     hours += h;
 
-    let costs: Vec<&ora2pg_cost::Ora2pgCost> = objects.iter().map(|o| &o.facts.ora2pg).collect();
-    let ora2pg = ora2pg_cost::estate(&costs);
+    let units: f64 = objects.iter().map(|o| o.facts.ora2pg.units).sum();
+    let level = ora2pg_cost::migration_level(objects.iter().map(|o| (o.kind, &o.facts.ora2pg)));
     Estimate {
-        ora2pg_units: ora2pg.units,
-        ora2pg_person_days: ora2pg.person_days,
-        ora2pg_level: ora2pg.level,
+        ora2pg_units: round1(units),
+        ora2pg_person_days: f64::from(ora2pg_cost::person_days(units)),
+        ora2pg_level: level.to_string(),
         person_days: round1(hours / e.hours_per_day),
         lines,
         assumptions: assumptions(settings),

@@ -153,6 +153,7 @@ static FUNCTIONS: &[&str] = &[
     "SUM",
     "SYSDATE",
     "SYSTIMESTAMP",
+    "SYS_CONNECT_BY_PATH",
     "SYS_CONTEXT",
     "SYS_EXTRACT_UTC",
     "SYS_GUID",

@@ -29,13 +29,22 @@ pub struct AssessedObject {
     pub parse_errors: u32,
     pub facts: Facts,
     pub score: Score,
+    /// 0 for an object's first definition (by file and line); 1, 2... for
+    /// further definitions of the same name and kind elsewhere in the
+    /// extraction, which are kept and reported, never dropped.
+    #[serde(default)]
+    pub copy: u32,
 }
 
 impl AssessedObject {
     /// `HR.EMP_PKG (PACKAGE BODY)`: unique in an estate, used as the key of
-    /// every export line.
+    /// every export line. A further definition of the same object is
+    /// `HR.EMP_PKG (PACKAGE BODY) #2`.
     pub fn id(&self) -> String {
-        format!("{} ({})", self.qualified_name, self.kind.oracle_name())
+        match self.copy {
+            0 => format!("{} ({})", self.qualified_name, self.kind.oracle_name()),
+            n => format!("{} ({}) #{}", self.qualified_name, self.kind.oracle_name(), n + 1),
+        }
     }
 }
 

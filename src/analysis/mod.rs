@@ -29,7 +29,7 @@ pub mod walk;
 
 use serde::{Deserialize, Serialize};
 
-use crate::plsql::ast::{DeclarationItem, UnitItem};
+use crate::plsql::ast::{self, Declaration, DeclarationItem, UnitItem};
 use crate::plsql::Object;
 
 /// What one object holds, found from its own text alone.
@@ -43,8 +43,10 @@ pub struct Facts {
     pub rules: Vec<Rule>,
     pub metrics: Metrics,
     pub ora2pg: ora2pg_cost::Ora2pgCost,
-    /// For a package or type: the canonical names of the subprograms it declares,
-    /// sorted and unique, so calls `pkg.member` and calls within the package resolve.
+    /// The names the object declares that others or its own code may use:
+    /// subprograms at any depth, and a package's types, variables, cursors and
+    /// exceptions; sorted and unique, so that `pkg.member` and calls within the
+    /// package resolve.
     pub members: Vec<String>,
 }
 
@@ -182,22 +184,57 @@ pub fn analyze(object: &Object) -> Facts {
     facts
 }
 
-/// The subprograms a package or type declares, by canonical name.
+/// The names an object declares for its own use and its callers': every
+/// subprogram at any depth (nested ones are called by their bare name), and
+/// a package's or type's types, variables, constants, cursors and
+/// exceptions, by canonical name.
 fn members(object: &Object) -> Vec<String> {
     let Some(unit) = &object.unit else { return Vec::new() };
-    let mut names: Vec<String> = match &unit.item {
-        UnitItem::PackageSpec(p) | UnitItem::PackageBody(p) | UnitItem::TypeBody(p) => p
-            .declarations
-            .iter()
-            .filter_map(|d| match &d.item {
-                DeclarationItem::Subprogram(s) => Some(s.name.last().canonical()),
-                _ => None,
-            })
-            .collect(),
-        UnitItem::TypeSpec(t) => t.methods.iter().map(|m| m.name.last().canonical()).collect(),
-        _ => Vec::new(),
-    };
+    let mut names = Vec::new();
+    match &unit.item {
+        UnitItem::PackageSpec(p) | UnitItem::PackageBody(p) | UnitItem::TypeBody(p) => {
+            declared(&p.declarations, true, &mut names);
+        }
+        UnitItem::TypeSpec(t) => {
+            names.extend(t.methods.iter().map(|m| m.name.last().canonical()));
+            names.extend(t.attributes.iter().map(|a| a.name.canonical()));
+        }
+        UnitItem::Subprogram(s) => subprogram(s, &mut names),
+        _ => {}
+    }
     names.sort();
     names.dedup();
     names
+}
+
+fn declared(declarations: &[Declaration], package_level: bool, names: &mut Vec<String>) {
+    for d in declarations {
+        match &d.item {
+            DeclarationItem::Subprogram(s) => subprogram(s, names),
+            DeclarationItem::Conditional(c) => {
+                for (_, branch) in &c.branches {
+                    declared(branch, package_level, names);
+                }
+                declared(c.otherwise.as_deref().unwrap_or_default(), package_level, names);
+            }
+            DeclarationItem::Variable { name, .. }
+            | DeclarationItem::Exception { name }
+            | DeclarationItem::Type { name, .. }
+            | DeclarationItem::Subtype { name, .. }
+            | DeclarationItem::Cursor { name, .. }
+                if package_level =>
+            {
+                names.push(name.canonical());
+            }
+            _ => {}
+        }
+    }
+}
+
+/// A subprogram's name, and those of the subprograms nested in it.
+fn subprogram(s: &ast::Subprogram, names: &mut Vec<String>) {
+    names.push(s.name.last().canonical());
+    if let Some(ast::SubprogramBody::Block(block)) = &s.body {
+        declared(&block.declarations, false, names);
+    }
 }

@@ -681,17 +681,3 @@ mod tests {
         assert_eq!(cost.test_and_size, 2.0 + 2.0);
     }
 }
-
-/// The estate's figures as ora2pg's report gives them.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct EstateCost {
-    pub units: f64,
-    pub person_days: f64,
-    pub level: String,
-}
-
-/// Adds up the objects' costs.
-pub fn estate(costs: &[&Ora2pgCost]) -> EstateCost {
-    let units: f64 = costs.iter().map(|c| c.units).sum();
-    EstateCost { units, person_days: units / 84.0, level: String::new() }
-}

@@ -12,53 +12,78 @@ use super::estate::{AssessedObject, Dependency};
 use crate::plsql::ObjectKind;
 
 /// The conversion order (indexes into `objects`) and the cycles, each sorted.
+///
+/// A package's spec and body are one node of the graph: callers depend on
+/// the spec, and the body holds the calls, so two packages that call each
+/// other form a cycle only when the two halves are taken together. Within
+/// the node the spec comes first.
 pub fn conversion_order(
     objects: &[AssessedObject],
     dependencies: &[Dependency],
 ) -> (Vec<usize>, Vec<Vec<usize>>) {
-    let edges = edges(objects, dependencies);
-    let components = tarjan(&edges);
-    let mut order = Vec::with_capacity(objects.len());
-    let mut cycles = Vec::new();
-    // Tarjan emits a component only after every component it reaches:
-    // dependencies first, as conversion needs.
-    for mut component in components {
-        component.sort_unstable();
-        if component.len() > 1 {
-            cycles.push(component.clone());
-        }
-        order.extend(component);
+    let unit = units(objects);
+    let mut members = vec![Vec::new(); objects.len()];
+    for (i, &u) in unit.iter().enumerate() {
+        members[u].push(i);
     }
-    cycles.sort();
-    (order, cycles)
-}
-
-/// For each object, the objects it depends on, sorted and unique.
-fn edges(objects: &[AssessedObject], dependencies: &[Dependency]) -> Vec<Vec<usize>> {
+    for (u, m) in members.iter_mut().enumerate() {
+        m.sort_by_key(|&i| (i != u, i));
+    }
     let mut edges = vec![Vec::new(); objects.len()];
     for dep in dependencies {
-        if let Some(target) = dep.target_object.filter(|&t| t != dep.source) {
-            edges[dep.source].push(target);
+        let Some(target) = dep.target_object else { continue };
+        let (from, to) = (unit[dep.source], unit[target]);
+        if from != to {
+            edges[from].push(to);
         }
-    }
-    let specs: HashMap<(&Option<String>, &str, ObjectKind), usize> = objects
-        .iter()
-        .enumerate()
-        .map(|(i, o)| ((&o.schema, o.name.as_str(), o.kind), i))
-        .collect();
-    for (i, body) in objects.iter().enumerate() {
-        let spec_kind = match body.kind {
-            ObjectKind::PackageBody => ObjectKind::PackageSpec,
-            ObjectKind::TypeBody => ObjectKind::TypeSpec,
-            _ => continue,
-        };
-        edges[i].extend(specs.get(&(&body.schema, body.name.as_str(), spec_kind)));
     }
     for targets in &mut edges {
         targets.sort_unstable();
         targets.dedup();
     }
-    edges
+
+    let mut order = Vec::with_capacity(objects.len());
+    let mut cycles = Vec::new();
+    // Tarjan emits a component only after every component it reaches:
+    // dependencies first, as conversion needs. Nodes that are the body
+    // half of a unit have no edges and are emitted with their spec.
+    for mut component in tarjan(&edges) {
+        component.retain(|&u| unit[u] == u);
+        component.sort_unstable();
+        let objects_in: Vec<usize> =
+            component.iter().flat_map(|&u| members[u].iter().copied()).collect();
+        if component.len() > 1 {
+            let mut cycle = objects_in.clone();
+            cycle.sort_unstable();
+            cycles.push(cycle);
+        }
+        order.extend(objects_in);
+    }
+    cycles.sort();
+    (order, cycles)
+}
+
+/// For each object, the node it belongs to: a package or type body belongs
+/// to its spec, when the estate has it; anything else is its own node.
+fn units(objects: &[AssessedObject]) -> Vec<usize> {
+    let specs: HashMap<(&Option<String>, &str, ObjectKind), usize> = objects
+        .iter()
+        .enumerate()
+        .filter(|(_, o)| o.copy == 0)
+        .map(|(i, o)| ((&o.schema, o.name.as_str(), o.kind), i))
+        .collect();
+    objects
+        .iter()
+        .enumerate()
+        .map(|(i, body)| {
+            let spec_kind = match body.kind {
+                ObjectKind::PackageBody => ObjectKind::PackageSpec,
+                ObjectKind::TypeBody => ObjectKind::TypeSpec,
+                _ => return i,
+            };
+            specs.get(&(&body.schema, body.name.as_str(), spec_kind)).copied().unwrap_or(i)
+        })
+        .collect()
 }
 
 /// Strongly connected components, each emitted after those it reaches.
@@ -139,7 +164,8 @@ mod tests {
     #[test]
     fn a_long_chain_does_not_overflow() {
         let n = 200_000;
-        let edges: Vec<Vec<usize>> = (0..n).map(|i| if i + 1 < n { vec![i + 1] } else { vec![] }).collect();
+        let edges: Vec<Vec<usize>> =
+            (0..n).map(|i| if i + 1 < n { vec![i + 1] } else { vec![] }).collect();
         let components = tarjan(&edges);
         assert_eq!(components.len(), n);
         assert_eq!(components[0], vec![n - 1]);

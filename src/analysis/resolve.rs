@@ -45,17 +45,32 @@ impl<'a> Index<'a> {
     /// The objects named `name` that a reference of `kind` can mean, in the
     /// schema `schema` if given, else in `home`'s schema first, else when
     /// only one schema has one.
-    fn find(&self, schema: Option<&str>, name: &str, home: Option<&str>, kind: RefKind) -> Vec<usize> {
+    fn find(
+        &self,
+        schema: Option<&str>,
+        name: &str,
+        home: Option<&str>,
+        kind: RefKind,
+    ) -> Vec<usize> {
         let Some(candidates) = self.by_name.get(name) else { return Vec::new() };
         let fits: Vec<usize> =
             candidates.iter().copied().filter(|&i| can_mean(self.objects[i].kind, kind)).collect();
         if let Some(schema) = schema {
-            return fits.into_iter().filter(|&i| self.objects[i].schema.as_deref() == Some(schema)).collect();
+            return fits
+                .into_iter()
+                .filter(|&i| self.objects[i].schema.as_deref() == Some(schema))
+                .collect();
         }
         let at_home: Vec<usize> =
             fits.iter().copied().filter(|&i| self.objects[i].schema.as_deref() == home).collect();
         if !at_home.is_empty() {
             return at_home;
+        }
+        // Then public synonyms (no owner), as Oracle resolves names.
+        let public: Vec<usize> =
+            fits.iter().copied().filter(|&i| self.objects[i].schema.is_none()).collect();
+        if !public.is_empty() {
+            return public;
         }
         let mut schemas: Vec<_> = fits.iter().map(|&i| self.objects[i].schema.as_deref()).collect();
         schemas.sort();
@@ -123,7 +138,9 @@ fn merge(mut deps: Vec<Dependency>) -> Vec<Dependency> {
     for dep in deps {
         match out.last_mut() {
             Some(last)
-                if last.source == dep.source && last.kind == dep.kind && last.target == dep.target =>
+                if last.source == dep.source
+                    && last.kind == dep.kind
+                    && last.target == dep.target =>
             {
                 last.count += dep.count;
                 last.lines.extend(dep.lines);
@@ -138,7 +155,12 @@ fn merge(mut deps: Vec<Dependency>) -> Vec<Dependency> {
 fn resolve(index: &Index, source: usize, reference: &Reference) -> Dependency {
     let object = &index.objects[source];
     let parts = split(&reference.target);
-    let found = lookup(index, source, &parts, reference.kind);
+    // A synonym may stand for anything: look its target up as a reference.
+    let lookup_kind = match object.kind {
+        ObjectKind::Synonym => RefKind::References,
+        _ => reference.kind,
+    };
+    let found = lookup(index, source, &parts, lookup_kind);
     let mut dep = Dependency {
         source,
         kind: reference.kind,
@@ -205,11 +227,14 @@ fn lookup(
 ) -> Option<(usize, Option<String>)> {
     let object = &index.objects[source];
     let home = object.schema.as_deref();
-    let own = |name: &str| object.facts.members.iter().any(|m| m == name);
+    // The object's own names, and for a package body those of its spec.
+    let spec = own_package(index, source);
+    let own = |name: &str| {
+        let declares = |o: &AssessedObject| o.facts.members.iter().any(|m| m == name);
+        declares(object) || (spec != source && declares(&index.objects[spec]))
+    };
     let found = match parts {
-        [name] if kind == RefKind::Calls && own(name) => {
-            return Some((own_package(index, source), Some(name.clone())));
-        }
+        [name] if own(name) => return Some((spec, Some(name.clone()))),
         [name] => {
             let found = index.find(None, name, home, kind);
             (!found.is_empty()).then_some((found, None))

@@ -129,7 +129,9 @@ impl Settings {
     pub fn from_table(table: Option<&toml::Value>) -> Result<Settings, String> {
         match table {
             None => Ok(Settings::default()),
-            Some(value) => value.clone().try_into().map_err(|e: toml::de::Error| e.message().to_owned()),
+            Some(value) => {
+                value.clone().try_into().map_err(|e: toml::de::Error| e.message().to_owned())
+            }
         }
     }
 }
@@ -225,7 +227,9 @@ pub fn score(object: &AssessedObject, links: Links, settings: &Settings) -> Scor
         reasons.push(format!("at least MEDIUM: ora2pg leaves {} as is", high.join(", ")));
     }
     let route = if is_manual(object) {
-        reasons.insert(0, format!("not parsed: {}", object.parse_status));
+        // Nothing of it could be read: the work is unknown, so assume the worst.
+        class = Class::Complex;
+        reasons.insert(0, object.parse_status.clone());
         Route::Manual
     } else if class == Class::Simple {
         Route::Ora2pg

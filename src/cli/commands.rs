@@ -173,7 +173,8 @@ fn show(project: Project, args: ShowArgs) -> Result<u8> {
             project.manifest.path.display()
         )
     };
-    let text = pipeline::knowledge::show::show(&project.manifest.root.join(&database), &args.object)?;
+    let text =
+        pipeline::knowledge::show::show(&project.manifest.root.join(&database), &args.object)?;
     print!("{text}");
     Ok(exit::SUCCESS)
 }

@@ -124,7 +124,11 @@ const ITEM_COLUMNS: &[&str] = &[
     "object_id",
 ];
 
-fn load_items_and_rules(conn: &Connection, a: &Assessment, ids: &[String]) -> Result<(), StoreError> {
+fn load_items_and_rules(
+    conn: &Connection,
+    a: &Assessment,
+    ids: &[String],
+) -> Result<(), StoreError> {
     let mut items = conn
         .appender_with_columns_to_db("knowledge_items", "knowledge_base", ITEM_COLUMNS)
         .map_err(db("knowledge_items"))?;
@@ -154,9 +158,15 @@ fn load_items_and_rules(conn: &Connection, a: &Assessment, ids: &[String]) -> Re
             .map_err(db("a knowledge item"))?;
         for used in &o.facts.features {
             let feature = features::feature(&used.feature);
-            let title = format!("{} uses {}", ids[i], feature.map_or(used.feature.as_str(), |f| f.name));
+            let title =
+                format!("{} uses {}", ids[i], feature.map_or(used.feature.as_str(), |f| f.name));
             let description = match feature {
-                Some(f) => format!("{title} {} times ({} impact). {}", used.lines.len(), f.impact.as_str(), f.strategy),
+                Some(f) => format!(
+                    "{title} {} times ({} impact). {}",
+                    used.lines.len(),
+                    f.impact.as_str(),
+                    f.strategy
+                ),
                 None => format!("{title} {} times.", used.lines.len()),
             };
             items
@@ -347,8 +357,13 @@ fn load_dependencies(conn: &Connection, a: &Assessment, ids: &[String]) -> Resul
 
 /// `features 12.0, size 3.5, ...`: what each factor added to the score.
 pub fn score_parts(o: &AssessedObject) -> String {
-    let parts: Vec<String> =
-        o.score.parts.iter().filter(|(_, p)| *p > 0.0).map(|(n, p)| format!("{n} {p:.1}")).collect();
+    let parts: Vec<String> = o
+        .score
+        .parts
+        .iter()
+        .filter(|(_, p)| *p > 0.0)
+        .map(|(n, p)| format!("{n} {p:.1}"))
+        .collect();
     match parts.is_empty() {
         true => "nothing".to_owned(),
         false => parts.join(", "),
@@ -392,7 +407,8 @@ fn rule_description(o: &AssessedObject, rule: &crate::analysis::Rule) -> String 
         Some(s) => format!("{}.{s}", o.qualified_name),
         None => o.qualified_name.clone(),
     };
-    let mut text = format!("{} rule in {place}, line {}", rule.category.as_str().to_lowercase(), rule.line);
+    let mut text =
+        format!("{} rule in {place}, line {}", rule.category.as_str().to_lowercase(), rule.line);
     if !rule.conditions.is_empty() {
         text.push_str(&format!(": when {}", rule.conditions.join(" and ")));
     }

@@ -65,8 +65,9 @@ fn similar(conn: &Connection, query: &str) -> duckdb::Result<String> {
         "SELECT object_id FROM knowledge_base.objects
          WHERE contains(upper(object_id), ?1) ORDER BY object_id LIMIT 5",
     )?;
-    let rows: Vec<String> =
-        stmt.query_map(params![query.trim().to_uppercase()], |r| r.get(0))?.collect::<Result<_, _>>()?;
+    let rows: Vec<String> = stmt
+        .query_map(params![query.trim().to_uppercase()], |r| r.get(0))?
+        .collect::<Result<_, _>>()?;
     Ok(match rows.is_empty() {
         true => String::new(),
         false => format!("\n\nhint: did you mean {}?", rows.join(", ")),
@@ -96,7 +97,10 @@ fn object(conn: &Connection, id: &str, out: &mut String) -> duckdb::Result<()> {
             let status: String = r.get(3)?;
             let _ = match errors {
                 0 => writeln!(out, "  parse       {status}"),
-                n => writeln!(out, "  parse       {status}, {n} errors (see the inventory's problems.txt)"),
+                n => writeln!(
+                    out,
+                    "  parse       {status}, {n} errors (see the inventory's problems.txt)"
+                ),
             };
             let _ = writeln!(
                 out,

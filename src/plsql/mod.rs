@@ -48,6 +48,6 @@ pub use encoding::Encoding;
 pub use inventory::{Inventory, InventoryEntry};
 pub use metadata::{is_metadata_file, Metadata, MetadataEntry, MetadataError};
 pub use object::{Object, ObjectKind, ObjectSkipReason, ParseError, ParseStatus};
-pub use scan::scan_file;
+pub use scan::{scan_file, scan_file_each};
 pub use sniff::{looks_like_sql, SkipReason};
 pub use source::{Diagnostic, ScanStats, Skipped, SourceFile};

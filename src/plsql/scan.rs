@@ -15,6 +15,24 @@ use super::split::{split, Chunk};
 /// the `file` of metadata entries (by file name). Never fails: what cannot be read is
 /// reported in the result.
 pub fn scan_file(display_path: &str, bytes: &[u8], metadata: Option<&Metadata>) -> SourceFile {
+    scan_file_each(display_path, bytes, metadata, |_, scan| (scan(), ())).0
+}
+
+/// Scans one file as [`scan_file`] does, handing each object to `each`
+/// before its metadata is applied: `each` gets a key that identifies the
+/// object's text and place in the file (its exact bytes, line and column,
+/// the file's name), and a function that lexes and parses it, and returns
+/// the object with its parse counts and anything else it computed from it.
+///
+/// This is how a caller caches per object: when the key is known, it
+/// returns what it stored instead of calling the parse, so editing one
+/// object of a spool of hundreds parses that one alone.
+pub fn scan_file_each<R>(
+    display_path: &str,
+    bytes: &[u8],
+    metadata: Option<&Metadata>,
+    mut each: impl FnMut(&str, &mut dyn FnMut() -> (Object, ScanStats)) -> ((Object, ScanStats), R),
+) -> (SourceFile, Vec<R>) {
     let decoded = decode(bytes);
     let text = decoded.text.as_str();
     let split = split(text);
@@ -24,10 +42,14 @@ pub fn scan_file(display_path: &str, bytes: &[u8], metadata: Option<&Metadata>) 
         ..ScanStats::default()
     };
     let mut objects = Vec::with_capacity(split.chunks.len());
+    let mut results = Vec::with_capacity(split.chunks.len());
     for chunk in &split.chunks {
-        let (object, object_stats) = scan_object(display_path, text, chunk);
+        let key = object_key(display_path, text, chunk);
+        let ((object, object_stats), result) =
+            each(&key, &mut || scan_object(display_path, text, chunk));
         stats.add(&object_stats);
         objects.push(object);
+        results.push(result);
     }
     let mut file = SourceFile {
         path: display_path.to_owned(),
@@ -41,7 +63,24 @@ pub fn scan_file(display_path: &str, bytes: &[u8], metadata: Option<&Metadata>) 
     if let Some(metadata) = metadata {
         reconcile(&mut file, metadata);
     }
-    file
+    (file, results)
+}
+
+/// What an object's scan depends on: its exact text, the line and column it
+/// starts at (lines in its results are file lines), its header as the
+/// splitter read it, and the file's name (objects record it). Not its byte
+/// offset: nothing kept of a scan depends on it, so an edit above that
+/// keeps the line count keeps the key.
+fn object_key(path: &str, text: &str, chunk: &Chunk) -> String {
+    let mut hasher = blake3::Hasher::new();
+    hasher.update(path.as_bytes());
+    hasher.update(&[0]);
+    hasher.update(&chunk.first_line.to_le_bytes());
+    hasher.update(&column_of(text, chunk.start).to_le_bytes());
+    hasher.update(format!("{:?}", chunk.header).as_bytes());
+    hasher.update(&[0]);
+    hasher.update(text[chunk.start..chunk.end].as_bytes());
+    hasher.finalize().to_hex().to_string()
 }
 
 /// blake3 of the text with `\r\n` as `\n`, trailing blanks and blank end lines removed,

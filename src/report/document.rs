@@ -251,7 +251,10 @@ fn groups(s: &Summary) -> Vec<Section> {
 }
 
 fn scores(s: &Summary) -> Section {
-    let label = |b: &Bucket| format!("{} to {}", short(b.low), short(b.high));
+    let label = |b: &Bucket| match b.high.is_finite() {
+        true => format!("{} to {}", short(b.low), short(b.high)),
+        false => format!("{} and more", short(b.low)),
+    };
     let rows = s.scores.iter().map(|b| vec![cell(label(b)), num(b.objects)]).collect();
     let chart = Chart {
         title: "Objects by score".to_owned(),

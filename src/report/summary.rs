@@ -264,36 +264,37 @@ fn fixed_groups(
     groups
 }
 
-/// Buckets of equal width covering 0 to the highest score, at most ten of them, the width
-/// a round number (1, 2 or 5 times a power of ten) so the labels read well.
+/// Bounds of the score histogram. Scores spread like sizes do (most objects
+/// small, a long tail), so the buckets widen as scores grow; the default
+/// class thresholds (10 and 30) are bounds, so the buckets add up to classes.
+const SCORE_BOUNDS: &[f64] = &[0.0, 5.0, 10.0, 20.0, 30.0, 50.0, 100.0, 200.0, 500.0];
+
+/// The objects per bucket of [`SCORE_BOUNDS`], the last one open-ended; empty
+/// buckets past the highest score are left out.
 fn score_buckets(objects: &[AssessedObject]) -> Vec<Bucket> {
     if objects.is_empty() {
         return Vec::new();
     }
-    let max = objects.iter().map(|o| o.score.total).fold(0.0_f64, f64::max);
-    let width = round_width(max / 10.0);
-    let count = (max / width).floor() as usize + 1;
-    let mut buckets: Vec<Bucket> = (0..count)
-        .map(|i| Bucket { low: i as f64 * width, high: (i + 1) as f64 * width, objects: 0 })
+    let mut buckets: Vec<Bucket> = SCORE_BOUNDS
+        .iter()
+        .enumerate()
+        .map(|(i, &low)| Bucket {
+            low,
+            high: SCORE_BOUNDS.get(i + 1).copied().unwrap_or(f64::INFINITY),
+            objects: 0,
+        })
         .collect();
     for object in objects {
         // Negative scores would be a scoring bug; they are counted in the first bucket
         // rather than dropped, so the histogram's total still matches the estate.
-        let index = (object.score.total.max(0.0) / width).floor() as usize;
-        buckets[index.min(count - 1)].objects += 1;
+        let score = object.score.total.max(0.0);
+        let index = buckets.iter().rposition(|b| b.low <= score).unwrap_or(0);
+        buckets[index].objects += 1;
+    }
+    while buckets.len() > 1 && buckets.last().is_some_and(|b| b.objects == 0) {
+        buckets.pop();
     }
     buckets
-}
-
-fn round_width(at_least: f64) -> f64 {
-    if at_least <= 1.0 {
-        return 1.0;
-    }
-    let mut power = 1.0;
-    while power * 10.0 <= at_least {
-        power *= 10.0;
-    }
-    [1.0, 2.0, 5.0, 10.0].iter().map(|m| m * power).find(|&w| w >= at_least).unwrap_or(power)
 }
 
 /// Every feature used, most objects first.

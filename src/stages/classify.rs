@@ -40,7 +40,9 @@ struct Outputs<'a> {
     database: &'a str,
 }
 
-fn outputs<'a>(outputs: &'a [Spanned<String>]) -> Result<Outputs<'a>, (Option<std::ops::Range<usize>>, String)> {
+fn outputs<'a>(
+    outputs: &'a [Spanned<String>],
+) -> Result<Outputs<'a>, (Option<std::ops::Range<usize>>, String)> {
     let mut inventory = None;
     let mut reports = None;
     let mut exports = None;
@@ -62,7 +64,10 @@ fn outputs<'a>(outputs: &'a [Spanned<String>]) -> Result<Outputs<'a>, (Option<st
             &mut exports
         };
         if slot.replace(path.trim_end_matches('/')).is_some() {
-            return Err((Some(output.span()), format!("a second output of the same role: `{path}`")));
+            return Err((
+                Some(output.span()),
+                format!("a second output of the same role: `{path}`"),
+            ));
         }
     }
     match (inventory, exports, reports, database) {
@@ -109,10 +114,11 @@ impl StageKind for Classify {
             .param("knowledge.embedding_dimensions")
             .and_then(toml::Value::as_integer)
             .unwrap_or(1024);
-        let dimensions = u32::try_from(dimensions)
-            .ok()
-            .filter(|&d| d > 0)
-            .ok_or_else(|| StageError::Failed(format!("knowledge.embedding_dimensions = {dimensions}: must be a positive integer")))?;
+        let dimensions = u32::try_from(dimensions).ok().filter(|&d| d > 0).ok_or_else(|| {
+            StageError::Failed(format!(
+                "knowledge.embedding_dimensions = {dimensions}: must be a positive integer"
+            ))
+        })?;
 
         let scanned = scan_inputs(ctx, true)?;
         let summary = write_inventory(ctx, outs.inventory, &scanned)?;
@@ -139,6 +145,14 @@ impl StageKind for Classify {
 
         let mut outcome = super::scan::outcome(&summary, cached, &problems, outs.inventory);
         outcome.summary = format!("{}; {}", outcome.summary, classes(&assessment));
+        let copies = assessment.objects.iter().filter(|o| o.copy > 0).count();
+        if copies > 0 {
+            outcome.warnings.push(format!(
+                "{copies} objects are defined more than once; the later definitions are \
+                 numbered (`NAME (KIND) #2`) in {}/objects.tsv, and names resolve to the first",
+                outs.exports
+            ));
+        }
         Ok(outcome)
     }
 }

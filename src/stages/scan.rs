@@ -7,7 +7,9 @@
 //! applies to it), so editing one file of thousands re-parses that file
 //! only. The cache holds what this stage writes, not the parse trees: a
 //! later stage that needs trees parses again, or caches them itself in a
-//! format chosen for that. A file
+//! format chosen for that. `classify` scans through the same code and also
+//! caches each object's facts by the object's own text, so in a changed
+//! spool of many objects only the edited ones are parsed again. A file
 //! that cannot be read or is not SQL text is reported and skipped; it never
 //! stops the run.
 //!
@@ -186,14 +188,14 @@ fn scan_one(
         Err(e) => return skipped(format!("cannot read it: {e}")),
     };
     let result: Cached = match plsql::looks_like_sql(&bytes) {
-        Ok(()) => {
-            let file = plsql::scan_file(path, &bytes, metadata.map(|(_, m)| m));
-            let facts = if analyze { file.objects.iter().map(analysis::analyze).collect() } else { Vec::new() };
-            // Only summaries and facts are cached, never the parse trees:
-            // they are about five times the size of the source, and an
-            // incremental run would spend its time decoding them.
-            Ok((without_trees(file), facts))
-        }
+        // Only summaries and facts are cached, never the parse trees: they
+        // are about five times the size of the source, and an incremental
+        // run would spend its time decoding them.
+        Ok(()) if analyze => Ok(analyze_file(ctx, path, &bytes, metadata.map(|(_, m)| m))),
+        Ok(()) => Ok((
+            without_trees(plsql::scan_file(path, &bytes, metadata.map(|(_, m)| m))),
+            Vec::new(),
+        )),
         Err(reason) => Err(reason.to_string()),
     };
     // A cache that cannot be written only costs a re-parse next time.
@@ -201,6 +203,35 @@ fn scan_one(
         tracing::debug!(file = path, error = %e, "could not cache the scan");
     }
     result.map_or_else(skipped, found)
+}
+
+/// Scans a file and computes each object's facts, reusing the cached
+/// results of objects whose text and place did not change: editing one
+/// object of a spool of hundreds re-parses that one.
+fn analyze_file(
+    ctx: &StageContext<'_>,
+    path: &str,
+    bytes: &[u8],
+    metadata: Option<&Metadata>,
+) -> (SourceFile, Vec<Facts>) {
+    type PerObject = (plsql::Object, ScanStats, Facts);
+    let (file, facts) = plsql::scan_file_each(path, bytes, metadata, |key, scan| {
+        let key = ctx.cache.key_parts(&[b"object", key.as_bytes()]);
+        if let Some((object, stats, facts)) = ctx.cache.get::<PerObject>(&key) {
+            return ((object, stats), facts);
+        }
+        let (mut object, stats) = scan();
+        let facts = analysis::analyze(&object);
+        object.unit = None;
+        object.tokens = Vec::new();
+        let entry: PerObject = (object, stats, facts);
+        if let Err(e) = ctx.cache.put(&key, &entry) {
+            tracing::debug!(file = path, error = %e, "could not cache an object");
+        }
+        let (object, stats, facts) = entry;
+        ((object, stats), facts)
+    });
+    (without_trees(file), facts)
 }
 
 /// A scanned file with its objects' parse trees left out.
