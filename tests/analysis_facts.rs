@@ -121,7 +121,8 @@ fn calls_between_members_and_to_other_packages_are_found() {
     assert_eq!(lines_of("AUDIT_PKG.LOG_EVENT"), Some(vec![61]));
     assert_eq!(lines_of("UTIL_PKG.NOW"), Some(vec![63]), "dotted names without parentheses");
     assert_eq!(lines_of("HR_DATES.CUTOFF"), Some(vec![73]), "calls inside SQL");
-    assert_eq!(body.members, ["ANNUAL_PAY", "BY_DEPT", "LOG_CHANGE", "RAISE_SALARY"]);
+    // Members are the subprograms and the package-level cursor, types and variables.
+    assert_eq!(body.members, ["ANNUAL_PAY", "BY_DEPT", "C_ACTIVE", "LOG_CHANGE", "RAISE_SALARY"]);
 }
 
 #[test]

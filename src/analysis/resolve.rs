@@ -175,7 +175,16 @@ fn resolve(index: &Index, source: usize, reference: &Reference) -> Dependency {
         Some((target, member)) => {
             let t = &index.objects[target];
             dep.target_object = Some(target);
-            dep.target = match member {
+            // A column (`t.col%TYPE`) is a reference to its table; a member
+            // of a package or type is named, since callers use members.
+            let keeps_member = matches!(
+                t.kind,
+                ObjectKind::PackageSpec
+                    | ObjectKind::PackageBody
+                    | ObjectKind::TypeSpec
+                    | ObjectKind::TypeBody
+            );
+            dep.target = match member.filter(|_| keeps_member) {
                 Some(member) => format!("{}.{member}", t.qualified_name),
                 None => t.qualified_name.clone(),
             };

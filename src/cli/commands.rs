@@ -173,8 +173,10 @@ fn show(project: Project, args: ShowArgs) -> Result<u8> {
             project.manifest.path.display()
         )
     };
-    let text =
-        pipeline::knowledge::show::show(&project.manifest.root.join(&database), &args.object)?;
+    let path = project.manifest.root.join(&database);
+    // `./knowledge/...` reads worse than the manifest's own spelling.
+    let path = path.strip_prefix(".").map(Path::to_path_buf).unwrap_or(path);
+    let text = pipeline::knowledge::show::show(&path, &args.object)?;
     print!("{text}");
     Ok(exit::SUCCESS)
 }

@@ -53,7 +53,7 @@ fn matching(conn: &Connection, query: &str) -> duckdb::Result<Vec<String>> {
          WHERE upper(object_id) = ?1
             OR upper(coalesce(schema_name || '.', '') || object_name) = ?1
             OR upper(object_name) = ?1
-         ORDER BY object_id",
+         ORDER BY schema_name, object_name, object_type, object_id",
     )?;
     let rows = stmt.query_map(params![q], |r| r.get(0))?;
     rows.collect()
@@ -194,8 +194,9 @@ fn dependencies(conn: &Connection, id: &str, out: &mut String) -> duckdb::Result
         }
     }
     let mut stmt = conn.prepare(
-        "SELECT dependency_type, source_id, call_count
+        "SELECT dependency_type, source_id, sum(call_count)::INTEGER
          FROM knowledge_base.dependencies WHERE target_id = ?1 AND source_id <> ?1
+         GROUP BY dependency_type, source_id
          ORDER BY source_id, dependency_type",
     )?;
     let rows: Vec<(String, String, i32)> = stmt

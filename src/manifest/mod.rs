@@ -319,7 +319,11 @@ fn validate_stage(
     // The kind's own parameters are read whether or not the stage lists them.
     let mut params = raw.params;
     for implicit in kind.implicit_params() {
-        if document.get(*implicit).is_some() && !params.iter().any(|p| p.get_ref() == implicit) {
+        // A dotted name (`knowledge.embedding_dimensions`) reads one value of a table.
+        let mut parts = implicit.split('.');
+        let first = parts.next().and_then(|p| document.get(p));
+        let present = parts.try_fold(first, |v, p| Some(v?.as_table()?.get(p))).flatten();
+        if present.is_some() && !params.iter().any(|p| p.get_ref() == implicit) {
             params.push(Spanned::new(kind_span.clone(), (*implicit).to_owned()));
         }
     }

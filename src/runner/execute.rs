@@ -366,6 +366,10 @@ fn run_stage(
         outputs: Default::default(),
     };
     for output in &outputs {
+        if kind.untracked_output(output) {
+            recorded.outputs.insert(output.clone(), super::project::UNTRACKED.to_owned());
+            continue;
+        }
         for file in output_files(&project.manifest.root, output) {
             match hasher.hash(&file) {
                 Ok(Some(hash)) => {

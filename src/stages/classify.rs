@@ -94,7 +94,7 @@ impl StageKind for Classify {
     }
 
     fn implicit_params(&self) -> &'static [&'static str] {
-        &["project", "classify", "knowledge"]
+        &["project.name", "classify", "knowledge.embedding_dimensions"]
     }
 
     fn check_paths(&self, _inputs: &[Spanned<String>], outs: &[Spanned<String>]) -> PathCheck {

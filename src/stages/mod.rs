@@ -39,8 +39,9 @@ pub trait StageKind: Sync {
         false
     }
 
-    /// Top-level manifest tables this kind always reads; a change to them
-    /// makes the stage stale even if the stage does not list them.
+    /// Top-level manifest tables (or dotted keys of one) this kind always
+    /// reads; a change to them makes the stage stale even if the stage does
+    /// not list them.
     fn implicit_params(&self) -> &'static [&'static str] {
         &[]
     }
