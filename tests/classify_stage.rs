@@ -366,3 +366,48 @@ fn classes_agree_with_the_difficulty_the_sample_was_written_with() {
     let share = agree as f64 / INTENDED.len() as f64;
     assert!(share >= 0.75, "{agree} of {} agree:\n{}", INTENDED.len(), off.join("\n"));
 }
+
+/// Every row of every table, timestamps aside, as sorted text.
+fn database_rows(p: &TestProject) -> Vec<String> {
+    let conn = duckdb::Connection::open(p.path("knowledge/kb.duckdb")).unwrap();
+    let mut rows = Vec::new();
+    let tables: [(&str, &str); 5] = [
+        ("objects", ""),
+        ("knowledge_items", "EXCLUDE (created_at, updated_at)"),
+        ("business_rules", "EXCLUDE (created_at)"),
+        ("dependencies", "EXCLUDE (created_at)"),
+        ("technical_features", "EXCLUDE (created_at)"),
+    ];
+    for (table, exclude) in tables {
+        let sql = format!(
+            "SELECT CAST(t AS VARCHAR) FROM (SELECT * {exclude} FROM knowledge_base.{table}) t"
+        );
+        let mut stmt = conn.prepare(&sql).unwrap();
+        let found = stmt.query_map([], |r| r.get::<_, String>(0)).unwrap();
+        rows.extend(found.map(|r| format!("{table}: {}", r.unwrap())));
+    }
+    rows.sort();
+    rows
+}
+
+#[test]
+fn the_knowledge_base_updated_in_place_equals_a_fresh_one() {
+    let p = sample();
+    p.run_ok(&["classify"]);
+    let edited = "extracted/ddl/VENTAS/PKG_PEDIDOS.sql";
+    let text = p.read(edited);
+    let changed = text.replace("v_lineas = 0", "v_lineas < 1");
+    assert_ne!(text, changed);
+    p.write(edited, &changed);
+    p.write("extracted/ddl/VENTAS/FN_OBTENER_NOMBRE_CLIENTE.sql", "");
+    p.run_ok(&["classify"]);
+
+    let clean = sample();
+    clean.write(edited, &changed);
+    clean.write("extracted/ddl/VENTAS/FN_OBTENER_NOMBRE_CLIENTE.sql", "");
+    clean.run_ok(&["classify"]);
+    let (updated, fresh) = (database_rows(&p), database_rows(&clean));
+    assert_eq!(updated.len(), fresh.len());
+    assert_eq!(updated, fresh);
+    assert!(updated.iter().any(|r| r.contains("v_lineas < 1")));
+}

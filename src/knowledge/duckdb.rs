@@ -1,21 +1,29 @@
 //! Writes an [`Assessment`] into a DuckDB file, in the `knowledge_base`
 //! schema of `schema.sql`.
 //!
-//! The file is written whole on every run, into a temporary folder beside
-//! it, and renamed over the old one only once complete: a failed or
-//! interrupted run leaves the previous knowledge base as it was, and a
-//! reader never sees half of one. Rows are appended with DuckDB's appender;
-//! ids are derived from what a row describes, so the same estate gives the
-//! same ids on every run and machine (the `created_at` columns aside, the
-//! content is the same too).
+//! A new file is built in a temporary folder beside the old one and renamed
+//! over it once complete. An existing file of the same schema is updated in
+//! one transaction instead: the rows of the objects whose content changed
+//! (a hash per object, in `objects.row_hash`) are deleted and written
+//! again, so editing one file of thousands rewrites a few rows, not the
+//! whole base. Either way a failed or interrupted run leaves the previous
+//! knowledge base as it was. Rows are appended with DuckDB's appender; ids
+//! are derived from what a row describes, so the same estate gives the same
+//! rows on every run and machine, the `created_at` columns aside.
+//!
+//! `knowledge_items` holds one FLOW item per object and one item per
+//! business rule; the features are in `technical_features`, and each
+//! object's item names them.
 //!
 //! Embedding columns are left NULL: computing them is the PostgreSQL
 //! knowledge base's job.
 
+use std::collections::{HashMap, HashSet};
 use std::path::Path;
 
 use duckdb::types::Value;
 use duckdb::{params, Connection};
+use rayon::prelude::*;
 
 use crate::analysis::estate::{AssessedObject, Assessment};
 use crate::analysis::features;
@@ -34,18 +42,43 @@ pub fn schema_sql(dimensions: u32) -> String {
     include_str!("schema.sql").replace("@DIMENSIONS@", &dimensions.to_string())
 }
 
-/// Indexes the seed's schema declares, built after the load.
-const INDEXES: &str = "
-CREATE INDEX idx_knowledge_items_type ON knowledge_base.knowledge_items (knowledge_type);
-CREATE INDEX idx_knowledge_items_object ON knowledge_base.knowledge_items (object_name);
-CREATE INDEX idx_business_rules_category ON knowledge_base.business_rules (rule_category);
-CREATE INDEX idx_dependencies_source ON knowledge_base.dependencies (source_object);
-CREATE INDEX idx_dependencies_target ON knowledge_base.dependencies (target_object);
-CREATE INDEX idx_technical_features_feature ON knowledge_base.technical_features (feature_name);
-";
+/// Written into `meta`: a database whose schema differs (an older build,
+/// another embedding dimension) is rebuilt rather than updated.
+fn schema_version(dimensions: u32) -> String {
+    blake3::hash(schema_sql(dimensions).as_bytes()).to_hex()[..16].to_owned()
+}
 
-/// Writes `assessment` to the DuckDB file at `path`, replacing it.
-pub fn write(path: &Path, assessment: &Assessment, dimensions: u32) -> Result<(), StoreError> {
+/// What a write did.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Written {
+    /// Whether the file was built anew (else updated in place).
+    pub rebuilt: bool,
+    /// Objects whose rows were written.
+    pub objects_written: usize,
+    /// Objects whose rows were removed.
+    pub objects_removed: usize,
+}
+
+/// Writes `assessment` to the DuckDB file at `path`: updates it in place
+/// when it is a knowledge base of the same schema, rewriting the rows of
+/// the objects that changed only, and builds it anew otherwise. Either way
+/// the content equals that of a fresh build.
+pub fn write(path: &Path, assessment: &Assessment, dimensions: u32) -> Result<Written, StoreError> {
+    if path.is_file() {
+        match update(path, assessment, dimensions) {
+            Ok(Some(written)) => return Ok(written),
+            Ok(None) => tracing::debug!(path = %path.display(), "another schema: rebuilding"),
+            Err(e) => {
+                tracing::debug!(path = %path.display(), error = %e, "cannot update: rebuilding")
+            }
+        }
+    }
+    rebuild(path, assessment, dimensions)
+}
+
+/// Builds the file anew, in a scratch folder beside it, then renames it
+/// over the old one: a failed build leaves the old file as it was.
+fn rebuild(path: &Path, assessment: &Assessment, dimensions: u32) -> Result<Written, StoreError> {
     let io = |source| StoreError::Io { path: path.display().to_string(), source };
     let parent = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
     fs_err::create_dir_all(parent).map_err(io)?;
@@ -54,19 +87,171 @@ pub fn write(path: &Path, assessment: &Assessment, dimensions: u32) -> Result<()
     {
         let conn = Connection::open(&fresh).map_err(db("opening a new database"))?;
         conn.execute_batch(&schema_sql(dimensions)).map_err(db("the schema"))?;
-        load(&conn, assessment)?;
-        conn.execute_batch(INDEXES).map_err(db("the indexes"))?;
+        conn.execute(
+            "INSERT INTO knowledge_base.meta VALUES ('schema', ?1)",
+            params![schema_version(dimensions)],
+        )
+        .map_err(db("the schema version"))?;
+        let all = vec![true; assessment.objects.len()];
+        let hashes = row_hashes(assessment);
+        conn.execute(
+            "INSERT INTO knowledge_base.meta VALUES ('estate', ?1)",
+            params![estate_hash(assessment, &hashes)],
+        )
+        .map_err(db("the estate hash"))?;
+        load(&conn, assessment, &hashes, &all)?;
         conn.execute_batch("CHECKPOINT").map_err(db("the checkpoint"))?;
     }
     fs_err::rename(&fresh, path).map_err(io)?;
-    Ok(())
+    let objects_written = assessment.objects.len();
+    Ok(Written { rebuilt: true, objects_written, objects_removed: 0 })
+}
+
+/// Updates the file in one transaction: a failure rolls back and leaves it
+/// as it was. `None` when its schema is not this build's.
+fn update(path: &Path, a: &Assessment, dimensions: u32) -> Result<Option<Written>, StoreError> {
+    let conn = Connection::open(path).map_err(db("opening the database"))?;
+    let version: Option<String> = conn
+        .query_row("SELECT value FROM knowledge_base.meta WHERE key = 'schema'", [], |r| r.get(0))
+        .ok();
+    if version.as_deref() != Some(schema_version(dimensions).as_str()) {
+        return Ok(None);
+    }
+    let mut stored: HashMap<String, String> = HashMap::new();
+    {
+        let mut stmt = conn
+            .prepare("SELECT object_id, row_hash FROM knowledge_base.objects")
+            .map_err(db("reading the objects"))?;
+        let rows = stmt
+            .query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))
+            .map_err(db("reading the objects"))?;
+        for row in rows {
+            let (id, hash) = row.map_err(db("reading the objects"))?;
+            stored.insert(id, hash);
+        }
+    }
+    let hashes = row_hashes(a);
+    let ids: Vec<String> = a.objects.iter().map(AssessedObject::id).collect();
+    let changed: Vec<bool> =
+        ids.iter().zip(&hashes).map(|(id, h)| stored.get(id) != Some(h)).collect();
+    let current: HashSet<&str> = ids.iter().map(String::as_str).collect();
+    let mut stale: Vec<&str> =
+        stored.keys().map(String::as_str).filter(|id| !current.contains(id)).collect();
+    let removed = stale.len();
+    stale.extend(ids.iter().zip(&changed).filter(|(_, c)| **c).map(|(id, _)| id.as_str()));
+    let summary = estate_hash(a, &hashes);
+    let stored_summary: Option<String> = conn
+        .query_row("SELECT value FROM knowledge_base.meta WHERE key = 'estate'", [], |r| r.get(0))
+        .ok();
+    if stale.is_empty() && stored_summary.as_deref() == Some(summary.as_str()) {
+        return Ok(Some(Written { rebuilt: false, objects_written: 0, objects_removed: 0 }));
+    }
+
+    conn.execute_batch("BEGIN TRANSACTION").map_err(db("the transaction"))?;
+    let result = (|| {
+        conn.execute_batch("CREATE TEMP TABLE stale (object_id VARCHAR)")
+            .map_err(db("the update"))?;
+        {
+            let mut app = conn
+                .appender_to_catalog_and_db("stale", "temp", "main")
+                .map_err(db("the update"))?;
+            for id in &stale {
+                app.append_row(params![id]).map_err(db("the update"))?;
+            }
+        }
+        conn.execute_batch(
+            "DELETE FROM knowledge_base.knowledge_items WHERE object_id IN (SELECT object_id FROM stale);
+             DELETE FROM knowledge_base.business_rules WHERE object_id IN (SELECT object_id FROM stale);
+             DELETE FROM knowledge_base.technical_features WHERE object_id IN (SELECT object_id FROM stale);
+             DELETE FROM knowledge_base.dependencies WHERE source_id IN (SELECT object_id FROM stale);
+             DELETE FROM knowledge_base.objects;
+             DELETE FROM knowledge_base.meta WHERE key = 'estate';
+             DROP TABLE stale;",
+        )
+        .map_err(db("the update"))?;
+        conn.execute("INSERT INTO knowledge_base.meta VALUES ('estate', ?1)", params![summary])
+            .map_err(db("the update"))?;
+        load(&conn, a, &hashes, &changed)
+    })();
+    match result {
+        Ok(()) => conn.execute_batch("COMMIT").map_err(db("the commit"))?,
+        Err(e) => {
+            let _ = conn.execute_batch("ROLLBACK");
+            return Err(e);
+        }
+    }
+    conn.execute_batch("CHECKPOINT").map_err(db("the checkpoint"))?;
+    let objects_written = changed.iter().filter(|c| **c).count();
+    Ok(Some(Written { rebuilt: false, objects_written, objects_removed: removed }))
+}
+
+/// For each object, a hash of what its rows hold: its facts and score, the
+/// dependencies that start from it, and whether they are critical.
+fn row_hashes(a: &Assessment) -> Vec<String> {
+    let mut deps: Vec<Vec<&crate::analysis::estate::Dependency>> =
+        vec![Vec::new(); a.objects.len()];
+    for d in &a.dependencies {
+        deps[d.source].push(d);
+    }
+    let cycle = cycle_of(a);
+    a.objects
+        .par_iter()
+        .enumerate()
+        .map(|(i, o)| {
+            let mut hasher = blake3::Hasher::new();
+            let targets: Vec<(Option<&String>, Option<usize>)> = deps[i]
+                .iter()
+                .map(|d| {
+                    (
+                        d.target_object.map(|t| &a.objects[t].qualified_name),
+                        d.target_object.and_then(|t| cycle[t]),
+                    )
+                })
+                .collect();
+            // Binary, not JSON: no escaping, and one update of the hasher. A
+            // value that cannot be encoded (none can) only costs a rewrite.
+            let bytes = bincode::serialize(&(o, &deps[i], cycle[i], targets)).unwrap_or_default();
+            hasher.update(&bytes);
+            hasher.finalize().to_hex()[..32].to_owned()
+        })
+        .collect()
+}
+
+/// A hash of the whole `objects` table (rows and conversion order): when it
+/// and every object's rows are unchanged, the file is left untouched.
+fn estate_hash(a: &Assessment, hashes: &[String]) -> String {
+    let mut hasher = blake3::Hasher::new();
+    for h in hashes {
+        hasher.update(h.as_bytes());
+    }
+    for &i in &a.order {
+        hasher.update(&(i as u64).to_le_bytes());
+    }
+    hasher.finalize().to_hex()[..32].to_owned()
+}
+
+fn cycle_of(a: &Assessment) -> Vec<Option<usize>> {
+    let mut in_cycle = vec![None; a.objects.len()];
+    for (n, cycle) in a.cycles.iter().enumerate() {
+        for &i in cycle {
+            in_cycle[i] = Some(n);
+        }
+    }
+    in_cycle
 }
 
 fn db(what: &'static str) -> impl Fn(duckdb::Error) -> StoreError {
     move |source| StoreError::Db { what: what.to_owned(), source }
 }
 
-fn load(conn: &Connection, a: &Assessment) -> Result<(), StoreError> {
+/// Appends the rows of every object, and the other tables' rows of the
+/// objects `write` marks.
+fn load(
+    conn: &Connection,
+    a: &Assessment,
+    hashes: &[String],
+    write: &[bool],
+) -> Result<(), StoreError> {
     let ids: Vec<String> = a.objects.iter().map(AssessedObject::id).collect();
     let mut position = vec![0; a.objects.len()];
     for (n, &i) in a.order.iter().enumerate() {
@@ -100,15 +285,16 @@ fn load(conn: &Connection, a: &Assessment) -> Result<(), StoreError> {
                 score_parts(o),
                 o.facts.ora2pg.units,
                 position[i] as u32,
+                hashes[i],
             ])
             .map_err(db("an objects row"))?;
     }
     objects.flush().map_err(db("objects"))?;
     drop(objects);
 
-    load_items_and_rules(conn, a, &ids)?;
-    load_features(conn, a, &ids)?;
-    load_dependencies(conn, a, &ids)
+    load_items_and_rules(conn, a, &ids, write)?;
+    load_features(conn, a, &ids, write)?;
+    load_dependencies(conn, a, &ids, write)
 }
 
 const ITEM_COLUMNS: &[&str] = &[
@@ -128,12 +314,13 @@ fn load_items_and_rules(
     conn: &Connection,
     a: &Assessment,
     ids: &[String],
+    write: &[bool],
 ) -> Result<(), StoreError> {
     let mut items = conn
         .appender_with_columns_to_db("knowledge_items", "knowledge_base", ITEM_COLUMNS)
         .map_err(db("knowledge_items"))?;
     let mut rule_rows = Vec::new();
-    for (i, o) in a.objects.iter().enumerate() {
+    for (i, o) in a.objects.iter().enumerate().filter(|(i, _)| write[*i]) {
         let kind = o.kind.oracle_name();
         let structured = serde_json::json!({
             "class": o.score.class.as_str(),
@@ -156,34 +343,6 @@ fn load_items_and_rules(
                 ids[i],
             ])
             .map_err(db("a knowledge item"))?;
-        for used in &o.facts.features {
-            let feature = features::feature(&used.feature);
-            let title =
-                format!("{} uses {}", ids[i], feature.map_or(used.feature.as_str(), |f| f.name));
-            let description = match feature {
-                Some(f) => format!(
-                    "{title} {} times ({} impact). {}",
-                    used.lines.len(),
-                    f.impact.as_str(),
-                    f.strategy
-                ),
-                None => format!("{title} {} times.", used.lines.len()),
-            };
-            items
-                .append_row(params![
-                    uuid(&["feature", &ids[i], &used.feature]),
-                    kind,
-                    o.name,
-                    o.schema,
-                    "FEATURE",
-                    title,
-                    description,
-                    Option::<String>::None,
-                    serde_json::json!({ "feature": used.feature, "lines": used.lines }).to_string(),
-                    ids[i],
-                ])
-                .map_err(db("a knowledge item"))?;
-        }
         for (n, rule) in o.facts.rules.iter().enumerate() {
             let item = uuid(&["rule-item", &ids[i], &n.to_string()]);
             let knowledge_type = match rule.category {
@@ -261,7 +420,12 @@ fn load_items_and_rules(
     Ok(())
 }
 
-fn load_features(conn: &Connection, a: &Assessment, ids: &[String]) -> Result<(), StoreError> {
+fn load_features(
+    conn: &Connection,
+    a: &Assessment,
+    ids: &[String],
+    write: &[bool],
+) -> Result<(), StoreError> {
     let mut rows = conn
         .appender_with_columns_to_db(
             "technical_features",
@@ -280,7 +444,7 @@ fn load_features(conn: &Connection, a: &Assessment, ids: &[String]) -> Result<()
             ],
         )
         .map_err(db("technical_features"))?;
-    for (i, o) in a.objects.iter().enumerate() {
+    for (i, o) in a.objects.iter().enumerate().filter(|(i, _)| write[*i]) {
         for used in &o.facts.features {
             let feature = features::feature(&used.feature);
             rows.append_row(params![
@@ -302,13 +466,13 @@ fn load_features(conn: &Connection, a: &Assessment, ids: &[String]) -> Result<()
     Ok(())
 }
 
-fn load_dependencies(conn: &Connection, a: &Assessment, ids: &[String]) -> Result<(), StoreError> {
-    let mut in_cycle = vec![None; a.objects.len()];
-    for (n, cycle) in a.cycles.iter().enumerate() {
-        for &i in cycle {
-            in_cycle[i] = Some(n);
-        }
-    }
+fn load_dependencies(
+    conn: &Connection,
+    a: &Assessment,
+    ids: &[String],
+    write: &[bool],
+) -> Result<(), StoreError> {
+    let in_cycle = cycle_of(a);
     let mut rows = conn
         .appender_with_columns_to_db(
             "dependencies",
@@ -328,7 +492,7 @@ fn load_dependencies(conn: &Connection, a: &Assessment, ids: &[String]) -> Resul
             ],
         )
         .map_err(db("dependencies"))?;
-    for d in &a.dependencies {
+    for d in a.dependencies.iter().filter(|d| write[d.source]) {
         let source = &a.objects[d.source];
         // Critical: the two objects depend on each other, so neither can be
         // converted and tested alone.

@@ -121,26 +121,43 @@ fn dependencies(a: &Assessment, ids: &[String]) -> String {
     out
 }
 
+/// One line of `rules.jsonl`, fields in the order written.
+#[derive(serde::Serialize)]
+struct RuleLine<'a> {
+    object: &'a str,
+    line: u32,
+    category: &'static str,
+    name: &'a str,
+    subprogram: Option<&'a str>,
+    conditions: &'a [String],
+    actions: &'a [String],
+    exceptions: &'a [String],
+    applies_to: &'a [String],
+    source_code: &'a str,
+}
+
 fn rules(a: &Assessment, ids: &[String]) -> String {
-    let mut out = String::new();
+    let mut out = Vec::new();
     for (i, o) in a.objects.iter().enumerate() {
         for rule in &o.facts.rules {
-            let line = serde_json::json!({
-                "object": ids[i],
-                "line": rule.line,
-                "category": rule.category.as_str(),
-                "name": rule.name,
-                "subprogram": rule.subprogram,
-                "conditions": rule.conditions,
-                "actions": rule.actions,
-                "exceptions": rule.exceptions,
-                "applies_to": rule.applies_to,
-                "source_code": rule.source_code,
-            });
-            let _ = writeln!(out, "{line}");
+            let line = RuleLine {
+                object: &ids[i],
+                line: rule.line,
+                category: rule.category.as_str(),
+                name: &rule.name,
+                subprogram: rule.subprogram.as_deref(),
+                conditions: &rule.conditions,
+                actions: &rule.actions,
+                exceptions: &rule.exceptions,
+                applies_to: &rule.applies_to,
+                source_code: &rule.source_code,
+            };
+            // Writing to a Vec cannot fail, and the fields are plain data.
+            let _ = serde_json::to_writer(&mut out, &line);
+            out.push(b'\n');
         }
     }
-    out
+    String::from_utf8(out).unwrap_or_default()
 }
 
 fn order(a: &Assessment, ids: &[String]) -> String {

@@ -2,13 +2,19 @@
 -- knowledge_base schema the PostgreSQL knowledge base (pgvector) uses, so
 -- that loading one from the other is a copy. Where DuckDB lacks a type:
 -- JSONB columns are VARCHAR holding JSON text, vector(N) is FLOAT[N].
--- `objects` and the `object_id` columns are ours: a package spec and its
--- body share a name, and each needs its own row.
+-- `objects`, `meta` and the `object_id` columns are ours: a package spec
+-- and its body share a name, and each needs its own row.
+--
+-- No PRIMARY KEY, REFERENCES or UNIQUE constraints, and no indexes: the
+-- rows are written by pipeline alone, unique by construction (ids derive
+-- from what a row describes), and DuckDB's constraint indexes would slow
+-- every load while its zone maps serve the lookups. The PostgreSQL
+-- knowledge base declares them.
 
 CREATE SCHEMA knowledge_base;
 
 CREATE TABLE knowledge_base.objects (
-    object_id          VARCHAR PRIMARY KEY,  -- 'HR.EMP_PKG (PACKAGE BODY)'
+    object_id          VARCHAR,  -- 'HR.EMP_PKG (PACKAGE BODY)'
     schema_name        VARCHAR,
     object_name        VARCHAR NOT NULL,
     object_type        VARCHAR NOT NULL,
@@ -28,11 +34,19 @@ CREATE TABLE knowledge_base.objects (
     reasons            VARCHAR[] NOT NULL,
     score_parts        VARCHAR NOT NULL,     -- 'features 12.0, size 3.5, ...'
     ora2pg_units       DOUBLE NOT NULL,
-    conversion_order   INTEGER NOT NULL      -- 1 = convert first
+    conversion_order   INTEGER NOT NULL,     -- 1 = convert first
+    -- A hash of everything the object's rows hold: an update rewrites the
+    -- rows of the objects whose hash changed, and no others.
+    row_hash           VARCHAR NOT NULL
+);
+
+CREATE TABLE knowledge_base.meta (
+    key                VARCHAR NOT NULL,
+    value              VARCHAR NOT NULL
 );
 
 CREATE TABLE knowledge_base.knowledge_items (
-    id                 UUID PRIMARY KEY,
+    id                 UUID,
     object_type        VARCHAR(50) NOT NULL,
     object_name        VARCHAR(256) NOT NULL,
     schema_name        VARCHAR(128),
@@ -46,15 +60,15 @@ CREATE TABLE knowledge_base.knowledge_items (
     created_at         TIMESTAMP DEFAULT CURRENT_TIMESTAMP,
     updated_at         TIMESTAMP DEFAULT CURRENT_TIMESTAMP,
     created_by         VARCHAR(100) DEFAULT 'pipeline classify',
-    object_id          VARCHAR NOT NULL REFERENCES knowledge_base.objects (object_id),
+    object_id          VARCHAR NOT NULL,
     CONSTRAINT fk_knowledge_type CHECK (
         knowledge_type IN ('RULE', 'FLOW', 'DEPENDENCY', 'FEATURE', 'VALIDATION', 'CALCULATION')
     )
 );
 
 CREATE TABLE knowledge_base.business_rules (
-    id                 UUID PRIMARY KEY,
-    knowledge_id       UUID REFERENCES knowledge_base.knowledge_items (id),
+    id                 UUID,
+    knowledge_id       UUID,
     rule_name          TEXT NOT NULL,
     rule_category      VARCHAR(100),
     conditions         VARCHAR NOT NULL,
@@ -66,11 +80,11 @@ CREATE TABLE knowledge_base.business_rules (
     source_line        INTEGER,
     embedding          FLOAT[@DIMENSIONS@],
     created_at         TIMESTAMP DEFAULT CURRENT_TIMESTAMP,
-    object_id          VARCHAR NOT NULL REFERENCES knowledge_base.objects (object_id)
+    object_id          VARCHAR NOT NULL
 );
 
 CREATE TABLE knowledge_base.dependencies (
-    id                 UUID PRIMARY KEY,
+    id                 UUID,
     source_object      VARCHAR(256) NOT NULL,
     source_type        VARCHAR(50) NOT NULL,
     target_object      VARCHAR(256) NOT NULL,
@@ -80,15 +94,15 @@ CREATE TABLE knowledge_base.dependencies (
     is_critical        BOOLEAN DEFAULT FALSE,
     metadata           VARCHAR,
     created_at         TIMESTAMP DEFAULT CURRENT_TIMESTAMP,
-    source_id          VARCHAR NOT NULL REFERENCES knowledge_base.objects (object_id),
-    target_id          VARCHAR,
+    source_id          VARCHAR NOT NULL,
     -- The seed's UNIQUE (source_object, target_object, dependency_type)
-    -- would reject a spec and its body that use the same name.
-    UNIQUE (source_id, target_object, dependency_type)
+    -- would reject a spec and its body that use the same name; rows are
+    -- unique by (source_id, target_object, dependency_type).
+    target_id          VARCHAR
 );
 
 CREATE TABLE knowledge_base.technical_features (
-    id                 UUID PRIMARY KEY,
+    id                 UUID,
     object_name        VARCHAR(256) NOT NULL,
     object_type        VARCHAR(50) NOT NULL,
     feature_name       VARCHAR(100) NOT NULL,
@@ -98,7 +112,7 @@ CREATE TABLE knowledge_base.technical_features (
     migration_strategy TEXT,
     details            VARCHAR,
     created_at         TIMESTAMP DEFAULT CURRENT_TIMESTAMP,
-    object_id          VARCHAR NOT NULL REFERENCES knowledge_base.objects (object_id)
+    object_id          VARCHAR NOT NULL
 );
 
 CREATE VIEW knowledge_base.object_complexity AS

@@ -297,11 +297,16 @@ fn run_stage(
 
     let outputs: Vec<String> = stage.output_paths().map(str::to_owned).collect();
     let backup_dir = project.state_dir.join("backup").join(&stage.name);
-    let backup = match Backup::take(&project.manifest.root, backup_dir, &outputs) {
+    let kind = stages::lookup(&stage.kind).expect("kinds are checked on load");
+    // An untracked output (a database) is updated in a transaction by its
+    // kind, which leaves it as it was on failure: copying it aside would
+    // cost more than the run.
+    let saved: Vec<String> =
+        outputs.iter().filter(|o| !kind.untracked_output(o)).cloned().collect();
+    let backup = match Backup::take(&project.manifest.root, backup_dir, &saved) {
         Ok(b) => b,
         Err(e) => return Report::Failed(format!("cannot set the old outputs aside: {e}")),
     };
-    let kind = stages::lookup(&stage.kind).expect("kinds are checked on load");
     let inputs: Vec<InputFile> = snapshot
         .inputs
         .iter()

@@ -6,7 +6,12 @@
 //! from the configuration that affects the result. Editing one file of
 //! 8,000 therefore redoes the work for that file only. Entries are written
 //! atomically; one that cannot be read back is treated as a miss, never as
-//! an error, since the work can always be redone.
+//! an error, since the work can always be redone. Entries are bincode (an
+//! incremental run of a large estate decodes hundreds of megabytes of them,
+//! several times faster than JSON) behind a checksum.
+//!
+//! Entries of other builds are not removed: `pipeline clean --state` (or
+//! removing `.pipeline/cache/`) reclaims the space after upgrades.
 
 use std::io;
 use std::path::PathBuf;
@@ -15,6 +20,9 @@ use serde::de::DeserializeOwned;
 use serde::Serialize;
 
 use super::atomic;
+
+/// Bytes of the checksum that starts each entry.
+const CHECKSUM: usize = 8;
 
 /// A cache of one stage kind's per-object results.
 #[derive(Debug, Clone)]
@@ -103,12 +111,19 @@ impl ObjectCache {
             return None;
         }
         let bytes = std::fs::read(self.path(key)).ok()?;
-        serde_json::from_slice(&bytes).ok()
+        // bincode is not self-describing: without the checksum, stray bytes
+        // could decode into a plausible wrong value instead of failing.
+        let (sum, payload) = bytes.split_at_checked(CHECKSUM)?;
+        (sum == &blake3::hash(payload).as_bytes()[..CHECKSUM]).then_some(())?;
+        bincode::deserialize(payload).ok()
     }
 
     /// Stores `value` under `key`.
     pub fn put<T: Serialize>(&self, key: &CacheKey, value: &T) -> io::Result<()> {
-        let bytes = serde_json::to_vec(value)?;
+        let payload = bincode::serialize(value).map_err(io::Error::other)?;
+        let mut bytes = Vec::with_capacity(CHECKSUM + payload.len());
+        bytes.extend_from_slice(&blake3::hash(&payload).as_bytes()[..CHECKSUM]);
+        bytes.extend_from_slice(&payload);
         atomic::write_unsynced(&self.path(key), &bytes)
     }
 
@@ -174,5 +189,10 @@ mod tests {
         std::fs::create_dir_all(cache.path(&key).parent().unwrap()).unwrap();
         std::fs::write(cache.path(&key), b"{not json").unwrap();
         assert_eq!(cache.get::<i32>(&key), None);
+        // A complete entry cut short fails its checksum.
+        cache.put(&key, &(7_u64, String::from("seven"))).unwrap();
+        let bytes = std::fs::read(cache.path(&key)).unwrap();
+        std::fs::write(cache.path(&key), &bytes[..bytes.len() - 2]).unwrap();
+        assert_eq!(cache.get::<(u64, String)>(&key), None);
     }
 }

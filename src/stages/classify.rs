@@ -120,28 +120,44 @@ impl StageKind for Classify {
             ))
         })?;
 
+        let clock = std::time::Instant::now();
+        let lap =
+            |step: &str| tracing::debug!(step, seconds = clock.elapsed().as_secs_f64(), "classify");
         let scanned = scan_inputs(ctx, true)?;
+        lap("scanned");
         let summary = write_inventory(ctx, outs.inventory, &scanned)?;
         let cached = scanned.cached;
         let problems = scanned.problems.clone();
         let assessment = assess(objects_with_facts(scanned), &settings);
+        lap("assessed");
         if ctx.interrupt.is_set() {
             return Err(StageError::Interrupted);
         }
 
-        write_folder(ctx, outs.exports, knowledge::export::files(&assessment))?;
+        // The three writers read the assessment only: they run side by side.
         let info = report::ReportInfo { project: project_name(ctx) };
-        write_folder(
-            ctx,
-            outs.reports,
-            vec![
-                ("assessment.md".to_owned(), report::markdown(&assessment, &info)),
-                ("assessment.html".to_owned(), report::html(&assessment, &info)),
-                ("objects.csv".to_owned(), report::csv(&assessment)),
-            ],
-        )?;
-        knowledge::duckdb::write(&ctx.path(outs.database), &assessment, dimensions)
-            .map_err(|e| StageError::Failed(e.to_string()))?;
+        let (texts, stored) = rayon::join(
+            || {
+                write_folder(ctx, outs.exports, knowledge::export::files(&assessment))?;
+                lap("exported");
+                let reports = vec![
+                    ("assessment.md".to_owned(), report::markdown(&assessment, &info)),
+                    ("assessment.html".to_owned(), report::html(&assessment, &info)),
+                    ("objects.csv".to_owned(), report::csv(&assessment)),
+                ];
+                write_folder(ctx, outs.reports, reports)?;
+                lap("reported");
+                Ok::<(), StageError>(())
+            },
+            || {
+                let path = ctx.path(outs.database);
+                let written = knowledge::duckdb::write(&path, &assessment, dimensions);
+                lap("stored");
+                written.map_err(|e| StageError::Failed(e.to_string()))
+            },
+        );
+        texts?;
+        tracing::debug!(written = ?stored?, "knowledge base written");
 
         let mut outcome = super::scan::outcome(&summary, cached, &problems, outs.inventory);
         outcome.summary = format!("{}; {}", outcome.summary, classes(&assessment));
