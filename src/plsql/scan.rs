@@ -79,7 +79,7 @@ fn object_key(path: &str, text: &str, chunk: &Chunk) -> String {
     hasher.update(&column_of(text, chunk.start).to_le_bytes());
     hasher.update(format!("{:?}", chunk.header).as_bytes());
     hasher.update(&[0]);
-    hasher.update(text[chunk.start..chunk.end].as_bytes());
+    hasher.update(&text.as_bytes()[chunk.start..chunk.end]);
     hasher.finalize().to_hex().to_string()
 }
 
