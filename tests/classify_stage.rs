@@ -411,3 +411,49 @@ fn the_knowledge_base_updated_in_place_equals_a_fresh_one() {
     assert_eq!(updated, fresh);
     assert!(updated.iter().any(|r| r.contains("v_lineas < 1")));
 }
+
+#[test]
+fn deeply_nested_code_is_read_not_crashed_on() {
+    let p = sample();
+    let depth = 2_000;
+    let body = format!(
+        "CREATE OR REPLACE PROCEDURE ventas.p_profundo IS\nBEGIN\n{}NULL;\n{}END;\n/\n",
+        "BEGIN\n".repeat(depth),
+        "END;\n".repeat(depth)
+    );
+    p.write("extracted/ddl/VENTAS/P_PROFUNDO.sql", &body);
+    p.run_ok(&["classify"]);
+    assert_eq!(row(&p, "VENTAS.P_PROFUNDO (PROCEDURE)")["max_nesting"], (depth + 1).to_string());
+}
+
+#[test]
+fn settings_that_make_scores_meaningless_are_refused() {
+    for (setting, named) in [
+        ("simple_below = -5", "classify.simple_below = -5"),
+        ("complex_from = 5", "classify.complex_from = 5 is below classify.simple_below = 10"),
+        ("[classify.weights]\ncode_lines_per_point = 0", "code_lines_per_point = 0"),
+        ("[classify.weights]\nhigh = nan", "classify.weights.high = NaN"),
+    ] {
+        let p = sample();
+        p.manifest(&format!("{MANIFEST}\n[classify]\n{setting}\n"));
+        let run = p.run(&["run"]);
+        assert_eq!(run.code, 1, "{setting}: {}", run.stderr);
+        assert!(run.stderr.contains(named), "{setting}: {}", run.stderr);
+    }
+}
+
+#[test]
+fn a_forced_run_rebuilds_a_damaged_knowledge_base() {
+    let p = sample();
+    p.run_ok(&["classify"]);
+    {
+        let conn = duckdb::Connection::open(p.path("knowledge/kb.duckdb")).unwrap();
+        conn.execute_batch("DELETE FROM knowledge_base.technical_features").unwrap();
+    }
+    p.run_ok(&["classify", "--force"]);
+    let conn = duckdb::Connection::open(p.path("knowledge/kb.duckdb")).unwrap();
+    let n: i64 = conn
+        .query_row("SELECT count(*) FROM knowledge_base.technical_features", [], |r| r.get(0))
+        .unwrap();
+    assert!(n > 100, "{n}");
+}

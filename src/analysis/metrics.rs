@@ -29,7 +29,12 @@ pub fn measure(object: &Object) -> Metrics {
         tokens: &object.tokens,
         metrics: Metrics {
             lines: object.last_line.saturating_sub(object.first_line) + 1,
-            code_lines: lines.len() as u32,
+            // Text that was not tokenized (wrapped, Java) still has to be
+            // rewritten: count its lines, so that estimates see its size.
+            code_lines: match object.tokens.is_empty() {
+                true => object.last_line.saturating_sub(object.first_line) + 1,
+                false => lines.len() as u32,
+            },
             ..Metrics::default()
         },
         routines: Vec::new(),

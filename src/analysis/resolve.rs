@@ -72,6 +72,9 @@ impl<'a> Index<'a> {
         if !public.is_empty() {
             return public;
         }
+        // A private synonym serves its own schema only.
+        let fits: Vec<usize> =
+            fits.into_iter().filter(|&i| self.objects[i].kind != ObjectKind::Synonym).collect();
         let mut schemas: Vec<_> = fits.iter().map(|&i| self.objects[i].schema.as_deref()).collect();
         schemas.sort();
         schemas.dedup();
@@ -124,7 +127,16 @@ pub fn dependencies(objects: &[AssessedObject]) -> Vec<Dependency> {
     let mut out = Vec::new();
     for (source, object) in objects.iter().enumerate() {
         for reference in &object.facts.references {
-            out.push(resolve(&index, source, reference));
+            let dep = resolve(&index, source, reference);
+            // A package calling its own members (or a procedure its nested
+            // ones) is not a dependency between objects.
+            let own = dep.target_object.is_some_and(|t| {
+                let target = &objects[t];
+                target.schema == object.schema && target.name == object.name
+            });
+            if !own {
+                out.push(dep);
+            }
         }
     }
     merge(out)

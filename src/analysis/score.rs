@@ -19,7 +19,8 @@
 //!
 //! Below `simple_below` (10) an object is SIMPLE, from `complex_from` (30)
 //! COMPLEX, MEDIUM in between; an object using a HIGH-impact feature is at
-//! least MEDIUM, because ora2pg leaves those constructs as they are. The
+//! least MEDIUM, because ora2pg leaves those constructs as they are, and so
+//! is an object that parsed only in part. The
 //! route follows: SIMPLE to ora2pg, MEDIUM and COMPLEX to an AI agent, and
 //! objects that were not parsed (wrapped, Java, unreadable) to a person.
 
@@ -127,12 +128,63 @@ impl Default for Effort {
 impl Settings {
     /// Reads the `[classify]` table; absent keys keep their defaults.
     pub fn from_table(table: Option<&toml::Value>) -> Result<Settings, String> {
-        match table {
-            None => Ok(Settings::default()),
+        let settings: Settings = match table {
+            None => Settings::default(),
             Some(value) => {
-                value.clone().try_into().map_err(|e: toml::de::Error| e.message().to_owned())
+                value.clone().try_into().map_err(|e: toml::de::Error| e.message().to_owned())?
+            }
+        };
+        settings.check()?;
+        Ok(settings)
+    }
+
+    /// Values that would make every score infinite, negative or meaningless.
+    fn check(&self) -> Result<(), String> {
+        let w = &self.weights;
+        let e = &self.effort;
+        let non_negative = [
+            ("simple_below", self.simple_below),
+            ("weights.low", w.low),
+            ("weights.medium", w.medium),
+            ("weights.high", w.high),
+            ("weights.repeat_share", w.repeat_share),
+            ("weights.repeat_cap", w.repeat_cap),
+            ("weights.max_cyclomatic_above", w.max_cyclomatic_above),
+            ("weights.nesting_above", w.nesting_above),
+            ("weights.per_dependency", w.per_dependency),
+            ("weights.per_unresolved", w.per_unresolved),
+            ("weights.partial_parse", w.partial_parse),
+            ("effort.simple_hours", e.simple_hours),
+            ("effort.simple_hours_per_100_lines", e.simple_hours_per_100_lines),
+            ("effort.medium_hours", e.medium_hours),
+            ("effort.medium_hours_per_100_lines", e.medium_hours_per_100_lines),
+            ("effort.complex_hours", e.complex_hours),
+            ("effort.complex_hours_per_100_lines", e.complex_hours_per_100_lines),
+            ("effort.manual_hours", e.manual_hours),
+            ("effort.manual_hours_per_100_lines", e.manual_hours_per_100_lines),
+        ];
+        for (key, value) in non_negative {
+            if !(value.is_finite() && value >= 0.0) {
+                return Err(format!("classify.{key} = {value}: must be a number, 0 or more"));
             }
         }
+        let positive = [
+            ("weights.code_lines_per_point", w.code_lines_per_point),
+            ("weights.cyclomatic_per_point", w.cyclomatic_per_point),
+            ("effort.hours_per_day", e.hours_per_day),
+        ];
+        for (key, value) in positive {
+            if !(value.is_finite() && value > 0.0) {
+                return Err(format!("classify.{key} = {value}: must be a number above 0"));
+            }
+        }
+        if !(self.complex_from.is_finite() && self.complex_from >= self.simple_below) {
+            return Err(format!(
+                "classify.complex_from = {} is below classify.simple_below = {}",
+                self.complex_from, self.simple_below
+            ));
+        }
+        Ok(())
     }
 }
 
@@ -225,6 +277,11 @@ pub fn score(object: &AssessedObject, links: Links, settings: &Settings) -> Scor
     if class == Class::Simple && !high.is_empty() {
         class = Class::Medium;
         reasons.push(format!("at least MEDIUM: ora2pg leaves {} as is", high.join(", ")));
+    }
+    if class == Class::Simple && partial > 0.0 {
+        // What was not understood is unknown work: never convert it unseen.
+        class = Class::Medium;
+        reasons.push("at least MEDIUM: part of it could not be read".to_owned());
     }
     let route = if is_manual(object) {
         // Nothing of it could be read: the work is unknown, so assume the worst.

@@ -75,7 +75,10 @@ fn run(project: Project, args: RunArgs, ui: &Ui) -> Result<u8> {
         .jobs
         .map_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()), usize::from);
     // Stages fan out with rayon; one pool sized by -j serves them all.
-    let _ = rayon::ThreadPoolBuilder::new().num_threads(jobs).build_global();
+    // The parser recurses once per nesting level of the PL/SQL it reads;
+    // generated code nests blocks a thousand deep, more than the default
+    // 2 MB stacks of rayon's threads hold. Untouched stack costs nothing.
+    let _ = rayon::ThreadPoolBuilder::new().num_threads(jobs).stack_size(256 << 20).build_global();
     let interrupt = Interrupt::new();
     interrupt.install_handler().context("cannot install the Ctrl-C handler")?;
     let options = RunOptions { forced, keep_going: args.keep_going, jobs, verbose: ui.verbose() };

@@ -61,10 +61,17 @@ pub struct Written {
 
 /// Writes `assessment` to the DuckDB file at `path`: updates it in place
 /// when it is a knowledge base of the same schema, rewriting the rows of
-/// the objects that changed only, and builds it anew otherwise. Either way
-/// the content equals that of a fresh build.
-pub fn write(path: &Path, assessment: &Assessment, dimensions: u32) -> Result<Written, StoreError> {
-    if path.is_file() {
+/// the objects that changed only, and builds it anew otherwise, or when
+/// `rebuild_anyway` (a forced run: the file may have been edited or
+/// damaged, which an update would not see). Either way the content equals
+/// that of a fresh build.
+pub fn write(
+    path: &Path,
+    assessment: &Assessment,
+    dimensions: u32,
+    rebuild_anyway: bool,
+) -> Result<Written, StoreError> {
+    if path.is_file() && !rebuild_anyway {
         match update(path, assessment, dimensions) {
             Ok(Some(written)) => return Ok(written),
             Ok(None) => tracing::debug!(path = %path.display(), "another schema: rebuilding"),

@@ -151,7 +151,8 @@ impl StageKind for Classify {
             },
             || {
                 let path = ctx.path(outs.database);
-                let written = knowledge::duckdb::write(&path, &assessment, dimensions);
+                let forced = ctx.cache.is_refreshing();
+                let written = knowledge::duckdb::write(&path, &assessment, dimensions, forced);
                 lap("stored");
                 written.map_err(|e| StageError::Failed(e.to_string()))
             },
@@ -161,12 +162,34 @@ impl StageKind for Classify {
 
         let mut outcome = super::scan::outcome(&summary, cached, &problems, outs.inventory);
         outcome.summary = format!("{}; {}", outcome.summary, classes(&assessment));
-        let copies = assessment.objects.iter().filter(|o| o.copy > 0).count();
-        if copies > 0 {
+        let copies: Vec<String> =
+            assessment.objects.iter().filter(|o| o.copy > 0).map(|o| o.id()).collect();
+        if !copies.is_empty() {
+            let shown: Vec<&str> = copies.iter().take(3).map(String::as_str).collect();
+            let more = match copies.len() {
+                n if n > 3 => format!(" and {} more", n - 3),
+                _ => String::new(),
+            };
             outcome.warnings.push(format!(
-                "{copies} objects are defined more than once; the later definitions are \
-                 numbered (`NAME (KIND) #2`) in {}/objects.tsv, and names resolve to the first",
+                "{} defined more than once ({}{more}): later definitions, by file path, are \
+                 numbered `#2`... in {}/objects.tsv, and names resolve to the first",
+                match copies.len() {
+                    1 => "1 object is".to_owned(),
+                    n => format!("{n} objects are"),
+                },
+                shown.join(", "),
                 outs.exports
+            ));
+        }
+        // `-v`: why each object not left to ora2pg went where it went.
+        for o in assessment.objects.iter().filter(|o| o.score.route != Route::Ora2pg) {
+            outcome.details.push(format!(
+                "{}: {} (score {:.1}), route {}: {}",
+                o.id(),
+                o.score.class.as_str(),
+                o.score.total,
+                o.score.route.as_str(),
+                o.score.reasons.join("; ")
             ));
         }
         Ok(outcome)

@@ -450,6 +450,15 @@ pub(super) fn outcome(s: &Summary, cached: usize, problems: &[String], out: &str
             .warnings
             .push(format!("{} {noun} skipped: see {out}/problems.txt", s.files_skipped));
     }
+    // An unreadable metadata.json takes the schema of every object of its
+    // folder with it: that needs a person's attention, not just a line in
+    // problems.txt.
+    for p in problems.iter().filter(|p| plsql::is_metadata_file(p.split(": ").next().unwrap_or("")))
+    {
+        if p.contains(": ignored: ") {
+            outcome.warnings.push(format!("{p}; the objects it describes have no schema"));
+        }
+    }
     outcome.details = problems.to_vec();
     outcome
 }
