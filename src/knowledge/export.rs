@@ -12,6 +12,8 @@
 
 use std::fmt::Write as _;
 
+use rayon::prelude::*;
+
 use crate::analysis::estate::{AssessedObject, Assessment, Route};
 use crate::analysis::features;
 
@@ -22,18 +24,23 @@ pub fn files(a: &Assessment) -> Vec<(String, String)> {
     for (n, &i) in a.order.iter().enumerate() {
         position[i] = n + 1;
     }
-    let mut out = vec![
-        ("objects.tsv".to_owned(), objects(a, &ids, &position)),
-        ("features.tsv".to_owned(), features_table(a, &ids)),
-        ("dependencies.tsv".to_owned(), dependencies(a, &ids)),
-        ("rules.jsonl".to_owned(), rules(a, &ids)),
-        ("order.txt".to_owned(), order(a, &ids)),
-        ("estimate.json".to_owned(), estimate(a)),
+    // Each file is built on its own: a large estate has tens of megabytes
+    // of them, and the cores are otherwise idle at this point.
+    type Build<'a> = Box<dyn Fn() -> String + Send + Sync + 'a>;
+    let (ids, position) = (&ids, &position);
+    let mut builds: Vec<(String, Build)> = vec![
+        ("objects.tsv".to_owned(), Box::new(move || objects(a, ids, position))),
+        ("features.tsv".to_owned(), Box::new(move || features_table(a, ids))),
+        ("dependencies.tsv".to_owned(), Box::new(move || dependencies(a, ids))),
+        ("rules.jsonl".to_owned(), Box::new(move || rules(a, ids))),
+        ("order.txt".to_owned(), Box::new(move || order(a, ids))),
+        ("estimate.json".to_owned(), Box::new(move || estimate(a))),
     ];
     for route in [Route::Ora2pg, Route::Agent, Route::Manual] {
-        out.push((format!("routes/{}.tsv", route.as_str()), route_list(a, &ids, route)));
+        let build: Build = Box::new(move || route_list(a, ids, route));
+        builds.push((format!("routes/{}.tsv", route.as_str()), build));
     }
-    out
+    builds.into_par_iter().map(|(name, build)| (name, build())).collect()
 }
 
 /// A value fit for one cell of a tab-separated table.
@@ -137,25 +144,31 @@ struct RuleLine<'a> {
 }
 
 fn rules(a: &Assessment, ids: &[String]) -> String {
+    // The largest export by far (a rule per validation or calculation):
+    // built per object in parallel, then joined in object order.
+    let parts: Vec<String> =
+        a.objects.par_iter().enumerate().map(|(i, o)| object_rules(i, o, ids)).collect();
+    parts.concat()
+}
+
+fn object_rules(i: usize, o: &AssessedObject, ids: &[String]) -> String {
     let mut out = Vec::new();
-    for (i, o) in a.objects.iter().enumerate() {
-        for rule in &o.facts.rules {
-            let line = RuleLine {
-                object: &ids[i],
-                line: rule.line,
-                category: rule.category.as_str(),
-                name: &rule.name,
-                subprogram: rule.subprogram.as_deref(),
-                conditions: &rule.conditions,
-                actions: &rule.actions,
-                exceptions: &rule.exceptions,
-                applies_to: &rule.applies_to,
-                source_code: &rule.source_code,
-            };
-            // Writing to a Vec cannot fail, and the fields are plain data.
-            let _ = serde_json::to_writer(&mut out, &line);
-            out.push(b'\n');
-        }
+    for rule in &o.facts.rules {
+        let line = RuleLine {
+            object: &ids[i],
+            line: rule.line,
+            category: rule.category.as_str(),
+            name: &rule.name,
+            subprogram: rule.subprogram.as_deref(),
+            conditions: &rule.conditions,
+            actions: &rule.actions,
+            exceptions: &rule.exceptions,
+            applies_to: &rule.applies_to,
+            source_code: &rule.source_code,
+        };
+        // Writing to a Vec cannot fail, and the fields are plain data.
+        let _ = serde_json::to_writer(&mut out, &line);
+        out.push(b'\n');
     }
     String::from_utf8(out).unwrap_or_default()
 }

@@ -20,6 +20,7 @@ use std::collections::BTreeSet;
 use std::fmt::Write as _;
 use std::path::PathBuf;
 
+use rayon::prelude::*;
 use toml::Spanned;
 
 use super::scan::{scan_inputs, write_inventory, Scanned};
@@ -240,11 +241,10 @@ fn write_folder(
     files: Vec<(String, String)>,
 ) -> Result<(), StageError> {
     let dir = ctx.path(out);
-    let mut keep = BTreeSet::new();
-    for (name, text) in &files {
-        super::folder::write_if_changed(&dir.join(name), text.as_bytes())?;
-        keep.insert(PathBuf::from(name));
-    }
+    files.par_iter().try_for_each(|(name, text)| {
+        super::folder::write_if_changed(&dir.join(name), text.as_bytes()).map(|_| ())
+    })?;
+    let keep: BTreeSet<PathBuf> = files.iter().map(|(name, _)| PathBuf::from(name)).collect();
     for removed in super::folder::remove_unlisted(&dir, &keep)? {
         tracing::debug!(file = removed, folder = out, "removed: classify no longer writes it");
     }
