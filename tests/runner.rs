@@ -344,7 +344,7 @@ fn init_writes_a_manifest_that_runs_and_never_overwrites() {
     );
     let run = p.run(&["--manifest", "estate/pipeline.toml", "run"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
-    assert_eq!(run.ran_in_order(), ["scan", "count"]);
+    assert_eq!(run.ran_in_order(), ["classify", "count"]);
     assert_eq!(p.read("estate/knowledge/object-count.txt").trim(), "2");
     let again = p.run(&["init", "estate"]);
     assert_eq!(again.code, 2);
