@@ -1145,9 +1145,8 @@ impl Tree<'_> {
         if t.under.is_some() {
             self.uses.add("TYPE_INHERITANCE", line);
         }
-        for method in &t.methods {
-            self.uses.add("OBJECT_TYPE_METHOD", method.span.line);
-        }
+        // Methods are counted where they are written, in the type body: the
+        // spec's declarations are the same work, and would count it twice.
     }
 }
 

@@ -274,7 +274,9 @@ pub fn score(object: &AssessedObject, links: Links, settings: &Settings) -> Scor
     } else {
         Class::Complex
     };
-    if class == Class::Simple && !high.is_empty() {
+    // Table DDL is ora2pg's strength (an XMLTYPE column becomes xml): the
+    // floor is for code that uses a construct, not for a column type.
+    if class == Class::Simple && !high.is_empty() && object.kind != ObjectKind::Table {
         class = Class::Medium;
         reasons.push(format!("at least MEDIUM: ora2pg leaves {} as is", high.join(", ")));
     }
