@@ -457,3 +457,16 @@ fn a_forced_run_rebuilds_a_damaged_knowledge_base() {
         .unwrap();
     assert!(n > 100, "{n}");
 }
+
+#[test]
+fn an_export_edited_by_hand_is_written_again() {
+    let p = sample();
+    p.run_ok(&["classify"]);
+    let objects = p.read("knowledge/analysis/objects.tsv");
+    p.write("knowledge/analysis/objects.tsv", "edited\n");
+    p.write("knowledge/reports/notes.txt", "mine\n");
+    let run = p.run_ok(&["classify"]);
+    assert_eq!(run.ran(), ["classify"]);
+    assert_eq!(p.read("knowledge/analysis/objects.tsv"), objects);
+    assert!(!p.path("knowledge/reports/notes.txt").exists());
+}

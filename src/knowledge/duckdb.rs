@@ -224,6 +224,12 @@ fn row_hashes(a: &Assessment) -> Vec<String> {
         .collect()
 }
 
+/// A hash of everything the assessment holds, object by object: equal
+/// fingerprints give equal exports and reports (with equal settings).
+pub fn estate_fingerprint(a: &Assessment) -> String {
+    estate_hash(a, &row_hashes(a))
+}
+
 /// A hash of the whole `objects` table (rows and conversion order): when it
 /// and every object's rows are unchanged, the file is left untouched.
 fn estate_hash(a: &Assessment, hashes: &[String]) -> String {

@@ -139,6 +139,11 @@ impl StageKind for Classify {
         let info = report::ReportInfo { project: project_name(ctx) };
         let (texts, stored) = rayon::join(
             || {
+                let written = TextsWritten::key(ctx, &assessment, &settings, &info, &outs);
+                if written.still_on_disk(ctx, &outs) {
+                    tracing::debug!("exports and reports: as the last run wrote them");
+                    return Ok(());
+                }
                 write_folder(ctx, outs.exports, knowledge::export::files(&assessment))?;
                 lap("exported");
                 let reports = vec![
@@ -148,6 +153,7 @@ impl StageKind for Classify {
                 ];
                 write_folder(ctx, outs.reports, reports)?;
                 lap("reported");
+                written.record(ctx, &outs);
                 Ok::<(), StageError>(())
             },
             || {
@@ -194,6 +200,71 @@ impl StageKind for Classify {
             ));
         }
         Ok(outcome)
+    }
+}
+
+/// What the exports and reports were last written from, and the hash of
+/// each file written. Generating them is most of an incremental run on a
+/// large estate; when the assessment and settings are unchanged and every
+/// file is still as written (none edited, removed or added), they are not
+/// generated again.
+struct TextsWritten {
+    key: crate::runner::CacheKey,
+}
+
+impl TextsWritten {
+    fn key(
+        ctx: &StageContext<'_>,
+        assessment: &Assessment,
+        settings: &Settings,
+        info: &report::ReportInfo,
+        outs: &Outputs<'_>,
+    ) -> TextsWritten {
+        let fingerprint = knowledge::duckdb::estate_fingerprint(assessment);
+        let settings = serde_json::to_string(settings).unwrap_or_default();
+        let key = ctx.cache.key_parts(&[
+            b"texts",
+            fingerprint.as_bytes(),
+            settings.as_bytes(),
+            info.project.as_bytes(),
+            outs.exports.as_bytes(),
+            outs.reports.as_bytes(),
+        ]);
+        TextsWritten { key }
+    }
+
+    /// Every file under the two folders, with its content hash.
+    fn on_disk(ctx: &StageContext<'_>, outs: &Outputs<'_>) -> Vec<(String, String)> {
+        let mut files: Vec<String> = Vec::new();
+        for dir in [outs.exports, outs.reports] {
+            let walk = walkdir::WalkDir::new(ctx.path(dir)).into_iter().filter_map(Result::ok);
+            for entry in walk.filter(|e| e.file_type().is_file()) {
+                if let Ok(rel) = entry.path().strip_prefix(ctx.root()) {
+                    files.push(rel.display().to_string());
+                }
+            }
+        }
+        files.sort();
+        files
+            .into_par_iter()
+            .map(|f| {
+                let hash =
+                    std::fs::read(ctx.path(&f)).map(|b| blake3::hash(&b).to_hex().to_string());
+                (f, hash.unwrap_or_default())
+            })
+            .collect()
+    }
+
+    fn still_on_disk(&self, ctx: &StageContext<'_>, outs: &Outputs<'_>) -> bool {
+        let Some(recorded) = ctx.cache.get::<Vec<(String, String)>>(&self.key) else {
+            return false;
+        };
+        Self::on_disk(ctx, outs) == recorded
+    }
+
+    fn record(&self, ctx: &StageContext<'_>, outs: &Outputs<'_>) {
+        // Not recorded only costs generating them again next time.
+        let _ = ctx.cache.put(&self.key, &Self::on_disk(ctx, outs));
     }
 }
 
