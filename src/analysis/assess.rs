@@ -1,7 +1,7 @@
 //! From every object's facts to the [`Assessment`] of the estate: resolve,
 //! order, score, estimate.
 
-use std::collections::HashMap;
+use std::collections::HashSet;
 
 use super::estate::{
     AssessedObject, Assessment, Class, Estimate, EstimateLine, Resolution, Route, Score,
@@ -26,17 +26,13 @@ pub fn assess(objects: Vec<(Object, Facts)>, settings: &Settings) -> Assessment 
 
     let dependencies = resolve::dependencies(&assessed);
     let mut links = vec![Links::default(); assessed.len()];
-    let mut seen: HashMap<(usize, usize), ()> = HashMap::new();
+    let mut seen: HashSet<(usize, usize)> = HashSet::new();
+    // Calls within one package are not dependencies (`resolve` leaves them
+    // out), so every target here is another object.
     for dep in &dependencies {
-        let source = &assessed[dep.source];
         match dep.target_object {
-            Some(t) => {
-                let target = &assessed[t];
-                let own_unit = target.name == source.name && target.schema == source.schema;
-                if !own_unit && seen.insert((dep.source, t), ()).is_none() {
-                    links[dep.source].others += 1;
-                }
-            }
+            Some(t) if seen.insert((dep.source, t)) => links[dep.source].others += 1,
+            Some(_) => {}
             None if dep.resolution == Resolution::Unresolved => links[dep.source].unresolved += 1,
             None => {}
         }

@@ -126,8 +126,9 @@ pub fn dependencies(objects: &[AssessedObject]) -> Vec<Dependency> {
     let index = Index::new(objects);
     let mut out = Vec::new();
     for (source, object) in objects.iter().enumerate() {
+        let spec = own_package(&index, source);
         for reference in &object.facts.references {
-            let dep = resolve(&index, source, reference);
+            let dep = resolve(&index, source, spec, reference);
             // A package calling its own members (or a procedure its nested
             // ones) is not a dependency between objects.
             let own = dep.target_object.is_some_and(|t| {
@@ -164,7 +165,9 @@ fn merge(mut deps: Vec<Dependency>) -> Vec<Dependency> {
     out
 }
 
-fn resolve(index: &Index, source: usize, reference: &Reference) -> Dependency {
+/// `spec` is the object `source`'s own names belong to: its package spec,
+/// or itself ([`own_package`]).
+fn resolve(index: &Index, source: usize, spec: usize, reference: &Reference) -> Dependency {
     let object = &index.objects[source];
     let parts = split(&reference.target);
     // A synonym may stand for anything: look its target up as a reference.
@@ -172,7 +175,7 @@ fn resolve(index: &Index, source: usize, reference: &Reference) -> Dependency {
         ObjectKind::Synonym => RefKind::References,
         _ => reference.kind,
     };
-    let found = lookup(index, source, &parts, lookup_kind);
+    let found = lookup(index, source, spec, &parts, lookup_kind);
     let mut dep = Dependency {
         source,
         kind: reference.kind,
@@ -243,13 +246,13 @@ fn is_dictionary(parts: &[String]) -> bool {
 fn lookup(
     index: &Index,
     source: usize,
+    spec: usize,
     parts: &[String],
     kind: RefKind,
 ) -> Option<(usize, Option<String>)> {
     let object = &index.objects[source];
     let home = object.schema.as_deref();
     // The object's own names, and for a package body those of its spec.
-    let spec = own_package(index, source);
     let own = |name: &str| {
         let declares = |o: &AssessedObject| o.facts.members.iter().any(|m| m == name);
         declares(object) || (spec != source && declares(&index.objects[spec]))

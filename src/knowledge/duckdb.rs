@@ -68,11 +68,12 @@ pub struct Written {
 pub fn write(
     path: &Path,
     assessment: &Assessment,
+    fingerprint: &Fingerprint,
     dimensions: u32,
     rebuild_anyway: bool,
 ) -> Result<Written, StoreError> {
     if path.is_file() && !rebuild_anyway {
-        match update(path, assessment, dimensions) {
+        match update(path, assessment, fingerprint, dimensions) {
             Ok(Some(written)) => return Ok(written),
             Ok(None) => tracing::debug!(path = %path.display(), "another schema: rebuilding"),
             Err(e) => {
@@ -80,12 +81,17 @@ pub fn write(
             }
         }
     }
-    rebuild(path, assessment, dimensions)
+    rebuild(path, assessment, fingerprint, dimensions)
 }
 
 /// Builds the file anew, in a scratch folder beside it, then renames it
 /// over the old one: a failed build leaves the old file as it was.
-fn rebuild(path: &Path, assessment: &Assessment, dimensions: u32) -> Result<Written, StoreError> {
+fn rebuild(
+    path: &Path,
+    assessment: &Assessment,
+    fingerprint: &Fingerprint,
+    dimensions: u32,
+) -> Result<Written, StoreError> {
     let io = |source| StoreError::Io { path: path.display().to_string(), source };
     let parent = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
     fs_err::create_dir_all(parent).map_err(io)?;
@@ -100,13 +106,12 @@ fn rebuild(path: &Path, assessment: &Assessment, dimensions: u32) -> Result<Writ
         )
         .map_err(db("the schema version"))?;
         let all = vec![true; assessment.objects.len()];
-        let hashes = row_hashes(assessment);
         conn.execute(
             "INSERT INTO knowledge_base.meta VALUES ('estate', ?1)",
-            params![estate_hash(assessment, &hashes)],
+            params![fingerprint.estate],
         )
         .map_err(db("the estate hash"))?;
-        load(&conn, assessment, &hashes, &all)?;
+        load(&conn, assessment, &fingerprint.rows, &all)?;
         conn.execute_batch("CHECKPOINT").map_err(db("the checkpoint"))?;
     }
     fs_err::rename(&fresh, path).map_err(io)?;
@@ -116,7 +121,12 @@ fn rebuild(path: &Path, assessment: &Assessment, dimensions: u32) -> Result<Writ
 
 /// Updates the file in one transaction: a failure rolls back and leaves it
 /// as it was. `None` when its schema is not this build's.
-fn update(path: &Path, a: &Assessment, dimensions: u32) -> Result<Option<Written>, StoreError> {
+fn update(
+    path: &Path,
+    a: &Assessment,
+    fingerprint: &Fingerprint,
+    dimensions: u32,
+) -> Result<Option<Written>, StoreError> {
     let conn = Connection::open(path).map_err(db("opening the database"))?;
     let version: Option<String> = conn
         .query_row("SELECT value FROM knowledge_base.meta WHERE key = 'schema'", [], |r| r.get(0))
@@ -137,20 +147,20 @@ fn update(path: &Path, a: &Assessment, dimensions: u32) -> Result<Option<Written
             stored.insert(id, hash);
         }
     }
-    let hashes = row_hashes(a);
+    let hashes = &fingerprint.rows;
     let ids: Vec<String> = a.objects.iter().map(AssessedObject::id).collect();
     let changed: Vec<bool> =
-        ids.iter().zip(&hashes).map(|(id, h)| stored.get(id) != Some(h)).collect();
+        ids.iter().zip(hashes).map(|(id, h)| stored.get(id) != Some(h)).collect();
     let current: HashSet<&str> = ids.iter().map(String::as_str).collect();
     let mut stale: Vec<&str> =
         stored.keys().map(String::as_str).filter(|id| !current.contains(id)).collect();
     let removed = stale.len();
     stale.extend(ids.iter().zip(&changed).filter(|(_, c)| **c).map(|(id, _)| id.as_str()));
-    let summary = estate_hash(a, &hashes);
+    let summary = &fingerprint.estate;
     let stored_summary: Option<String> = conn
         .query_row("SELECT value FROM knowledge_base.meta WHERE key = 'estate'", [], |r| r.get(0))
         .ok();
-    if stale.is_empty() && stored_summary.as_deref() == Some(summary.as_str()) {
+    if stale.is_empty() && stored_summary.as_ref() == Some(summary) {
         return Ok(Some(Written { rebuilt: false, objects_written: 0, objects_removed: 0 }));
     }
 
@@ -178,7 +188,7 @@ fn update(path: &Path, a: &Assessment, dimensions: u32) -> Result<Option<Written
         .map_err(db("the update"))?;
         conn.execute("INSERT INTO knowledge_base.meta VALUES ('estate', ?1)", params![summary])
             .map_err(db("the update"))?;
-        load(&conn, a, &hashes, &changed)
+        load(&conn, a, hashes, &changed)
     })();
     match result {
         Ok(()) => conn.execute_batch("COMMIT").map_err(db("the commit"))?,
@@ -205,7 +215,6 @@ fn row_hashes(a: &Assessment) -> Vec<String> {
         .par_iter()
         .enumerate()
         .map(|(i, o)| {
-            let mut hasher = blake3::Hasher::new();
             let targets: Vec<(Option<&String>, Option<usize>)> = deps[i]
                 .iter()
                 .map(|d| {
@@ -218,16 +227,25 @@ fn row_hashes(a: &Assessment) -> Vec<String> {
             // Binary, not JSON: no escaping, and one update of the hasher. A
             // value that cannot be encoded (none can) only costs a rewrite.
             let bytes = bincode::serialize(&(o, &deps[i], cycle[i], targets)).unwrap_or_default();
-            hasher.update(&bytes);
-            hasher.finalize().to_hex()[..32].to_owned()
+            blake3::hash(&bytes).to_hex()[..32].to_owned()
         })
         .collect()
 }
 
-/// A hash of everything the assessment holds, object by object: equal
-/// fingerprints give equal exports and reports (with equal settings).
-pub fn estate_fingerprint(a: &Assessment) -> String {
-    estate_hash(a, &row_hashes(a))
+/// What an assessment holds, hashed: per object (what its rows hold), and
+/// for the whole estate. Equal estate hashes give equal exports and reports
+/// (with equal settings), and an unchanged knowledge base.
+pub struct Fingerprint {
+    rows: Vec<String>,
+    pub estate: String,
+}
+
+impl Fingerprint {
+    pub fn of(a: &Assessment) -> Fingerprint {
+        let rows = row_hashes(a);
+        let estate = estate_hash(a, &rows);
+        Fingerprint { rows, estate }
+    }
 }
 
 /// A hash of the whole `objects` table (rows and conversion order): when it

@@ -13,7 +13,6 @@ use super::lock::{LockEntry, LockError};
 use super::object_cache::ObjectCache;
 use super::project::{output_files, Project};
 use super::staleness::{self, Reason};
-
 use crate::stages::{self, InputFile, StageContext, StageError};
 
 /// How to run.

@@ -98,14 +98,14 @@ impl ObjectCache {
         self.dir.join(&key.0[..2]).join(&key.0[2..])
     }
 
-    /// The same cache, ignoring what it holds (`pipeline run --force`):
-    /// lookups miss and results overwrite the old entries.
     /// Whether this run redoes everything (`--force`): a kind with state of
     /// its own beyond this cache (a database it updates) rebuilds it too.
     pub fn is_refreshing(&self) -> bool {
         self.refresh
     }
 
+    /// The same cache, ignoring what it holds (`pipeline run --force`):
+    /// lookups miss and results overwrite the old entries.
     pub fn refreshing(mut self) -> Self {
         self.refresh = true;
         self

@@ -16,9 +16,7 @@
 //! `knowledge`. Changing them re-runs only the estate-wide step: the facts
 //! in the cache do not depend on them.
 
-use std::collections::BTreeSet;
 use std::fmt::Write as _;
-use std::path::PathBuf;
 
 use rayon::prelude::*;
 use toml::Spanned;
@@ -137,9 +135,10 @@ impl StageKind for Classify {
 
         // The three writers read the assessment only: they run side by side.
         let info = report::ReportInfo { project: project_name(ctx) };
+        let fingerprint = knowledge::duckdb::Fingerprint::of(&assessment);
         let (texts, stored) = rayon::join(
             || {
-                let written = TextsWritten::key(ctx, &assessment, &settings, &info, &outs);
+                let written = TextsWritten::key(ctx, &fingerprint, &settings, &info, &outs);
                 if written.still_on_disk(ctx, &outs) {
                     tracing::debug!("exports and reports: as the last run wrote them");
                     return Ok(());
@@ -159,7 +158,8 @@ impl StageKind for Classify {
             || {
                 let path = ctx.path(outs.database);
                 let forced = ctx.cache.is_refreshing();
-                let written = knowledge::duckdb::write(&path, &assessment, dimensions, forced);
+                let written =
+                    knowledge::duckdb::write(&path, &assessment, &fingerprint, dimensions, forced);
                 lap("stored");
                 written.map_err(|e| StageError::Failed(e.to_string()))
             },
@@ -215,16 +215,15 @@ struct TextsWritten {
 impl TextsWritten {
     fn key(
         ctx: &StageContext<'_>,
-        assessment: &Assessment,
+        fingerprint: &knowledge::duckdb::Fingerprint,
         settings: &Settings,
         info: &report::ReportInfo,
         outs: &Outputs<'_>,
     ) -> TextsWritten {
-        let fingerprint = knowledge::duckdb::estate_fingerprint(assessment);
         let settings = serde_json::to_string(settings).unwrap_or_default();
         let key = ctx.cache.key_parts(&[
             b"texts",
-            fingerprint.as_bytes(),
+            fingerprint.estate.as_bytes(),
             settings.as_bytes(),
             info.project.as_bytes(),
             outs.exports.as_bytes(),
@@ -311,12 +310,7 @@ fn write_folder(
     out: &str,
     files: Vec<(String, String)>,
 ) -> Result<(), StageError> {
-    let dir = ctx.path(out);
-    files.par_iter().try_for_each(|(name, text)| {
-        super::folder::write_if_changed(&dir.join(name), text.as_bytes()).map(|_| ())
-    })?;
-    let keep: BTreeSet<PathBuf> = files.iter().map(|(name, _)| PathBuf::from(name)).collect();
-    for removed in super::folder::remove_unlisted(&dir, &keep)? {
+    for removed in super::folder::write_folder(&ctx.path(out), &files)? {
         tracing::debug!(file = removed, folder = out, "removed: classify no longer writes it");
     }
     Ok(())

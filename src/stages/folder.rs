@@ -33,3 +33,15 @@ pub(crate) fn remove_unlisted(
     }
     Ok(removed)
 }
+
+/// Writes `files` (paths relative to `dir`, and their text) under `dir`,
+/// in parallel and only where changed, then removes every other file
+/// there; returns the removed paths.
+pub(crate) fn write_folder(dir: &Path, files: &[(String, String)]) -> std::io::Result<Vec<String>> {
+    use rayon::prelude::*;
+    files.par_iter().try_for_each(|(name, text)| {
+        write_if_changed(&dir.join(name), text.as_bytes()).map(|_| ())
+    })?;
+    let keep: BTreeSet<PathBuf> = files.iter().map(|(name, _)| PathBuf::from(name)).collect();
+    remove_unlisted(dir, &keep)
+}

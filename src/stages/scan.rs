@@ -138,16 +138,12 @@ pub(super) fn write_inventory(
     let summary = Summary::of(files, &inventory, scanned.skipped_files.len());
     let json = serde_json::to_string_pretty(&summary).map_err(std::io::Error::other)? + "\n";
     let outputs = [
-        ("objects.tsv", objects_table(&inventory)),
-        ("files.tsv", files_table(files, &scanned.skipped_files)),
-        ("problems.txt", lines(&scanned.problems)),
-        ("summary.json", json),
+        ("objects.tsv".to_owned(), objects_table(&inventory)),
+        ("files.tsv".to_owned(), files_table(files, &scanned.skipped_files)),
+        ("problems.txt".to_owned(), lines(&scanned.problems)),
+        ("summary.json".to_owned(), json),
     ];
-    for (name, text) in &outputs {
-        super::folder::write_if_changed(&ctx.path(out).join(name), text.as_bytes())?;
-    }
-    let keep = outputs.iter().map(|(name, _)| name.into()).collect();
-    for removed in super::folder::remove_unlisted(&ctx.path(out), &keep)? {
+    for removed in super::folder::write_folder(&ctx.path(out), &outputs)? {
         tracing::debug!(file = removed, "removed: scan no longer writes it");
     }
     Ok(summary)
@@ -222,8 +218,7 @@ fn analyze_file(
         }
         let (mut object, stats) = scan();
         let facts = analysis::analyze(&object);
-        object.unit = None;
-        object.tokens = Vec::new();
+        drop_tree(&mut object);
         let entry: PerObject = (object, stats, facts);
         if let Err(e) = ctx.cache.put(&key, &entry) {
             tracing::debug!(file = path, error = %e, "could not cache an object");
@@ -231,16 +226,19 @@ fn analyze_file(
         let (object, stats, facts) = entry;
         ((object, stats), facts)
     });
-    (without_trees(file), facts)
+    // Every object is without its tree already: cached ones never had it.
+    (file, facts)
 }
 
 /// A scanned file with its objects' parse trees left out.
 fn without_trees(mut summary: SourceFile) -> SourceFile {
-    for object in &mut summary.objects {
-        object.unit = None;
-        object.tokens = Vec::new();
-    }
+    summary.objects.iter_mut().for_each(drop_tree);
     summary
+}
+
+fn drop_tree(object: &mut plsql::Object) {
+    object.unit = None;
+    object.tokens = Vec::new();
 }
 
 /// Every `metadata.json` among the inputs, by the folder it describes, with
