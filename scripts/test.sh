@@ -19,7 +19,8 @@ export INSTA_UPDATE=no
 export DEPLOY_TEST_CACHE="${DEPLOY_TEST_CACHE:-$CARGO_TARGET_DIR/deploy-tests}"
 
 log=$(mktemp)
-trap 'rm -f "$log"' EXIT
+postgres_dir=$(mktemp -d)
+trap 'rm -rf "$log" "$postgres_dir"' EXIT
 step() { printf '\n==> %s\n' "$*" >&2; }
 
 # Every step runs even after one fails, so the closing line counts them all;
@@ -33,6 +34,17 @@ run_step() {
     failed_steps+=("$name")
   fi
 }
+
+# The knowledge-base tests start their own PostgreSQL 18 with pgvector, from
+# binaries the deploy suite installs (as root it also creates the
+# unprivileged user the servers run as).
+step "PostgreSQL with pgvector for the tests"
+if bin=$(chmod 0755 "$postgres_dir" && tests/deploy/run.sh --prepare-postgres "$postgres_dir"); then
+  export PIPELINE_TEST_PG_BIN="$bin"
+  export PIPELINE_TEST_PG_USER="${DEPLOY_TEST_USER:-pipeline-test}"
+else
+  failed_steps+=("PostgreSQL for the tests")
+fi
 
 run_step "cargo fmt --check" cargo fmt --all --check
 run_step "cargo clippy (warnings denied)" cargo clippy --release --all-targets --locked -- -D warnings

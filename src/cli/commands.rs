@@ -282,11 +282,21 @@ fn init(args: InitArgs, ui: &Ui) -> Result<u8> {
         fs_err::create_dir_all(args.dir.join(dir))?;
     }
     let ignore = args.dir.join(".gitignore");
-    let entry = format!("/{}/", runner::STATE_DIR);
-    let existing = fs_err::read_to_string(&ignore).unwrap_or_default();
-    if !existing.lines().any(|l| l.trim() == entry) {
-        let separator = if existing.is_empty() || existing.ends_with('\n') { "" } else { "\n" };
-        fs_err::write(&ignore, format!("{existing}{separator}{entry}\n"))?;
+    // The runner's state, and the databases: binary, rewritten on each run,
+    // reviewed through their text exports instead.
+    let mut text = fs_err::read_to_string(&ignore).unwrap_or_default();
+    let before = text.len();
+    for entry in [format!("/{}/", runner::STATE_DIR), "/knowledge/*.duckdb".to_owned()] {
+        if !text.lines().any(|l| l.trim() == entry) {
+            if !text.is_empty() && !text.ends_with('\n') {
+                text.push('\n');
+            }
+            text.push_str(&entry);
+            text.push('\n');
+        }
+    }
+    if text.len() != before {
+        fs_err::write(&ignore, text)?;
     }
     ui.info(&format!(
         "wrote {}; put extracted PL/SQL under {}/extracted and run `pipeline run`",

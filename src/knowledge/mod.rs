@@ -8,5 +8,7 @@
 //! else.
 
 pub mod duckdb;
+pub mod embed;
 pub mod export;
+pub mod postgres;
 pub mod show;

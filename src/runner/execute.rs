@@ -369,6 +369,17 @@ fn run_stage(
         inputs: snapshot.inputs,
         outputs: Default::default(),
     };
+    // What the stage added to a database it reads is its own doing, not a
+    // change upstream.
+    for (path, hash) in recorded.inputs.iter_mut() {
+        if kind.updates_input(path) {
+            match hasher.hash(path) {
+                Ok(Some(now)) => *hash = now,
+                Ok(None) => {}
+                Err(e) => return Report::Failed(format!("cannot hash input `{path}`: {e}")),
+            }
+        }
+    }
     for output in &outputs {
         if kind.untracked_output(output) {
             recorded.outputs.insert(output.clone(), super::project::UNTRACKED.to_owned());

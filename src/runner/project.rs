@@ -136,7 +136,7 @@ impl Project {
         Ok(Snapshot {
             definition: definition_hash(stage),
             tool: tool_identity(stage),
-            params: manifest::param_values(&self.manifest, stage),
+            params: params_of(&self.manifest, stage),
             inputs,
             outputs,
             missing_outputs,
@@ -220,6 +220,18 @@ pub(crate) fn output_files(root: &std::path::Path, output: &str) -> Vec<String> 
 /// What produced a stage's outputs: pipeline's version and the version of
 /// its kind's output (`0.1.0 scan/2`), so a build that writes differently
 /// makes the stage stale even before the version number moves.
+/// The stage's parameter values, and what its kind reads from the
+/// environment (under `env.`).
+fn params_of(m: &crate::manifest::Manifest, stage: &Stage) -> BTreeMap<String, toml::Value> {
+    let mut params = manifest::param_values(m, stage);
+    if let Some(kind) = crate::stages::lookup(&stage.kind) {
+        for (name, value) in kind.environment(m) {
+            params.insert(format!("env.{name}"), toml::Value::String(value));
+        }
+    }
+    params
+}
+
 pub(crate) fn tool_identity(stage: &Stage) -> String {
     let kind_version = crate::stages::lookup(&stage.kind).map_or(0, |k| k.output_version());
     format!("{} {}/{kind_version}", env!("CARGO_PKG_VERSION"), stage.kind)

@@ -12,7 +12,9 @@ use toml::Spanned;
 mod classify;
 mod cmd;
 mod context;
+mod embed;
 mod folder;
+mod load;
 mod render;
 mod scan;
 
@@ -62,6 +64,23 @@ pub trait StageKind: Sync {
         false
     }
 
+    /// Values from outside the manifest that the stage's result depends on
+    /// (the database it writes to, named by an environment variable), as
+    /// `(name, value)` pairs recorded like parameters under `env.NAME`. A
+    /// change makes the stage stale. Values land in the lock file, which is
+    /// committed: return a hash of anything a reader should not see.
+    fn environment(&self, _manifest: &crate::manifest::Manifest) -> Vec<(String, String)> {
+        Vec::new()
+    }
+
+    /// Whether the stage adds to this input file, a database written by an
+    /// earlier stage (embeddings filled into the knowledge base). The
+    /// runner records such an input's hash as it is after the run, so the
+    /// stage's own writes do not make it stale again.
+    fn updates_input(&self, _input: &str) -> bool {
+        false
+    }
+
     /// Does the work. Outputs must be written before returning `Ok`.
     fn run(&self, ctx: &StageContext<'_>) -> Result<Outcome, StageError>;
 }
@@ -81,7 +100,14 @@ pub(crate) fn one_output_folder(kind: &str, outputs: &[Spanned<String>]) -> Path
     }
 }
 
-static KINDS: &[&dyn StageKind] = &[&cmd::Cmd, &scan::Scan, &classify::Classify, &render::Render];
+static KINDS: &[&dyn StageKind] = &[
+    &cmd::Cmd,
+    &scan::Scan,
+    &classify::Classify,
+    &embed::Embed,
+    &load::Load,
+    &render::Render,
+];
 
 /// The kind called `name`, if there is one.
 pub fn lookup(name: &str) -> Option<&'static dyn StageKind> {

@@ -30,7 +30,19 @@ cd "$repo"
 cache="${DEPLOY_TEST_CACHE:-$repo/target/deploy-tests}"
 test_user="${DEPLOY_TEST_USER:-pipeline-test}"
 pg15_bin=/usr/lib/postgresql/15/bin
-work="$(mktemp -d)"
+# `run.sh --prepare-postgres DIR` only installs what the tests need and copies PostgreSQL 18
+# with pgvector into DIR, then prints its bin folder: the Rust tests start their own servers
+# from it. DIR is the caller's to remove.
+prepare_only=
+if [ "${1:-}" = "--prepare-postgres" ]; then
+    prepare_only="${2:?usage: run.sh --prepare-postgres DIR}"
+    # Only the bin folder goes to standard output; what installers print goes to stderr.
+    exec 3>&1 1>&2
+    mkdir -p "$prepare_only"
+    work="$(cd "$prepare_only" && pwd)"
+else
+    work="$(mktemp -d)"
+fi
 servers=()
 total_passed=0
 total_failed=0
@@ -41,7 +53,9 @@ cleanup() {
     for server in "${servers[@]}"; do
         as_test_user "${server%%|*}/pg_ctl" -D "${server#*|}" -m immediate stop >/dev/null 2>&1 || true
     done
-    if [ -n "${DEPLOY_TEST_KEEP:-}" ]; then
+    if [ -n "$prepare_only" ]; then
+        return
+    elif [ -n "${DEPLOY_TEST_KEEP:-}" ]; then
         say "kept outputs and server logs in $work"
     else
         rm -rf "$work"
@@ -298,7 +312,7 @@ knowledge_base_on() {
     start_server "$bin" "$dir"
     if PATH="$bin:$PATH" PGHOST="$dir" PGPORT=5432 PGUSER=postgres PGDATABASE=postgres \
         bash -c 'deploy/scripts/setup_knowledge_base.sh && deploy/scripts/setup_knowledge_base.sh' \
-        >"$dir.setup.txt" 2>&1 && grep -q '4 tables' "$dir.setup.txt"; then
+        >"$dir.setup.txt" 2>&1 && grep -q '5 tables' "$dir.setup.txt"; then
         passed=$((passed + 1))
         PGHOST="$dir" PGPORT=5432 "$bin/psql" -X -q -U postgres -d postgres \
             -f tests/deploy/sql/knowledge_base.test.sql >"$out" 2>&1 || { cat "$out" >&2; failed=$((failed + 1)); }
@@ -374,6 +388,13 @@ install_python_packages
 ensure_test_user
 is_root && chmod 0755 "$work"
 say "ready in $((SECONDS - install_started))s"
+
+if [ -n "$prepare_only" ]; then
+    prepare_pixeltable
+    chmod -R a+rX "$work/pixeltable"
+    echo "$pixeltable_root/pginstall18/bin" >&3
+    exit 0
+fi
 
 # A suite whose setup fails still ends in the summary, as one failure: bash does not apply
 # errexit inside a function called from an || list, so the suite goes on and counts what fails.

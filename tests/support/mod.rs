@@ -3,6 +3,8 @@
 
 #![allow(dead_code)]
 
+pub mod pg;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
@@ -98,7 +100,9 @@ impl TestProject {
         cmd.args(args)
             .current_dir(self.root())
             .env("NO_COLOR", "1")
-            .env_remove("PIPELINE_MANIFEST");
+            .env_remove("PIPELINE_MANIFEST")
+            .env_remove("DATABASE_URL")
+            .env_remove("PGPASSWORD");
         cmd
     }
 
@@ -109,6 +113,35 @@ impl TestProject {
             stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
             stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
         }
+    }
+
+    /// `pipeline ARGS` with `env` set.
+    pub fn run_env(&self, args: &[&str], env: &[(&str, &str)]) -> Run {
+        let mut command = self.command(args);
+        command.envs(env.iter().copied());
+        let output: Output = command.output().expect("pipeline runs");
+        Run {
+            code: output.status.code().unwrap_or(-1),
+            stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+        }
+    }
+
+    /// Copies the repository's manifest and templates, for tests that run
+    /// the main job as a user would.
+    pub fn copy_manifest_and_templates(&self) -> &Self {
+        let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
+        std::fs::copy(repo.join("pipeline.toml"), self.path("pipeline.toml")).unwrap();
+        for entry in walkdir::WalkDir::new(repo.join("templates")) {
+            let entry = entry.unwrap();
+            let rel = entry.path().strip_prefix(repo).unwrap();
+            if entry.file_type().is_file() {
+                let target = self.path(rel.to_str().unwrap());
+                std::fs::create_dir_all(target.parent().unwrap()).unwrap();
+                std::fs::copy(entry.path(), target).unwrap();
+            }
+        }
+        self
     }
 
     /// `pipeline run ARGS`, which must succeed.

@@ -37,8 +37,8 @@ EXCEPTION WHEN OTHERS THEN
 END
 $$;
 
-SELECT t.ok((SELECT count(*) FROM pg_tables WHERE schemaname = 'knowledge_base') = 4,
-            'the four tables exist');
+SELECT t.ok((SELECT count(*) FROM pg_tables WHERE schemaname = 'knowledge_base') = 5,
+            'the five tables exist');
 SELECT t.ok(format_type(atttypid, atttypmod) = 'vector(1024)',
             'knowledge_items.embedding has the manifest''s 1024 dimensions')
 FROM pg_attribute WHERE attrelid = 'knowledge_base.knowledge_items'::regclass AND attname = 'embedding';

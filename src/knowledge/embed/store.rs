@@ -1,0 +1,332 @@
+//! Fills the knowledge base's embedding columns, through a cache.
+//!
+//! The texts to embed are those of the rows whose embedding is NULL (new or
+//! changed since the last fill: classification writes a changed object's
+//! rows again, without embeddings), or of every row when the base was
+//! filled with another model. Each text is looked up in the cache, a DuckDB
+//! file of its own keyed by (text hash, model, dimensions); only texts not
+//! found there are sent to the embedder, in batches, each batch committed
+//! to the cache as soon as it is back, so that an interrupted or failed run
+//! never pays for the same text twice. The knowledge base is then updated
+//! from the cache in one transaction.
+//!
+//! The cache is a separate file because the knowledge base is rebuilt from
+//! scratch when its schema changes (or on `--force`): the embeddings, which
+//! may have cost money, must survive that.
+
+use std::collections::{HashMap, HashSet};
+use std::path::Path;
+
+use duckdb::{params, Connection};
+
+use super::{truncate, Embedder, EmbedError};
+
+/// What a fill did.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Filled {
+    /// Rows given an embedding by this fill.
+    pub rows: usize,
+    /// Distinct texts among them that the embedder was asked for.
+    pub sent: usize,
+    /// Distinct texts found in the cache.
+    pub cached: usize,
+    /// Rows in the base already embedded with this model, left alone.
+    pub kept: usize,
+}
+
+/// Why a fill stopped.
+#[derive(Debug, thiserror::Error)]
+pub enum FillError {
+    #[error(transparent)]
+    Embed(#[from] EmbedError),
+    #[error("DuckDB refused {what}: {source}")]
+    Db { what: String, source: duckdb::Error },
+    #[error("the knowledge base holds {base}-dimension embeddings and the embedder gives {embedder}: run classify again after changing knowledge.embedding_dimensions")]
+    Dimensions { base: usize, embedder: usize },
+    #[error("interrupted")]
+    Interrupted,
+}
+
+fn db(what: &'static str) -> impl Fn(duckdb::Error) -> FillError {
+    move |source| FillError::Db { what: what.to_owned(), source }
+}
+
+/// Texts sent per embedder call: each call's vectors are committed to the
+/// cache before the next starts.
+const CHECKPOINT: usize = 256;
+
+/// One row that needs an embedding.
+struct Pending {
+    table: &'static str,
+    id: String,
+    hash: String,
+}
+
+/// The text embedded for a knowledge item: its title, description, and
+/// source (for an object's FLOW item, the object's code; for a rule item,
+/// the rule's code).
+pub fn item_text(title: &str, description: &str, source: Option<&str>) -> String {
+    let mut text = format!("{title}\n{description}");
+    if let Some(source) = source.filter(|s| !s.is_empty()) {
+        text.push('\n');
+        text.push_str(source);
+    }
+    text
+}
+
+/// The text embedded for a business rule.
+pub fn rule_text(name: &str, context: &str, conditions: &str, actions: &str, code: &str) -> String {
+    format!("{name}\n{context}\nwhen {conditions}\nthen {actions}\n{code}")
+}
+
+/// Key of a text in the cache.
+fn text_hash(text: &str) -> String {
+    blake3::hash(text.as_bytes()).to_hex()[..32].to_owned()
+}
+
+/// Fills the embeddings of the base at `base` from the cache at `cache`
+/// (created when missing) and `embedder`. `source_of` gives an object's
+/// code from its file and lines, for FLOW items; `stop` is polled between
+/// batches.
+pub fn fill(
+    base: &Path,
+    cache: &Path,
+    embedder: &dyn Embedder,
+    max_chars: usize,
+    source_of: &(dyn Fn(&str, i32, i32) -> Option<String> + Sync),
+    stop: &(dyn Fn() -> bool + Sync),
+    progress: &(dyn Fn(usize, usize) + Sync),
+) -> Result<Filled, FillError> {
+    let conn = Connection::open(base).map_err(db("the knowledge base"))?;
+    let dims = base_dimensions(&conn)?;
+    if dims != embedder.dimensions() {
+        return Err(FillError::Dimensions { base: dims, embedder: embedder.dimensions() });
+    }
+    let model = embedder.model().to_owned();
+    let same_model = meta(&conn, "embedding_model")?.as_deref() == Some(model.as_str());
+
+    // The rows to embed, with their texts.
+    let mut pending = Vec::new();
+    let mut texts: HashMap<String, String> = HashMap::new();
+    let mut kept = 0;
+    let mut add = |table: &'static str, id: String, text: String, embedded: bool| {
+        if embedded && same_model {
+            kept += 1;
+            return;
+        }
+        let text = truncate(&text, max_chars).to_owned();
+        let hash = text_hash(&text);
+        texts.entry(hash.clone()).or_insert(text);
+        pending.push(Pending { table, id, hash });
+    };
+    {
+        let mut stmt = conn
+            .prepare(
+                "SELECT i.id::VARCHAR, i.title, i.description, i.content_raw, i.embedding IS NOT NULL,
+                        i.knowledge_type = 'FLOW', o.source_file, o.first_line, o.last_line
+                 FROM knowledge_base.knowledge_items i
+                 LEFT JOIN knowledge_base.objects o ON o.object_id = i.object_id
+                 ORDER BY o.source_file, o.first_line, i.id",
+            )
+            .map_err(db("the knowledge items"))?;
+        let mut rows = stmt.query([]).map_err(db("the knowledge items"))?;
+        while let Some(row) = rows.next().map_err(db("a knowledge item"))? {
+            let get = |i: usize| row.get::<_, Option<String>>(i).map_err(db("a knowledge item"));
+            let (id, title, description, raw) = (get(0)?, get(1)?, get(2)?, get(3)?);
+            let embedded: bool = row.get(4).map_err(db("a knowledge item"))?;
+            let flow: bool = row.get(5).map_err(db("a knowledge item"))?;
+            let code = match (flow, get(6)?) {
+                (true, Some(file)) => {
+                    let first: i32 = row.get(7).map_err(db("a knowledge item"))?;
+                    let last: i32 = row.get(8).map_err(db("a knowledge item"))?;
+                    source_of(&file, first, last)
+                }
+                _ => raw,
+            };
+            let text = item_text(
+                &title.unwrap_or_default(),
+                &description.unwrap_or_default(),
+                code.as_deref(),
+            );
+            add("knowledge_items", id.unwrap_or_default(), text, embedded);
+        }
+        let mut stmt = conn
+            .prepare(
+                "SELECT id::VARCHAR, rule_name, coalesce(business_context, ''), conditions, actions,
+                        coalesce(source_code, ''), embedding IS NOT NULL
+                 FROM knowledge_base.business_rules ORDER BY id",
+            )
+            .map_err(db("the business rules"))?;
+        let mut rows = stmt.query([]).map_err(db("the business rules"))?;
+        while let Some(row) = rows.next().map_err(db("a business rule"))? {
+            let get = |i: usize| row.get::<_, String>(i).map_err(db("a business rule"));
+            let text = rule_text(&get(1)?, &get(2)?, &get(3)?, &get(4)?, &get(5)?);
+            let embedded: bool = row.get(6).map_err(db("a business rule"))?;
+            add("business_rules", get(0)?, text, embedded);
+        }
+    }
+    // The cache is the stage's output: it exists after every run.
+    let cache_conn = open_cache(cache)?;
+    let mut filled = Filled { kept, ..Filled::default() };
+    if pending.is_empty() {
+        return Ok(filled);
+    }
+
+    // What the cache lacks goes to the embedder, a checkpoint at a time.
+    let known = cached_hashes(&cache_conn, &model, dims)?;
+    let mut missing: Vec<&String> = texts.keys().filter(|h| !known.contains(*h)).collect();
+    missing.sort();
+    filled.sent = missing.len();
+    filled.cached = texts.len() - missing.len();
+    let total = missing.len();
+    for (n, chunk) in missing.chunks(CHECKPOINT).enumerate() {
+        if stop() {
+            return Err(FillError::Interrupted);
+        }
+        let batch: Vec<String> = chunk.iter().map(|h| texts[*h].clone()).collect();
+        let base_done = n * CHECKPOINT;
+        let vectors = embedder.embed(&batch, &|done| progress(base_done + done, total))?;
+        store(&cache_conn, &model, dims, chunk, &vectors)?;
+        progress(base_done + chunk.len(), total);
+    }
+    drop(cache_conn);
+
+    // The base takes every pending row's vector from the cache at once.
+    let path = cache.to_string_lossy().replace('\'', "''");
+    conn.execute_batch(&format!("ATTACH '{path}' AS embedding_cache (READ_ONLY)"))
+        .map_err(db("the embedding cache"))?;
+    conn.execute_batch("BEGIN").map_err(db("a transaction"))?;
+    let result = update_base(&conn, &model, dims, &pending);
+    match result {
+        Ok(()) => conn.execute_batch("COMMIT").map_err(db("the commit"))?,
+        Err(e) => {
+            let _ = conn.execute_batch("ROLLBACK");
+            return Err(e);
+        }
+    }
+    conn.execute_batch("DETACH embedding_cache").map_err(db("the embedding cache"))?;
+    filled.rows = pending.len();
+    Ok(filled)
+}
+
+fn update_base(
+    conn: &Connection,
+    model: &str,
+    dims: usize,
+    pending: &[Pending],
+) -> Result<(), FillError> {
+    conn.execute_batch(
+        "CREATE TEMP TABLE pending (tbl VARCHAR, id UUID, text_hash VARCHAR)",
+    )
+    .map_err(db("a scratch table"))?;
+    {
+        let mut app =
+            conn.appender_to_catalog_and_db("pending", "temp", "main").map_err(db("a scratch table"))?;
+        for p in pending {
+            app.append_row(params![p.table, p.id, p.hash]).map_err(db("a scratch row"))?;
+        }
+        app.flush().map_err(db("a scratch table"))?;
+    }
+    for table in ["knowledge_items", "business_rules"] {
+        conn.execute(
+            &format!(
+                "UPDATE knowledge_base.{table} AS t SET embedding = c.embedding::FLOAT[{dims}]
+                 FROM pending p JOIN (
+                     SELECT text_hash, any_value(embedding) AS embedding
+                     FROM embedding_cache.embeddings WHERE model = ? AND dimensions = ?
+                     GROUP BY text_hash
+                 ) c ON c.text_hash = p.text_hash
+                 WHERE p.tbl = '{table}' AND t.id = p.id"
+            ),
+            params![model, dims as i64],
+        )
+        .map_err(db("the embeddings"))?;
+    }
+    conn.execute_batch("DROP TABLE pending").map_err(db("a scratch table"))?;
+    conn.execute(
+        "DELETE FROM knowledge_base.meta WHERE key = 'embedding_model'",
+        [],
+    )
+    .map_err(db("the meta table"))?;
+    conn.execute(
+        "INSERT INTO knowledge_base.meta VALUES ('embedding_model', ?)",
+        params![model],
+    )
+    .map_err(db("the meta table"))?;
+    Ok(())
+}
+
+/// The dimension of the base's embedding columns, from its type `FLOAT[N]`.
+fn base_dimensions(conn: &Connection) -> Result<usize, FillError> {
+    let ty: String = conn
+        .query_row(
+            "SELECT data_type FROM information_schema.columns
+             WHERE table_schema = 'knowledge_base' AND table_name = 'knowledge_items'
+               AND column_name = 'embedding'",
+            [],
+            |r| r.get(0),
+        )
+        .map_err(db("the schema of knowledge_items"))?;
+    Ok(ty
+        .trim_start_matches("FLOAT[")
+        .trim_end_matches(']')
+        .parse()
+        .unwrap_or(0))
+}
+
+fn meta(conn: &Connection, key: &str) -> Result<Option<String>, FillError> {
+    let mut stmt = conn
+        .prepare("SELECT value FROM knowledge_base.meta WHERE key = ?")
+        .map_err(db("the meta table"))?;
+    let mut rows = stmt.query(params![key]).map_err(db("the meta table"))?;
+    match rows.next().map_err(db("the meta table"))? {
+        Some(row) => Ok(Some(row.get(0).map_err(db("the meta table"))?)),
+        None => Ok(None),
+    }
+}
+
+/// Opens the cache, creating its table on first use.
+pub fn open_cache(path: &Path) -> Result<Connection, FillError> {
+    let conn = Connection::open(path).map_err(db("the embedding cache"))?;
+    conn.execute_batch(
+        "CREATE TABLE IF NOT EXISTS embeddings (
+             text_hash  VARCHAR NOT NULL,
+             model      VARCHAR NOT NULL,
+             dimensions INTEGER NOT NULL,
+             embedding  FLOAT[] NOT NULL
+         )",
+    )
+    .map_err(db("the embedding cache"))?;
+    Ok(conn)
+}
+
+fn cached_hashes(conn: &Connection, model: &str, dims: usize) -> Result<HashSet<String>, FillError> {
+    let mut stmt = conn
+        .prepare("SELECT text_hash FROM embeddings WHERE model = ? AND dimensions = ?")
+        .map_err(db("the embedding cache"))?;
+    let rows = stmt
+        .query_map(params![model, dims as i64], |r| r.get::<_, String>(0))
+        .map_err(db("the embedding cache"))?;
+    rows.collect::<Result<_, _>>().map_err(db("the embedding cache"))
+}
+
+fn store(
+    conn: &Connection,
+    model: &str,
+    dims: usize,
+    hashes: &[&String],
+    vectors: &[Vec<f32>],
+) -> Result<(), FillError> {
+    conn.execute_batch("BEGIN").map_err(db("a transaction"))?;
+    let mut app = conn.appender("embeddings").map_err(db("the embedding cache"))?;
+    for (hash, vector) in hashes.iter().zip(vectors) {
+        let list = duckdb::types::Value::List(
+            vector.iter().map(|x| duckdb::types::Value::Float(*x)).collect(),
+        );
+        app.append_row(params![hash, model, dims as i64, list])
+            .map_err(db("the embedding cache"))?;
+    }
+    app.flush().map_err(db("the embedding cache"))?;
+    drop(app);
+    conn.execute_batch("COMMIT").map_err(db("the embedding cache"))
+}
