@@ -409,7 +409,7 @@ const TRANSFERS: &[Transfer] = &[
                        first_line::VARCHAR, last_line::VARCHAR, content_hash, parse_status,
                        parse_errors::VARCHAR, code_lines::VARCHAR, statements::VARCHAR,
                        cyclomatic::VARCHAR, max_nesting::VARCHAR, complexity_score::VARCHAR,
-                       complexity_class, route, to_json(reasons)::VARCHAR, score_parts,
+                       complexity_class, route, reasons, score_parts,
                        ora2pg_units::VARCHAR, conversion_order::VARCHAR
                 FROM knowledge_base.objects ORDER BY object_id",
         key: "object_id",
@@ -439,7 +439,7 @@ const TRANSFERS: &[Transfer] = &[
             "embedding",
         ],
         query: "SELECT id::VARCHAR, knowledge_id::VARCHAR, rule_name, rule_category, conditions,
-                       actions, exceptions, business_context, to_json(applies_to)::VARCHAR,
+                       actions, exceptions, business_context, applies_to,
                        source_code, source_line::VARCHAR, embedding::VARCHAR
                 FROM knowledge_base.business_rules ORDER BY id",
         key: "id",
@@ -457,7 +457,7 @@ const TRANSFERS: &[Transfer] = &[
         query: "SELECT min(id)::VARCHAR, source_object, min(source_type), target_object,
                        min(target_type), dependency_type, sum(call_count)::VARCHAR,
                        bool_or(is_critical)::VARCHAR,
-                       to_json({'sources': list(DISTINCT source_id ORDER BY source_id)})::VARCHAR
+                       list(DISTINCT source_id ORDER BY source_id)
                 FROM knowledge_base.dependencies
                 GROUP BY source_object, target_object, dependency_type
                 ORDER BY source_object, target_object, dependency_type",
@@ -629,7 +629,7 @@ fn copy_rows(
             if i > 0 {
                 line.push('\t');
             }
-            match row.get::<_, Option<String>>(i).map_err(duck("a value"))? {
+            match text_of(t.columns[i], row.get(i).map_err(duck("a value"))?) {
                 None => line.push_str("\\N"),
                 Some(value) => escape_copy(&value, &mut line),
             }
@@ -643,6 +643,37 @@ fn copy_rows(
     }
     writer.finish().map_err(sql("COPY"))?;
     Ok(count)
+}
+
+/// A DuckDB value as the text the scratch table takes: lists as JSON (a
+/// dependency's list of sources as `{"sources": [...]}`), the rest as text;
+/// DuckDB here has no JSON extension to do it in SQL.
+fn text_of(column: &str, value: duckdb::types::Value) -> Option<String> {
+    use duckdb::types::Value;
+    match value {
+        Value::Null => None,
+        Value::Text(s) => Some(s),
+        Value::List(items) => {
+            let items: Vec<serde_json::Value> = items
+                .into_iter()
+                .map(|v| match text_of(column, v) {
+                    Some(s) => serde_json::Value::String(s),
+                    None => serde_json::Value::Null,
+                })
+                .collect();
+            Some(match column {
+                "metadata" => serde_json::json!({ "sources": items }).to_string(),
+                _ => serde_json::Value::Array(items).to_string(),
+            })
+        }
+        Value::Boolean(b) => Some(b.to_string()),
+        Value::Int(n) => Some(n.to_string()),
+        Value::BigInt(n) => Some(n.to_string()),
+        Value::Float(x) => Some(x.to_string()),
+        Value::Double(x) => Some(x.to_string()),
+        // The queries cast every other column to VARCHAR.
+        other => unreachable!("{column}: a {other:?} where the load query gives text"),
+    }
 }
 
 /// `value` in COPY's text format.

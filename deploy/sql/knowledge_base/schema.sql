@@ -20,6 +20,34 @@ CREATE EXTENSION IF NOT EXISTS vector;
 
 CREATE SCHEMA IF NOT EXISTS knowledge_base;
 
+-- One row per object of the estate, as `pipeline run` classified it: where its source is,
+-- how hard it is to migrate and why, and which route converts it.
+CREATE TABLE IF NOT EXISTS knowledge_base.objects (
+    -- 'HR.EMP_PKG (PACKAGE BODY)': a package spec and its body share a name.
+    object_id text PRIMARY KEY,
+    schema_name varchar(128),
+    object_name varchar(256) NOT NULL,
+    object_type varchar(50) NOT NULL,
+    source_file text NOT NULL,
+    first_line integer NOT NULL,
+    last_line integer NOT NULL,
+    content_hash text NOT NULL,
+    parse_status text NOT NULL,
+    parse_errors integer NOT NULL,
+    code_lines integer NOT NULL,
+    statements integer NOT NULL,
+    cyclomatic integer NOT NULL,
+    max_nesting integer NOT NULL,
+    complexity_score double precision NOT NULL,
+    complexity_class text NOT NULL CHECK (complexity_class IN ('SIMPLE', 'MEDIUM', 'COMPLEX')),
+    route text NOT NULL CHECK (route IN ('ora2pg', 'agent', 'manual')),
+    reasons text[] NOT NULL,
+    score_parts text NOT NULL,
+    ora2pg_units double precision NOT NULL,
+    -- 1 = convert first.
+    conversion_order integer NOT NULL
+);
+
 CREATE TABLE IF NOT EXISTS knowledge_base.knowledge_items (
     id uuid PRIMARY KEY DEFAULT gen_random_uuid(),
     -- The source object: FUNCTION, PROCEDURE, PACKAGE, PACKAGE BODY, TRIGGER, TYPE, VIEW, ...
@@ -89,6 +117,7 @@ CREATE TABLE IF NOT EXISTS knowledge_base.technical_features (
     created_at timestamptz NOT NULL DEFAULT now()
 );
 
+CREATE INDEX IF NOT EXISTS idx_objects_name ON knowledge_base.objects (object_name);
 CREATE INDEX IF NOT EXISTS idx_knowledge_items_type ON knowledge_base.knowledge_items (knowledge_type);
 CREATE INDEX IF NOT EXISTS idx_knowledge_items_object ON knowledge_base.knowledge_items (object_name);
 CREATE INDEX IF NOT EXISTS idx_business_rules_category ON knowledge_base.business_rules (rule_category);
