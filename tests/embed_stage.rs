@@ -107,7 +107,14 @@ fn vectors_are_the_offline_embedder_s_of_each_item_text() {
     let p = sample();
     p.run_ok(&[]);
     let conn = Connection::open(p.path("knowledge/kb.duckdb")).unwrap();
-    let (name, context, conditions, actions, code, stored): (String, String, String, String, String, String) = conn
+    let (name, context, conditions, actions, code, stored): (
+        String,
+        String,
+        String,
+        String,
+        String,
+        String,
+    ) = conn
         .query_row(
             "SELECT rule_name, coalesce(business_context, ''), conditions, actions,
                     coalesce(source_code, ''), embedding::VARCHAR
@@ -121,7 +128,8 @@ fn vectors_are_the_offline_embedder_s_of_each_item_text() {
         .split(',')
         .map(|x| x.trim().parse().unwrap())
         .collect();
-    let expected = Offline::new(1024).vector(&rule_text(&name, &context, &conditions, &actions, &code));
+    let expected =
+        Offline::new(1024).vector(&rule_text(&name, &context, &conditions, &actions, &code));
     assert_eq!(stored.len(), 1024);
     for (a, b) in stored.iter().zip(&expected) {
         assert!((a - b).abs() < 1e-6, "{a} != {b}");

@@ -83,15 +83,16 @@ fn a_first_load_creates_the_schema_and_copies_every_table() {
     assert!(remote_count(db, "dependencies") > 20);
     // Every item has its embedding, and the search function finds by meaning.
     assert_eq!(
-        server.psql(db, "SELECT count(*) FROM knowledge_base.knowledge_items WHERE embedding IS NULL"),
+        server.psql(
+            db,
+            "SELECT count(*) FROM knowledge_base.knowledge_items WHERE embedding IS NULL"
+        ),
         "0"
     );
     let vector = pipeline::knowledge::embed::offline::Offline::new(1024)
         .vector("PKG_DESCUENTOS calcular descuento cliente");
-    let literal = format!(
-        "[{}]",
-        vector.iter().map(|x| x.to_string()).collect::<Vec<_>>().join(",")
-    );
+    let literal =
+        format!("[{}]", vector.iter().map(|x| x.to_string()).collect::<Vec<_>>().join(","));
     let top = server.psql(
         db,
         &format!(
@@ -135,7 +136,8 @@ fn a_reload_updates_adds_and_removes_by_stable_ids() {
     let edited = "extracted/ddl/VENTAS/FN_OBTENER_NOMBRE_CLIENTE.sql";
     let source = p.read(edited);
     p.write(edited, &source.replacen("BEGIN", "BEGIN\n  NULL;\n  NULL;\n", 1));
-    std::fs::remove_file(p.path("extracted/ddl/FACTURACION/PRC_SINCRONIZAR_CONTABILIDAD.sql")).unwrap();
+    std::fs::remove_file(p.path("extracted/ddl/FACTURACION/PRC_SINCRONIZAR_CONTABILIDAD.sql"))
+        .unwrap();
     p.write(
         "extracted/ddl/VENTAS/FN_TOTAL_CON_IVA.sql",
         "CREATE OR REPLACE FUNCTION VENTAS.FN_TOTAL_CON_IVA(p_total NUMBER) RETURN NUMBER IS\n\
@@ -157,11 +159,17 @@ fn a_reload_updates_adds_and_removes_by_stable_ids() {
         "0"
     );
     assert_eq!(
-        server.psql(db, "SELECT count(*) FROM knowledge_base.objects WHERE object_name = 'FN_TOTAL_CON_IVA'"),
+        server.psql(
+            db,
+            "SELECT count(*) FROM knowledge_base.objects WHERE object_name = 'FN_TOTAL_CON_IVA'"
+        ),
         "1"
     );
     assert_eq!(
-        server.psql(db, "SELECT count(*) FROM knowledge_base.knowledge_items WHERE created_by = 'ana'"),
+        server.psql(
+            db,
+            "SELECT count(*) FROM knowledge_base.knowledge_items WHERE created_by = 'ana'"
+        ),
         "1"
     );
     let receipt = p.read("knowledge/load.json");
@@ -234,6 +242,10 @@ fn an_unreachable_database_fails_the_stage_with_where_it_tried() {
         &[("DATABASE_URL", "postgres://kb:s3cret-pw@127.0.0.1:1/veris?sslmode=disable")],
     );
     assert_eq!(run.code, 1, "{}", run.stderr);
-    assert!(run.stderr.contains("cannot connect to postgres://kb@127.0.0.1:1/veris"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("cannot connect to postgres://kb@127.0.0.1:1/veris"),
+        "{}",
+        run.stderr
+    );
     assert!(!run.stderr.contains("s3cret-pw"));
 }

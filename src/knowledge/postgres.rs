@@ -72,7 +72,19 @@ pub fn describe(e: &postgres::Error) -> String {
             }
             text
         }
-        None => e.to_string(),
+        None => {
+            // "error performing TLS handshake" says little without its causes.
+            let mut text = e.to_string();
+            let mut source = std::error::Error::source(e);
+            while let Some(cause) = source {
+                let cause_text = cause.to_string();
+                if !text.contains(&cause_text) {
+                    text.push_str(&format!(": {cause_text}"));
+                }
+                source = cause.source();
+            }
+            text
+        }
     }
 }
 
@@ -95,7 +107,9 @@ impl Target {
     pub fn parse(url: &str) -> Result<Target, PgError> {
         let (rest, tls, root_cert) = split_tls_options(url)?;
         let mut config: postgres::Config = rest.parse().map_err(|e| {
-            PgError::Config(format!("the database URL is not valid: {e} (expected postgres://user@host:5432/database)"))
+            PgError::Config(format!(
+                "the database URL is not valid: {e} (expected postgres://user@host:5432/database)"
+            ))
         })?;
         if config.get_password().is_none() {
             if let Ok(password) = std::env::var("PGPASSWORD") {
@@ -181,9 +195,7 @@ impl Target {
             Some(path) => {
                 let certs = rustls::pki_types::CertificateDer::pem_file_iter(path)
                     .and_then(|certs| certs.collect::<Result<Vec<_>, _>>())
-                    .map_err(|e| {
-                        PgError::Config(format!("sslrootcert {}: {e}", path.display()))
-                    })?;
+                    .map_err(|e| PgError::Config(format!("sslrootcert {}: {e}", path.display())))?;
                 roots.add_parsable_certificates(certs);
             }
             None => {
@@ -254,11 +266,7 @@ fn display(config: &postgres::Config) -> String {
             postgres::config::Host::Unix(path) => format!("{}:{p}", path.display()),
         })
         .collect();
-    format!(
-        "postgres://{user}@{}/{}",
-        hosts.join(","),
-        config.get_dbname().unwrap_or(user)
-    )
+    format!("postgres://{user}@{}/{}", hosts.join(","), config.get_dbname().unwrap_or(user))
 }
 
 mod verify {
@@ -325,11 +333,9 @@ mod verify {
         ) -> Result<ServerCertVerified, Error> {
             match self.inner.verify_server_cert(end, intermediates, name, ocsp, now) {
                 Err(Error::InvalidCertificate(CertificateError::NotValidForName))
-                | Err(Error::InvalidCertificate(CertificateError::NotValidForNameContext { .. }))
-                    if !self.check_name =>
-                {
-                    Ok(ServerCertVerified::assertion())
-                }
+                | Err(Error::InvalidCertificate(CertificateError::NotValidForNameContext {
+                    ..
+                })) if !self.check_name => Ok(ServerCertVerified::assertion()),
                 other => other,
             }
         }
@@ -364,10 +370,9 @@ pub fn run_script(client: &mut Client, name: &str, text: &str) -> Result<(), PgE
         .filter(|l| !l.trim_start().starts_with('\\'))
         .map(|l| format!("{l}\n"))
         .collect();
-    client.batch_execute(&body).map_err(|e| PgError::Sql {
-        what: name.to_owned(),
-        detail: describe(&e),
-    })
+    client
+        .batch_execute(&body)
+        .map_err(|e| PgError::Sql { what: name.to_owned(), detail: describe(&e) })
 }
 
 /// Rows a load changed, per table.
@@ -400,10 +405,27 @@ const TRANSFERS: &[Transfer] = &[
     Transfer {
         table: "objects",
         columns: &[
-            "object_id", "schema_name", "object_name", "object_type", "source_file", "first_line",
-            "last_line", "content_hash", "parse_status", "parse_errors", "code_lines",
-            "statements", "cyclomatic", "max_nesting", "complexity_score", "complexity_class",
-            "route", "reasons", "score_parts", "ora2pg_units", "conversion_order",
+            "object_id",
+            "schema_name",
+            "object_name",
+            "object_type",
+            "source_file",
+            "first_line",
+            "last_line",
+            "content_hash",
+            "parse_status",
+            "parse_errors",
+            "code_lines",
+            "statements",
+            "cyclomatic",
+            "max_nesting",
+            "complexity_score",
+            "complexity_class",
+            "route",
+            "reasons",
+            "score_parts",
+            "ora2pg_units",
+            "conversion_order",
         ],
         query: "SELECT object_id, schema_name, object_name, object_type, source_file,
                        first_line::VARCHAR, last_line::VARCHAR, content_hash, parse_status,
@@ -419,8 +441,17 @@ const TRANSFERS: &[Transfer] = &[
     Transfer {
         table: "knowledge_items",
         columns: &[
-            "id", "object_type", "object_name", "schema_name", "knowledge_type", "title",
-            "description", "content_raw", "content_structured", "embedding", "confidence",
+            "id",
+            "object_type",
+            "object_name",
+            "schema_name",
+            "knowledge_type",
+            "title",
+            "description",
+            "content_raw",
+            "content_structured",
+            "embedding",
+            "confidence",
             "created_by",
         ],
         query: "SELECT id::VARCHAR, object_type, object_name, schema_name, knowledge_type, title,
@@ -434,8 +465,17 @@ const TRANSFERS: &[Transfer] = &[
     Transfer {
         table: "business_rules",
         columns: &[
-            "id", "knowledge_id", "rule_name", "rule_category", "conditions", "actions",
-            "exceptions", "business_context", "applies_to", "source_code", "source_line",
+            "id",
+            "knowledge_id",
+            "rule_name",
+            "rule_category",
+            "conditions",
+            "actions",
+            "exceptions",
+            "business_context",
+            "applies_to",
+            "source_code",
+            "source_line",
             "embedding",
         ],
         query: "SELECT id::VARCHAR, knowledge_id::VARCHAR, rule_name, rule_category, conditions,
@@ -449,8 +489,15 @@ const TRANSFERS: &[Transfer] = &[
     Transfer {
         table: "dependencies",
         columns: &[
-            "id", "source_object", "source_type", "target_object", "target_type",
-            "dependency_type", "call_count", "is_critical", "metadata",
+            "id",
+            "source_object",
+            "source_type",
+            "target_object",
+            "target_type",
+            "dependency_type",
+            "call_count",
+            "is_critical",
+            "metadata",
         ],
         // The seed's table keeps one row per (source, target, type): a
         // package spec and body of one name share theirs, counts summed.
@@ -468,8 +515,15 @@ const TRANSFERS: &[Transfer] = &[
     Transfer {
         table: "technical_features",
         columns: &[
-            "id", "object_name", "object_type", "feature_name", "feature_category", "occurrences",
-            "complexity_impact", "migration_strategy", "details",
+            "id",
+            "object_name",
+            "object_type",
+            "feature_name",
+            "feature_category",
+            "occurrences",
+            "complexity_impact",
+            "migration_strategy",
+            "details",
         ],
         query: "SELECT id::VARCHAR, object_name, object_type, feature_name, feature_category,
                        occurrences::VARCHAR, complexity_impact, migration_strategy, details

@@ -65,7 +65,8 @@ impl StageKind for Embed {
             .map(|p| p.get_ref())
             .find(|p| p.ends_with(".duckdb"))
             .ok_or_else(|| StageError::Failed(USAGE.to_owned()))?;
-        let cache = ctx.stage.output_paths().next().ok_or_else(|| StageError::Failed(USAGE.into()))?;
+        let cache =
+            ctx.stage.output_paths().next().ok_or_else(|| StageError::Failed(USAGE.into()))?;
         if !ctx.path(base).exists() {
             return Err(StageError::Failed(format!(
                 "the knowledge base `{base}` does not exist: the classify stage writes it"
@@ -113,10 +114,7 @@ impl StageKind for Embed {
                 filled.kept
             ),
         });
-        outcome.details.push(format!(
-            "{} dimensions; cache `{cache}`",
-            embedder.dimensions()
-        ));
+        outcome.details.push(format!("{} dimensions; cache `{cache}`", embedder.dimensions()));
         Ok(outcome)
     }
 }

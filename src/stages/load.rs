@@ -61,7 +61,8 @@ impl StageKind for Load {
     }
 
     fn run(&self, ctx: &StageContext<'_>) -> Result<Outcome, StageError> {
-        let receipt = ctx.stage.output_paths().next().ok_or_else(|| StageError::Failed(USAGE.into()))?;
+        let receipt =
+            ctx.stage.output_paths().next().ok_or_else(|| StageError::Failed(USAGE.into()))?;
         let base = ctx
             .stage
             .inputs
@@ -72,7 +73,8 @@ impl StageKind for Load {
         let script = |name: &str| {
             ctx.inputs.iter().find(|f| f.path == name || f.path.ends_with(&format!("/{name}")))
         };
-        let (Some(schema), Some(functions)) = (script("schema.sql"), script("functions.sql")) else {
+        let (Some(schema), Some(functions)) = (script("schema.sql"), script("functions.sql"))
+        else {
             return Err(StageError::Failed(
                 "the load stage needs the rendered knowledge_base scripts among its inputs: \
                  schema.sql and functions.sql (the render stage writes them to \
@@ -82,11 +84,15 @@ impl StageKind for Load {
         };
 
         let Some(target) = target(ctx.manifest).map_err(StageError::Failed)? else {
-            write_receipt(ctx, receipt, &serde_json::json!({
-                "target": null,
-                "loaded": false,
-                "why": "DATABASE_URL is not set and [knowledge.database] has no url",
-            }))?;
+            write_receipt(
+                ctx,
+                receipt,
+                &serde_json::json!({
+                    "target": null,
+                    "loaded": false,
+                    "why": "DATABASE_URL is not set and [knowledge.database] has no url",
+                }),
+            )?;
             let mut outcome = Outcome::new("not loaded: no database configured");
             outcome.warnings.push(
                 "the knowledge base was not loaded into PostgreSQL: set DATABASE_URL \
@@ -108,11 +114,15 @@ impl StageKind for Load {
         let tables = postgres::load(&mut client, &ctx.path(base))
             .map_err(|e| StageError::Failed(format!("{e}; the database keeps what it held")))?;
 
-        write_receipt(ctx, receipt, &serde_json::json!({
-            "target": target.display(),
-            "loaded": true,
-            "tables": tables,
-        }))?;
+        write_receipt(
+            ctx,
+            receipt,
+            &serde_json::json!({
+                "target": target.display(),
+                "loaded": true,
+                "tables": tables,
+            }),
+        )?;
         let rows: u64 = tables.iter().map(|t| t.rows).sum();
         let changed: u64 = tables.iter().map(|t| t.inserted + t.updated + t.deleted).sum();
         let mut outcome =

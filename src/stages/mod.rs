@@ -100,14 +100,8 @@ pub(crate) fn one_output_folder(kind: &str, outputs: &[Spanned<String>]) -> Path
     }
 }
 
-static KINDS: &[&dyn StageKind] = &[
-    &cmd::Cmd,
-    &scan::Scan,
-    &classify::Classify,
-    &embed::Embed,
-    &load::Load,
-    &render::Render,
-];
+static KINDS: &[&dyn StageKind] =
+    &[&cmd::Cmd, &scan::Scan, &classify::Classify, &embed::Embed, &load::Load, &render::Render];
 
 /// The kind called `name`, if there is one.
 pub fn lookup(name: &str) -> Option<&'static dyn StageKind> {

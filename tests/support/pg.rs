@@ -15,10 +15,12 @@ use std::sync::{Mutex, OnceLock};
 pub struct Server {
     bin: PathBuf,
     dir: PathBuf,
+    /// The loopback port of a server started with [`Server::start_tls`].
+    pub tcp_port: Option<u16>,
 }
 
 static SERVER: OnceLock<Server> = OnceLock::new();
-static STOP: Mutex<Option<(PathBuf, PathBuf)>> = Mutex::new(None);
+static STOP: Mutex<Vec<(PathBuf, PathBuf)>> = Mutex::new(Vec::new());
 static DATABASES: AtomicUsize = AtomicUsize::new(0);
 
 fn is_root() -> bool {
@@ -42,7 +44,8 @@ fn as_server_user(program: &Path) -> Command {
 }
 
 extern "C" fn stop_at_exit() {
-    if let Some((bin, data)) = STOP.lock().ok().and_then(|mut s| s.take()) {
+    let servers = STOP.lock().map(|mut s| std::mem::take(&mut *s)).unwrap_or_default();
+    for (bin, data) in servers {
         let _ = as_server_user(&bin.join("pg_ctl"))
             .args(["-D"])
             .arg(&data)
@@ -67,14 +70,30 @@ fn run(mut command: Command, what: &str) {
 impl Server {
     /// The server of this test binary, started on first use.
     pub fn shared() -> &'static Server {
-        SERVER.get_or_init(Server::start)
+        SERVER.get_or_init(|| {
+            let bin = std::env::var("PIPELINE_TEST_PG_BIN").expect(
+                "PIPELINE_TEST_PG_BIN is not set: run the tests with scripts/test.sh, which \
+                 installs PostgreSQL with pgvector, or point it at a PostgreSQL bin folder whose \
+                 server has pgvector",
+            );
+            Server::start(PathBuf::from(bin), None)
+        })
     }
 
-    fn start() -> Server {
-        let bin = PathBuf::from(std::env::var("PIPELINE_TEST_PG_BIN").expect(
-            "PIPELINE_TEST_PG_BIN is not set: run the tests with scripts/test.sh, which installs \
-             PostgreSQL with pgvector, or point it at a PostgreSQL bin folder whose server has pgvector",
-        ));
+    /// A server of its own that also listens on a loopback port with TLS,
+    /// using `cert.pem` and `key.pem` of `certs`, and accepts TCP clients
+    /// only over TLS.
+    ///
+    /// The pgvector build has no TLS: this server comes from
+    /// `PIPELINE_TEST_PG_TLS_BIN`, by default Debian's PostgreSQL 15, which
+    /// scripts/test.sh installs.
+    pub fn start_tls(certs: &Path) -> Server {
+        let bin = std::env::var("PIPELINE_TEST_PG_TLS_BIN")
+            .unwrap_or_else(|_| "/usr/lib/postgresql/15/bin".to_owned());
+        Server::start(PathBuf::from(bin), Some(certs))
+    }
+
+    fn start(bin: PathBuf, tls: Option<&Path>) -> Server {
         let dir = tempfile::Builder::new().prefix("pipeline-pg-").tempdir().unwrap().keep();
         if is_root() {
             run(
@@ -91,18 +110,53 @@ impl Server {
         initdb.arg("-D").arg(&data).args(["-U", "postgres", "--auth=trust", "-E", "UTF8"]);
         initdb.arg("--locale=C.UTF-8");
         run(initdb, "initdb");
-        *STOP.lock().unwrap() = Some((bin.clone(), data.clone()));
-        // SAFETY: registering a plain extern "C" function.
-        unsafe { libc::atexit(stop_at_exit) };
-        let mut ctl = as_server_user(&bin.join("pg_ctl"));
-        ctl.arg("-D").arg(&data).arg("-l").arg(dir.join("server.log")).args(["-w", "-o"]);
-        ctl.arg(format!(
+        let mut stop = STOP.lock().unwrap();
+        if stop.is_empty() {
+            // SAFETY: registering a plain extern "C" function.
+            unsafe { libc::atexit(stop_at_exit) };
+        }
+        stop.push((bin.clone(), data.clone()));
+        drop(stop);
+        let mut options = format!(
             "-c listen_addresses='' -k {} -p 5432 -c fsync=off -c max_connections=50",
             dir.display()
-        ));
+        );
+        let mut tcp_port = None;
+        if let Some(certs) = tls {
+            let port = free_port();
+            tcp_port = Some(port);
+            for name in ["cert.pem", "key.pem"] {
+                std::fs::copy(certs.join(name), data.join(name)).unwrap();
+            }
+            let mut c = Command::new("chmod");
+            c.arg("0600").arg(data.join("key.pem"));
+            run(c, "chmod of the key");
+            if is_root() {
+                let mut c = Command::new("chown");
+                c.arg(test_user()).arg(data.join("key.pem")).arg(data.join("cert.pem"));
+                run(c, "chown of the key");
+            }
+            // TCP only over TLS; the unix socket as before.
+            let hba = "local all all trust\nhostssl all all 127.0.0.1/32 trust\nhostnossl all all 127.0.0.1/32 reject\n";
+            std::fs::write(data.join("pg_hba.conf"), hba).unwrap();
+            options = format!(
+                "-c listen_addresses=127.0.0.1 -k {} -p {port} -c fsync=off -c ssl=on \
+                 -c ssl_cert_file=cert.pem -c ssl_key_file=key.pem",
+                dir.display()
+            );
+        }
+        let mut ctl = as_server_user(&bin.join("pg_ctl"));
+        ctl.arg("-D").arg(&data).arg("-l").arg(dir.join("server.log")).args(["-w", "-o"]);
+        ctl.arg(options);
         ctl.arg("start");
-        run(ctl, "pg_ctl start");
-        Server { bin, dir }
+        let out = ctl.output().expect("pg_ctl runs");
+        assert!(
+            out.status.success(),
+            "pg_ctl start failed: {}\n{}",
+            String::from_utf8_lossy(&out.stderr),
+            std::fs::read_to_string(dir.join("server.log")).unwrap_or_default()
+        );
+        Server { bin, dir, tcp_port }
     }
 
     /// A new, empty database, as a connection string.
@@ -114,7 +168,11 @@ impl Server {
 
     /// The connection string of database `name`.
     pub fn url(&self, name: &str) -> String {
-        format!("host={} port=5432 user=postgres dbname={name}", self.dir.display())
+        format!("host={} port={} user=postgres dbname={name}", self.dir.display(), self.port())
+    }
+
+    fn port(&self) -> u16 {
+        self.tcp_port.unwrap_or(5432)
     }
 
     /// Runs `sql` in database `db` with psql and returns what it printed
@@ -123,14 +181,10 @@ impl Server {
         let out = Command::new(self.bin.join("psql"))
             .args(["-X", "-q", "-tA", "-v", "ON_ERROR_STOP=1", "-h"])
             .arg(&self.dir)
-            .args(["-p", "5432", "-U", "postgres", "-d", db, "-c", sql])
+            .args(["-p", &self.port().to_string(), "-U", "postgres", "-d", db, "-c", sql])
             .output()
             .expect("psql runs");
-        assert!(
-            out.status.success(),
-            "psql {sql}: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
+        assert!(out.status.success(), "psql {sql}: {}", String::from_utf8_lossy(&out.stderr));
         String::from_utf8_lossy(&out.stdout).trim_end().to_owned()
     }
 
@@ -138,4 +192,9 @@ impl Server {
     pub fn name_of(url: &str) -> &str {
         url.rsplit("dbname=").next().unwrap()
     }
+}
+
+/// A loopback port nothing listens on now.
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
 }

@@ -140,15 +140,15 @@ impl Config {
         };
         let dimensions = match param("knowledge.embedding_dimensions") {
             None => 1024,
-            Some(v) => v
-                .as_integer()
-                .and_then(|d| usize::try_from(d).ok())
-                .filter(|&d| d > 0)
-                .ok_or_else(|| {
-                    EmbedError::Config(format!(
-                        "knowledge.embedding_dimensions = {v}: must be a positive integer"
-                    ))
-                })?,
+            Some(v) => {
+                v.as_integer().and_then(|d| usize::try_from(d).ok()).filter(|&d| d > 0).ok_or_else(
+                    || {
+                        EmbedError::Config(format!(
+                            "knowledge.embedding_dimensions = {v}: must be a positive integer"
+                        ))
+                    },
+                )?
+            }
         };
         if settings.batch_size == 0 || settings.concurrency == 0 || settings.max_input_chars == 0 {
             return Err(EmbedError::Config(

@@ -19,7 +19,7 @@ use std::path::Path;
 
 use duckdb::{params, Connection};
 
-use super::{truncate, Embedder, EmbedError};
+use super::{truncate, EmbedError, Embedder};
 
 /// What a fill did.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -215,13 +215,12 @@ fn update_base(
     dims: usize,
     pending: &[Pending],
 ) -> Result<(), FillError> {
-    conn.execute_batch(
-        "CREATE TEMP TABLE pending (tbl VARCHAR, id UUID, text_hash VARCHAR)",
-    )
-    .map_err(db("a scratch table"))?;
+    conn.execute_batch("CREATE TEMP TABLE pending (tbl VARCHAR, id UUID, text_hash VARCHAR)")
+        .map_err(db("a scratch table"))?;
     {
-        let mut app =
-            conn.appender_to_catalog_and_db("pending", "temp", "main").map_err(db("a scratch table"))?;
+        let mut app = conn
+            .appender_to_catalog_and_db("pending", "temp", "main")
+            .map_err(db("a scratch table"))?;
         for p in pending {
             app.append_row(params![p.table, p.id, p.hash]).map_err(db("a scratch row"))?;
         }
@@ -243,16 +242,10 @@ fn update_base(
         .map_err(db("the embeddings"))?;
     }
     conn.execute_batch("DROP TABLE pending").map_err(db("a scratch table"))?;
-    conn.execute(
-        "DELETE FROM knowledge_base.meta WHERE key = 'embedding_model'",
-        [],
-    )
-    .map_err(db("the meta table"))?;
-    conn.execute(
-        "INSERT INTO knowledge_base.meta VALUES ('embedding_model', ?)",
-        params![model],
-    )
-    .map_err(db("the meta table"))?;
+    conn.execute("DELETE FROM knowledge_base.meta WHERE key = 'embedding_model'", [])
+        .map_err(db("the meta table"))?;
+    conn.execute("INSERT INTO knowledge_base.meta VALUES ('embedding_model', ?)", params![model])
+        .map_err(db("the meta table"))?;
     Ok(())
 }
 
@@ -267,11 +260,7 @@ fn base_dimensions(conn: &Connection) -> Result<usize, FillError> {
             |r| r.get(0),
         )
         .map_err(db("the schema of knowledge_items"))?;
-    Ok(ty
-        .trim_start_matches("FLOAT[")
-        .trim_end_matches(']')
-        .parse()
-        .unwrap_or(0))
+    Ok(ty.trim_start_matches("FLOAT[").trim_end_matches(']').parse().unwrap_or(0))
 }
 
 fn meta(conn: &Connection, key: &str) -> Result<Option<String>, FillError> {
@@ -300,7 +289,11 @@ pub fn open_cache(path: &Path) -> Result<Connection, FillError> {
     Ok(conn)
 }
 
-fn cached_hashes(conn: &Connection, model: &str, dims: usize) -> Result<HashSet<String>, FillError> {
+fn cached_hashes(
+    conn: &Connection,
+    model: &str,
+    dims: usize,
+) -> Result<HashSet<String>, FillError> {
     let mut stmt = conn
         .prepare("SELECT text_hash FROM embeddings WHERE model = ? AND dimensions = ?")
         .map_err(db("the embedding cache"))?;
