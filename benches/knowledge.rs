@@ -57,8 +57,8 @@ fn main() {
         Err(_) => pg::Server::shared().database("bench"),
     };
 
-    let (seconds, _) = run(root, &[], None);
-    println!("  main job without a database: {seconds:.2} s");
+    let (seconds, lines) = run(root, &[], None);
+    println!("  main job without a database: {seconds:.2} s\n{lines}");
     let conn = duckdb::Connection::open(root.join("knowledge/knowledge.duckdb")).unwrap();
     let (items, rules): (i64, i64) = conn
         .query_row(
@@ -72,16 +72,16 @@ fn main() {
     println!("  knowledge: {items} items, {rules} rules, 1024-dimension embeddings");
 
     let (seconds, line) = run(root, &["load"], Some(&url));
-    println!("  load into an empty database: {seconds:.2} s  {line}");
+    println!("  load into an empty database: {seconds:.2} s\n{line}");
     let edited = first_sql_file(&root.join("extracted"));
     let mut text = std::fs::read(&edited).unwrap();
     let at = text.windows(5).position(|w| w == b":= 0;").expect("an assignment to edit");
     text[at + 3] = b'7';
     std::fs::write(&edited, &text).unwrap();
     let (seconds, line) = run(root, &[], Some(&url));
-    println!("  one object edited, whole run with load: {seconds:.2} s  {line}");
+    println!("  one object edited, whole run with load: {seconds:.2} s\n{line}");
     let (seconds, line) = run(root, &["--force", "load"], Some(&url));
-    println!("  re-load, nothing changed: {seconds:.2} s  {line}");
+    println!("  re-load, nothing changed: {seconds:.2} s\n{line}");
 
     let embedder = Offline::new(1024);
     let target = pipeline::knowledge::postgres::Target::parse(&url).unwrap();
@@ -154,7 +154,7 @@ fn percentile(values: &mut [f64], p: f64) -> f64 {
     values[rank]
 }
 
-/// Runs `pipeline run ARGS` in `root`; the seconds and the load stage's line.
+/// Runs `pipeline run ARGS` in `root`; the seconds and the stages' lines.
 fn run(root: &Path, args: &[&str], url: Option<&str>) -> (f64, String) {
     let mut command = Command::new(env!("CARGO_BIN_EXE_pipeline"));
     command.arg("run").args(args).env("NO_COLOR", "1").current_dir(root);
@@ -167,8 +167,12 @@ fn run(root: &Path, args: &[&str], url: Option<&str>) -> (f64, String) {
     let seconds = start.elapsed().as_secs_f64();
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(out.status.success(), "{stderr}");
-    let line = stderr.lines().find(|l| l.contains("load")).unwrap_or("").trim().to_owned();
-    (seconds, line)
+    let lines: Vec<String> = stderr
+        .lines()
+        .filter(|l| l.trim_start().starts_with("ran "))
+        .map(|l| format!("    {}", l.trim()))
+        .collect();
+    (seconds, lines.join("\n"))
 }
 
 fn copy_tree(from: &Path, to: &Path) {

@@ -62,9 +62,9 @@ struct Pending {
     hash: String,
 }
 
-/// The text embedded for a knowledge item: its title, description, and
-/// source (for an object's FLOW item, the object's code; for a rule item,
-/// the rule's code).
+/// The text embedded for a knowledge item that is not a rule: its title,
+/// description, and source (for an object's FLOW item, the object's code).
+/// A rule's item is embedded with [`rule_text`], as its rule is.
 pub fn item_text(title: &str, description: &str, source: Option<&str>) -> String {
     let mut text = format!("{title}\n{description}");
     if let Some(source) = source.filter(|s| !s.is_empty()) {
@@ -97,6 +97,8 @@ pub fn fill(
     stop: &(dyn Fn() -> bool + Sync),
     progress: &(dyn Fn(usize, usize) + Sync),
 ) -> Result<Filled, FillError> {
+    let clock = std::time::Instant::now();
+    let lap = |step: &str| tracing::debug!(step, seconds = clock.elapsed().as_secs_f64(), "embed");
     let conn = Connection::open(base).map_err(db("the knowledge base"))?;
     let dims = base_dimensions(&conn)?;
     if dims != embedder.dimensions() {
@@ -105,66 +107,91 @@ pub fn fill(
     let model = embedder.model().to_owned();
     let same_model = meta(&conn, "embedding_model")?.as_deref() == Some(model.as_str());
 
-    // The rows to embed, with their texts.
+    // The rows to embed, with their texts: those without an embedding, or
+    // every row when the base was embedded with another model. A rule's
+    // knowledge item and its business_rules row share the rule's text, so
+    // one vector serves both.
+    let all = !same_model;
     let mut pending = Vec::new();
     let mut texts: HashMap<String, String> = HashMap::new();
-    let mut kept = 0;
-    let mut add = |table: &'static str, id: String, text: String, embedded: bool| {
-        if embedded && same_model {
-            kept += 1;
-            return;
-        }
+    let mut add = |table: &'static str, id: String, text: String| {
         let text = truncate(&text, max_chars).to_owned();
         let hash = text_hash(&text);
         texts.entry(hash.clone()).or_insert(text);
         pending.push(Pending { table, id, hash });
     };
+    let kept: i64 = match all {
+        true => 0,
+        false => conn
+            .query_row(
+                "SELECT (SELECT count(embedding) FROM knowledge_base.knowledge_items)
+                      + (SELECT count(embedding) FROM knowledge_base.business_rules)",
+                [],
+                |r| r.get(0),
+            )
+            .map_err(db("the embeddings"))?,
+    };
     {
         let mut stmt = conn
             .prepare(
-                "SELECT i.id::VARCHAR, i.title, i.description, i.content_raw, i.embedding IS NOT NULL,
-                        i.knowledge_type = 'FLOW', o.source_file, o.first_line, o.last_line
+                "SELECT i.id::VARCHAR, i.title, i.description, i.content_raw,
+                        i.knowledge_type = 'FLOW', o.source_file, o.first_line, o.last_line,
+                        r.rule_name, coalesce(r.business_context, ''), r.conditions, r.actions,
+                        coalesce(r.source_code, '')
                  FROM knowledge_base.knowledge_items i
                  LEFT JOIN knowledge_base.objects o ON o.object_id = i.object_id
+                 LEFT JOIN knowledge_base.business_rules r ON r.knowledge_id = i.id
+                 WHERE ? OR i.embedding IS NULL
                  ORDER BY o.source_file, o.first_line, i.id",
             )
             .map_err(db("the knowledge items"))?;
-        let mut rows = stmt.query([]).map_err(db("the knowledge items"))?;
+        let mut rows = stmt.query(params![all]).map_err(db("the knowledge items"))?;
         while let Some(row) = rows.next().map_err(db("a knowledge item"))? {
             let get = |i: usize| row.get::<_, Option<String>>(i).map_err(db("a knowledge item"));
-            let (id, title, description, raw) = (get(0)?, get(1)?, get(2)?, get(3)?);
-            let embedded: bool = row.get(4).map_err(db("a knowledge item"))?;
-            let flow: bool = row.get(5).map_err(db("a knowledge item"))?;
-            let code = match (flow, get(6)?) {
-                (true, Some(file)) => {
-                    let first: i32 = row.get(7).map_err(db("a knowledge item"))?;
-                    let last: i32 = row.get(8).map_err(db("a knowledge item"))?;
-                    source_of(&file, first, last)
+            let id = get(0)?.unwrap_or_default();
+            let text = match get(8)? {
+                Some(rule) => rule_text(
+                    &rule,
+                    &get(9)?.unwrap_or_default(),
+                    &get(10)?.unwrap_or_default(),
+                    &get(11)?.unwrap_or_default(),
+                    &get(12)?.unwrap_or_default(),
+                ),
+                None => {
+                    let flow: bool = row.get(4).map_err(db("a knowledge item"))?;
+                    let code = match (flow, get(5)?) {
+                        (true, Some(file)) => {
+                            let first: i32 = row.get(6).map_err(db("a knowledge item"))?;
+                            let last: i32 = row.get(7).map_err(db("a knowledge item"))?;
+                            source_of(&file, first, last)
+                        }
+                        _ => get(3)?,
+                    };
+                    item_text(
+                        &get(1)?.unwrap_or_default(),
+                        &get(2)?.unwrap_or_default(),
+                        code.as_deref(),
+                    )
                 }
-                _ => raw,
             };
-            let text = item_text(
-                &title.unwrap_or_default(),
-                &description.unwrap_or_default(),
-                code.as_deref(),
-            );
-            add("knowledge_items", id.unwrap_or_default(), text, embedded);
+            add("knowledge_items", id, text);
         }
         let mut stmt = conn
             .prepare(
                 "SELECT id::VARCHAR, rule_name, coalesce(business_context, ''), conditions, actions,
-                        coalesce(source_code, ''), embedding IS NOT NULL
-                 FROM knowledge_base.business_rules ORDER BY id",
+                        coalesce(source_code, '')
+                 FROM knowledge_base.business_rules WHERE ? OR embedding IS NULL ORDER BY id",
             )
             .map_err(db("the business rules"))?;
-        let mut rows = stmt.query([]).map_err(db("the business rules"))?;
+        let mut rows = stmt.query(params![all]).map_err(db("the business rules"))?;
         while let Some(row) = rows.next().map_err(db("a business rule"))? {
             let get = |i: usize| row.get::<_, String>(i).map_err(db("a business rule"));
             let text = rule_text(&get(1)?, &get(2)?, &get(3)?, &get(4)?, &get(5)?);
-            let embedded: bool = row.get(6).map_err(db("a business rule"))?;
-            add("business_rules", get(0)?, text, embedded);
+            add("business_rules", get(0)?, text);
         }
     }
+    let kept = usize::try_from(kept).unwrap_or(0);
+    lap("texts read");
     // The cache is the stage's output: it exists after every run.
     let cache_conn = open_cache(cache)?;
     let mut filled = Filled { kept, ..Filled::default() };
@@ -186,7 +213,9 @@ pub fn fill(
         let batch: Vec<String> = chunk.iter().map(|h| texts[*h].clone()).collect();
         let base_done = n * CHECKPOINT;
         let vectors = embedder.embed(&batch, &|done| progress(base_done + done, total))?;
+        lap("embedded");
         store(&cache_conn, &model, dims, chunk, &vectors)?;
+        lap("stored");
         progress(base_done + chunk.len(), total);
     }
     drop(cache_conn);
@@ -205,6 +234,7 @@ pub fn fill(
         }
     }
     conn.execute_batch("DETACH embedding_cache").map_err(db("the embedding cache"))?;
+    lap("base updated");
     filled.rows = pending.len();
     Ok(filled)
 }
@@ -232,7 +262,9 @@ fn update_base(
                 "UPDATE knowledge_base.{table} AS t SET embedding = c.embedding::FLOAT[{dims}]
                  FROM pending p JOIN (
                      SELECT text_hash, any_value(embedding) AS embedding
-                     FROM embedding_cache.embeddings WHERE model = ? AND dimensions = ?
+                     FROM embedding_cache.embeddings
+                     WHERE model = ? AND dimensions = ?
+                       AND text_hash IN (SELECT text_hash FROM pending WHERE tbl = '{table}')
                      GROUP BY text_hash
                  ) c ON c.text_hash = p.text_hash
                  WHERE p.tbl = '{table}' AND t.id = p.id"
