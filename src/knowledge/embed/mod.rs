@@ -16,8 +16,12 @@
 
 use serde::Deserialize;
 
+mod http;
 pub mod offline;
+pub mod openai;
 pub mod store;
+
+pub use http::Backoff;
 
 /// Turns texts into vectors of [`Embedder::dimensions`] floats.
 pub trait Embedder: Send + Sync {
@@ -166,10 +170,10 @@ impl Config {
     pub fn embedder(&self) -> Result<Box<dyn Embedder>, EmbedError> {
         match self.settings.provider {
             ProviderKind::Offline => Ok(Box::new(offline::Offline::new(self.dimensions))),
-            ProviderKind::Bedrock | ProviderKind::Openai => Err(EmbedError::Config(format!(
-                "provider {:?} is not built yet",
-                self.settings.provider
-            ))),
+            ProviderKind::Bedrock => {
+                Err(EmbedError::Config("provider \"bedrock\" is not built yet".to_owned()))
+            }
+            ProviderKind::Openai => Ok(Box::new(openai::OpenAi::new(self)?)),
         }
     }
 }
