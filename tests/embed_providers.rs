@@ -3,20 +3,22 @@
 //! of answer (vectors, throttling, server errors, refused credentials,
 //! malformed bodies).
 //!
-//! The OpenAI tests use an API-key variable of their own each, so that
-//! they can run at once.
+//! AWS credentials come from process-wide environment variables, so every
+//! Bedrock case runs in the one test function that sets them; the OpenAI
+//! tests use an API-key variable of their own each.
 
 mod support;
 
 use std::collections::BTreeSet;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Mutex;
-use std::time::{Duration, Instant};
+use std::time::{Duration, Instant, SystemTime};
 
+use pipeline::knowledge::embed::bedrock::Bedrock;
 use pipeline::knowledge::embed::openai::OpenAi;
 use pipeline::knowledge::embed::{Backoff, Config, EmbedError, Embedder};
 use serde_json::json;
-use support::http_server::{Reply, Server};
+use support::http_server::{Recorded, Reply, Server};
 
 const FAST: Backoff = Backoff { base: Duration::from_millis(1), max: Duration::from_secs(5) };
 
@@ -262,4 +264,299 @@ fn the_manifest_chooses_the_openai_provider() {
          model = \"nomic-embed-text\"",
     );
     assert_eq!(openai.embedder().unwrap().model(), "openai:nomic-embed-text");
+}
+
+// --- Bedrock --------------------------------------------------------------
+
+const ACCESS_KEY: &str = "AKIDTESTPIPELINE01";
+const SECRET_KEY: &str = "pipeline/test/secret/key/not/a/real/one/xyz";
+const SESSION_TOKEN: &str = "FwoGZXIvYXdzEXAMPLETOKEN//pipeline-test";
+const TITAN_PATH: &str = "/model/amazon.titan-embed-text-v2%3A0/invoke";
+
+fn bedrock(server: &Server, dims: usize, extra: &str) -> Result<Bedrock, EmbedError> {
+    let manifest = format!(
+        "[aws]\nregion = \"eu-west-1\"\n[knowledge]\nembedding_dimensions = {dims}\n\
+         embedding_model = \"amazon.titan-embed-text-v2:0\"\n\
+         [knowledge.embedding]\nprovider = \"bedrock\"\nurl = \"{}\"\n{extra}",
+        server.url()
+    );
+    Bedrock::new(&config(&manifest)).map(|b| b.with_backoff(FAST))
+}
+
+/// A Titan v2 server: the vector of each text is `one_hot` at its length.
+fn titan_server() -> Server {
+    Server::start(|request| {
+        let body = request.json();
+        let text = body["inputText"].as_str().unwrap();
+        let dims = body["dimensions"].as_u64().unwrap() as usize;
+        Reply::json(200, json!({"embedding": one_hot(text.len(), dims), "inputTextTokenCount": 3}))
+            .header("x-amzn-requestid", "5d1e7a1c-0000-4000-8000-000000000000")
+    })
+}
+
+fn aws_error(status: u16, error_type: &str, message: &str) -> Reply {
+    Reply::json(status, json!({"message": message})).header(
+        "x-amzn-errortype",
+        &format!("{error_type}:http://internal.amazon.com/coral/com.amazon.bedrock/"),
+    )
+}
+
+/// Credentials from these variables only: the shared files point nowhere,
+/// and the metadata services are off, so the chain never leaves the machine.
+fn aws_environment(session_token: Option<&str>, nowhere: &std::path::Path) {
+    for var in [
+        "AWS_PROFILE",
+        "AWS_DEFAULT_PROFILE",
+        "AWS_ROLE_ARN",
+        "AWS_WEB_IDENTITY_TOKEN_FILE",
+        "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI",
+        "AWS_CONTAINER_CREDENTIALS_FULL_URI",
+    ] {
+        std::env::remove_var(var);
+    }
+    std::env::set_var("AWS_CONFIG_FILE", nowhere.join("config"));
+    std::env::set_var("AWS_SHARED_CREDENTIALS_FILE", nowhere.join("credentials"));
+    std::env::set_var("AWS_EC2_METADATA_DISABLED", "true");
+    std::env::set_var("AWS_ACCESS_KEY_ID", ACCESS_KEY);
+    std::env::set_var("AWS_SECRET_ACCESS_KEY", SECRET_KEY);
+    match session_token {
+        Some(token) => std::env::set_var("AWS_SESSION_TOKEN", token),
+        None => std::env::remove_var("AWS_SESSION_TOKEN"),
+    }
+}
+
+#[test]
+fn bedrock_provider_speaks_titan_v2_signed_with_sigv4() {
+    let nowhere = tempfile::tempdir().unwrap();
+    aws_environment(Some(SESSION_TOKEN), nowhere.path());
+    bedrock_refuses_dimensions_titan_cannot_make();
+    bedrock_requests_are_titans_and_signed();
+    bedrock_validation_error_is_a_request_error();
+    bedrock_throttling_is_retried();
+    bedrock_unrecognised_client_is_a_credentials_error();
+
+    aws_environment(None, nowhere.path());
+    bedrock_without_session_token_signs_no_token();
+
+    std::env::remove_var("AWS_ACCESS_KEY_ID");
+    std::env::remove_var("AWS_SECRET_ACCESS_KEY");
+    bedrock_without_credentials_says_where_to_set_them();
+}
+
+fn bedrock_refuses_dimensions_titan_cannot_make() {
+    let server = titan_server();
+    let err = bedrock(&server, 300, "").err().expect("300 dimensions are refused");
+    assert!(matches!(err, EmbedError::Config(_)), "{err:?}");
+    assert!(err.to_string().contains("256, 512 or 1024"), "{err}");
+    assert_eq!(server.count(), 0);
+}
+
+fn bedrock_requests_are_titans_and_signed() {
+    let server = titan_server();
+    let provider = bedrock(&server, 256, "max_input_chars = 9").unwrap();
+    let texts = vec!["abc".to_owned(), "abcdefghijklmnop".to_owned()];
+    let vectors = provider.embed(&texts, &|_| {}).unwrap();
+    assert_eq!(vectors, [one_hot(3, 256), one_hot(9, 256)]);
+
+    let mut requests = server.requests();
+    requests.sort_by_key(|r| r.body.len());
+    assert_eq!(requests.len(), 2);
+    let inputs: Vec<_> = requests.iter().map(|r| r.json()).collect();
+    assert_eq!(inputs[0], json!({"inputText": "abc", "dimensions": 256, "normalize": true}));
+    assert_eq!(inputs[1]["inputText"], "abcdefghi");
+    for r in &requests {
+        assert_eq!((r.method.as_str(), r.path.as_str()), ("POST", TITAN_PATH));
+        assert_eq!(r.header("content-type"), Some("application/json"));
+        assert_eq!(r.header("accept"), Some("application/json"));
+        assert_eq!(r.header("x-amz-security-token"), Some(SESSION_TOKEN));
+        let auth = Authorization::parse(r);
+        assert_eq!(
+            auth.scope,
+            format!("{ACCESS_KEY}/{}/eu-west-1/bedrock/aws4_request", &auth.date[..8])
+        );
+        assert!(auth.signed_headers.contains(&"host".to_owned()), "{:?}", auth.signed_headers);
+        assert!(auth.signed_headers.contains(&"x-amz-security-token".to_owned()));
+        assert!(auth.signed_headers.contains(&"content-type".to_owned()));
+        let sent = parse_amz_date(&auth.date);
+        let age = SystemTime::now().duration_since(sent).unwrap_or_default();
+        assert!(age < Duration::from_secs(300), "x-amz-date {} is {age:?} old", auth.date);
+        assert_eq!(resign(r, Some(SESSION_TOKEN)), r.header("authorization").unwrap());
+
+        // The check can fail: a body changed on the way no longer matches.
+        let mut tampered = r.clone();
+        tampered.body = br#"{"inputText":"x","dimensions":256,"normalize":true}"#.to_vec();
+        assert_ne!(resign(&tampered, Some(SESSION_TOKEN)), r.header("authorization").unwrap());
+    }
+}
+
+fn bedrock_without_session_token_signs_no_token() {
+    let server = titan_server();
+    bedrock(&server, 512, "").unwrap().embed(&["hello".to_owned()], &|_| {}).unwrap();
+    let request = &server.requests()[0];
+    assert_eq!(request.header("x-amz-security-token"), None);
+    let auth = Authorization::parse(request);
+    assert!(!auth.signed_headers.contains(&"x-amz-security-token".to_owned()));
+    assert_eq!(resign(request, None), request.header("authorization").unwrap());
+}
+
+fn bedrock_validation_error_is_a_request_error() {
+    let server = Server::scripted(vec![aws_error(
+        400,
+        "ValidationException",
+        "Malformed input request: #: extraneous key [foo] is not permitted, please reformat \
+         your input and try again.",
+    )]);
+    let err = bedrock(&server, 1024, "").unwrap().embed(&["x".to_owned()], &|_| {}).unwrap_err();
+    assert!(matches!(err, EmbedError::Request { .. }), "{err:?}");
+    let text = err.to_string();
+    assert!(
+        text.contains("400 Bad Request: ValidationException: Malformed input request"),
+        "{text}"
+    );
+    assert_eq!(server.count(), 1);
+}
+
+fn bedrock_throttling_is_retried() {
+    let ok = Reply::json(200, json!({"embedding": one_hot(0, 1024), "inputTextTokenCount": 1}));
+    let server = Server::scripted(vec![
+        aws_error(
+            429,
+            "ThrottlingException",
+            "Too many requests, please wait before trying again.",
+        ),
+        aws_error(503, "ServiceUnavailableException", "Bedrock is unable to process your request."),
+        ok,
+    ]);
+    let vectors = bedrock(&server, 1024, "").unwrap().embed(&["x".to_owned()], &|_| {}).unwrap();
+    assert_eq!(vectors, [one_hot(0, 1024)]);
+    assert_eq!(server.count(), 3);
+}
+
+fn bedrock_unrecognised_client_is_a_credentials_error() {
+    let server = Server::scripted(vec![aws_error(
+        403,
+        "UnrecognizedClientException",
+        "The security token included in the request is invalid.",
+    )]);
+    let err = bedrock(&server, 1024, "").unwrap().embed(&["x".to_owned()], &|_| {}).unwrap_err();
+    assert!(matches!(err, EmbedError::Credentials { .. }), "{err:?}");
+    let text = err.to_string();
+    assert!(text.contains("The security token included in the request is invalid"), "{text}");
+    assert!(text.contains("bedrock:InvokeModel"), "{text}");
+    assert!(!text.contains(SECRET_KEY) && !text.contains(SESSION_TOKEN), "{text}");
+    assert_eq!(server.count(), 1);
+}
+
+fn bedrock_without_credentials_says_where_to_set_them() {
+    let server = titan_server();
+    let err = bedrock(&server, 1024, "").unwrap().embed(&["x".to_owned()], &|_| {}).unwrap_err();
+    let text = err.to_string();
+    assert!(text.starts_with("AWS credentials: none found"), "{text}");
+    assert!(text.contains("AWS_PROFILE"), "{text}");
+    assert_eq!(server.count(), 0);
+}
+
+/// The parts of a SigV4 `Authorization` header, its shape checked.
+struct Authorization {
+    scope: String,
+    signed_headers: Vec<String>,
+    /// `x-amz-date`, which the scope's date must match.
+    date: String,
+}
+
+impl Authorization {
+    fn parse(request: &Recorded) -> Authorization {
+        let value = request.header("authorization").expect("an authorization header");
+        let rest =
+            value.strip_prefix("AWS4-HMAC-SHA256 Credential=").unwrap_or_else(|| panic!("{value}"));
+        let (scope, rest) =
+            rest.split_once(", SignedHeaders=").unwrap_or_else(|| panic!("{value}"));
+        let (signed, signature) =
+            rest.split_once(", Signature=").unwrap_or_else(|| panic!("{value}"));
+        assert_eq!(signature.len(), 64, "{value}");
+        assert!(signature.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f')), "{value}");
+        let date = request.header("x-amz-date").expect("an x-amz-date header").to_owned();
+        assert!(date.len() == 16 && date.as_bytes()[8] == b'T' && date.ends_with('Z'), "{date}");
+        let signed_headers: Vec<String> = signed.split(';').map(str::to_owned).collect();
+        let mut sorted = signed_headers.clone();
+        sorted.sort();
+        assert_eq!(signed_headers, sorted, "SignedHeaders are sorted");
+        Authorization { scope: scope.to_owned(), signed_headers, date }
+    }
+}
+
+/// The `Authorization` header the server computes for `request` with the
+/// test's secret key: what AWS does to check a signature.
+fn resign(request: &Recorded, session_token: Option<&str>) -> String {
+    use aws_sigv4::http_request::{sign, SignableBody, SignableRequest, SigningSettings};
+
+    let auth = Authorization::parse(request);
+    let region = auth.scope.split('/').nth(2).unwrap();
+    // x-amz-date and the token come from the signing time and credentials.
+    let headers: Vec<(&str, &str)> = auth
+        .signed_headers
+        .iter()
+        .filter(|h| !matches!(h.as_str(), "x-amz-date" | "x-amz-security-token"))
+        .map(|h| (h.as_str(), request.header(h).unwrap_or_else(|| panic!("signed {h} not sent"))))
+        .collect();
+    let url = format!("http://{}{}", request.header("host").unwrap(), request.path);
+    let credentials = aws_credential_types::Credentials::new(
+        ACCESS_KEY,
+        SECRET_KEY,
+        session_token.map(str::to_owned),
+        None,
+        "server",
+    );
+    let identity = credentials.into();
+    let params: aws_sigv4::http_request::SigningParams =
+        aws_sigv4::sign::v4::SigningParams::builder()
+            .identity(&identity)
+            .region(region)
+            .name("bedrock")
+            .time(parse_amz_date(&auth.date))
+            .settings(SigningSettings::default())
+            .build()
+            .unwrap()
+            .into();
+    let signable =
+        SignableRequest::new("POST", url, headers.into_iter(), SignableBody::Bytes(&request.body))
+            .unwrap();
+    let (instructions, _) = sign(signable, &params).unwrap().into_parts();
+    let (headers, _) = instructions.into_parts();
+    headers.iter().find(|h| h.name() == "authorization").unwrap().value().to_owned()
+}
+
+/// `20261203T171500Z` as a time.
+fn parse_amz_date(text: &str) -> SystemTime {
+    let n = |range: std::ops::Range<usize>| -> i64 { text[range].parse().unwrap() };
+    let (year, month, day) = (n(0..4), n(4..6), n(6..8));
+    let seconds = n(9..11) * 3600 + n(11..13) * 60 + n(13..15);
+    // Days since 1970-01-01 of a civil date (proleptic Gregorian).
+    let y = if month <= 2 { year - 1 } else { year };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let doy = (153 * ((month + 9) % 12) + 2) / 5 + day - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    let days = era * 146_097 + doe - 719_468;
+    SystemTime::UNIX_EPOCH + Duration::from_secs((days * 86_400 + seconds) as u64)
+}
+
+#[test]
+fn amz_dates_are_read_as_utc() {
+    assert_eq!(parse_amz_date("19700101T000001Z"), SystemTime::UNIX_EPOCH + Duration::from_secs(1));
+    let may_first = SystemTime::UNIX_EPOCH + Duration::from_secs(1_714_564_800);
+    assert_eq!(parse_amz_date("20240501T120000Z"), may_first);
+    let leap_day = SystemTime::UNIX_EPOCH + Duration::from_secs(1_709_164_800);
+    assert_eq!(parse_amz_date("20240229T000000Z"), leap_day);
+}
+
+#[test]
+fn the_manifest_chooses_the_bedrock_provider() {
+    let bedrock = config(
+        "[aws]\nregion = \"eu-west-1\"\n[knowledge]\nembedding_dimensions = 512\n\
+         [knowledge.embedding]\nprovider = \"bedrock\"",
+    );
+    let embedder = bedrock.embedder().unwrap();
+    assert_eq!(embedder.model(), "bedrock:amazon.titan-embed-text-v2:0");
+    assert_eq!(embedder.dimensions(), 512);
 }

@@ -16,6 +16,8 @@
 
 use serde::Deserialize;
 
+mod aws;
+pub mod bedrock;
 mod http;
 pub mod offline;
 pub mod openai;
@@ -170,9 +172,7 @@ impl Config {
     pub fn embedder(&self) -> Result<Box<dyn Embedder>, EmbedError> {
         match self.settings.provider {
             ProviderKind::Offline => Ok(Box::new(offline::Offline::new(self.dimensions))),
-            ProviderKind::Bedrock => {
-                Err(EmbedError::Config("provider \"bedrock\" is not built yet".to_owned()))
-            }
+            ProviderKind::Bedrock => Ok(Box::new(bedrock::Bedrock::new(self)?)),
             ProviderKind::Openai => Ok(Box::new(openai::OpenAi::new(self)?)),
         }
     }
