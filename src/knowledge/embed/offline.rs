@@ -93,7 +93,7 @@ impl Embedder for Offline {
             .map(|t| {
                 let v = self.vector(t);
                 let n = done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
-                if n % 1000 == 0 || n == texts.len() {
+                if n.is_multiple_of(1000) || n == texts.len() {
                     progress(n);
                 }
                 v
