@@ -16,8 +16,14 @@
 
 use serde::Deserialize;
 
+mod aws;
+pub mod bedrock;
+mod http;
 pub mod offline;
+pub mod openai;
 pub mod store;
+
+pub use http::Backoff;
 
 /// Turns texts into vectors of [`Embedder::dimensions`] floats.
 pub trait Embedder: Send + Sync {
@@ -166,10 +172,8 @@ impl Config {
     pub fn embedder(&self) -> Result<Box<dyn Embedder>, EmbedError> {
         match self.settings.provider {
             ProviderKind::Offline => Ok(Box::new(offline::Offline::new(self.dimensions))),
-            ProviderKind::Bedrock | ProviderKind::Openai => Err(EmbedError::Config(format!(
-                "provider {:?} is not built yet",
-                self.settings.provider
-            ))),
+            ProviderKind::Bedrock => Ok(Box::new(bedrock::Bedrock::new(self)?)),
+            ProviderKind::Openai => Ok(Box::new(openai::OpenAi::new(self)?)),
         }
     }
 }
