@@ -99,6 +99,33 @@ impl DuckDb {
         rows.collect::<Result<_, _>>().map_err(self.store())
     }
 
+    /// A filter on a type no object has is a typo more often than not:
+    /// say which types there are rather than find nothing.
+    fn check_object_type(&self, conn: &Connection, wanted: &str) -> Result<(), SearchError> {
+        let types = self.object_types(conn)?;
+        match types.iter().any(|t| t == wanted) {
+            true => Ok(()),
+            false => Err(SearchError::Invalid(format!(
+                "no object of type `{wanted}` in the knowledge base: its types are {}",
+                types.join(", ")
+            ))),
+        }
+    }
+
+    /// The question's vector; a question of stop words only has none
+    /// (all zeros), and would match nothing.
+    fn embed(&self, text: &str) -> Result<Vec<f32>, SearchError> {
+        let vectors = self.embedder.embed(&[text.to_owned()], &|_| {})?;
+        let vector = vectors.into_iter().next().unwrap_or_default();
+        if vector.iter().all(|x| *x == 0.0) {
+            return Err(SearchError::Invalid(format!(
+                "`{text}` has no word the embedder can use: \
+                 ask with the names or terms the code uses"
+            )));
+        }
+        Ok(vector)
+    }
+
     fn objects(&self, conn: &Connection) -> Result<Objects, SearchError> {
         let mut stmt = conn
             .prepare("SELECT schema_name, object_name, object_type FROM knowledge_base.objects")
@@ -119,67 +146,60 @@ fn literal(vector: &[f32]) -> String {
     format!("[{}]", items.join(","))
 }
 
+/// The search's SQL, and the values of its `$n` parameters (the filters).
+/// Similarities are rounded so that ties, and so the order, do not depend
+/// on how a CPU sums a thousand products; NaN (a zero vector stored for a
+/// text of stop words only) would sort above every number in DuckDB.
+fn search_sql(q: &SearchQuery, vector: &[f32], dims: usize) -> (String, Vec<String>) {
+    let mut filters = String::new();
+    let mut params: Vec<String> = Vec::new();
+    let mut filter = |sql: &str, value: &Option<String>| {
+        if let Some(v) = value {
+            params.push(v.clone());
+            filters.push_str(&sql.replace('?', &format!("${}", params.len())));
+        }
+    };
+    filter(" AND i.object_type = ?", &q.object_type);
+    filter(" AND i.knowledge_type = ?", &q.knowledge_type);
+    filter(
+        " AND i.object_id IN (SELECT object_id FROM knowledge_base.technical_features
+                              WHERE feature_name = ?)",
+        &q.feature,
+    );
+    let sql = format!(
+        "SELECT schema_name, object_name, object_type, knowledge_type, title, similarity,
+                source_file, line
+         FROM (
+             SELECT i.id, i.object_id, i.schema_name, i.object_name, i.object_type,
+                    i.knowledge_type, i.title, o.source_file,
+                    coalesce(r.source_line, o.first_line) AS line,
+                    round(array_cosine_similarity(
+                        i.embedding, {vector}::FLOAT[{dims}])::DOUBLE, 6) AS similarity
+             FROM knowledge_base.knowledge_items i
+             JOIN knowledge_base.objects o ON o.object_id = i.object_id
+             LEFT JOIN knowledge_base.business_rules r ON r.knowledge_id = i.id
+             WHERE i.embedding IS NOT NULL{filters}
+         )
+         WHERE NOT isnan(similarity) AND similarity >= {threshold}
+         ORDER BY similarity DESC, object_id, knowledge_type, title, id
+         LIMIT {limit}",
+        vector = literal(vector),
+        threshold = q.threshold,
+        limit = q.limit,
+    );
+    (sql, params)
+}
+
 impl Backend for DuckDb {
     fn search(&self, query: &SearchQuery) -> Result<Vec<Hit>, SearchError> {
         let q = query.checked()?;
         let conn = self.connect()?;
         let dims = self.check_embeddings(&conn)?;
         if let Some(t) = &q.object_type {
-            let types = self.object_types(&conn)?;
-            if !types.contains(t) {
-                return Err(SearchError::Invalid(format!(
-                    "no object of type `{t}` in the knowledge base: its types are {}",
-                    types.join(", ")
-                )));
-            }
+            self.check_object_type(&conn, t)?;
         }
-        let vector = self.embedder.embed(std::slice::from_ref(&q.text), &|_| {})?;
-        let vector = vector.into_iter().next().unwrap_or_default();
-        if vector.iter().all(|x| *x == 0.0) {
-            return Err(SearchError::Invalid(format!(
-                "`{}` has no word the embedder can use: ask with the names or terms the code uses",
-                q.text
-            )));
-        }
-
-        let mut filters = String::new();
-        let mut params: Vec<String> = Vec::new();
-        let mut filter = |sql: &str, value: &Option<String>| {
-            if let Some(v) = value {
-                params.push(v.clone());
-                filters.push_str(&sql.replace("?", &format!("${}", params.len())));
-            }
-        };
-        filter(" AND i.object_type = ?", &q.object_type);
-        filter(" AND i.knowledge_type = ?", &q.knowledge_type);
-        filter(
-            " AND i.object_id IN (SELECT object_id FROM knowledge_base.technical_features
-                                  WHERE feature_name = ?)",
-            &q.feature,
-        );
-        // Similarities are rounded so that ties, and so the order, do not
-        // depend on how a CPU sums 1,024 products.
-        let sql = format!(
-            "SELECT schema_name, object_name, object_type, knowledge_type, title, similarity,
-                    source_file, line
-             FROM (
-                 SELECT i.id, i.object_id, i.schema_name, i.object_name, i.object_type,
-                        i.knowledge_type, i.title, o.source_file,
-                        coalesce(r.source_line, o.first_line) AS line,
-                        round(array_cosine_similarity(
-                            i.embedding, {vector}::FLOAT[{dims}])::DOUBLE, 6) AS similarity
-                 FROM knowledge_base.knowledge_items i
-                 JOIN knowledge_base.objects o ON o.object_id = i.object_id
-                 LEFT JOIN knowledge_base.business_rules r ON r.knowledge_id = i.id
-                 WHERE i.embedding IS NOT NULL{filters}
-             )
-             WHERE NOT isnan(similarity) AND similarity >= {threshold}
-             ORDER BY similarity DESC, object_id, knowledge_type, title, id
-             LIMIT {limit}",
-            vector = literal(&vector),
-            threshold = q.threshold,
-            limit = q.limit,
-        );
+        let vector = self.embed(&q.text)?;
+        let (sql, params) = search_sql(&q, &vector, dims);
         let mut stmt = conn.prepare(&sql).map_err(self.store())?;
         let rows = stmt
             .query_map(params_from_iter(params.iter()), |r| {
