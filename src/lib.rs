@@ -6,8 +6,8 @@
 //! ([`runner`]), the stage kinds that do the work ([`stages`]), the PL/SQL
 //! front end that reads extracted code ([`plsql`]), the template renderer
 //! behind the deploy artifacts ([`render`]), the assessment reports
-//! ([`report`]), and a generator of synthetic estates for benchmarks
-//! ([`synth`]).
+//! ([`report`]), the HTTP API over the knowledge base ([`serve`]), and a
+//! generator of synthetic estates for benchmarks ([`synth`]).
 
 pub mod analysis;
 pub mod knowledge;
@@ -16,5 +16,6 @@ pub mod plsql;
 pub mod render;
 pub mod report;
 pub mod runner;
+pub mod serve;
 pub mod stages;
 pub mod synth;

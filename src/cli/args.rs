@@ -74,6 +74,47 @@ pub enum Command {
     Init(InitArgs),
     /// Print everything the knowledge base knows of one object.
     Show(ShowArgs),
+    /// Search the knowledge base by meaning: which objects deal with what you ask.
+    Search(SearchArgs),
+    /// Answer the knowledge base's questions over HTTP (JSON; see GET /openapi.json).
+    Serve(ServeArgs),
+}
+
+#[derive(Debug, clap::Args)]
+pub struct SearchArgs {
+    /// The question, in words: "how is the discount computed?".
+    pub query: String,
+
+    /// Hits at most (1 to 100).
+    #[arg(long, value_name = "N", default_value_t = pipeline::knowledge::search::DEFAULT_LIMIT)]
+    pub limit: usize,
+
+    /// Lowest cosine similarity shown (-1 to 1).
+    #[arg(long, value_name = "X", default_value_t = pipeline::knowledge::search::DEFAULT_THRESHOLD, allow_negative_numbers = true)]
+    pub threshold: f64,
+
+    /// Only objects of this type: `PACKAGE BODY`, `TRIGGER`, `function`...
+    #[arg(long = "type", value_name = "T")]
+    pub object_type: Option<String>,
+
+    /// Only objects that use this feature: `UTL_HTTP`, `BULK_COLLECT`...
+    #[arg(long, value_name = "F")]
+    pub feature: Option<String>,
+
+    /// Only items of this kind: FLOW (whole objects), VALIDATION, CALCULATION, RULE.
+    #[arg(long, value_name = "K")]
+    pub knowledge_type: Option<String>,
+
+    /// Print the hits as JSON, for scripts.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct ServeArgs {
+    /// Address to listen on [default: `[knowledge.serve] bind`, else 127.0.0.1:8080].
+    #[arg(long, value_name = "ADDR")]
+    pub bind: Option<String>,
 }
 
 #[derive(Debug, clap::Args)]

@@ -8,10 +8,9 @@ use anyhow::{bail, Context, Result};
 use pipeline::manifest::{self, LoadError, Manifest};
 use pipeline::runner::{self, Interrupt, Outcome, Project, RunOptions};
 
-use super::args::{
-    Args, CleanArgs, Command, DagArgs, DagFormat, InitArgs, RunArgs, ShowArgs, StatusArgs,
-};
+use super::args::{Args, CleanArgs, Command, DagArgs, DagFormat, InitArgs, RunArgs, StatusArgs};
 use super::exit;
+use super::knowledge;
 use super::ui::{explain, seconds, Ui};
 
 const STARTER: &str = include_str!("starter.toml");
@@ -24,7 +23,9 @@ pub fn dispatch(args: Args, ui: &Ui) -> Result<u8> {
         Command::Status(a) => status(open(manifest_path)?, a, ui),
         Command::Dag(a) => dag(open(manifest_path)?, a),
         Command::Clean(a) => clean(open(manifest_path)?, a, ui),
-        Command::Show(a) => show(open(manifest_path)?, a),
+        Command::Show(a) => knowledge::show(open(manifest_path)?, a),
+        Command::Search(a) => knowledge::search(open(manifest_path)?, a, ui),
+        Command::Serve(a) => knowledge::serve(open(manifest_path)?, a, ui),
     }
 }
 
@@ -156,32 +157,6 @@ fn status(project: Project, args: StatusArgs, ui: &Ui) -> Result<u8> {
     }
     let stale = statuses.iter().any(|s| !s.reasons.is_empty());
     Ok(if args.check && stale { exit::STAGE_FAILED } else { exit::SUCCESS })
-}
-
-/// Prints what the knowledge base of the project's `classify` stage holds
-/// of one object.
-fn show(project: Project, args: ShowArgs) -> Result<u8> {
-    let database = project
-        .manifest
-        .stages
-        .iter()
-        .filter(|s| s.kind == "classify")
-        .flat_map(|s| s.output_paths())
-        .find(|o| o.ends_with(".duckdb"))
-        .map(str::to_owned);
-    let Some(database) = database else {
-        bail!(
-            "no classify stage in {}, so there is no knowledge base to read\n\n\
-             hint: add one; `pipeline init` writes an example",
-            project.manifest.path.display()
-        )
-    };
-    let path = project.manifest.root.join(&database);
-    // `./knowledge/...` reads worse than the manifest's own spelling.
-    let path = path.strip_prefix(".").map(Path::to_path_buf).unwrap_or(path);
-    let text = pipeline::knowledge::show::show(&path, &args.object)?;
-    print!("{text}");
-    Ok(exit::SUCCESS)
 }
 
 fn dag(project: Project, args: DagArgs) -> Result<u8> {

@@ -5,10 +5,13 @@
 //! `knowledge_base` schema the PostgreSQL knowledge base shares; [`export`]
 //! writes the same facts as sorted text files for review in git. Both are
 //! written from an [`crate::analysis::estate::Assessment`] and hold nothing
-//! else.
+//! else. [`search`] answers the questions asked of a knowledge base
+//! (search by meaning, rules, dependencies, features) for `pipeline search`
+//! and `pipeline serve`.
 
 pub mod duckdb;
 pub mod embed;
 pub mod export;
 pub mod postgres;
+pub mod search;
 pub mod show;
