@@ -297,3 +297,70 @@ fn a_feature_lists_the_objects_that_use_it() {
     let e = b.feature("SMTP").unwrap_err().to_string();
     assert!(e.contains("did you mean UTL_SMTP"), "{e}");
 }
+
+/// The same estate loaded into PostgreSQL: every question, rule list,
+/// graph and feature answers as the DuckDB file does.
+#[test]
+fn postgres_answers_as_the_local_file_does() {
+    use pipeline::knowledge::postgres::Target;
+    use pipeline::knowledge::search::postgres::Postgres;
+
+    let load = r#"
+[stages.load]
+kind = "load"
+inputs = ["knowledge/knowledge.duckdb", "sql/"]
+after = ["embed"]
+outputs = ["knowledge/load.json"]
+"#;
+    let p = estate(&format!("{CLASSIFY}{EMBED}{load}"));
+    let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
+    for script in ["schema.sql", "functions.sql"] {
+        let text = std::fs::read_to_string(repo.join("deploy/sql/knowledge_base").join(script));
+        p.write(&format!("sql/{script}"), &text.unwrap());
+    }
+    let url = support::pg::Server::shared().database("search");
+    let run = p.run_env(&["run"], &[("DATABASE_URL", &url)]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+
+    let local = backend(&p);
+    let remote = Postgres::new(Target::parse(&url).unwrap(), Box::new(Offline::new(1024)));
+    let names = |hits: Vec<pipeline::knowledge::search::Hit>| -> Vec<(String, String, String)> {
+        hits.into_iter()
+            .map(|h| (h.object.to_string(), h.title, format!("{:.4}", h.similarity)))
+            .collect()
+    };
+    for &(question, expected, _) in QUESTIONS {
+        let query = pipeline::knowledge::search::SearchQuery::new(question);
+        let here = names(local.search(&query).unwrap());
+        let there = names(remote.search(&query).unwrap());
+        assert_eq!(there, here, "{question}");
+        assert!(there.iter().any(|h| h.0.starts_with(expected)), "{question}: {there:?}");
+    }
+    let mut filtered = pipeline::knowledge::search::SearchQuery::new("discount of an order");
+    filtered.feature = Some("BULK_COLLECT".to_owned());
+    filtered.object_type = Some("package body".to_owned());
+    assert_eq!(names(remote.search(&filtered).unwrap()), names(local.search(&filtered).unwrap()));
+
+    for category in ["validation", "CALCULATION", "Workflow"] {
+        let here = serde_json::to_value(local.rules(category, 50).unwrap()).unwrap();
+        let there = serde_json::to_value(remote.rules(category, 50).unwrap()).unwrap();
+        assert_eq!(there, here, "{category}");
+    }
+    for direction in [Direction::Outgoing, Direction::Incoming] {
+        let here =
+            serde_json::to_value(local.dependencies("shop.pkg_orders", 3, direction).unwrap());
+        let there =
+            serde_json::to_value(remote.dependencies("shop.pkg_orders", 3, direction).unwrap());
+        assert_eq!(there.unwrap(), here.unwrap(), "{direction:?}");
+    }
+    for feature in ["UTL_HTTP", "BULK_COLLECT", "DBMS_SCHEDULER"] {
+        let here = serde_json::to_value(local.feature(feature).unwrap()).unwrap();
+        let there = serde_json::to_value(remote.feature(feature).unwrap()).unwrap();
+        assert_eq!(there, here, "{feature}");
+    }
+    // The command line reads it too.
+    let run =
+        p.run_env(&["search", "--postgres", "--json", "exchange rate"], &[("DATABASE_URL", &url)]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(run.stdout.contains("FN_FETCH_EXCHANGE_RATE"), "{}", run.stdout);
+}

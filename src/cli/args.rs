@@ -108,6 +108,11 @@ pub struct SearchArgs {
     /// Print the hits as JSON, for scripts.
     #[arg(long)]
     pub json: bool,
+
+    /// Search the PostgreSQL knowledge base (DATABASE_URL, else
+    /// `[knowledge.database] url`) instead of the local DuckDB file.
+    #[arg(long)]
+    pub postgres: bool,
 }
 
 #[derive(Debug, clap::Args)]
@@ -115,6 +120,11 @@ pub struct ServeArgs {
     /// Address to listen on [default: `[knowledge.serve] bind`, else 127.0.0.1:8080].
     #[arg(long, value_name = "ADDR")]
     pub bind: Option<String>,
+
+    /// Answer from the PostgreSQL knowledge base (DATABASE_URL, else
+    /// `[knowledge.database] url`) instead of the local DuckDB file.
+    #[arg(long)]
+    pub postgres: bool,
 }
 
 #[derive(Debug, clap::Args)]

@@ -10,7 +10,9 @@ use std::sync::Arc;
 use anyhow::{bail, Context, Result};
 
 use pipeline::knowledge::embed::{self, Embedder};
+use pipeline::knowledge::postgres::Target;
 use pipeline::knowledge::search::duckdb::DuckDb;
+use pipeline::knowledge::search::postgres::Postgres;
 use pipeline::knowledge::search::{Backend, Hit, SearchQuery};
 use pipeline::runner::Project;
 
@@ -52,6 +54,23 @@ fn embedder(project: &Project) -> Result<Box<dyn Embedder>> {
     Ok(config.embedder()?)
 }
 
+/// The knowledge base a command reads: the local DuckDB file, or with
+/// `--postgres` the PostgreSQL one the load stage fills.
+fn backend(project: &Project, postgres: bool) -> Result<Box<dyn Backend>> {
+    let embedder = embedder(project)?;
+    if !postgres {
+        return Ok(Box::new(DuckDb::open(&knowledge_base(project)?, embedder)?));
+    }
+    let url = project.manifest.param("knowledge.database.url").and_then(toml::Value::as_str);
+    match Target::from_env_or(url)? {
+        Some(target) => Ok(Box::new(Postgres::new(target, embedder))),
+        None => bail!(
+            "--postgres needs a database: DATABASE_URL is not set and [knowledge.database] has \
+             no url\n\nhint: DATABASE_URL=postgres://user@host:5432/database"
+        ),
+    }
+}
+
 /// Prints what the knowledge base holds of one object.
 pub fn show(project: Project, args: ShowArgs) -> Result<u8> {
     let text = pipeline::knowledge::show::show(&knowledge_base(&project)?, &args.object)?;
@@ -60,7 +79,7 @@ pub fn show(project: Project, args: ShowArgs) -> Result<u8> {
 }
 
 pub fn search(project: Project, args: SearchArgs, ui: &Ui) -> Result<u8> {
-    let backend = DuckDb::open(&knowledge_base(&project)?, embedder(&project)?)?;
+    let backend = backend(&project, args.postgres)?;
     let query = SearchQuery {
         text: args.query,
         limit: args.limit,
@@ -115,8 +134,7 @@ fn render(hits: &[Hit]) -> String {
 
 pub fn serve(project: Project, args: ServeArgs, ui: &Ui) -> Result<u8> {
     let addr = bind_address(&project, args.bind)?;
-    let backend: Arc<dyn Backend> =
-        Arc::new(DuckDb::open(&knowledge_base(&project)?, embedder(&project)?)?);
+    let backend: Arc<dyn Backend> = Arc::from(backend(&project, args.postgres)?);
     // The warning comes first: the address line is the last a script
     // waiting for the server has to read.
     let listening = |bound: SocketAddr| {

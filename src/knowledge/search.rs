@@ -15,6 +15,8 @@
 
 pub mod duckdb;
 pub mod graph;
+pub mod postgres;
+mod sql;
 
 use std::fmt;
 

@@ -17,6 +17,7 @@ use std::path::{Path, PathBuf};
 use duckdb::{params, params_from_iter, AccessMode, Config, Connection};
 
 use super::graph::{self, EdgeSource, Objects, Row};
+use super::sql::{lines_of, literal, split};
 use super::{
     check_limit, feature_id, rule_category, usage_of, Backend, Direction, FeatureUsage,
     FeatureUser, Graph, Hit, ObjectRef, Rule, SearchError, SearchQuery, MAX_RULES_LIMIT,
@@ -127,9 +128,7 @@ impl DuckDb {
     }
 
     fn objects(&self, conn: &Connection) -> Result<Objects, SearchError> {
-        let mut stmt = conn
-            .prepare("SELECT schema_name, object_name, object_type FROM knowledge_base.objects")
-            .map_err(self.store())?;
+        let mut stmt = conn.prepare(super::sql::OBJECTS).map_err(self.store())?;
         let rows = stmt
             .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
             .map_err(self.store())?
@@ -137,13 +136,6 @@ impl DuckDb {
             .map_err(self.store())?;
         Ok(Objects::new(rows))
     }
-}
-
-/// `[0.1,0.2,...]`: a vector as a DuckDB array literal. Written into the
-/// SQL rather than bound, since a bound list would have no array type.
-fn literal(vector: &[f32]) -> String {
-    let items: Vec<String> = vector.iter().map(f32::to_string).collect();
-    format!("[{}]", items.join(","))
 }
 
 /// The search's SQL, and the values of its `$n` parameters (the filters).
@@ -224,21 +216,7 @@ impl Backend for DuckDb {
         let category = rule_category(category)?;
         let limit = check_limit("limit", limit, MAX_RULES_LIMIT)?;
         let conn = self.connect()?;
-        // Through knowledge_items to objects by name and type: the columns
-        // both knowledge bases have (PostgreSQL's rules carry no object id).
-        let sql = format!(
-            "SELECT o.schema_name, o.object_name, o.object_type, o.source_file, r.rule_name,
-                    r.rule_category, CAST(r.conditions AS VARCHAR), CAST(r.actions AS VARCHAR),
-                    r.business_context, r.source_line
-             FROM knowledge_base.business_rules r
-             JOIN knowledge_base.knowledge_items i ON i.id = r.knowledge_id
-             JOIN knowledge_base.objects o
-               ON o.object_name = i.object_name AND o.object_type = i.object_type
-              AND o.schema_name IS NOT DISTINCT FROM i.schema_name
-             WHERE upper(r.rule_category) = $1
-             ORDER BY o.schema_name, o.object_name, o.object_type, r.source_line, r.rule_name
-             LIMIT {limit}"
-        );
+        let sql = super::sql::rules(limit);
         let mut stmt = conn.prepare(&sql).map_err(self.store())?;
         let list = |text: Option<String>| -> Vec<String> {
             text.and_then(|t| serde_json::from_str(&t).ok()).unwrap_or_default()
@@ -280,18 +258,7 @@ impl Backend for DuckDb {
     fn feature(&self, feature: &str) -> Result<FeatureUsage, SearchError> {
         let id = feature_id(feature)?;
         let conn = self.connect()?;
-        let mut stmt = conn
-            .prepare(
-                "SELECT f.object_name, f.object_type, o.schema_name, o.object_name, f.occurrences,
-                        CAST(f.details AS VARCHAR), o.source_file
-                 FROM knowledge_base.technical_features f
-                 LEFT JOIN knowledge_base.objects o
-                   ON o.object_type = f.object_type
-                  AND coalesce(o.schema_name || '.', '') || o.object_name = f.object_name
-                 WHERE f.feature_name = $1
-                 ORDER BY f.object_name, f.object_type, o.source_file",
-            )
-            .map_err(self.store())?;
+        let mut stmt = conn.prepare(super::sql::FEATURE).map_err(self.store())?;
         let rows = stmt
             .query_map(params![id], |r| {
                 let qualified: String = r.get(0)?;
@@ -311,24 +278,6 @@ impl Backend for DuckDb {
         let objects = rows.collect::<Result<_, _>>().map_err(self.store())?;
         Ok(usage_of(id, objects))
     }
-}
-
-/// An object known by its qualified name only.
-fn split(qualified: &str, object_type: String) -> ObjectRef {
-    match qualified.split_once('.') {
-        Some((schema, name)) => {
-            ObjectRef { schema: Some(schema.to_owned()), name: name.to_owned(), object_type }
-        }
-        None => ObjectRef { schema: None, name: qualified.to_owned(), object_type },
-    }
-}
-
-/// The `lines` of a `details` JSON object, `{"lines": [12, 40]}`.
-fn lines_of(details: Option<&str>) -> Vec<u32> {
-    details
-        .and_then(|d| serde_json::from_str::<serde_json::Value>(d).ok())
-        .and_then(|d| serde_json::from_value(d.get("lines")?.clone()).ok())
-        .unwrap_or_default()
 }
 
 /// The `dependencies` rows of one open connection, for the walk.
@@ -355,25 +304,13 @@ impl Rows<'_> {
     }
 }
 
-/// Summed by the columns the walk reads: a spec's and its body's rows,
-/// which DuckDB keeps apart, are one row in PostgreSQL.
-const ROWS: &str = "SELECT source_object, target_object, target_type, dependency_type,
-                           CAST(sum(call_count) AS BIGINT)
-                    FROM knowledge_base.dependencies";
-
 impl EdgeSource for Rows<'_> {
     fn outgoing(&self, object: &str) -> Result<Vec<Row>, SearchError> {
-        let sql =
-            format!("{ROWS} WHERE upper(source_object) = $1 GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 4");
-        self.query(&sql, &[object.to_uppercase()])
+        self.query(&super::sql::outgoing(), &[object.to_uppercase()])
     }
 
     fn incoming(&self, object: &str) -> Result<Vec<Row>, SearchError> {
-        let sql = format!(
-            "{ROWS} WHERE upper(target_object) = $1 OR starts_with(upper(target_object), $2)
-             GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 4"
-        );
         let upper = object.to_uppercase();
-        self.query(&sql, &[upper.clone(), format!("{upper}.")])
+        self.query(&super::sql::incoming(), &[upper.clone(), format!("{upper}.")])
     }
 }
