@@ -48,7 +48,7 @@ fi
 
 run_step "cargo fmt --check" cargo fmt --all --check
 run_step "cargo clippy (warnings denied)" cargo clippy --release --all-targets --locked -- -D warnings
-run_step "cargo test" cargo test --release --locked
+run_step "cargo test" cargo test --release --locked --no-fail-fast
 run_step "deploy artifacts" tests/deploy/run.sh
 
 # cargo prints `test result: ok. N passed; M failed; ...` per test binary;

@@ -73,6 +73,13 @@ fn a_first_load_creates_the_schema_and_copies_every_table() {
     for (table, n) in local_counts(&p) {
         assert_eq!(remote_count(db, &table), n, "{table}");
     }
+    // The HNSW indexes, set aside for the first load, are back.
+    let indexes = server.psql(
+        db,
+        "SELECT string_agg(indexname, ',' ORDER BY indexname) FROM pg_indexes
+         WHERE schemaname = 'knowledge_base' AND indexdef LIKE '%USING hnsw%'",
+    );
+    assert_eq!(indexes, "idx_knowledge_embedding,idx_rules_embedding");
     // Dependencies are one row per (source, target, type), as the seed's table keeps them.
     let duplicates = server.psql(
         db,

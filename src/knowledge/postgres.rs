@@ -558,6 +558,7 @@ pub fn load(client: &mut Client, duck: &Path) -> Result<Vec<TableLoad>, PgError>
     check_dimensions(client, &source)?;
 
     let mut tx = client.transaction().map_err(sql("a transaction"))?;
+    let rebuilt = set_indexes_aside(&mut tx)?;
     let mut report = Vec::new();
     for t in TRANSFERS {
         let stage = format!("load_{}", t.table);
@@ -635,8 +636,52 @@ pub fn load(client: &mut Client, duck: &Path) -> Result<Vec<TableLoad>, PgError>
             deleted,
         });
     }
+    for definition in &rebuilt {
+        tx.batch_execute(definition).map_err(sql("an HNSW index"))?;
+    }
     tx.commit().map_err(sql("the commit"))?;
     Ok(report)
+}
+
+/// Drops the HNSW indexes of the tables that are empty now, and returns
+/// their definitions, to be created again once the rows are in: building
+/// the graph over all rows at once is many times faster than inserting
+/// them one by one into it (a first load of the synthetic estate's
+/// knowledge). Tables that hold rows keep their index, so a re-load touches
+/// only the changed rows' entries. Both happen inside the load's
+/// transaction: a failure leaves the indexes as they were.
+fn set_indexes_aside(tx: &mut postgres::Transaction<'_>) -> Result<Vec<String>, PgError> {
+    let rows = tx
+        .query(
+            "SELECT i.indexrelid::regclass::text, pg_get_indexdef(i.indexrelid), c.relname
+             FROM pg_index i
+             JOIN pg_class c ON c.oid = i.indrelid
+             JOIN pg_class ic ON ic.oid = i.indexrelid
+             JOIN pg_am am ON am.oid = ic.relam
+             WHERE c.relnamespace = 'knowledge_base'::regnamespace AND am.amname = 'hnsw'
+             ORDER BY 1",
+            &[],
+        )
+        .map_err(sql("the list of HNSW indexes"))?;
+    let mut definitions = Vec::new();
+    for row in rows {
+        let (index, definition, table): (String, String, String) =
+            (row.get(0), row.get(1), row.get(2));
+        let empty: bool = tx
+            .query_one(&format!("SELECT NOT EXISTS (SELECT 1 FROM knowledge_base.{table})"), &[])
+            .map_err(sql("an HNSW index"))?
+            .get(0);
+        if empty {
+            tx.batch_execute(&format!("DROP INDEX {index}")).map_err(sql("an HNSW index"))?;
+            definitions.push(definition);
+        }
+    }
+    if !definitions.is_empty() {
+        // pgvector builds in memory when the graph fits.
+        tx.batch_execute("SET LOCAL maintenance_work_mem = '512MB'")
+            .map_err(sql("maintenance_work_mem"))?;
+    }
+    Ok(definitions)
 }
 
 /// The PostgreSQL type of a column, for the casts from text.
