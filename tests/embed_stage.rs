@@ -62,7 +62,7 @@ fn every_item_and_rule_is_embedded_and_a_second_run_does_nothing() {
     assert!(rules > 5, "{rules}");
     assert_eq!(embedded, rules);
     let line = embed_line(&first.stderr);
-    assert!(number_before(line, "texts sent") > 40, "{line}");
+    assert!(number_before(line, "texts embedded") > 40, "{line}");
 
     // The stage's own writes to the knowledge base do not make it stale.
     let second = p.run_ok(&[]);
@@ -81,7 +81,7 @@ fn an_edited_object_sends_only_its_own_texts() {
     let run = p.run_ok(&[]);
     assert_eq!(run.ran(), ["classify", "embed"]);
     let line = embed_line(&run.stderr);
-    let sent = number_before(line, "texts sent");
+    let sent = number_before(line, "texts embedded");
     assert!((1..=3).contains(&sent), "{line}");
     assert_eq!(counts(&p, "knowledge_items").0, counts(&p, "knowledge_items").1);
 }
@@ -94,7 +94,7 @@ fn a_rebuilt_knowledge_base_is_filled_from_the_cache() {
     let run = p.run_ok(&[]);
     assert_eq!(run.ran(), ["classify", "embed"]);
     let line = embed_line(&run.stderr);
-    assert_eq!(number_before(line, "texts sent"), 0, "{line}");
+    assert_eq!(number_before(line, "texts embedded"), 0, "{line}");
     assert!(number_before(line, "from the cache") > 40, "{line}");
     let (items, embedded) = counts(&p, "knowledge_items");
     assert_eq!(items, embedded);

@@ -612,6 +612,19 @@ pub fn load(client: &mut Client, duck: &Path) -> Result<Vec<TableLoad>, PgError>
         );
         let row = tx.query_one(&upsert, &[]).map_err(sql(t.table))?;
         let (inserted, updated): (i64, i64) = (row.get(0), row.get(1));
+        report.push(TableLoad {
+            table: t.table.to_owned(),
+            rows,
+            inserted: inserted as u64,
+            updated: updated as u64,
+            deleted: 0,
+        });
+    }
+    // Deletions last, dependents first: a rule no longer in the source is
+    // counted as a deleted rule, not lost in the cascade of its item.
+    for (i, t) in TRANSFERS.iter().enumerate().rev() {
+        let stage = format!("load_{}", t.table);
+        let key_columns: Vec<&str> = t.key.split(", ").collect();
         let matches: Vec<String> = key_columns
             .iter()
             .map(|c| format!("s.{c}::{} = t.{c}", column_type(t.table, c)))
@@ -628,13 +641,7 @@ pub fn load(client: &mut Client, duck: &Path) -> Result<Vec<TableLoad>, PgError>
                 &[],
             )
             .map_err(sql(t.table))?;
-        report.push(TableLoad {
-            table: t.table.to_owned(),
-            rows,
-            inserted: inserted as u64,
-            updated: updated as u64,
-            deleted,
-        });
+        report[i].deleted = deleted;
     }
     for definition in &rebuilt {
         tx.batch_execute(definition).map_err(sql("an HNSW index"))?;

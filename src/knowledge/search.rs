@@ -237,8 +237,9 @@ pub enum SearchError {
     /// The knowledge base was never embedded.
     #[error(
         "the knowledge base `{0}` holds no embeddings, so it cannot be searched by meaning\n\n\
-         hint: an `embed` stage fills them: add one (kind = \"embed\", inputs = [\"{0}\"], \
-         outputs = [\"knowledge/embeddings.duckdb\"]) and `pipeline run`"
+         hint: an `embed` stage fills them: `pipeline run` runs it, or add one if the \
+         manifest has none (kind = \"embed\", inputs = [\"{0}\"], \
+         outputs = [\"knowledge/embeddings.duckdb\"])"
     )]
     NoEmbeddings(String),
     /// The stored vectors and the question's would not be comparable.

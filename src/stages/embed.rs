@@ -107,7 +107,7 @@ impl StageKind for Embed {
         let mut outcome = Outcome::new(match filled.rows {
             0 => format!("{} embeddings up to date ({})", filled.kept, embedder.model()),
             rows => format!(
-                "{rows} rows embedded with {}: {} texts sent, {} from the cache, {} rows unchanged",
+                "{rows} rows embedded with {}: {} texts embedded, {} from the cache, {} rows unchanged",
                 embedder.model(),
                 filled.sent,
                 filled.cached,

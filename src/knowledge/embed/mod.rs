@@ -76,10 +76,11 @@ pub enum ProviderKind {
 #[serde(default, deny_unknown_fields)]
 pub struct Settings {
     pub provider: ProviderKind,
-    /// The model; defaults to `knowledge.embedding_model` for `bedrock`
-    /// and `openai`. The offline provider has one model.
+    /// The model. `bedrock` defaults to `knowledge.embedding_model`;
+    /// `openai` needs it here (the server's name for it). The offline
+    /// provider has one model.
     pub model: Option<String>,
-    /// `openai`: the API's base URL, up to and including `/v1`.
+    /// `openai`: the API's base URL (`.../v1`) or its embeddings endpoint.
     /// `bedrock`: an endpoint in place of the region's (a VPC endpoint).
     pub url: Option<String>,
     /// `bedrock`: the region; defaults to `aws.region`.

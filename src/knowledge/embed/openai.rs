@@ -64,11 +64,15 @@ impl OpenAi {
                     .to_owned(),
             ));
         }
+        // The base URL (`.../v1`) or the endpoint itself (`.../v1/embeddings`).
         let base = base.trim_end_matches('/');
+        let base = base.strip_suffix("/embeddings").unwrap_or(base);
         reqwest::Url::parse(base).map_err(|e| {
             EmbedError::Config(format!("[knowledge.embedding] url = {base:?} is not a URL: {e}"))
         })?;
-        let model = config.model.clone().ok_or_else(|| {
+        // Only the manifest's own [knowledge.embedding] model: the shared
+        // knowledge.embedding_model names a Bedrock model.
+        let model = settings.model.clone().ok_or_else(|| {
             EmbedError::Config(
                 "[knowledge.embedding] provider = \"openai\" needs `model`, the server's name for \
                  the embedding model (text-embedding-3-small, nomic-embed-text, ...)"

@@ -43,6 +43,8 @@ pub enum FillError {
     Db { what: String, source: duckdb::Error },
     #[error("the knowledge base holds {base}-dimension embeddings and the embedder gives {embedder}: run classify again after changing knowledge.embedding_dimensions")]
     Dimensions { base: usize, embedder: usize },
+    #[error("cannot open {path}: {source}\n\nhint: {hint}")]
+    Unreadable { path: String, source: duckdb::Error, hint: &'static str },
     #[error("interrupted")]
     Interrupted,
 }
@@ -63,7 +65,8 @@ struct Pending {
 }
 
 /// The text embedded for a knowledge item that is not a rule: its title,
-/// description, and source (for an object's FLOW item, the object's code).
+/// what it is about, and its source (for an object's FLOW item, what it
+/// declares and uses, and the object's code).
 /// A rule's item is embedded with [`rule_text`], as its rule is.
 pub fn item_text(title: &str, description: &str, source: Option<&str>) -> String {
     let mut text = format!("{title}\n{description}");
@@ -72,6 +75,30 @@ pub fn item_text(title: &str, description: &str, source: Option<&str>) -> String
         text.push_str(source);
     }
     text
+}
+
+/// What an object's FLOW item says of it, for its embedding: what it
+/// declares and which features it uses, from the item's structured
+/// content. The item's description is for people, and its figures and
+/// fixed words ("code lines", "classified", "route") would make every
+/// object look alike to an embedder.
+fn flow_summary(structured: Option<&str>) -> String {
+    let value: serde_json::Value =
+        structured.and_then(|s| serde_json::from_str(s).ok()).unwrap_or_default();
+    let list = |key: &str| -> String {
+        value[key]
+            .as_array()
+            .map(|items| items.iter().filter_map(|v| v.as_str()).collect::<Vec<_>>().join(", "))
+            .unwrap_or_default()
+    };
+    let mut text = String::new();
+    for (label, key) in [("declares", "members"), ("uses", "features")] {
+        let items = list(key);
+        if !items.is_empty() {
+            text.push_str(&format!("{label} {items}\n"));
+        }
+    }
+    text.trim_end().to_owned()
 }
 
 /// The text embedded for a business rule.
@@ -99,7 +126,11 @@ pub fn fill(
 ) -> Result<Filled, FillError> {
     let clock = std::time::Instant::now();
     let lap = |step: &str| tracing::debug!(step, seconds = clock.elapsed().as_secs_f64(), "embed");
-    let conn = Connection::open(base).map_err(db("the knowledge base"))?;
+    let conn = Connection::open(base).map_err(|source| FillError::Unreadable {
+        path: base.display().to_string(),
+        source,
+        hint: "it is the classify stage's output: `pipeline run --force classify` writes it again",
+    })?;
     let dims = base_dimensions(&conn)?;
     if dims != embedder.dimensions() {
         return Err(FillError::Dimensions { base: dims, embedder: embedder.dimensions() });
@@ -134,7 +165,10 @@ pub fn fill(
     {
         let mut stmt = conn
             .prepare(
-                "SELECT i.id::VARCHAR, i.title, i.description, i.content_raw,
+                "SELECT i.id::VARCHAR, i.title,
+                        CASE WHEN i.knowledge_type = 'FLOW' THEN i.content_structured
+                             ELSE i.description END,
+                        i.content_raw,
                         i.knowledge_type = 'FLOW', o.source_file, o.first_line, o.last_line,
                         r.rule_name, coalesce(r.business_context, ''), r.conditions, r.actions,
                         coalesce(r.source_code, '')
@@ -167,11 +201,11 @@ pub fn fill(
                         }
                         _ => get(3)?,
                     };
-                    item_text(
-                        &get(1)?.unwrap_or_default(),
-                        &get(2)?.unwrap_or_default(),
-                        code.as_deref(),
-                    )
+                    let about = match flow {
+                        true => flow_summary(get(2)?.as_deref()),
+                        false => get(2)?.unwrap_or_default(),
+                    };
+                    item_text(&get(1)?.unwrap_or_default(), &about, code.as_deref())
                 }
             };
             add("knowledge_items", id, text);
@@ -308,7 +342,12 @@ fn meta(conn: &Connection, key: &str) -> Result<Option<String>, FillError> {
 
 /// Opens the cache, creating its table on first use.
 pub fn open_cache(path: &Path) -> Result<Connection, FillError> {
-    let conn = Connection::open(path).map_err(db("the embedding cache"))?;
+    let conn = Connection::open(path).map_err(|source| FillError::Unreadable {
+        path: path.display().to_string(),
+        source,
+        hint: "delete it and run again: the embeddings it held are computed again \
+               (a paid provider is asked again)",
+    })?;
     conn.execute_batch(
         "CREATE TABLE IF NOT EXISTS embeddings (
              text_hash  VARCHAR NOT NULL,

@@ -118,11 +118,23 @@ impl Backend for Postgres {
     fn search(&self, query: &SearchQuery) -> Result<Vec<Hit>, SearchError> {
         let q = query.checked()?;
         self.check_embeddings()?;
+        if let Some(wanted) = &q.object_type {
+            // As the DuckDB backend: a type no object has is a typo.
+            let rows = self
+                .query("SELECT DISTINCT object_type FROM knowledge_base.objects ORDER BY 1", &[])?;
+            let types: Vec<String> = rows.iter().map(|r| r.get(0)).collect();
+            if !types.iter().any(|t| t == wanted) {
+                return Err(SearchError::Invalid(format!(
+                    "no object of type `{wanted}` in the knowledge base: its types are {}",
+                    types.join(", ")
+                )));
+            }
+        }
         let vector = literal(&self.embed(&q.text)?);
         let mut filters = String::new();
         let mut params: Vec<&(dyn ToSql + Sync)> = vec![&vector];
         for (sql, value) in [
-            (" AND upper(i.object_type) = upper(?)", &q.object_type),
+            (" AND i.object_type = ?", &q.object_type),
             (" AND i.knowledge_type = ?", &q.knowledge_type),
             (FEATURE_FILTER, &q.feature),
         ] {
