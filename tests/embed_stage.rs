@@ -145,3 +145,20 @@ fn a_bad_embedding_table_is_refused_with_its_key() {
     assert!(run.stderr.contains("[knowledge.embedding]"), "{}", run.stderr);
     assert!(run.stderr.contains("unknown field `batch`"), "{}", run.stderr);
 }
+
+#[test]
+fn a_lost_cache_is_filled_again_from_the_knowledge_base() {
+    let p = sample();
+    p.run_ok(&[]);
+    std::fs::remove_file(p.path("knowledge/embeddings.duckdb")).unwrap();
+    let run = p.run_ok(&[]);
+    assert_eq!(run.ran(), ["embed"]);
+    let line = embed_line(&run.stderr);
+    assert_eq!(number_before(line, "texts embedded"), 0, "{line}");
+    // A rebuilt knowledge base then finds every vector in the cache.
+    std::fs::remove_file(p.path("knowledge/kb.duckdb")).unwrap();
+    let run = p.run_ok(&[]);
+    let line = embed_line(&run.stderr);
+    assert_eq!(number_before(line, "texts embedded"), 0, "{line}");
+    assert!(number_before(line, "from the cache") > 40, "{line}");
+}

@@ -142,7 +142,11 @@ pub fn fill(
     // every row when the base was embedded with another model. A rule's
     // knowledge item and its business_rules row share the rule's text, so
     // one vector serves both.
-    let all = !same_model;
+    // A cache that is gone (deleted, `pipeline clean`) is filled again
+    // from the base's own vectors, not from the embedder: the next rebuild
+    // of the base must not pay for them twice.
+    let backfill = same_model && !cache.exists();
+    let all = !same_model || backfill;
     let mut pending = Vec::new();
     let mut texts: HashMap<String, String> = HashMap::new();
     let mut add = |table: &'static str, id: String, text: String| {
@@ -226,6 +230,10 @@ pub fn fill(
     }
     let kept = usize::try_from(kept).unwrap_or(0);
     lap("texts read");
+    if backfill && !pending.is_empty() {
+        backfill_cache(&conn, cache, &model, dims, &pending)?;
+        lap("cache filled from the base");
+    }
     // The cache is the stage's output: it exists after every run.
     let cache_conn = open_cache(cache)?;
     let mut filled = Filled { kept, ..Filled::default() };
@@ -279,17 +287,7 @@ fn update_base(
     dims: usize,
     pending: &[Pending],
 ) -> Result<(), FillError> {
-    conn.execute_batch("CREATE TEMP TABLE pending (tbl VARCHAR, id UUID, text_hash VARCHAR)")
-        .map_err(db("a scratch table"))?;
-    {
-        let mut app = conn
-            .appender_to_catalog_and_db("pending", "temp", "main")
-            .map_err(db("a scratch table"))?;
-        for p in pending {
-            app.append_row(params![p.table, p.id, p.hash]).map_err(db("a scratch row"))?;
-        }
-        app.flush().map_err(db("a scratch table"))?;
-    }
+    stage_pending(conn, pending)?;
     for table in ["knowledge_items", "business_rules"] {
         conn.execute(
             &format!(
@@ -313,6 +311,54 @@ fn update_base(
     conn.execute("INSERT INTO knowledge_base.meta VALUES ('embedding_model', ?)", params![model])
         .map_err(db("the meta table"))?;
     Ok(())
+}
+
+/// The pending rows as a scratch table `pending` of the base's connection.
+fn stage_pending(conn: &Connection, pending: &[Pending]) -> Result<(), FillError> {
+    conn.execute_batch(
+        "CREATE OR REPLACE TEMP TABLE pending (tbl VARCHAR, id UUID, text_hash VARCHAR)",
+    )
+    .map_err(db("a scratch table"))?;
+    let mut app = conn
+        .appender_to_catalog_and_db("pending", "temp", "main")
+        .map_err(db("a scratch table"))?;
+    for p in pending {
+        app.append_row(params![p.table, p.id, p.hash]).map_err(db("a scratch row"))?;
+    }
+    app.flush().map_err(db("a scratch table"))
+}
+
+/// Writes into a new cache at `cache` the vectors the base already holds,
+/// under the hashes of the texts they were computed from.
+fn backfill_cache(
+    conn: &Connection,
+    cache: &Path,
+    model: &str,
+    dims: usize,
+    pending: &[Pending],
+) -> Result<(), FillError> {
+    stage_pending(conn, pending)?;
+    let path = cache.to_string_lossy().replace('\'', "''");
+    conn.execute_batch(&format!(
+        "ATTACH '{path}' AS embedding_cache; {}",
+        CACHE_TABLE.replace("embeddings (", "embedding_cache.embeddings (")
+    ))
+    .map_err(db("the embedding cache"))?;
+    for table in ["knowledge_items", "business_rules"] {
+        conn.execute(
+            &format!(
+                "INSERT INTO embedding_cache.embeddings
+                 SELECT p.text_hash, ?, ?, any_value(t.embedding)::FLOAT[]
+                 FROM pending p JOIN knowledge_base.{table} t ON t.id = p.id
+                 WHERE p.tbl = '{table}' AND t.embedding IS NOT NULL
+                   AND p.text_hash NOT IN (SELECT text_hash FROM embedding_cache.embeddings)
+                 GROUP BY p.text_hash"
+            ),
+            params![model, dims as i64],
+        )
+        .map_err(db("the embedding cache"))?;
+    }
+    conn.execute_batch("DETACH embedding_cache").map_err(db("the embedding cache"))
 }
 
 /// The dimension of the base's embedding columns, from its type `FLOAT[N]`.
@@ -348,17 +394,17 @@ pub fn open_cache(path: &Path) -> Result<Connection, FillError> {
         hint: "delete it and run again: the embeddings it held are computed again \
                (a paid provider is asked again)",
     })?;
-    conn.execute_batch(
-        "CREATE TABLE IF NOT EXISTS embeddings (
-             text_hash  VARCHAR NOT NULL,
-             model      VARCHAR NOT NULL,
-             dimensions INTEGER NOT NULL,
-             embedding  FLOAT[] NOT NULL
-         )",
-    )
-    .map_err(db("the embedding cache"))?;
+    conn.execute_batch(CACHE_TABLE).map_err(db("the embedding cache"))?;
     Ok(conn)
 }
+
+/// The cache's one table.
+const CACHE_TABLE: &str = "CREATE TABLE IF NOT EXISTS embeddings (
+    text_hash  VARCHAR NOT NULL,
+    model      VARCHAR NOT NULL,
+    dimensions INTEGER NOT NULL,
+    embedding  FLOAT[] NOT NULL
+)";
 
 fn cached_hashes(
     conn: &Connection,
