@@ -10,6 +10,7 @@
 //! The password comes from the URL or `PGPASSWORD` and is never shown:
 //! [`Target::display`] is the URL without it.
 
+use std::collections::{HashMap, HashSet};
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -399,6 +400,12 @@ struct Transfer {
     owned: &'static str,
     /// Set on update, besides the columns.
     touch: &'static str,
+    /// A re-load of some objects: the DuckDB rows of the objects in
+    /// `{ids}` (a list of object ids)...
+    local_scope: &'static str,
+    /// ...and the PostgreSQL rows of the objects in the scratch table
+    /// `load_scope`, the only ones it may delete.
+    remote_scope: &'static str,
 }
 
 const TRANSFERS: &[Transfer] = &[
@@ -426,17 +433,20 @@ const TRANSFERS: &[Transfer] = &[
             "score_parts",
             "ora2pg_units",
             "conversion_order",
+            "load_hash",
         ],
         query: "SELECT object_id, schema_name, object_name, object_type, source_file,
                        first_line::VARCHAR, last_line::VARCHAR, content_hash, parse_status,
                        parse_errors::VARCHAR, code_lines::VARCHAR, statements::VARCHAR,
                        cyclomatic::VARCHAR, max_nesting::VARCHAR, complexity_score::VARCHAR,
                        complexity_class, route, reasons, score_parts,
-                       ora2pg_units::VARCHAR, conversion_order::VARCHAR
-                FROM knowledge_base.objects ORDER BY object_id",
+                       ora2pg_units::VARCHAR, conversion_order::VARCHAR, LOAD_HASH
+                FROM knowledge_base.objects o {scope} ORDER BY object_id",
         key: "object_id",
         owned: "true",
         touch: "",
+        local_scope: "WHERE object_id IN ({ids})",
+        remote_scope: "t.object_id IN (SELECT object_id FROM load_scope)",
     },
     Transfer {
         table: "knowledge_items",
@@ -457,10 +467,12 @@ const TRANSFERS: &[Transfer] = &[
         query: "SELECT id::VARCHAR, object_type, object_name, schema_name, knowledge_type, title,
                        description, content_raw, content_structured, embedding::VARCHAR,
                        confidence::VARCHAR, 'pipeline'
-                FROM knowledge_base.knowledge_items ORDER BY id",
+                FROM knowledge_base.knowledge_items {scope} ORDER BY id",
         key: "id",
         owned: "t.created_by = 'pipeline'",
         touch: ", updated_at = now()",
+        local_scope: "WHERE object_id IN ({ids})",
+        remote_scope: "EXISTS (SELECT 1 FROM load_scope l WHERE l.object_name = t.object_name AND l.object_type = t.object_type AND l.schema_name IS NOT DISTINCT FROM t.schema_name)",
     },
     Transfer {
         table: "business_rules",
@@ -481,10 +493,12 @@ const TRANSFERS: &[Transfer] = &[
         query: "SELECT id::VARCHAR, knowledge_id::VARCHAR, rule_name, rule_category, conditions,
                        actions, exceptions, business_context, applies_to,
                        source_code, source_line::VARCHAR, embedding::VARCHAR
-                FROM knowledge_base.business_rules ORDER BY id",
+                FROM knowledge_base.business_rules {scope} ORDER BY id",
         key: "id",
         owned: "true",
         touch: "",
+        local_scope: "WHERE object_id IN ({ids})",
+        remote_scope: "EXISTS (SELECT 1 FROM knowledge_base.knowledge_items i JOIN load_scope l ON l.object_name = i.object_name AND l.object_type = i.object_type AND l.schema_name IS NOT DISTINCT FROM i.schema_name WHERE i.id = t.knowledge_id)",
     },
     Transfer {
         table: "dependencies",
@@ -505,12 +519,14 @@ const TRANSFERS: &[Transfer] = &[
                        min(target_type), dependency_type, sum(call_count)::VARCHAR,
                        bool_or(is_critical)::VARCHAR,
                        list(DISTINCT source_id ORDER BY source_id)
-                FROM knowledge_base.dependencies
+                FROM knowledge_base.dependencies {scope}
                 GROUP BY source_object, target_object, dependency_type
                 ORDER BY source_object, target_object, dependency_type",
         key: "source_object, target_object, dependency_type",
         owned: "true",
         touch: "",
+        local_scope: "WHERE source_object IN (SELECT source_object FROM knowledge_base.dependencies WHERE source_id IN ({ids}))",
+        remote_scope: "t.source_object IN (SELECT qualified FROM load_scope)",
     },
     Transfer {
         table: "technical_features",
@@ -527,12 +543,95 @@ const TRANSFERS: &[Transfer] = &[
         ],
         query: "SELECT id::VARCHAR, object_name, object_type, feature_name, feature_category,
                        occurrences::VARCHAR, complexity_impact, migration_strategy, details
-                FROM knowledge_base.technical_features ORDER BY id",
+                FROM knowledge_base.technical_features {scope} ORDER BY id",
         key: "id",
         owned: "true",
         touch: "",
+        local_scope: "WHERE object_id IN ({ids})",
+        remote_scope: "EXISTS (SELECT 1 FROM load_scope l WHERE l.qualified = t.object_name AND l.object_type = t.object_type)",
     },
 ];
+
+/// What an object's rows in PostgreSQL were loaded from: its row hash (a
+/// change to anything it holds), the embedding model, and how many of its
+/// rows had a vector. Equal hashes mean its rows need not be sent again.
+const LOAD_HASH: &str = "md5(o.row_hash || '|'
+    || coalesce((SELECT value FROM knowledge_base.meta WHERE key = 'embedding_model'), '')
+    || '|' || ((SELECT count(embedding) FROM knowledge_base.knowledge_items i
+                WHERE i.object_id = o.object_id)
+             + (SELECT count(embedding) FROM knowledge_base.business_rules r
+                WHERE r.object_id = o.object_id))::VARCHAR)";
+
+/// Objects changed or removed since the last load beyond this share of the
+/// estate (or more than `MAX_SCOPE`) are loaded whole: one pass over every
+/// row is then cheaper than lists of ids.
+const WHOLE_ABOVE: usize = 5;
+const MAX_SCOPE: usize = 2_000;
+
+/// The objects a re-load must send, as a quoted list of ids for the DuckDB
+/// queries, with the PostgreSQL scratch table `load_scope` holding those
+/// and the removed ones; `None` when the whole base is to be sent (a
+/// first load, or too much changed).
+fn scope(
+    tx: &mut postgres::Transaction<'_>,
+    source: &duckdb::Connection,
+) -> Result<Option<String>, PgError> {
+    let duck = |e| PgError::Duck { what: "the objects' load hashes".into(), source: e };
+    let mut stmt = source
+        .prepare(&format!(
+            "SELECT object_id, {LOAD_HASH}, schema_name, object_name, object_type
+             FROM knowledge_base.objects o ORDER BY object_id"
+        ))
+        .map_err(duck)?;
+    type Local = (String, String, Option<String>, String, String);
+    let local: Vec<Local> = stmt
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)))
+        .map_err(duck)?
+        .collect::<Result<_, _>>()
+        .map_err(duck)?;
+    let rows = tx
+        .query("SELECT object_id, load_hash FROM knowledge_base.objects", &[])
+        .map_err(sql("the loaded objects"))?;
+    if rows.is_empty() {
+        return Ok(None);
+    }
+    let remote: HashMap<String, Option<String>> =
+        rows.iter().map(|r| (r.get(0), r.get(1))).collect();
+    let here: HashSet<&str> = local.iter().map(|l| l.0.as_str()).collect();
+    let changed: Vec<&Local> =
+        local.iter().filter(|l| remote.get(&l.0) != Some(&Some(l.1.clone()))).collect();
+    let removed: Vec<&String> = remote.keys().filter(|id| !here.contains(id.as_str())).collect();
+    let touched = changed.len() + removed.len();
+    if touched > MAX_SCOPE || touched * WHOLE_ABOVE > local.len() {
+        return Ok(None);
+    }
+    tx.batch_execute(
+        "CREATE TEMP TABLE load_scope (object_id text, schema_name text, object_name text,
+                                       object_type text, qualified text) ON COMMIT DROP",
+    )
+    .map_err(sql("a scratch table"))?;
+    let insert = "INSERT INTO load_scope VALUES ($1, $2, $3, $4, coalesce($2 || '.', '') || $3)";
+    for (id, _, schema, name, kind) in &changed {
+        tx.execute(insert, &[id, schema, name, kind]).map_err(sql("a scratch table"))?;
+    }
+    if !removed.is_empty() {
+        let ids: Vec<&str> = removed.iter().map(|s| s.as_str()).collect();
+        tx.execute(
+            "INSERT INTO load_scope
+             SELECT object_id, schema_name, object_name, object_type,
+                    coalesce(schema_name || '.', '') || object_name
+             FROM knowledge_base.objects WHERE object_id = ANY($1)",
+            &[&ids],
+        )
+        .map_err(sql("a scratch table"))?;
+    }
+    let quoted: Vec<String> =
+        changed.iter().map(|l| format!("'{}'", l.0.replace('\'', "''"))).collect();
+    Ok(Some(match quoted.is_empty() {
+        true => "NULL".to_owned(),
+        false => quoted.join(", "),
+    }))
+}
 
 /// Columns whose text must be converted on the way in.
 fn cast(table: &str, column: &str) -> &'static str {
@@ -559,6 +658,7 @@ pub fn load(client: &mut Client, duck: &Path) -> Result<Vec<TableLoad>, PgError>
 
     let mut tx = client.transaction().map_err(sql("a transaction"))?;
     let rebuilt = set_indexes_aside(&mut tx)?;
+    let scope = scope(&mut tx, &source)?;
     let mut report = Vec::new();
     for t in TRANSFERS {
         let stage = format!("load_{}", t.table);
@@ -567,7 +667,12 @@ pub fn load(client: &mut Client, duck: &Path) -> Result<Vec<TableLoad>, PgError>
             t.columns.iter().map(|c| format!("{c} text")).collect::<Vec<_>>().join(", ")
         ))
         .map_err(sql("a scratch table"))?;
-        let rows = copy_rows(&mut tx, &source, t, &stage)?;
+        let local_scope = match &scope {
+            Some(ids) => t.local_scope.replace("{ids}", ids),
+            None => String::new(),
+        };
+        let query = t.query.replace("LOAD_HASH", LOAD_HASH).replace("{scope}", &local_scope);
+        copy_rows(&mut tx, &source, t, &query, &stage)?;
 
         let columns = t.columns.join(", ");
         let select: Vec<String> = t
@@ -614,7 +719,7 @@ pub fn load(client: &mut Client, duck: &Path) -> Result<Vec<TableLoad>, PgError>
         let (inserted, updated): (i64, i64) = (row.get(0), row.get(1));
         report.push(TableLoad {
             table: t.table.to_owned(),
-            rows,
+            rows: 0,
             inserted: inserted as u64,
             updated: updated as u64,
             deleted: 0,
@@ -632,16 +737,24 @@ pub fn load(client: &mut Client, duck: &Path) -> Result<Vec<TableLoad>, PgError>
         let deleted = tx
             .execute(
                 &format!(
-                    "DELETE FROM knowledge_base.{table} AS t WHERE {owned}
+                    "DELETE FROM knowledge_base.{table} AS t WHERE {owned}{scoped}
                      AND NOT EXISTS (SELECT 1 FROM {stage} AS s WHERE {matches})",
                     table = t.table,
                     owned = t.owned,
+                    scoped = match scope {
+                        Some(_) => format!(" AND ({})", t.remote_scope),
+                        None => String::new(),
+                    },
                     matches = matches.join(" AND "),
                 ),
                 &[],
             )
             .map_err(sql(t.table))?;
         report[i].deleted = deleted;
+        let count = tx
+            .query_one(&format!("SELECT count(*) FROM knowledge_base.{}", t.table), &[])
+            .map_err(sql(t.table))?;
+        report[i].rows = count.get::<_, i64>(0).max(0) as u64;
     }
     for definition in &rebuilt {
         tx.batch_execute(definition).map_err(sql("an HNSW index"))?;
@@ -716,13 +829,14 @@ fn copy_rows(
     tx: &mut postgres::Transaction<'_>,
     source: &duckdb::Connection,
     t: &Transfer,
+    query: &str,
     stage: &str,
 ) -> Result<u64, PgError> {
     let duck = |what: &str| {
         let what = format!("{} ({what})", t.table);
         move |e| PgError::Duck { what: what.clone(), source: e }
     };
-    let mut stmt = source.prepare(t.query).map_err(duck("its query"))?;
+    let mut stmt = source.prepare(query).map_err(duck("its query"))?;
     let mut rows = stmt.query([]).map_err(duck("its query"))?;
     let mut writer = tx
         .copy_in(&format!("COPY {stage} ({}) FROM STDIN", t.columns.join(", ")))

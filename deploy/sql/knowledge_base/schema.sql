@@ -45,8 +45,13 @@ CREATE TABLE IF NOT EXISTS knowledge_base.objects (
     score_parts text NOT NULL,
     ora2pg_units double precision NOT NULL,
     -- 1 = convert first.
-    conversion_order integer NOT NULL
+    conversion_order integer NOT NULL,
+    -- What the load stage sent this object's rows from; a re-load sends the objects whose
+    -- hash changed.
+    load_hash text
 );
+-- Tables created before the column existed.
+ALTER TABLE knowledge_base.objects ADD COLUMN IF NOT EXISTS load_hash text;
 
 CREATE TABLE IF NOT EXISTS knowledge_base.knowledge_items (
     id uuid PRIMARY KEY DEFAULT gen_random_uuid(),
