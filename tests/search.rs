@@ -174,6 +174,10 @@ fn the_threshold_drops_weak_hits_and_says_so_when_none_is_left() {
     assert_eq!(run.code, 0);
     assert_eq!(run.stdout, "");
     assert!(run.stderr.contains("lower --threshold"), "{}", run.stderr);
+    // With a filter, the filter is the likelier cause.
+    let run = p.run(&["search", "discount", "--feature", "DBMS_JOB", "--threshold", "-1"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(run.stderr.contains("drop a filter"), "{}", run.stderr);
 }
 
 #[test]

@@ -96,12 +96,22 @@ pub fn search(project: Project, args: SearchArgs, ui: &Ui) -> Result<u8> {
         print!("{}", render(&hits));
     }
     if hits.is_empty() {
-        ui.info(&format!(
-            "no item is {} or more similar to the query\n\n\
-             hint: use the words the code uses (table, column, package names), \
-             or lower --threshold",
-            query.threshold
-        ));
+        let filtered = query.object_type.is_some()
+            || query.feature.is_some()
+            || query.knowledge_type.is_some();
+        ui.info(&match filtered {
+            true => format!(
+                "no item passes the filters and is {} or more similar to the query\n\n\
+                 hint: drop a filter (--type, --feature, --knowledge-type) to see what is there",
+                query.threshold
+            ),
+            false => format!(
+                "no item is {} or more similar to the query\n\n\
+                 hint: use the words the code uses (table, column, package names), \
+                 or lower --threshold",
+                query.threshold
+            ),
+        });
     }
     Ok(exit::SUCCESS)
 }
