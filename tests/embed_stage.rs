@@ -162,3 +162,17 @@ fn a_lost_cache_is_filled_again_from_the_knowledge_base() {
     assert_eq!(number_before(line, "texts embedded"), 0, "{line}");
     assert!(number_before(line, "from the cache") > 40, "{line}");
 }
+
+#[test]
+fn the_lock_records_what_the_databases_hold_not_their_bytes() {
+    let p = sample();
+    p.run_ok(&[]);
+    let lock = p.read("pipeline.lock");
+    // A rebuilt knowledge base has other bytes and the same content.
+    let run = p.run_ok(&["--force", "classify"]);
+    assert_eq!(run.ran(), ["classify"]);
+    let run = p.run_ok(&[]);
+    assert_eq!(run.ran(), ["embed"], "{}", run.stderr);
+    assert_eq!(p.read("pipeline.lock"), lock);
+    assert_eq!(p.run_ok(&[]).ran(), Vec::<String>::new());
+}

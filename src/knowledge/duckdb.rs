@@ -613,6 +613,28 @@ fn rule_description(o: &AssessedObject, rule: &crate::analysis::Rule) -> String 
     text
 }
 
+/// What the knowledge base at `path` holds, for the stages that read it:
+/// the estate's hash (every object's rows), and which model embedded how
+/// many rows. Equal for equal content, whatever DuckDB's bytes; `None`
+/// when the file cannot be read as a knowledge base.
+pub fn identity(path: &Path) -> Option<String> {
+    let config = duckdb::Config::default().access_mode(duckdb::AccessMode::ReadOnly).ok()?;
+    let conn = Connection::open_with_flags(path, config).ok()?;
+    let text: String = conn
+        .query_row(
+            "SELECT coalesce((SELECT value FROM knowledge_base.meta WHERE key = 'schema'), '')
+                 || '|' || coalesce((SELECT value FROM knowledge_base.meta WHERE key = 'estate'), '')
+                 || '|' || coalesce((SELECT value FROM knowledge_base.meta
+                                     WHERE key = 'embedding_model'), '')
+                 || '|' || (SELECT count(embedding) FROM knowledge_base.knowledge_items)
+                 || '|' || (SELECT count(embedding) FROM knowledge_base.business_rules)",
+            [],
+            |r| r.get(0),
+        )
+        .ok()?;
+    Some(crate::runner::hash::hash_bytes(text.as_bytes()))
+}
+
 /// A UUID derived from `parts` (RFC 9562 version 8: application-defined),
 /// so an unchanged row keeps its id across runs.
 pub fn uuid(parts: &[&str]) -> String {

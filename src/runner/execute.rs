@@ -373,6 +373,10 @@ fn run_stage(
     // change upstream.
     for (path, hash) in recorded.inputs.iter_mut() {
         if kind.updates_input(path) {
+            if let Some(identity) = project.untracked_identity(i, path) {
+                *hash = identity;
+                continue;
+            }
             match hasher.hash(path) {
                 Ok(Some(now)) => *hash = now,
                 Ok(None) => {}

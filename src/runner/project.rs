@@ -92,6 +92,19 @@ impl Project {
             .any(|(j, s)| j != i && s.output_paths().any(|o| paths_overlap(o, path)))
     }
 
+    /// The identity of input `path` of stage `i` when another stage writes
+    /// it as an untracked output (a database), in place of its file hash.
+    pub(crate) fn untracked_identity(&self, i: usize, path: &str) -> Option<String> {
+        self.manifest.stages.iter().enumerate().find_map(|(j, s)| {
+            let kind = crate::stages::lookup(&s.kind)?;
+            let produces = j != i && s.output_paths().any(|o| o == path);
+            match produces && kind.untracked_output(path) {
+                true => kind.untracked_identity(&self.manifest.root.join(path)),
+                false => None,
+            }
+        })
+    }
+
     /// Stage `i` as it is on disk now.
     pub(crate) fn snapshot(&self, i: usize, hasher: &Hasher) -> Result<Snapshot, InputError> {
         let stage = self.stage(i);
@@ -109,7 +122,12 @@ impl Project {
             Err(e) => return Err(e),
         };
         tracing::debug!(stage = %stage.name, inputs = files.len(), "inputs matched");
-        let inputs = hash_all(hasher, &files)?;
+        let mut inputs = hash_all(hasher, &files)?;
+        for (path, hash) in inputs.iter_mut() {
+            if let Some(identity) = self.untracked_identity(i, path) {
+                *hash = identity;
+            }
+        }
 
         let mut outputs = BTreeMap::new();
         let mut missing_outputs = Vec::new();

@@ -104,6 +104,10 @@ impl StageKind for Classify {
         output.ends_with(".duckdb")
     }
 
+    fn untracked_identity(&self, output: &std::path::Path) -> Option<String> {
+        knowledge::duckdb::identity(output)
+    }
+
     fn run(&self, ctx: &StageContext<'_>) -> Result<Outcome, StageError> {
         let outs = outputs(&ctx.stage.outputs).map_err(|(_, m)| StageError::Failed(m))?;
         let settings = Settings::from_table(ctx.manifest.param("classify"))

@@ -81,6 +81,14 @@ pub trait StageKind: Sync {
         false
     }
 
+    /// What an untracked output holds, as a short stable string, for the
+    /// stages that read it: its bytes differ from run to run, and a lock
+    /// that recorded their hash would change on every run and machine.
+    /// `None` when the output cannot be read (its file hash is used then).
+    fn untracked_identity(&self, _output: &std::path::Path) -> Option<String> {
+        None
+    }
+
     /// Does the work. Outputs must be written before returning `Ok`.
     fn run(&self, ctx: &StageContext<'_>) -> Result<Outcome, StageError>;
 }
