@@ -613,6 +613,19 @@ fn rule_description(o: &AssessedObject, rule: &crate::analysis::Rule) -> String 
     text
 }
 
+/// The length of the knowledge base's embeddings, from the type of
+/// `knowledge_items.embedding` (`FLOAT[N]`); 0 when it has another type.
+pub fn embedding_dimensions(conn: &Connection) -> duckdb::Result<usize> {
+    let ty: String = conn.query_row(
+        "SELECT data_type FROM information_schema.columns
+         WHERE table_schema = 'knowledge_base' AND table_name = 'knowledge_items'
+           AND column_name = 'embedding'",
+        [],
+        |r| r.get(0),
+    )?;
+    Ok(ty.trim_start_matches("FLOAT[").trim_end_matches(']').parse().unwrap_or(0))
+}
+
 /// What the knowledge base at `path` holds, for the stages that read it:
 /// the estate's hash (every object's rows), and which model embedded how
 /// many rows. Equal for equal content, whatever DuckDB's bytes; `None`

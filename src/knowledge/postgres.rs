@@ -911,16 +911,9 @@ fn escape_copy(value: &str, out: &mut String) {
 
 /// Refuses a load whose embeddings would not fit the target's columns.
 fn check_dimensions(client: &mut Client, source: &duckdb::Connection) -> Result<(), PgError> {
-    let ty: String = source
-        .query_row(
-            "SELECT data_type FROM information_schema.columns
-             WHERE table_schema = 'knowledge_base' AND table_name = 'knowledge_items'
-               AND column_name = 'embedding'",
-            [],
-            |r| r.get(0),
-        )
+    let local = crate::knowledge::duckdb::embedding_dimensions(source)
         .map_err(|e| PgError::Duck { what: "the schema of knowledge_items".into(), source: e })?;
-    let local: i32 = ty.trim_start_matches("FLOAT[").trim_end_matches(']').parse().unwrap_or(0);
+    let local = i32::try_from(local).unwrap_or(-1);
     let row = client
         .query_opt(
             "SELECT atttypmod FROM pg_attribute

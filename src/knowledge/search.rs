@@ -23,7 +23,7 @@ use std::fmt;
 use serde::Serialize;
 
 use crate::analysis::features;
-use crate::knowledge::embed::EmbedError;
+use crate::knowledge::embed::{EmbedError, Embedder};
 
 pub use graph::{Direction, Edge, Graph, Node};
 
@@ -269,6 +269,31 @@ pub enum SearchError {
     /// version, a lost connection.
     #[error("cannot read the knowledge base `{path}`: {source}")]
     Store { path: String, source: Box<dyn std::error::Error + Send + Sync> },
+}
+
+/// The question's vector. A question of stop words only has none (all
+/// zeros), and would match nothing.
+pub fn embed_question(embedder: &dyn Embedder, text: &str) -> Result<Vec<f32>, SearchError> {
+    let vector = embedder.embed(&[text.to_owned()], &|_| {})?.into_iter().next();
+    let vector = vector.unwrap_or_default();
+    if vector.iter().all(|x| *x == 0.0) {
+        return Err(SearchError::Invalid(format!(
+            "`{text}` has no word the embedder can use: ask with the names or terms the code uses"
+        )));
+    }
+    Ok(vector)
+}
+
+/// A filter on a type no object has is a typo more often than not: say
+/// which types there are (`types`) rather than find nothing.
+pub fn check_object_type(types: &[String], wanted: &str) -> Result<(), SearchError> {
+    match types.iter().any(|t| t == wanted) {
+        true => Ok(()),
+        false => Err(SearchError::Invalid(format!(
+            "no object of type `{wanted}` in the knowledge base: its types are {}",
+            types.join(", ")
+        ))),
+    }
 }
 
 /// `value` when it is between 1 and `max`.

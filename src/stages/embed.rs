@@ -119,9 +119,11 @@ impl StageKind for Embed {
     }
 }
 
-/// The lines of a file, decoded leniently; `None` when it cannot be read
+/// The lines of a file, decoded as the scan decoded it (so that an object's
+/// lines are the ones the inventory names); `None` when it cannot be read
 /// (the embeddings of its objects then hold no code).
 fn read_lines(path: &Path) -> Option<Vec<String>> {
     let bytes = std::fs::read(path).ok()?;
-    Some(String::from_utf8_lossy(&bytes).lines().map(str::to_owned).collect())
+    let decoded = crate::plsql::encoding::decode(&bytes);
+    Some(decoded.text.lines().map(str::to_owned).collect())
 }

@@ -79,8 +79,13 @@ impl TestProject {
 
     /// Copies the repository's bundled sample, `extracted/`, into the project.
     pub fn copy_sample(&self) -> &Self {
+        self.copy_from_repo("extracted")
+    }
+
+    /// Copies the repository's folder `rel` to the same place in the project.
+    fn copy_from_repo(&self, rel: &str) -> &Self {
         let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
-        for entry in walkdir::WalkDir::new(repo.join("extracted")) {
+        for entry in walkdir::WalkDir::new(repo.join(rel)) {
             let entry = entry.unwrap();
             let rel = entry.path().strip_prefix(repo).unwrap();
             if entry.file_type().is_file() {
@@ -133,16 +138,7 @@ impl TestProject {
     pub fn copy_manifest_and_templates(&self) -> &Self {
         let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
         std::fs::copy(repo.join("pipeline.toml"), self.path("pipeline.toml")).unwrap();
-        for entry in walkdir::WalkDir::new(repo.join("templates")) {
-            let entry = entry.unwrap();
-            let rel = entry.path().strip_prefix(repo).unwrap();
-            if entry.file_type().is_file() {
-                let target = self.path(rel.to_str().unwrap());
-                std::fs::create_dir_all(target.parent().unwrap()).unwrap();
-                std::fs::copy(entry.path(), target).unwrap();
-            }
-        }
-        self
+        self.copy_from_repo("templates")
     }
 
     /// `pipeline run ARGS`, which must succeed.

@@ -131,7 +131,8 @@ pub fn fill(
         source,
         hint: "it is the classify stage's output: `pipeline run --force classify` writes it again",
     })?;
-    let dims = base_dimensions(&conn)?;
+    let dims = crate::knowledge::duckdb::embedding_dimensions(&conn)
+        .map_err(db("the schema of knowledge_items"))?;
     if dims != embedder.dimensions() {
         return Err(FillError::Dimensions { base: dims, embedder: embedder.dimensions() });
     }
@@ -359,20 +360,6 @@ fn backfill_cache(
         .map_err(db("the embedding cache"))?;
     }
     conn.execute_batch("DETACH embedding_cache").map_err(db("the embedding cache"))
-}
-
-/// The dimension of the base's embedding columns, from its type `FLOAT[N]`.
-fn base_dimensions(conn: &Connection) -> Result<usize, FillError> {
-    let ty: String = conn
-        .query_row(
-            "SELECT data_type FROM information_schema.columns
-             WHERE table_schema = 'knowledge_base' AND table_name = 'knowledge_items'
-               AND column_name = 'embedding'",
-            [],
-            |r| r.get(0),
-        )
-        .map_err(db("the schema of knowledge_items"))?;
-    Ok(ty.trim_start_matches("FLOAT[").trim_end_matches(']').parse().unwrap_or(0))
 }
 
 fn meta(conn: &Connection, key: &str) -> Result<Option<String>, FillError> {

@@ -71,17 +71,7 @@ impl DuckDb {
         if let Some(stored) = stored.filter(|s| s != current) {
             return Err(SearchError::OtherEmbedder { stored, current: current.to_owned() });
         }
-        let column: String = conn
-            .query_row(
-                "SELECT data_type FROM information_schema.columns
-                 WHERE table_schema = 'knowledge_base' AND table_name = 'knowledge_items'
-                   AND column_name = 'embedding'",
-                [],
-                |r| r.get(0),
-            )
-            .map_err(self.store())?;
-        let dims: usize =
-            column.trim_start_matches("FLOAT[").trim_end_matches(']').parse().unwrap_or(0);
+        let dims = crate::knowledge::duckdb::embedding_dimensions(conn).map_err(self.store())?;
         if dims != self.embedder.dimensions() {
             return Err(SearchError::OtherEmbedder {
                 stored: format!("{} dimensions", dims),
@@ -98,33 +88,6 @@ impl DuckDb {
             .map_err(self.store())?;
         let rows = stmt.query_map([], |r| r.get(0)).map_err(self.store())?;
         rows.collect::<Result<_, _>>().map_err(self.store())
-    }
-
-    /// A filter on a type no object has is a typo more often than not:
-    /// say which types there are rather than find nothing.
-    fn check_object_type(&self, conn: &Connection, wanted: &str) -> Result<(), SearchError> {
-        let types = self.object_types(conn)?;
-        match types.iter().any(|t| t == wanted) {
-            true => Ok(()),
-            false => Err(SearchError::Invalid(format!(
-                "no object of type `{wanted}` in the knowledge base: its types are {}",
-                types.join(", ")
-            ))),
-        }
-    }
-
-    /// The question's vector; a question of stop words only has none
-    /// (all zeros), and would match nothing.
-    fn embed(&self, text: &str) -> Result<Vec<f32>, SearchError> {
-        let vectors = self.embedder.embed(&[text.to_owned()], &|_| {})?;
-        let vector = vectors.into_iter().next().unwrap_or_default();
-        if vector.iter().all(|x| *x == 0.0) {
-            return Err(SearchError::Invalid(format!(
-                "`{text}` has no word the embedder can use: \
-                 ask with the names or terms the code uses"
-            )));
-        }
-        Ok(vector)
     }
 
     fn objects(&self, conn: &Connection) -> Result<Objects, SearchError> {
@@ -188,9 +151,9 @@ impl Backend for DuckDb {
         let conn = self.connect()?;
         let dims = self.check_embeddings(&conn)?;
         if let Some(t) = &q.object_type {
-            self.check_object_type(&conn, t)?;
+            super::check_object_type(&self.object_types(&conn)?, t)?;
         }
-        let vector = self.embed(&q.text)?;
+        let vector = super::embed_question(self.embedder.as_ref(), &q.text)?;
         let (sql, params) = search_sql(&q, &vector, dims);
         let mut stmt = conn.prepare(&sql).map_err(self.store())?;
         let rows = stmt

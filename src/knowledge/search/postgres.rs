@@ -73,18 +73,6 @@ impl Postgres {
         self.with(|c| c.query(sql, params).map_err(self.store()))
     }
 
-    fn embed(&self, text: &str) -> Result<Vec<f32>, SearchError> {
-        let vector = self.embedder.embed(&[text.to_owned()], &|_| {})?.into_iter().next();
-        let vector = vector.unwrap_or_default();
-        if vector.iter().all(|x| *x == 0.0) {
-            return Err(SearchError::Invalid(format!(
-                "`{text}` has no word the embedder can use: \
-                 ask with the names or terms the code uses"
-            )));
-        }
-        Ok(vector)
-    }
-
     /// The dimension of the stored vectors, which must be the embedder's.
     fn check_embeddings(&self) -> Result<(), SearchError> {
         let rows = self.query(
@@ -119,18 +107,12 @@ impl Backend for Postgres {
         let q = query.checked()?;
         self.check_embeddings()?;
         if let Some(wanted) = &q.object_type {
-            // As the DuckDB backend: a type no object has is a typo.
             let rows = self
                 .query("SELECT DISTINCT object_type FROM knowledge_base.objects ORDER BY 1", &[])?;
             let types: Vec<String> = rows.iter().map(|r| r.get(0)).collect();
-            if !types.iter().any(|t| t == wanted) {
-                return Err(SearchError::Invalid(format!(
-                    "no object of type `{wanted}` in the knowledge base: its types are {}",
-                    types.join(", ")
-                )));
-            }
+            super::check_object_type(&types, wanted)?;
         }
-        let vector = literal(&self.embed(&q.text)?);
+        let vector = literal(&super::embed_question(self.embedder.as_ref(), &q.text)?);
         let mut filters = String::new();
         let mut params: Vec<&(dyn ToSql + Sync)> = vec![&vector];
         for (sql, value) in [
