@@ -10,6 +10,7 @@
 //! generator of synthetic estates for benchmarks ([`synth`]).
 
 pub mod analysis;
+pub mod convert;
 pub mod knowledge;
 pub mod manifest;
 pub mod plsql;

@@ -1,0 +1,12 @@
+//! Conversion of the estate to PostgreSQL and the proof that it works.
+//!
+//! Two routes write converted objects: ora2pg for the simple ones
+//! ([`ora2pg`]) and AI agents for the rest ([`agent`], orchestrated by the
+//! `convert-complex` stage). Both write a folder of one SQL file per object
+//! with an `index.tsv` ([`worklist`]), which [`validate`] applies to a real
+//! PostgreSQL in dependency order.
+
+pub mod agent;
+pub mod ora2pg;
+pub mod validate;
+pub mod worklist;
