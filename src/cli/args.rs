@@ -21,6 +21,7 @@ Exit status:
   0    success (or nothing to do)
   1    a stage failed
   2    the command line or pipeline.toml is wrong; nothing ran
+  3    a stage paused (token budget reached); `pipeline run` resumes it
   101  a bug in pipeline
   130  interrupted (Ctrl-C); finished stages are kept
 

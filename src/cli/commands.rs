@@ -95,15 +95,19 @@ fn run(project: Project, args: RunArgs, ui: &Ui) -> Result<u8> {
     if !not_run.is_empty() {
         ui.info(&format!("not started: {}", not_run.join(", ")));
     }
-    let (ran, skipped, failed, blocked) = (
+    let (ran, skipped, failed, blocked, paused) = (
         summary.count(Outcome::Ran),
         summary.count(Outcome::Skipped),
         summary.count(Outcome::Failed),
         summary.count(Outcome::Blocked),
+        summary.count(Outcome::Paused),
     );
     let total = summary.results.len();
     let noun = if total == 1 { "stage" } else { "stages" };
     let mut line = format!("{total} {noun}: {ran} ran, {skipped} up to date");
+    if paused > 0 {
+        line.push_str(&format!(", {paused} paused"));
+    }
     if failed + blocked > 0 {
         line.push_str(&format!(", {failed} failed, {blocked} blocked"));
     }
@@ -115,7 +119,15 @@ fn run(project: Project, args: RunArgs, ui: &Ui) -> Result<u8> {
         ui.warn("interrupted: finished stages are recorded; run again to continue");
         return Ok(exit::INTERRUPTED);
     }
-    Ok(if failed + blocked > 0 { exit::STAGE_FAILED } else { exit::SUCCESS })
+    Ok(if failed > 0 {
+        exit::STAGE_FAILED
+    } else if paused > 0 {
+        exit::PAUSED
+    } else if blocked > 0 {
+        exit::STAGE_FAILED
+    } else {
+        exit::SUCCESS
+    })
 }
 
 fn dry_run(project: &Project, selection: &[usize], forced: &[usize]) -> Result<u8> {

@@ -19,6 +19,9 @@ pub mod exit {
     pub const STAGE_FAILED: u8 = 1;
     /// The command line or the manifest is wrong; nothing ran.
     pub const USER_ERROR: u8 = 2;
+    /// A stage paused before its work was done (a token budget reached),
+    /// and nothing failed; the next `pipeline run` resumes it.
+    pub const PAUSED: u8 = 3;
     /// A bug in pipeline itself (a panic).
     pub const INTERNAL: u8 = 101;
     /// Stopped by Ctrl-C or SIGTERM; finished stages are recorded.

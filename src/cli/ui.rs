@@ -111,6 +111,14 @@ impl Ui {
                     seconds(elapsed)
                 ));
             }
+            Event::Paused { stage, message, elapsed } => {
+                self.stop_spinner(stage);
+                self.line(&format!(
+                    "{} {stage} ({}): {message}",
+                    verb(style("paused").yellow().bold()),
+                    seconds(elapsed)
+                ));
+            }
             Event::Progress { stage, done, total } => self.advance(stage, done, total),
             Event::Blocked { stage, by } => {
                 self.line(&format!(

@@ -63,6 +63,41 @@ pub fn render_tree(templates_dir: &Path, values: &Value) -> Result<Vec<RenderedF
     Ok(files)
 }
 
+/// The templates of a folder, registered once and rendered by name, for
+/// callers that render many times with different values (the conversion
+/// prompts, one per object). Names are paths relative to the folder, such as
+/// `convert.md.hbs`.
+pub struct TemplateSet {
+    registry: Handlebars<'static>,
+    /// `(name, text)` of every template, sorted by name.
+    sources: Vec<(String, String)>,
+}
+
+impl TemplateSet {
+    /// Reads and checks every template under `dir`.
+    pub fn load(dir: &Path) -> Result<TemplateSet, RenderError> {
+        let templates = read_templates(dir)?;
+        let registry = registry(&templates)?;
+        let sources = templates.into_iter().map(|t| (t.name, t.text)).collect();
+        Ok(TemplateSet { registry, sources })
+    }
+
+    pub fn has(&self, name: &str) -> bool {
+        self.sources.iter().any(|(n, _)| n == name)
+    }
+
+    /// Renders template `name`; an error names the template and its line.
+    pub fn render(&self, name: &str, values: &Value) -> Result<String, RenderError> {
+        self.registry.render(name, values).map_err(|source| RenderError::render(name, source))
+    }
+
+    /// Every template's name and text, sorted by name: what a cache keyed
+    /// on the templates hashes.
+    pub fn sources(&self) -> &[(String, String)] {
+        &self.sources
+    }
+}
+
 fn read_templates(templates_dir: &Path) -> Result<Vec<Template>, RenderError> {
     let mut templates = Vec::new();
     let walk = WalkDir::new(templates_dir).follow_links(true).sort_by_file_name();

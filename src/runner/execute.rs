@@ -51,6 +51,13 @@ pub enum Event<'a> {
         stage: &'a str,
         by: &'a str,
     },
+    /// The stage stopped before its work was done and will resume on the
+    /// next run; `message` says how to continue.
+    Paused {
+        stage: &'a str,
+        message: &'a str,
+        elapsed: Duration,
+    },
     /// A running stage has done `done` of `total` units of work (objects,
     /// files); sent by kinds that have many.
     Progress {
@@ -66,8 +73,11 @@ pub enum Outcome {
     Ran,
     Skipped,
     Failed,
-    /// Not run because a stage it needs failed.
+    /// Not run because a stage it needs failed or paused.
     Blocked,
+    /// Stopped before its work was done (a token budget); the next run
+    /// resumes it.
+    Paused,
     /// Not started: the run stopped first (a failure without
     /// `--keep-going`, or Ctrl-C).
     NotRun,
@@ -102,6 +112,7 @@ enum Report {
     Ran(LockEntry, stages::Outcome),
     Failed(String),
     Interrupted,
+    Paused(String),
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -171,6 +182,10 @@ pub fn run(
                 Report::Interrupted => {
                     on_event(Event::Failed { stage: name, error: "interrupted", elapsed });
                     Outcome::Failed
+                }
+                Report::Paused(message) => {
+                    on_event(Event::Paused { stage: name, message: &message, elapsed });
+                    Outcome::Paused
                 }
             };
             timings.push((name.clone(), outcome, elapsed));
@@ -347,6 +362,13 @@ fn run_stage(
         Ok(mut outcome) => {
             outcome.warnings.extend(unmatched_inputs(stage, &snapshot.inputs));
             outcome
+        }
+        // A paused stage keeps what it wrote, for people to look at and for
+        // the next run to resume from; the lock still holds the entry of its
+        // last complete run, so that run sees it as stale.
+        Err(StageError::Paused(message)) => {
+            let _ = backup.discard();
+            return Report::Paused(message);
         }
         Err(error) => {
             let restored = backup.restore();

@@ -69,6 +69,11 @@ pub enum StageError {
     Failed(String),
     #[error("interrupted")]
     Interrupted,
+    /// The stage stopped on purpose before its work was done (a token
+    /// budget reached): what it wrote is kept and the lock is not updated,
+    /// so the next run resumes it. The message says how to continue.
+    #[error("paused: {0}")]
+    Paused(String),
     #[error(transparent)]
     Io(#[from] std::io::Error),
 }
