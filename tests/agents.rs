@@ -356,7 +356,8 @@ fn openai_unavailable_is_retried_then_throttled() {
 fn openai_refused_key_is_a_credentials_error() {
     let server = Server::scripted(vec![Answer::json(
         401,
-        json!({"error": {"message": "Incorrect API key provided", "type": "invalid_request_error"}}),
+        json!({"error": {"message": "Incorrect API key provided",
+                         "type": "invalid_request_error"}}),
     )]);
     let result = convert(openai(&server.url(), "").as_ref());
     assert!(matches!(&result, Err(AgentError::Credentials(m)) if m.contains("no key was sent")));
@@ -538,7 +539,8 @@ fn command_usage_is_estimated_unless_the_program_reports_it() {
     let counting = script(
         dir.path(),
         "counting.sh",
-        "cat > /dev/null\necho 'SELECT 1;'\necho 'calling the model' >&2\necho 'tokens: 1200 340' >&2",
+        "cat > /dev/null\necho 'SELECT 1;'\necho 'calling the model' >&2\n\
+         echo 'tokens: 1200 340' >&2",
     );
     let reply = convert(command(&counting, "").as_ref()).unwrap();
     assert!(!reply.estimated);

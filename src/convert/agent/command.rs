@@ -115,7 +115,7 @@ impl Agent for Command {
     fn convert(&self, request: &Request, interrupt: &Interrupt) -> Result<Reply, AgentError> {
         let input = format!("{}\n\n{}", request.system, request.prompt);
         let mut child = self.spawn(&request.object)?;
-        let output = Output::collect(&mut child, input.clone().into_bytes());
+        let output = Output::collect(&mut child, input.into_bytes());
         let status = match self.wait(&mut child, interrupt) {
             Ok(status) => status,
             Err(error) => {
@@ -146,7 +146,7 @@ impl Agent for Command {
         }
         let text = String::from_utf8(stdout).map_err(|e| AgentError::Malformed {
             message: format!("{}: its output is not UTF-8 ({e})", self.name()),
-            usage: Usage::estimate(&input, ""),
+            usage: service::estimate(request, ""),
         })?;
         let (usage, estimated) = match reported(&stderr) {
             Some(usage) => (usage, false),

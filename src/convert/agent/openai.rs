@@ -191,10 +191,11 @@ mod tests {
             &request(),
             10,
         );
-        assert!(
-            matches!(none, Err(AgentError::Malformed { ref message, .. }) if message.contains("no choices")),
-            "{none:?}"
-        );
+        let (message, _) = match none {
+            Err(AgentError::Malformed { message, usage }) => (message, usage),
+            other => panic!("{other:?}"),
+        };
+        assert!(message.contains("no choices"), "{message}");
         let refused =
             br#"{"choices":[{"message":{"content":null,"refusal":"no"},"finish_reason":"stop"}]}"#;
         let err = parse("o", refused, &request(), 10).unwrap_err();

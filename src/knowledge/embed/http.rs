@@ -270,7 +270,10 @@ fn exchange(request: RequestBuilder) -> Exchange {
 /// service thinks: a model can take minutes to answer.
 fn in_background(request: RequestBuilder, interrupt: &Interrupt) -> Result<Exchange, HttpError> {
     let (sender, receiver) = mpsc::channel();
-    std::thread::spawn(move || sender.send(exchange(request)));
+    std::thread::spawn(move || {
+        // The receiver is gone when the wait was interrupted: nobody to tell.
+        let _ = sender.send(exchange(request));
+    });
     loop {
         if interrupt.is_set() {
             return Err(HttpError::Interrupted);
