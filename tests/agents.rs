@@ -603,16 +603,64 @@ fn command_interrupt_kills_the_program_and_what_it_started() {
     assert!(started.elapsed() < Duration::from_secs(3), "{:?}", started.elapsed());
 
     let pid = std::fs::read_to_string(&pid_file).unwrap().trim().to_owned();
-    let gone = || match std::fs::read_to_string(format!("/proc/{pid}/stat")) {
+    assert!(ends_soon(&pid), "the program's child {pid} outlived the interrupt");
+}
+
+/// Whether process `pid` has ended (a zombie has: it waits to be reaped).
+#[cfg(target_os = "linux")]
+fn ended(pid: &str) -> bool {
+    match std::fs::read_to_string(format!("/proc/{pid}/stat")) {
         Err(_) => true,
-        // A zombie is dead, waiting for whoever adopted it to reap it.
         Ok(stat) => stat.rsplit(')').next().is_some_and(|rest| rest.trim_start().starts_with('Z')),
-    };
+    }
+}
+
+/// Waits up to two seconds for process `pid` to end.
+#[cfg(target_os = "linux")]
+fn ends_soon(pid: &str) -> bool {
     let deadline = Instant::now() + Duration::from_secs(2);
-    while !gone() && Instant::now() < deadline {
+    while !ended(pid) && Instant::now() < deadline {
         std::thread::sleep(Duration::from_millis(20));
     }
-    assert!(gone(), "the program's child {pid} outlived the interrupt");
+    ended(pid)
+}
+
+/// Set in the copy of this test binary that plays `pipeline` below.
+const DEATH_DIR: &str = "PIPELINE_TEST_AGENT_DEATH_DIR";
+
+/// This test runs itself again as a stand-in for `pipeline`, whose agent
+/// runs a program; the stand-in is killed with SIGKILL, leaving it no
+/// chance to clean up, and the program must end with it.
+#[cfg(target_os = "linux")]
+#[test]
+fn command_program_dies_with_a_killed_pipeline() {
+    if let Some(dir) = std::env::var_os(DEATH_DIR) {
+        let dir = PathBuf::from(dir);
+        let pid_file = dir.join("program.pid");
+        let program = script(&dir, "hang.sh", &format!("echo $$ > {pid_file:?}\nexec sleep 30"));
+        let _ = convert(command(&program, "").as_ref());
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let mut stand_in = std::process::Command::new(std::env::current_exe().unwrap())
+        .args(["command_program_dies_with_a_killed_pipeline", "--exact", "--test-threads=1"])
+        .env(DEATH_DIR, dir.path())
+        .stdout(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let pid_file = dir.path().join("program.pid");
+    let deadline = Instant::now() + Duration::from_secs(10);
+    let pid = loop {
+        match std::fs::read_to_string(&pid_file) {
+            Ok(pid) if pid.ends_with('\n') => break pid.trim().to_owned(),
+            _ if Instant::now() > deadline => panic!("the program never started"),
+            _ => std::thread::sleep(Duration::from_millis(20)),
+        }
+    };
+    assert!(!ended(&pid), "the program ended before its parent was killed");
+    stand_in.kill().unwrap();
+    stand_in.wait().unwrap();
+    assert!(ends_soon(&pid), "the program {pid} outlived its killed parent");
 }
 
 #[test]
