@@ -1,4 +1,5 @@
-//! AWS credentials and SigV4 request signing, for the `bedrock` provider.
+//! AWS credentials and SigV4 request signing, for the `bedrock` embedding
+//! provider and the `bedrock` agent of `convert::agent`.
 //!
 //! Credentials come from `aws-config`'s default chain, the same sources and
 //! order as the AWS CLI: the `AWS_ACCESS_KEY_ID` family of environment
@@ -25,8 +26,11 @@ use aws_sigv4::http_request::{
     sign, SignableBody, SignableRequest, SigningParams, SigningSettings,
 };
 use aws_sigv4::sign::v4;
+use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
+use reqwest::blocking::{Client, RequestBuilder};
+use reqwest::header::HeaderValue;
 
-use super::EmbedError;
+use super::http::HttpError;
 
 /// Credentials this close to their expiry are loaded again.
 const REFRESH_BEFORE: Duration = Duration::from_secs(5 * 60);
@@ -34,8 +38,17 @@ const REFRESH_BEFORE: Duration = Duration::from_secs(5 * 60);
 /// Names the credentials in errors: they fail before any service is asked.
 const SOURCE: &str = "AWS credentials";
 
+/// What a path segment (a model id) is escaped from: everything but RFC
+/// 3986's unreserved characters, as the AWS SDKs do (`:` becomes `%3A`).
+const PATH_LABEL: &AsciiSet = &NON_ALPHANUMERIC.remove(b'-').remove(b'.').remove(b'_').remove(b'~');
+
+/// `label` escaped to be one segment of a request's path.
+pub(crate) fn escape_path_label(label: &str) -> String {
+    utf8_percent_encode(label, PATH_LABEL).to_string()
+}
+
 /// Signs requests to one service in one region.
-pub(super) struct Signer {
+pub(crate) struct Signer {
     service: &'static str,
     region: String,
     state: Mutex<State>,
@@ -52,7 +65,7 @@ struct State {
 }
 
 /// A header to add to a signed request.
-pub(super) struct SignedHeader {
+pub(crate) struct SignedHeader {
     pub name: &'static str,
     pub value: String,
     /// The signature and the session token: to be marked sensitive.
@@ -87,9 +100,9 @@ impl Signer {
         headers: &[(&str, &str)],
         body: &[u8],
         time: SystemTime,
-    ) -> Result<Vec<SignedHeader>, EmbedError> {
+    ) -> Result<Vec<SignedHeader>, HttpError> {
         let identity = self.credentials()?.into();
-        let failed = |e: &dyn std::fmt::Display| EmbedError::Request {
+        let failed = |e: &dyn std::fmt::Display| HttpError::Failed {
             service: self.service.to_owned(),
             detail: format!("the request could not be signed: {e}"),
         };
@@ -120,8 +133,35 @@ impl Signer {
             .collect())
     }
 
+    /// A POST of `body` to `url` with `headers`, signed for `time`: the
+    /// headers are sent as they were signed, the secrets marked sensitive.
+    pub fn post(
+        &self,
+        client: &Client,
+        url: &str,
+        headers: &[(&str, &str)],
+        body: &[u8],
+        time: SystemTime,
+    ) -> Result<RequestBuilder, HttpError> {
+        let signed = self.sign("POST", url, headers, body, time)?;
+        let mut request = client.post(url).body(body.to_vec());
+        for (name, value) in headers {
+            request = request.header(*name, *value);
+        }
+        for header in signed {
+            let mut value =
+                HeaderValue::from_str(&header.value).map_err(|_| HttpError::Failed {
+                    service: self.service.to_owned(),
+                    detail: format!("the signed {} header is not ASCII", header.name),
+                })?;
+            value.set_sensitive(header.sensitive);
+            request = request.header(header.name, value);
+        }
+        Ok(request)
+    }
+
     /// The current credentials, loaded or refreshed as needed.
-    fn credentials(&self) -> Result<Credentials, EmbedError> {
+    fn credentials(&self) -> Result<Credentials, HttpError> {
         let mut state = self.state.lock().unwrap_or_else(PoisonError::into_inner);
         if let Some(current) = &state.current {
             if fresh(current, SystemTime::now()) {
@@ -148,17 +188,17 @@ fn fresh(credentials: &Credentials, now: SystemTime) -> bool {
     credentials.expiry().is_none_or(|expiry| now + REFRESH_BEFORE < expiry)
 }
 
-fn runtime() -> Result<tokio::runtime::Runtime, EmbedError> {
+fn runtime() -> Result<tokio::runtime::Runtime, HttpError> {
     tokio::runtime::Builder::new_current_thread().enable_all().build().map_err(|e| {
-        EmbedError::Request {
-            service: SOURCE.to_owned(),
+        HttpError::NoCredentials {
+            source_name: SOURCE.to_owned(),
             detail: format!("no runtime to load them in: {e}"),
         }
     })
 }
 
 /// Why no credentials were loaded, with what to do about it.
-fn not_loaded(error: CredentialsError) -> EmbedError {
+fn not_loaded(error: CredentialsError) -> HttpError {
     let mut detail = match &error {
         CredentialsError::CredentialsNotLoaded(_) => "none found".to_owned(),
         _ => "could not be loaded".to_owned(),
@@ -173,7 +213,7 @@ fn not_loaded(error: CredentialsError) -> EmbedError {
         "; set AWS_PROFILE (after `aws sso login` for an SSO profile) or AWS_ACCESS_KEY_ID and \
          AWS_SECRET_ACCESS_KEY, or run where an instance or task role applies",
     );
-    EmbedError::Request { service: SOURCE.to_owned(), detail }
+    HttpError::NoCredentials { source_name: SOURCE.to_owned(), detail }
 }
 
 #[cfg(test)]

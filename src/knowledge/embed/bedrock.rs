@@ -11,13 +11,11 @@
 
 use std::time::{Duration, SystemTime};
 
-use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
-use reqwest::header::HeaderValue;
 use serde::{Deserialize, Serialize};
 
-use super::aws::Signer;
+use super::aws::{escape_path_label, Signer};
 use super::http::{in_parallel, Backoff, Http, Progress};
-use super::{normalise, truncate, Config, EmbedError, Embedder};
+use super::{normalise, truncate, Config, EmbedError, Embedder, TABLE};
 
 /// The model used when neither `[knowledge.embedding] model` nor
 /// `knowledge.embedding_model` names one.
@@ -25,10 +23,6 @@ pub const TITAN_V2: &str = "amazon.titan-embed-text-v2:0";
 
 /// The only vector lengths Titan v2 makes.
 pub const TITAN_V2_DIMENSIONS: [usize; 3] = [256, 512, 1024];
-
-/// What a model id is escaped from in the path: everything but RFC 3986's
-/// unreserved characters, as the AWS SDKs do (`:` becomes `%3A`).
-const PATH_LABEL: &AsciiSet = &NON_ALPHANUMERIC.remove(b'-').remove(b'.').remove(b'_').remove(b'~');
 
 /// Headers sent and signed with every request.
 const HEADERS: [(&str, &str); 2] =
@@ -77,8 +71,7 @@ impl Bedrock {
             Some(url) => url.trim_end_matches('/').to_owned(),
             None => format!("https://bedrock-runtime.{region}.amazonaws.com"),
         };
-        let invoke_url =
-            format!("{endpoint}/model/{}/invoke", utf8_percent_encode(&model, PATH_LABEL));
+        let invoke_url = format!("{endpoint}/model/{}/invoke", escape_path_label(&model));
         reqwest::Url::parse(&invoke_url).map_err(|e| {
             EmbedError::Config(format!(
                 "[knowledge.embedding] url = {endpoint:?} is not a URL: {e}"
@@ -95,7 +88,7 @@ impl Bedrock {
         );
         let timeout = Duration::from_secs(settings.timeout_seconds);
         Ok(Bedrock {
-            http: Http::new(service, timeout, settings.max_retries, hint)?,
+            http: Http::new(TABLE, service, timeout, settings.max_retries, hint)?,
             signer: Signer::from_default_chain("bedrock", &region),
             invoke_url,
             cache_model: format!("bedrock:{model}"),
@@ -117,21 +110,7 @@ impl Bedrock {
         let request = Request { input_text, dimensions: self.dimensions, normalize: true };
         let body = serde_json::to_vec(&request).expect("a struct of strings and numbers");
         let reply = self.http.send(|client| {
-            let signed =
-                self.signer.sign("POST", &self.invoke_url, &HEADERS, &body, SystemTime::now())?;
-            let mut request = client.post(&self.invoke_url).body(body.clone());
-            for (name, value) in HEADERS {
-                request = request.header(name, value);
-            }
-            for header in signed {
-                let mut value = HeaderValue::from_str(&header.value).map_err(|_| {
-                    self.http
-                        .request_error(format!("the signed {} header is not ASCII", header.name))
-                })?;
-                value.set_sensitive(header.sensitive);
-                request = request.header(header.name, value);
-            }
-            Ok(request)
+            self.signer.post(client, &self.invoke_url, &HEADERS, &body, SystemTime::now())
         })?;
         parse(&reply, self.dimensions, self.http.service())
     }
@@ -217,7 +196,7 @@ mod tests {
         assert_eq!(b.invoke_url, format!("{host}/model/amazon.titan-embed-text-v2%3A0/invoke"));
         assert_eq!(b.model(), "bedrock:amazon.titan-embed-text-v2:0");
         let arn = "arn:aws:bedrock:eu-west-1:123456789012:inference-profile/eu.titan";
-        let escaped = utf8_percent_encode(arn, PATH_LABEL).to_string();
+        let escaped = escape_path_label(arn);
         assert_eq!(
             escaped,
             "arn%3Aaws%3Abedrock%3Aeu-west-1%3A123456789012%3Ainference-profile%2Feu.titan"

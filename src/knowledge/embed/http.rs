@@ -1,8 +1,9 @@
-//! What the network providers share: one HTTP client with a timeout,
-//! retries with backoff, reading a service's error message, and a bounded
-//! number of requests in flight.
+//! What the network clients share (the embedding providers here, the AI
+//! agents of `convert::agent`): one HTTP client with a timeout, retries with
+//! backoff, reading a service's error message, and a bounded number of
+//! requests in flight.
 //!
-//! A request is retried after throttling (429, or AWS's
+//! A request is retried after throttling (429, Anthropic's 529, or AWS's
 //! `ThrottlingException`), a server error (500, 502, 503, 504, or
 //! `ServiceUnavailableException`) and a request that never got an answer
 //! (no connection, a reset, a timeout). Refused credentials (401, 403) and
@@ -13,14 +14,16 @@
 use std::error::Error as StdError;
 use std::hash::BuildHasher;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
-use std::time::{Duration, SystemTime};
+use std::sync::mpsc;
+use std::time::{Duration, Instant, SystemTime};
 
-use reqwest::blocking::{Client, RequestBuilder, Response};
+use reqwest::blocking::{Client, RequestBuilder};
 use reqwest::header::{HeaderMap, RETRY_AFTER};
 use reqwest::StatusCode;
 use serde_json::Value;
 
 use super::{truncate, EmbedError};
+use crate::runner::Interrupt;
 
 /// How long to wait between attempts. Not a manifest key: the defaults suit
 /// every service; tests shorten them.
@@ -57,11 +60,52 @@ fn jitter() -> f64 {
     (hash >> 11) as f64 / (1u64 << 53) as f64
 }
 
+/// Why a request failed for good. Each client turns it into its own error.
+#[derive(Debug, thiserror::Error)]
+pub(crate) enum HttpError {
+    /// HTTP 401 or 403.
+    #[error("{service} refused the credentials: {detail}")]
+    Refused { service: String, detail: String },
+    /// There were none to send (AWS's chain found nothing).
+    #[error("{source_name}: {detail}")]
+    NoCredentials { source_name: String, detail: String },
+    /// Still throttled (429, 529, 503) when the retries ran out.
+    #[error("{service}: {detail}")]
+    Throttled { service: String, detail: String },
+    /// Anything else: a 4xx, server errors or lost connections past the
+    /// retries, a request that could not be built.
+    #[error("{service}: {detail}")]
+    Failed { service: String, detail: String },
+    /// The interrupt was set while waiting.
+    #[error("interrupted")]
+    Interrupted,
+}
+
+impl From<HttpError> for EmbedError {
+    fn from(error: HttpError) -> EmbedError {
+        match error {
+            HttpError::Refused { service, detail } => EmbedError::Credentials { service, detail },
+            HttpError::NoCredentials { source_name, detail } => {
+                EmbedError::Request { service: source_name, detail }
+            }
+            HttpError::Throttled { service, detail } | HttpError::Failed { service, detail } => {
+                EmbedError::Request { service, detail }
+            }
+            HttpError::Interrupted => {
+                EmbedError::Request { service: "embedding".to_owned(), detail: error.to_string() }
+            }
+        }
+    }
+}
+
 /// A client for one service, with its retry policy.
-pub(super) struct Http {
+pub(crate) struct Http {
     client: Client,
     /// Names the service in every error ("Bedrock (eu-west-1)").
     service: String,
+    /// The manifest table the settings come from, for the hint on
+    /// `max_retries` ("[knowledge.embedding]").
+    table: &'static str,
     max_retries: u32,
     pub backoff: Backoff,
     /// Appended to a credentials error: what the user should check.
@@ -71,21 +115,39 @@ pub(super) struct Http {
 /// What one attempt came to.
 enum Outcome {
     Done(Vec<u8>),
-    /// Worth another attempt: why it failed, and the wait the service asked for.
-    Retry(String, Option<Duration>),
+    /// Worth another attempt: why it failed, the wait the service asked for,
+    /// and whether it was throttling rather than trouble.
+    Retry {
+        why: String,
+        asked: Option<Duration>,
+        throttled: bool,
+    },
 }
+
+/// What came back over the wire, before it is judged.
+enum Exchange {
+    NoAnswer(reqwest::Error),
+    CutOff(reqwest::Error),
+    Answer { status: StatusCode, headers: HeaderMap, body: Vec<u8> },
+}
+
+/// How often a wait looks at the interrupt.
+const POLL: Duration = Duration::from_millis(50);
 
 impl Http {
     pub fn new(
+        table: &'static str,
         service: String,
         timeout: Duration,
         max_retries: u32,
         credentials_hint: String,
-    ) -> Result<Http, EmbedError> {
-        let client = Client::builder().timeout(timeout).build().map_err(|e| {
-            EmbedError::Request { service: service.clone(), detail: chain("no HTTP client", &e) }
+    ) -> Result<Http, HttpError> {
+        let client = Client::builder().timeout(timeout).build().map_err(|e| HttpError::Failed {
+            service: service.clone(),
+            detail: chain("no HTTP client", &e),
         })?;
-        Ok(Http { client, service, max_retries, backoff: Backoff::default(), credentials_hint })
+        let backoff = Backoff::default();
+        Ok(Http { client, service, table, max_retries, backoff, credentials_hint })
     }
 
     pub fn service(&self) -> &str {
@@ -97,71 +159,173 @@ impl Http {
     /// time it is really sent.
     pub fn send(
         &self,
-        build: impl Fn(&Client) -> Result<RequestBuilder, EmbedError>,
-    ) -> Result<Vec<u8>, EmbedError> {
+        build: impl Fn(&Client) -> Result<RequestBuilder, HttpError>,
+    ) -> Result<Vec<u8>, HttpError> {
+        self.send_until(None, build)
+    }
+
+    /// [`Http::send`], giving up with [`HttpError::Interrupted`] as soon as
+    /// `interrupt` is set, in a backoff or while a request is in flight. An
+    /// abandoned request finishes on a thread of its own, its answer unread.
+    pub fn send_interruptible(
+        &self,
+        interrupt: &Interrupt,
+        build: impl Fn(&Client) -> Result<RequestBuilder, HttpError>,
+    ) -> Result<Vec<u8>, HttpError> {
+        self.send_until(Some(interrupt), build)
+    }
+
+    fn send_until(
+        &self,
+        interrupt: Option<&Interrupt>,
+        build: impl Fn(&Client) -> Result<RequestBuilder, HttpError>,
+    ) -> Result<Vec<u8>, HttpError> {
         let mut retry = 0;
         loop {
-            let (why, asked) = match self.attempt(build(&self.client)?)? {
+            let exchange = match interrupt {
+                None => exchange(build(&self.client)?),
+                Some(interrupt) => in_background(build(&self.client)?, interrupt)?,
+            };
+            let (why, asked, throttled) = match self.judge(exchange)? {
                 Outcome::Done(body) => return Ok(body),
-                Outcome::Retry(why, asked) => (why, asked),
+                Outcome::Retry { why, asked, throttled } => (why, asked, throttled),
             };
             if retry == self.max_retries {
-                let detail = match self.max_retries {
-                    0 => format!("{why}; not retried ([knowledge.embedding] max_retries = 0)"),
-                    n => format!(
-                        "{why}; gave up after {n} retries ([knowledge.embedding] max_retries)"
-                    ),
-                };
-                return Err(self.request_error(detail));
+                return Err(self.gave_up(why, throttled));
             }
             tracing::debug!("{}: {why}; retrying", self.service);
-            std::thread::sleep(self.backoff.delay(retry, asked));
+            pause(self.backoff.delay(retry, asked), interrupt)?;
             retry += 1;
         }
     }
 
-    fn attempt(&self, request: RequestBuilder) -> Result<Outcome, EmbedError> {
-        let response = match request.send() {
-            Ok(response) => response,
-            Err(e) if e.is_builder() => {
-                return Err(self.request_error(chain("the request could not be built", &e)))
-            }
-            Err(e) => return Ok(Outcome::Retry(chain("no answer", &e), None)),
+    fn gave_up(&self, why: String, throttled: bool) -> HttpError {
+        let (table, service) = (self.table, self.service.clone());
+        let detail = match self.max_retries {
+            0 => format!("{why}; not retried ({table} max_retries = 0)"),
+            n => format!("{why}; gave up after {n} retries ({table} max_retries)"),
         };
-        self.judge(response)
+        match throttled {
+            true => HttpError::Throttled { service, detail },
+            false => HttpError::Failed { service, detail },
+        }
     }
 
     /// Sorts an answer into a body, a retry or a final error.
-    fn judge(&self, response: Response) -> Result<Outcome, EmbedError> {
-        let status = response.status();
-        let headers = response.headers().clone();
-        let body = match response.bytes() {
-            Ok(body) => body,
-            Err(e) => return Ok(Outcome::Retry(chain("the answer was cut off", &e), None)),
+    fn judge(&self, exchange: Exchange) -> Result<Outcome, HttpError> {
+        let (status, headers, body) = match exchange {
+            Exchange::NoAnswer(e) if e.is_builder() => {
+                return Err(self.request_error(chain("the request could not be built", &e)))
+            }
+            Exchange::NoAnswer(e) => {
+                let why = chain("no answer", &e);
+                return Ok(Outcome::Retry { why, asked: None, throttled: false });
+            }
+            Exchange::CutOff(e) => {
+                let why = chain("the answer was cut off", &e);
+                return Ok(Outcome::Retry { why, asked: None, throttled: false });
+            }
+            Exchange::Answer { status, headers, body } => (status, headers, body),
         };
         if status.is_success() {
-            return Ok(Outcome::Done(body.to_vec()));
+            return Ok(Outcome::Done(body));
         }
         let error_type = aws_error_type(&headers, &body);
-        let why = format!("HTTP {status}: {}", error_message(&body, error_type.as_deref()));
+        let why = format!(
+            "HTTP {}: {}",
+            status_text(status),
+            error_message(&body, error_type.as_deref())
+        );
         if status == StatusCode::UNAUTHORIZED || status == StatusCode::FORBIDDEN {
             let detail = format!("{why}; {}", self.credentials_hint);
-            return Err(EmbedError::Credentials { service: self.service.clone(), detail });
+            return Err(HttpError::Refused { service: self.service.clone(), detail });
         }
         if is_transient(status, error_type.as_deref()) {
-            return Ok(Outcome::Retry(why, retry_after(&headers)));
+            let throttled = is_throttling(status, error_type.as_deref());
+            return Ok(Outcome::Retry { why, asked: retry_after(&headers), throttled });
         }
         Err(self.request_error(why))
     }
 
-    pub fn request_error(&self, detail: String) -> EmbedError {
-        EmbedError::Request { service: self.service.clone(), detail }
+    pub fn request_error(&self, detail: String) -> HttpError {
+        HttpError::Failed { service: self.service.clone(), detail }
+    }
+}
+
+/// Sends `request` and reads the whole answer.
+fn exchange(request: RequestBuilder) -> Exchange {
+    let response = match request.send() {
+        Ok(response) => response,
+        Err(e) => return Exchange::NoAnswer(e),
+    };
+    let status = response.status();
+    let headers = response.headers().clone();
+    match response.bytes() {
+        Ok(body) => Exchange::Answer { status, headers, body: body.to_vec() },
+        Err(e) => Exchange::CutOff(e),
+    }
+}
+
+/// [`exchange`] on another thread, so that the interrupt is seen while the
+/// service thinks: a model can take minutes to answer.
+fn in_background(request: RequestBuilder, interrupt: &Interrupt) -> Result<Exchange, HttpError> {
+    let (sender, receiver) = mpsc::channel();
+    std::thread::spawn(move || {
+        // The receiver is gone when the wait was interrupted: nobody to tell.
+        let _ = sender.send(exchange(request));
+    });
+    loop {
+        if interrupt.is_set() {
+            return Err(HttpError::Interrupted);
+        }
+        match receiver.recv_timeout(POLL) {
+            Ok(exchange) => return Ok(exchange),
+            Err(mpsc::RecvTimeoutError::Timeout) => {}
+            Err(mpsc::RecvTimeoutError::Disconnected) => {
+                panic!("the request thread ended without an answer")
+            }
+        }
+    }
+}
+
+/// Sleeps for `wait`, or until `interrupt` is set.
+fn pause(wait: Duration, interrupt: Option<&Interrupt>) -> Result<(), HttpError> {
+    let Some(interrupt) = interrupt else {
+        std::thread::sleep(wait);
+        return Ok(());
+    };
+    let end = Instant::now() + wait;
+    loop {
+        if interrupt.is_set() {
+            return Err(HttpError::Interrupted);
+        }
+        let left = end.saturating_duration_since(Instant::now());
+        if left.is_zero() {
+            return Ok(());
+        }
+        std::thread::sleep(left.min(POLL));
+    }
+}
+
+/// `429 Too Many Requests`, or `529` alone for codes without a reason
+/// phrase (`529 <unknown status code>` reads as a fault of ours).
+fn status_text(status: StatusCode) -> String {
+    match status.canonical_reason() {
+        Some(reason) => format!("{} {reason}", status.as_u16()),
+        None => status.as_u16().to_string(),
     }
 }
 
 /// Throttling and server trouble: what passes if one waits.
 fn is_transient(status: StatusCode, error_type: Option<&str>) -> bool {
-    matches!(status.as_u16(), 429 | 500 | 502 | 503 | 504)
+    matches!(status.as_u16(), 429 | 500 | 502 | 503 | 504 | 529)
+        || matches!(error_type, Some("ThrottlingException" | "ServiceUnavailableException"))
+}
+
+/// The transient errors that say "too much, slow down" rather than "broken":
+/// 429, Anthropic's 529 `overloaded_error`, 503 and AWS's names for them.
+fn is_throttling(status: StatusCode, error_type: Option<&str>) -> bool {
+    matches!(status.as_u16(), 429 | 503 | 529)
         || matches!(error_type, Some("ThrottlingException" | "ServiceUnavailableException"))
 }
 
@@ -343,14 +507,37 @@ mod tests {
 
     #[test]
     fn throttling_and_server_errors_are_transient_others_are_not() {
-        for status in [429, 500, 502, 503, 504] {
+        for status in [429, 500, 502, 503, 504, 529] {
             assert!(is_transient(StatusCode::from_u16(status).unwrap(), None), "{status}");
         }
+        for status in [429, 503, 529] {
+            assert!(is_throttling(StatusCode::from_u16(status).unwrap(), None), "{status}");
+        }
+        assert!(!is_throttling(StatusCode::BAD_GATEWAY, None));
         for status in [400, 404, 413, 501] {
             assert!(!is_transient(StatusCode::from_u16(status).unwrap(), None), "{status}");
         }
         assert!(is_transient(StatusCode::BAD_REQUEST, Some("ThrottlingException")));
         assert!(!is_transient(StatusCode::BAD_REQUEST, Some("ValidationException")));
+    }
+
+    #[test]
+    fn codes_without_a_reason_phrase_are_shown_alone() {
+        assert_eq!(status_text(StatusCode::TOO_MANY_REQUESTS), "429 Too Many Requests");
+        assert_eq!(status_text(StatusCode::from_u16(529).unwrap()), "529");
+    }
+
+    #[test]
+    fn an_interrupt_ends_a_pause_early() {
+        let interrupt = Interrupt::new();
+        interrupt.set();
+        let started = Instant::now();
+        assert!(matches!(
+            pause(Duration::from_secs(10), Some(&interrupt)),
+            Err(HttpError::Interrupted)
+        ));
+        assert!(started.elapsed() < Duration::from_secs(1));
+        assert!(pause(Duration::from_millis(1), Some(&Interrupt::new())).is_ok());
     }
 
     #[test]

@@ -16,14 +16,17 @@
 
 use serde::Deserialize;
 
-mod aws;
+pub(crate) mod aws;
 pub mod bedrock;
-mod http;
+pub(crate) mod http;
 pub mod offline;
 pub mod openai;
 pub mod store;
 
 pub use http::Backoff;
+
+/// The manifest table of these settings, as errors name it.
+const TABLE: &str = "[knowledge.embedding]";
 
 /// Turns texts into vectors of [`Embedder::dimensions`] floats.
 pub trait Embedder: Send + Sync {

@@ -15,7 +15,7 @@ use reqwest::header::ACCEPT;
 use serde::{Deserialize, Serialize};
 
 use super::http::{in_parallel, Backoff, Http, Progress};
-use super::{normalise, truncate, Config, EmbedError, Embedder};
+use super::{normalise, truncate, Config, EmbedError, Embedder, TABLE};
 
 /// An OpenAI-compatible embeddings endpoint.
 pub struct OpenAi {
@@ -92,7 +92,7 @@ impl OpenAi {
         let service = format!("the embeddings API at {base}");
         let timeout = Duration::from_secs(settings.timeout_seconds);
         Ok(OpenAi {
-            http: Http::new(service, timeout, settings.max_retries, hint)?,
+            http: Http::new(TABLE, service, timeout, settings.max_retries, hint)?,
             endpoint: format!("{base}/embeddings"),
             model: format!("openai:{model}"),
             api_model: model,
