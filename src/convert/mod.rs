@@ -8,5 +8,8 @@
 
 pub mod agent;
 pub mod ora2pg;
+pub mod prompt;
+pub mod results;
+pub mod session;
 pub mod validate;
 pub mod worklist;

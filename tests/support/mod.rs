@@ -84,6 +84,10 @@ impl TestProject {
     }
 
     /// Copies the repository's folder `rel` to the same place in the project.
+    pub fn copy_repo(&self, rel: &str) -> &Self {
+        self.copy_from_repo(rel)
+    }
+
     fn copy_from_repo(&self, rel: &str) -> &Self {
         let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
         for entry in walkdir::WalkDir::new(repo.join(rel)) {

@@ -1,0 +1,263 @@
+//! `pipeline run` with the `convert-complex` stage over the bundled sample,
+//! with agent `none` (prompts) and a `command` agent (a shell script that
+//! logs every request it gets): results kept per object, the token budget
+//! pausing and resuming, and `kill -9` in the middle of a batch.
+
+mod support;
+
+use std::collections::BTreeMap;
+use std::process::Stdio;
+use std::time::{Duration, Instant};
+
+use serde_json::Value;
+use support::TestProject;
+
+const STAGES: &str = r#"
+[stages.classify]
+kind = "classify"
+inputs = ["extracted/"]
+exclude = ["extracted/**/*.md"]
+outputs = ["knowledge/inventory/", "knowledge/analysis/", "knowledge/reports/", "knowledge/kb.duckdb"]
+
+[stages.convert-complex]
+kind = "convert-complex"
+inputs = ["knowledge/analysis/", "knowledge/inventory/objects.tsv", "extracted/", "templates/prompts/"]
+outputs = ["migrated/complex/"]
+"#;
+
+/// A stand-in agent: logs `start OBJECT` and `done OBJECT` around its work,
+/// answers with one SQL block, and reports 1,000 input and 200 output
+/// tokens. `AGENT_SLEEP` seconds of work; `AGENT_LOG` the log.
+const AGENT: &str = r#"#!/bin/sh
+echo "start $PIPELINE_OBJECT" >> "$AGENT_LOG"
+cat > /dev/null
+sleep "${AGENT_SLEEP:-0}"
+printf '```sql\n-- converted: %s\nSELECT 1;\n```\n' "$PIPELINE_OBJECT"
+echo "done $PIPELINE_OBJECT" >> "$AGENT_LOG"
+echo "tokens: 1000 200" >&2
+"#;
+
+fn project(convert: &str) -> TestProject {
+    let p = TestProject::new();
+    p.copy_sample();
+    p.copy_repo("templates/prompts");
+    p.write("agent.sh", AGENT);
+    p.manifest(&format!("{convert}\n{STAGES}"));
+    p
+}
+
+fn command_agent(extra: &str) -> String {
+    format!(
+        "[convert]\nbatch_size = 5\n{extra}\n\n[convert.agent]\nprovider = \"command\"\n\
+         command = [\"sh\", \"agent.sh\"]\nconcurrency = 1\n"
+    )
+}
+
+fn agent_objects(p: &TestProject) -> Vec<String> {
+    let text = p.read("knowledge/analysis/routes/agent.tsv");
+    text.lines().skip(1).map(|l| l.split('\t').next().unwrap().to_owned()).collect()
+}
+
+/// How many times the agent finished each object.
+fn done_counts(p: &TestProject) -> BTreeMap<String, usize> {
+    let log = std::fs::read_to_string(p.path("agent.log")).unwrap_or_default();
+    let mut counts = BTreeMap::new();
+    for line in log.lines() {
+        if let Some(object) = line.strip_prefix("done ") {
+            *counts.entry(object.to_owned()).or_insert(0) += 1;
+        }
+    }
+    counts
+}
+
+fn state(p: &TestProject) -> Value {
+    let text = p.read(".pipeline/sessions/convert-complex/migration_state.json");
+    serde_json::from_str(&text).unwrap()
+}
+
+fn run(p: &TestProject, env: &[(&str, &str)]) -> support::Run {
+    let log = p.path("agent.log");
+    let mut all = vec![("AGENT_LOG", log.to_str().unwrap())];
+    all.extend_from_slice(env);
+    p.run_env(&["run"], &all)
+}
+
+#[test]
+fn without_an_agent_the_prompts_are_written_with_what_the_agent_needs() {
+    let p = project("");
+    let run = p.run_ok(&[]);
+    assert!(run.stderr.contains("prompts written"), "{}", run.stderr);
+    let objects = agent_objects(&p);
+    let index = p.read("migrated/complex/index.tsv");
+    assert_eq!(index.lines().count(), objects.len() + 1, "{index}");
+    assert!(index.lines().skip(1).all(|l| l.split('\t').nth(3) == Some("prompt")), "{index}");
+
+    let body = p.read("migrated/complex/prompts/ventas/pkg_pedidos.package_body.md");
+    // The source, its spec, what it calls with signatures, and the
+    // strategy of each feature.
+    assert!(body.contains("# Convert VENTAS.PKG_PEDIDOS (PACKAGE BODY)"), "{body}");
+    assert!(body.contains("## Its specification (VENTAS.PKG_PEDIDOS (PACKAGE))"), "{body}");
+    assert!(body.contains("## What it calls or references"), "{body}");
+    assert!(body.contains("## Oracle features it uses"), "{body}");
+    let cierre = p.read("migrated/complex/prompts/facturacion/prc_cierre_mensual.procedure.md");
+    assert!(
+        cierre.contains("PROCEDURE exportar_ventas_csv(p_anio IN NUMBER, p_mes IN NUMBER, p_archivo OUT VARCHAR2);"),
+        "{cierre}"
+    );
+    assert!(cierre.contains("**GOTO** (MEDIUM"), "{cierre}");
+    assert!(cierre.contains("restructure with labelled loops"), "{cierre}");
+
+    // Deterministic: a forced second run writes the same bytes.
+    let before = p.read("migrated/complex/prompts/ventas/pkg_pedidos.package_body.md");
+    p.run_ok(&["--force", "convert-complex"]);
+    assert_eq!(p.read("migrated/complex/prompts/ventas/pkg_pedidos.package_body.md"), before);
+}
+
+#[test]
+fn every_object_is_sent_once_and_an_edit_resends_only_that_object() {
+    let p = project(&command_agent(""));
+    let first = run(&p, &[]);
+    assert_eq!(first.code, 0, "{}", first.stderr);
+    let objects = agent_objects(&p);
+    let counts = done_counts(&p);
+    assert_eq!(counts.len(), objects.len());
+    assert!(counts.values().all(|&n| n == 1), "{counts:?}");
+
+    let sql = p.read("migrated/complex/ventas/pkg_pedidos.package_body.sql");
+    assert!(sql.contains("-- converted: VENTAS.PKG_PEDIDOS (PACKAGE BODY)"), "{sql}");
+    assert!(sql.contains("SELECT 1;"), "{sql}");
+    let s = state(&p);
+    assert_eq!(s["phases"]["conversion_complex"]["status"], "completed");
+    assert_eq!(s["phases"]["conversion_complex"]["processed_objects"], objects.len());
+    assert_eq!(s["token_usage"]["session_tokens_used"], 1200 * objects.len() as u64);
+
+    // Forced: nothing is sent again, the results are the same.
+    let forced = p.run_env(
+        &["run", "--force", "convert-complex"],
+        &[("AGENT_LOG", p.path("agent.log").to_str().unwrap())],
+    );
+    assert_eq!(forced.code, 0, "{}", forced.stderr);
+    assert!(done_counts(&p).values().all(|&n| n == 1));
+    assert_eq!(p.read("migrated/complex/ventas/pkg_pedidos.package_body.sql"), sql);
+
+    // One object edited: only it goes to the agent.
+    let file = "extracted/ddl/VENTAS/PKG_PEDIDOS.sql";
+    let text = p.read(file);
+    let body_at = text.find("PACKAGE BODY").expect("the file holds the body");
+    let (head, tail) = text.split_at(body_at);
+    p.write(file, &format!("{head}{}", tail.replacen(" IS", " IS\n  -- reviewed", 1)));
+    let third = run(&p, &[]);
+    assert_eq!(third.code, 0, "{}", third.stderr);
+    let counts = done_counts(&p);
+    assert_eq!(counts["VENTAS.PKG_PEDIDOS (PACKAGE BODY)"], 2, "{counts:?}");
+    assert_eq!(counts.values().filter(|&&n| n == 2).count(), 1, "{counts:?}");
+}
+
+#[test]
+fn the_budget_pauses_the_run_and_the_next_run_resumes_where_it_stopped() {
+    // 1,200 tokens per object; the pause comes at 4,500: three objects a run.
+    let p = project(&command_agent("token_budget = 5000\npause_at = 0.9"));
+    let first = run(&p, &[]);
+    assert_eq!(first.code, 3, "a paused run exits with 3:\n{}", first.stderr);
+    assert!(first.stderr.contains("paused convert-complex"), "{}", first.stderr);
+    assert!(first.stderr.contains("`pipeline run` resumes"), "{}", first.stderr);
+    assert_eq!(done_counts(&p).len(), 3, "{:?}", done_counts(&p));
+
+    let objects = agent_objects(&p);
+    let s = state(&p);
+    assert_eq!(s["phases"]["conversion_complex"]["status"], "paused");
+    assert_eq!(s["phases"]["conversion_complex"]["processed_objects"], 3);
+    assert_eq!(s["token_usage"]["session_tokens_used"], 3600);
+    assert_eq!(s["token_usage"]["pause_threshold"], 4500);
+    assert_eq!(s["recovery"]["can_resume"], true);
+    assert_eq!(s["recovery"]["resume_from"]["object_index"], 3);
+    assert_eq!(s["recovery"]["resume_from"]["object"], objects[3].as_str());
+    let log = p.read(".pipeline/sessions/convert-complex/migration_log.md");
+    assert!(log.contains("- Paused at the token budget"), "{log}");
+    assert!(log.contains(&format!("next: {}", objects[3])), "{log}");
+    // What it converted so far is there to read.
+    assert_eq!(p.read("migrated/complex/index.tsv").lines().count(), 4);
+
+    // The next run resumes with the fourth object and a new budget.
+    let second = run(&p, &[]);
+    assert_eq!(second.code, 3, "{}", second.stderr);
+    let counts = done_counts(&p);
+    assert_eq!(counts.len(), 6, "{counts:?}");
+    assert!(counts.values().all(|&n| n == 1), "{counts:?}");
+    assert_eq!(state(&p)["token_usage"]["total_tokens_used"], 7200);
+
+    // Without a budget it finishes; no object was converted twice.
+    let manifest = p.read("pipeline.toml").replace("token_budget = 5000", "token_budget = 0");
+    p.manifest(&manifest);
+    let last = run(&p, &[]);
+    assert_eq!(last.code, 0, "{}", last.stderr);
+    let counts = done_counts(&p);
+    assert_eq!(counts.len(), objects.len());
+    assert!(counts.values().all(|&n| n == 1), "{counts:?}");
+    let s = state(&p);
+    assert_eq!(s["phases"]["conversion_complex"]["status"], "completed");
+    assert_eq!(s["token_usage"]["total_tokens_used"], 1200 * objects.len() as u64);
+    assert_eq!(s["recovery"]["can_resume"], false);
+}
+
+#[test]
+fn kill_9_mid_batch_loses_no_finished_object_and_converts_none_twice() {
+    let p = project(&command_agent(""));
+    // Classification first, so the kill lands in conversion.
+    let classify = p.run(&["run", "classify"]);
+    assert_eq!(classify.code, 0, "{}", classify.stderr);
+    let objects = agent_objects(&p);
+    assert!(objects.len() > 10, "{objects:?}");
+
+    let log = p.path("agent.log");
+    let mut child = p
+        .command(&["run"])
+        .env("AGENT_LOG", &log)
+        .env("AGENT_SLEEP", "0.4")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    // Seven objects done is the middle of the second batch of five; kill
+    // while the agent works on the eighth.
+    let deadline = Instant::now() + Duration::from_secs(60);
+    let killed_during = loop {
+        assert!(Instant::now() < deadline, "the agent never reached the eighth object");
+        let text = std::fs::read_to_string(&log).unwrap_or_default();
+        let last = text.lines().last().unwrap_or_default().to_owned();
+        if text.matches("\ndone ").count() + usize::from(text.starts_with("done ")) >= 7
+            && last.starts_with("start ")
+        {
+            child.kill().unwrap();
+            child.wait().unwrap();
+            break last.trim_start_matches("start ").to_owned();
+        }
+        std::thread::sleep(Duration::from_millis(5));
+    };
+    std::thread::sleep(Duration::from_millis(600));
+    let before = done_counts(&p);
+    assert_eq!(before.len(), 7, "the agent was killed with pipeline: {before:?}");
+    assert!(!before.contains_key(&killed_during));
+    // The last checkpoint is the first batch's.
+    let s = state(&p);
+    assert_eq!(s["phases"]["conversion_complex"]["status"], "in_progress");
+    assert_eq!(s["phases"]["conversion_complex"]["processed_objects"], 5);
+
+    let resumed = run(&p, &[]);
+    assert_eq!(resumed.code, 0, "{}", resumed.stderr);
+    let counts = done_counts(&p);
+    assert_eq!(counts.len(), objects.len(), "{counts:?}");
+    assert!(counts.values().all(|&n| n == 1), "{counts:?}");
+    let index = p.read("migrated/complex/index.tsv");
+    assert_eq!(index.lines().count(), objects.len() + 1);
+    assert!(index.lines().skip(1).all(|l| l.split('\t').nth(3) == Some("converted")), "{index}");
+
+    let s = state(&p);
+    assert_eq!(s["phases"]["conversion_complex"]["status"], "completed");
+    assert_eq!(s["phases"]["conversion_complex"]["processed_objects"], objects.len());
+    assert_eq!(s["phases"]["conversion_complex"]["reused_objects"], 7);
+    assert_eq!(s["token_usage"]["total_tokens_used"], 1200 * objects.len() as u64);
+    let log = p.read(".pipeline/sessions/convert-complex/migration_log.md");
+    assert!(log.contains("Resumed after a run that stopped without its last checkpoint"), "{log}");
+    assert!(log.contains("Objects with a result: 7 (the last checkpoint said 5)"), "{log}");
+}
