@@ -9,7 +9,7 @@
 pub mod agent;
 pub mod ora2pg;
 pub mod prompt;
-pub mod results;
+pub mod answers;
 pub mod session;
 pub mod validate;
 pub mod worklist;

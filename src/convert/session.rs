@@ -9,7 +9,7 @@
 //!
 //! The state file records progress; it is not what prevents double work.
 //! Each finished object's result is stored the moment it arrives
-//! ([`super::results`]), so a run killed between two checkpoints loses
+//! ([`super::answers`]), so a run killed between two checkpoints loses
 //! nothing, and the next run reconciles the state file with the results.
 
 use std::collections::BTreeMap;

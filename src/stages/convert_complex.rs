@@ -10,7 +10,7 @@
 //! fails, the error goes back to the agent, up to `max_attempts` requests.
 //!
 //! Every result is stored the moment it arrives, keyed by source, templates
-//! and agent ([`crate::convert::results`]): an unchanged object is never
+//! and agent ([`crate::convert::answers`]): an unchanged object is never
 //! sent again, and a run stopped in any way (the budget, Ctrl-C, a crash,
 //! `kill -9`) loses no finished object. The checkpoint and the run log are
 //! in `.pipeline/sessions/<stage>/` ([`crate::convert::session`]).
@@ -33,7 +33,7 @@ use toml::Spanned;
 use super::{Outcome, PathCheck, StageContext, StageError, StageKind};
 use crate::convert::agent::{self, Agent, AgentError, Request, Usage};
 use crate::convert::prompt::{self, Knowledge};
-use crate::convert::results::{AgentResult, Attempt, Store};
+use crate::convert::answers::{AgentResult, Attempt, Store};
 use crate::convert::session::{self, ObjectError, ResumeFrom, Session, State};
 use crate::convert::validate::{Validator, VerdictStatus};
 use crate::convert::worklist::{self, Converted, RouteEntry, Sources, Status};
