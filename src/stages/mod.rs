@@ -17,6 +17,8 @@ mod folder;
 mod load;
 mod render;
 mod scan;
+mod shadow;
+mod validate;
 
 pub use context::{InputFile, Outcome, StageContext, StageError};
 
@@ -108,8 +110,16 @@ pub(crate) fn one_output_folder(kind: &str, outputs: &[Spanned<String>]) -> Path
     }
 }
 
-static KINDS: &[&dyn StageKind] =
-    &[&cmd::Cmd, &scan::Scan, &classify::Classify, &embed::Embed, &load::Load, &render::Render];
+static KINDS: &[&dyn StageKind] = &[
+    &cmd::Cmd,
+    &scan::Scan,
+    &classify::Classify,
+    &embed::Embed,
+    &load::Load,
+    &render::Render,
+    &validate::Validate,
+    &shadow::Shadow,
+];
 
 /// The kind called `name`, if there is one.
 pub fn lookup(name: &str) -> Option<&'static dyn StageKind> {

@@ -1,0 +1,215 @@
+//! `validate`: applies the converted objects of one or more conversion
+//! folders to a real PostgreSQL, in dependency order, and says which
+//! compile and pass plpgsql_check ([`crate::convert::validate`]).
+//!
+//! Inputs: conversion folders (`migrated/simple/`, ...) and
+//! classification's `order.txt`. Output: a folder with `results.tsv` and
+//! `report.md` ([`crate::convert::results`]). The database is
+//! `DATABASE_URL`, or else `[validate] url`; nothing is left in it. With
+//! neither set the stage still succeeds: it warns, and every object is
+//! `not-run`, so that a fresh clone's `pipeline run` works.
+
+use toml::Spanned;
+
+use super::{Outcome, PathCheck, StageContext, StageError, StageKind};
+use crate::convert::plan::{self, Planned};
+use crate::convert::results::{self, ReportHeader, ResultRow, ResultStatus};
+use crate::convert::validate::Validator;
+use crate::convert::worklist::Status;
+use crate::knowledge::postgres::Target;
+
+pub(super) struct Validate;
+
+const USAGE: &str = "a validate stage reads conversion folders and the conversion order, and \
+     writes a folder, e.g. inputs = [\"migrated/simple/\", \"knowledge/analysis/order.txt\"], \
+     outputs = [\"migrated/validation/simple/\"]";
+
+/// The database of the environment or manifest, if any.
+pub(super) fn target(manifest: &crate::manifest::Manifest) -> Result<Option<Target>, String> {
+    let url = manifest.param("validate.url").and_then(toml::Value::as_str);
+    Target::from_env_or(url).map_err(|e| e.to_string())
+}
+
+/// The hashed identity of the database, for [`StageKind::environment`].
+pub(super) fn environment(manifest: &crate::manifest::Manifest) -> Vec<(String, String)> {
+    let identity = match target(manifest) {
+        Ok(Some(t)) => crate::runner::hash::hash_bytes(t.identity().as_bytes()),
+        Ok(None) => "unset".to_owned(),
+        Err(e) => crate::runner::hash::hash_bytes(e.as_bytes()),
+    };
+    vec![("DATABASE_URL".to_owned(), identity)]
+}
+
+/// The conversion folders and the order file among a stage's inputs.
+pub(super) struct Sources {
+    pub folders: Vec<String>,
+    pub order: Option<String>,
+}
+
+pub(super) fn sources(inputs: &[Spanned<String>]) -> Sources {
+    let folders = inputs.iter().map(|p| p.get_ref()).filter(|p| p.ends_with('/')).cloned();
+    let order = inputs.iter().map(|p| p.get_ref()).find(|p| p.ends_with("order.txt")).cloned();
+    Sources { folders: folders.collect(), order }
+}
+
+/// The converted objects of the stage's folders, in the order to apply them.
+pub(super) fn planned(
+    ctx: &StageContext<'_>,
+    sources: &Sources,
+) -> Result<Vec<Planned>, StageError> {
+    let order = match &sources.order {
+        Some(path) => plan::read_order(&ctx.path(path)),
+        None => Ok(Default::default()),
+    }
+    .map_err(|e| StageError::Failed(e.to_string()))?;
+    plan::plan(ctx.root(), &sources.folders, &order).map_err(|e| StageError::Failed(e.to_string()))
+}
+
+/// Applies every converted object, one failure never stopping the rest;
+/// without a validator every object is `not-run`.
+pub(super) fn apply_all(
+    ctx: &StageContext<'_>,
+    mut validator: Option<&mut Validator>,
+    planned: &[Planned],
+) -> Result<Vec<ResultRow>, StageError> {
+    let to_apply: Vec<&Planned> =
+        planned.iter().filter(|p| p.row.status == Status::Converted).collect();
+    let mut rows = Vec::new();
+    for (n, p) in to_apply.iter().enumerate() {
+        if ctx.interrupt.is_set() {
+            return Err(StageError::Interrupted);
+        }
+        (ctx.progress)(n as u64, to_apply.len() as u64);
+        let file = p.file();
+        let mut row = ResultRow {
+            object: p.row.object.clone(),
+            route: p.row.route.clone(),
+            file: file.clone(),
+            status: ResultStatus::NotRun,
+            line: None,
+            message: String::new(),
+            checked: false,
+        };
+        if let Some(v) = validator.as_deref_mut() {
+            match std::fs::read_to_string(ctx.path(&file)) {
+                Ok(sql) => {
+                    let verdict = v.apply(&p.row.object, &sql);
+                    row.status = match verdict.status {
+                        crate::convert::validate::VerdictStatus::Ok => ResultStatus::Ok,
+                        crate::convert::validate::VerdictStatus::Warnings => ResultStatus::Warnings,
+                        crate::convert::validate::VerdictStatus::Failed => ResultStatus::Failed,
+                    };
+                    row.line = verdict.line();
+                    row.message =
+                        if verdict.findings.is_empty() { String::new() } else { verdict.summary() };
+                    row.checked = verdict.checked;
+                }
+                Err(e) => {
+                    row.status = ResultStatus::Failed;
+                    row.message = format!("cannot read `{file}`: {e}");
+                }
+            }
+        }
+        rows.push(row);
+    }
+    (ctx.progress)(to_apply.len() as u64, to_apply.len() as u64);
+    Ok(rows)
+}
+
+/// The warning of a stage that had no database.
+pub(super) fn no_database_warning(what: &str) -> String {
+    format!(
+        "{what}: set DATABASE_URL (postgres://user@host:5432/database) or [validate] url to a \
+         PostgreSQL of the target's version, preferably with plpgsql_check, and run again"
+    )
+}
+
+impl StageKind for Validate {
+    fn name(&self) -> &'static str {
+        "validate"
+    }
+
+    fn about(&self) -> &'static str {
+        "applies converted objects to PostgreSQL in dependency order and checks them"
+    }
+
+    fn implicit_params(&self) -> &'static [&'static str] {
+        &["validate"]
+    }
+
+    fn environment(&self, manifest: &crate::manifest::Manifest) -> Vec<(String, String)> {
+        environment(manifest)
+    }
+
+    fn check_paths(&self, inputs: &[Spanned<String>], outputs: &[Spanned<String>]) -> PathCheck {
+        super::one_output_folder("validate", outputs)?;
+        if sources(inputs).folders.is_empty() {
+            return Err((None, USAGE.to_owned()));
+        }
+        Ok(())
+    }
+
+    fn run(&self, ctx: &StageContext<'_>) -> Result<Outcome, StageError> {
+        let out =
+            ctx.stage.output_paths().next().ok_or_else(|| StageError::Failed(USAGE.into()))?;
+        let sources = sources(&ctx.stage.inputs);
+        let planned = planned(ctx, &sources)?;
+        let without_sql = planned.iter().filter(|p| p.row.status != Status::Converted).count();
+        let target = target(ctx.manifest).map_err(StageError::Failed)?;
+
+        let mut validator = match &target {
+            Some(t) => Some(Validator::start(t).map_err(|e| StageError::Failed(e.to_string()))?),
+            None => None,
+        };
+        let rows = apply_all(ctx, validator.as_mut(), &planned)?;
+        let check_note = validator.as_ref().and_then(|v| v.plpgsql_check_note().map(str::to_owned));
+        if let Some(v) = validator {
+            v.finish();
+        }
+
+        let header = ReportHeader {
+            target: target.as_ref().map(Target::display),
+            check_note: check_note.as_deref(),
+            folders: &sources.folders,
+        };
+        let mut report = results::render_report(&header, &rows);
+        if without_sql > 0 {
+            report.push_str(&format!(
+                "\n{without_sql} objects of the folders' indexes have no SQL (their conversion \
+                 failed or only a prompt was written) and were not applied.\n"
+            ));
+        }
+        let dir = ctx.path(out);
+        fs_err::create_dir_all(&dir)?;
+        results::write_results(&dir, &rows)?;
+        super::folder::write_if_changed(&dir.join(results::REPORT), report.as_bytes())?;
+        let keep = [results::RESULTS, results::REPORT].into_iter().map(Into::into).collect();
+        super::folder::remove_unlisted(&dir, &keep)?;
+        Ok(outcome(target.is_some(), &rows, check_note))
+    }
+}
+
+fn outcome(ran: bool, rows: &[ResultRow], check_note: Option<String>) -> Outcome {
+    if !ran {
+        let mut outcome = Outcome::new(format!("{} objects not run: no database", rows.len()));
+        outcome.warnings.push(no_database_warning("the converted objects were not validated"));
+        return outcome;
+    }
+    let count = |s: ResultStatus| rows.iter().filter(|r| r.status == s).count();
+    let checked = rows.iter().filter(|r| r.status.created() && r.checked).count();
+    let mut outcome = Outcome::new(format!(
+        "{} objects: {} created ({} with warnings), {} failed; {checked} passed plpgsql_check",
+        rows.len(),
+        count(ResultStatus::Ok) + count(ResultStatus::Warnings),
+        count(ResultStatus::Warnings),
+        count(ResultStatus::Failed),
+    ));
+    if let Some(note) = check_note {
+        outcome.warnings.push(note);
+    }
+    for r in rows.iter().filter(|r| r.status == ResultStatus::Failed) {
+        let at = r.line.map(|l| format!("{}:{l}", r.file)).unwrap_or_else(|| r.file.clone());
+        outcome.details.push(format!("{} failed at {at}: {}", r.object, r.message));
+    }
+    outcome
+}
