@@ -93,19 +93,23 @@ impl Verdict {
     /// The first finding, on one line: `line 12: relation "facturas" does
     /// not exist`; `ok` when there is none.
     pub fn summary(&self) -> String {
+        match self.line() {
+            Some(line) => format!("line {line}: {}", self.message()),
+            None if self.findings.is_empty() => "ok".to_owned(),
+            None => self.message(),
+        }
+    }
+
+    /// The first finding's message on one line, without its line, saying
+    /// how many more there are; empty when there is none.
+    pub fn message(&self) -> String {
         let Some(first) = self.findings.first() else {
-            return "ok".to_owned();
+            return String::new();
         };
-        let text = match first.line {
-            Some(line) => format!("line {line}: {}", first.message),
-            None => first.message.clone(),
-        };
-        let more = self.findings.len() - 1;
-        let text = text.replace(['\n', '\t', '\r'], " ");
-        if more == 0 {
-            text
-        } else {
-            format!("{text} (and {more} more)")
+        let text = first.message.replace(['\n', '\t', '\r'], " ");
+        match self.findings.len() - 1 {
+            0 => text,
+            more => format!("{text} (and {more} more)"),
         }
     }
 

@@ -14,7 +14,7 @@ use toml::Spanned;
 use super::{Outcome, PathCheck, StageContext, StageError, StageKind};
 use crate::convert::plan::{self, Planned};
 use crate::convert::results::{self, ReportHeader, ResultRow, ResultStatus};
-use crate::convert::validate::Validator;
+use crate::convert::validate::{Validator, VerdictStatus};
 use crate::convert::worklist::Status;
 use crate::knowledge::postgres::Target;
 
@@ -95,13 +95,12 @@ pub(super) fn apply_all(
                 Ok(sql) => {
                     let verdict = v.apply(&p.row.object, &sql);
                     row.status = match verdict.status {
-                        crate::convert::validate::VerdictStatus::Ok => ResultStatus::Ok,
-                        crate::convert::validate::VerdictStatus::Warnings => ResultStatus::Warnings,
-                        crate::convert::validate::VerdictStatus::Failed => ResultStatus::Failed,
+                        VerdictStatus::Ok => ResultStatus::Ok,
+                        VerdictStatus::Warnings => ResultStatus::Warnings,
+                        VerdictStatus::Failed => ResultStatus::Failed,
                     };
                     row.line = verdict.line();
-                    row.message =
-                        if verdict.findings.is_empty() { String::new() } else { verdict.summary() };
+                    row.message = verdict.message();
                     row.checked = verdict.checked;
                 }
                 Err(e) => {
@@ -175,8 +174,8 @@ impl StageKind for Validate {
         let mut report = results::render_report(&header, &rows);
         if without_sql > 0 {
             report.push_str(&format!(
-                "\n{without_sql} objects of the folders' indexes have no SQL (their conversion \
-                 failed or only a prompt was written) and were not applied.\n"
+                "\nObjects of the indexes without SQL (the conversion failed, or only a prompt \
+                 was written), not applied: {without_sql}.\n"
             ));
         }
         let dir = ctx.path(out);
