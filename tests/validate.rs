@@ -139,6 +139,23 @@ fn nothing_is_left_in_the_database_after_a_validation() {
     assert_eq!(left, "0");
 }
 
+#[test]
+fn extensions_the_code_needs_are_created_for_the_validation_only() {
+    let server = Server::shared_15();
+    let url = server.database("orafce");
+    let mut v = validator(&url);
+    let view = "CREATE VIEW v AS SELECT oracle.nvl(NULL::int, 1) AS uno;";
+    assert_eq!(v.try_sql("V (VIEW)", view).status, VerdictStatus::Failed);
+    v.create_extension("orafce").unwrap();
+    assert_eq!(v.apply("V (VIEW)", view).status, VerdictStatus::Ok);
+    let e = v.create_extension("no_such_extension").unwrap_err();
+    assert!(e.contains("no_such_extension"), "{e}");
+    v.finish();
+    let left = server
+        .psql(Server::name_of(&url), "SELECT count(*) FROM pg_extension WHERE extname = 'orafce'");
+    assert_eq!(left, "0");
+}
+
 // The stage, through the binary --------------------------------------------------------------
 
 fn fixture() -> TestProject {

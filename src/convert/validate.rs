@@ -154,7 +154,11 @@ impl Validator {
             move |e: postgres::Error| ValidateError::Sql { what: what.into(), detail: describe(&e) }
         };
         client
-            .batch_execute("BEGIN; SET LOCAL lock_timeout = '10s'")
+            // A shared database must not wait on others' locks, and a body
+            // that loops must not hold the run.
+            .batch_execute(
+                "BEGIN; SET LOCAL lock_timeout = '10s'; SET LOCAL statement_timeout = '2min'",
+            )
             .map_err(sql("the start of the validation transaction"))?;
         let mut v = Validator { client, check_schema: None, check_note: None };
         v.find_plpgsql_check().map_err(sql("the look-up of plpgsql_check"))?;
@@ -200,8 +204,30 @@ impl Validator {
         Ok(())
     }
 
+    /// Creates extension `name` inside the transaction, unless the database
+    /// has it: orafce, for converted code that calls its Oracle functions.
+    /// The error says why it could not be created.
+    pub fn create_extension(&mut self, name: &str) -> Result<(), String> {
+        let sql = format!(
+            "SAVEPOINT pipeline_extension; CREATE EXTENSION IF NOT EXISTS {} CASCADE; \
+             RELEASE SAVEPOINT pipeline_extension",
+            quote_ident(name)
+        );
+        let Err(e) = self.client.batch_execute(&sql) else {
+            return Ok(());
+        };
+        let undo = "ROLLBACK TO SAVEPOINT pipeline_extension; RELEASE SAVEPOINT pipeline_extension";
+        self.client.batch_execute(undo).map_err(|e| describe(&e))?;
+        Err(message_of(&e))
+    }
+
     pub fn has_plpgsql_check(&self) -> bool {
         self.check_schema.is_some()
+    }
+
+    /// Whether the connection was lost: every later object would fail.
+    pub fn is_lost(&self) -> bool {
+        self.client.is_closed()
     }
 
     /// Why plpgsql_check is not used, when it is not.

@@ -78,9 +78,11 @@ impl StageKind for Shadow {
             ("oracle.sql".to_owned(), shadow::render_oracle(&cases, cases_file)),
             ("postgres.sql".to_owned(), shadow::render_postgres(&cases, cases_file)),
         ];
+        let mut warnings = Vec::new();
         let (results, applied) = match &target {
             Some(t) => {
-                let mut v = Validator::start(t).map_err(|e| StageError::Failed(e.to_string()))?;
+                let (mut v, more) = super::validate::start(ctx.manifest, t)?;
+                warnings = more;
                 let applied = apply_all(ctx, Some(&mut v), &planned)?;
                 let results = cases.iter().map(|c| run_case(&mut v, c)).collect();
                 v.finish();
@@ -91,7 +93,9 @@ impl StageKind for Shadow {
         files.push(("results.tsv".to_owned(), tsv(&results)));
         files.push(("results.md".to_owned(), markdown(&results, &applied, target.is_some())));
         super::folder::write_folder(&ctx.path(out), &files)?;
-        Ok(outcome(&results, target.is_some()))
+        let mut outcome = outcome(&results, target.is_some());
+        outcome.warnings.extend(warnings);
+        Ok(outcome)
     }
 }
 

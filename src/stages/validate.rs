@@ -8,6 +8,8 @@
 //! `DATABASE_URL`, or else `[validate] url`; nothing is left in it. With
 //! neither set the stage still succeeds: it warns, and every object is
 //! `not-run`, so that a fresh clone's `pipeline run` works.
+//! `[validate] extensions = ["orafce"]` creates extensions the converted
+//! code needs, inside the transaction too.
 
 use toml::Spanned;
 
@@ -94,6 +96,15 @@ pub(super) fn apply_all(
             match std::fs::read_to_string(ctx.path(&file)) {
                 Ok(sql) => {
                     let verdict = v.apply(&p.row.object, &sql);
+                    if v.is_lost() {
+                        return Err(StageError::Failed(format!(
+                            "the connection to the database was lost while validating {} ({}): \
+                             {}",
+                            p.row.object,
+                            file,
+                            verdict.summary()
+                        )));
+                    }
                     row.status = match verdict.status {
                         VerdictStatus::Ok => ResultStatus::Ok,
                         VerdictStatus::Warnings => ResultStatus::Warnings,
@@ -113,6 +124,29 @@ pub(super) fn apply_all(
     }
     (ctx.progress)(to_apply.len() as u64, to_apply.len() as u64);
     Ok(rows)
+}
+
+/// A validator on `target` with the extensions of `[validate] extensions`
+/// created, and a warning for each that could not be.
+pub(super) fn start(
+    manifest: &crate::manifest::Manifest,
+    target: &Target,
+) -> Result<(Validator, Vec<String>), StageError> {
+    let mut validator = Validator::start(target).map_err(|e| StageError::Failed(e.to_string()))?;
+    let mut warnings = Vec::new();
+    let names = manifest.param("validate.extensions").and_then(toml::Value::as_array);
+    for name in names.into_iter().flatten() {
+        let Some(name) = name.as_str() else {
+            return Err(StageError::Failed(format!(
+                "[validate] extensions lists `{name}`: write extension names as strings, e.g. \
+                 extensions = [\"orafce\"]"
+            )));
+        };
+        if let Err(why) = validator.create_extension(name) {
+            warnings.push(format!("extension {name} is not available for the validation: {why}"));
+        }
+    }
+    Ok((validator, warnings))
 }
 
 /// The warning of a stage that had no database.
@@ -156,9 +190,12 @@ impl StageKind for Validate {
         let without_sql = planned.iter().filter(|p| p.row.status != Status::Converted).count();
         let target = target(ctx.manifest).map_err(StageError::Failed)?;
 
-        let mut validator = match &target {
-            Some(t) => Some(Validator::start(t).map_err(|e| StageError::Failed(e.to_string()))?),
-            None => None,
+        let (mut validator, warnings) = match &target {
+            Some(t) => {
+                let (v, warnings) = start(ctx.manifest, t)?;
+                (Some(v), warnings)
+            }
+            None => (None, Vec::new()),
         };
         let rows = apply_all(ctx, validator.as_mut(), &planned)?;
         let check_note = validator.as_ref().and_then(|v| v.plpgsql_check_note().map(str::to_owned));
@@ -184,7 +221,9 @@ impl StageKind for Validate {
         super::folder::write_if_changed(&dir.join(results::REPORT), report.as_bytes())?;
         let keep = [results::RESULTS, results::REPORT].into_iter().map(Into::into).collect();
         super::folder::remove_unlisted(&dir, &keep)?;
-        Ok(outcome(target.is_some(), &rows, check_note))
+        let mut outcome = outcome(target.is_some(), &rows, check_note);
+        outcome.warnings.extend(warnings);
+        Ok(outcome)
     }
 }
 
