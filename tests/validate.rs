@@ -255,3 +255,20 @@ fn without_a_database_the_stage_warns_and_marks_every_object_not_run() {
     let again = p.run_env(&["run", "validate"], &[("DATABASE_URL", &url)]);
     assert_eq!(again.ran(), ["validate"], "{}", again.stderr);
 }
+
+#[test]
+fn an_object_missing_from_the_order_is_there_when_its_dependents_are_tried_again() {
+    let url = Server::shared_15().database("retry");
+    let p = TestProject::new();
+    p.copy_fixture("tests/fixtures/validate");
+    // The view is listed, the table it reads is not: the table comes last.
+    p.write(
+        "knowledge/analysis/order.txt",
+        "1\tFACTURACION.ABIERTAS (VIEW)\n2\tFACTURACION.FN_CALCULAR_IVA (FUNCTION)\n",
+    );
+    let run = p.run_env(&["run", "validate-simple"], &[("DATABASE_URL", &url)]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let rows = read_results(&p.path("migrated/validation/simple")).unwrap();
+    assert_eq!(rows[0].object, "FACTURACION.ABIERTAS (VIEW)");
+    assert_eq!(rows[0].status, ResultStatus::Ok, "{}", rows[0].message);
+}

@@ -69,6 +69,10 @@ pub(super) fn planned(
 
 /// Applies every converted object, one failure never stopping the rest;
 /// without a validator every object is `not-run`.
+///
+/// A failed object is tried once more at the end when something was
+/// created after it: `order.txt` may lack an object others need (those
+/// come last), and a retry costs little next to a false failure.
 pub(super) fn apply_all(
     ctx: &StageContext<'_>,
     mut validator: Option<&mut Validator>,
@@ -76,54 +80,78 @@ pub(super) fn apply_all(
 ) -> Result<Vec<ResultRow>, StageError> {
     let to_apply: Vec<&Planned> =
         planned.iter().filter(|p| p.row.status == Status::Converted).collect();
-    let mut rows = Vec::new();
+    let mut rows: Vec<ResultRow> = to_apply.iter().map(|p| not_run(p)).collect();
+    let Some(v) = validator.as_deref_mut() else {
+        return Ok(rows);
+    };
     for (n, p) in to_apply.iter().enumerate() {
         if ctx.interrupt.is_set() {
             return Err(StageError::Interrupted);
         }
         (ctx.progress)(n as u64, to_apply.len() as u64);
-        let file = p.file();
-        let mut row = ResultRow {
-            object: p.row.object.clone(),
-            route: p.row.route.clone(),
-            file: file.clone(),
-            status: ResultStatus::NotRun,
-            line: None,
-            message: String::new(),
-            checked: false,
-        };
-        if let Some(v) = validator.as_deref_mut() {
-            match std::fs::read_to_string(ctx.path(&file)) {
-                Ok(sql) => {
-                    let verdict = v.apply(&p.row.object, &sql);
-                    if v.is_lost() {
-                        return Err(StageError::Failed(format!(
-                            "the connection to the database was lost while validating {} ({}): \
-                             {}",
-                            p.row.object,
-                            file,
-                            verdict.summary()
-                        )));
-                    }
-                    row.status = match verdict.status {
-                        VerdictStatus::Ok => ResultStatus::Ok,
-                        VerdictStatus::Warnings => ResultStatus::Warnings,
-                        VerdictStatus::Failed => ResultStatus::Failed,
-                    };
-                    row.line = verdict.line();
-                    row.message = verdict.message();
-                    row.checked = verdict.checked;
-                }
-                Err(e) => {
-                    row.status = ResultStatus::Failed;
-                    row.message = format!("cannot read `{file}`: {e}");
-                }
-            }
+        apply_one(ctx, v, p, &mut rows[n])?;
+    }
+    let last_created = rows.iter().rposition(|r| r.status.created());
+    let retry: Vec<usize> = (0..rows.len())
+        .filter(|&n| rows[n].status == ResultStatus::Failed && last_created.is_some_and(|l| l > n))
+        .collect();
+    for n in retry {
+        let mut again = not_run(to_apply[n]);
+        apply_one(ctx, v, to_apply[n], &mut again)?;
+        if again.status.created() {
+            tracing::debug!("{} passed when tried again, after what came later", again.object);
+            rows[n] = again;
         }
-        rows.push(row);
     }
     (ctx.progress)(to_apply.len() as u64, to_apply.len() as u64);
     Ok(rows)
+}
+
+fn not_run(p: &Planned) -> ResultRow {
+    ResultRow {
+        object: p.row.object.clone(),
+        route: p.row.route.clone(),
+        file: p.file(),
+        status: ResultStatus::NotRun,
+        line: None,
+        message: String::new(),
+        checked: false,
+    }
+}
+
+/// Applies one object and records its verdict in `row`.
+fn apply_one(
+    ctx: &StageContext<'_>,
+    v: &mut Validator,
+    p: &Planned,
+    row: &mut ResultRow,
+) -> Result<(), StageError> {
+    let sql = match std::fs::read_to_string(ctx.path(&row.file)) {
+        Ok(sql) => sql,
+        Err(e) => {
+            row.status = ResultStatus::Failed;
+            row.message = format!("cannot read `{}`: {e}", row.file);
+            return Ok(());
+        }
+    };
+    let verdict = v.apply(&p.row.object, &sql);
+    if v.is_lost() {
+        return Err(StageError::Failed(format!(
+            "the connection to the database was lost while validating {} ({}): {}",
+            p.row.object,
+            row.file,
+            verdict.summary()
+        )));
+    }
+    row.status = match verdict.status {
+        VerdictStatus::Ok => ResultStatus::Ok,
+        VerdictStatus::Warnings => ResultStatus::Warnings,
+        VerdictStatus::Failed => ResultStatus::Failed,
+    };
+    row.line = verdict.line();
+    row.message = verdict.message();
+    row.checked = verdict.checked;
+    Ok(())
 }
 
 /// A validator on `target` with the extensions of `[validate] extensions`
