@@ -75,13 +75,13 @@ pub(super) fn planned(
 /// come last), and a retry costs little next to a false failure.
 pub(super) fn apply_all(
     ctx: &StageContext<'_>,
-    mut validator: Option<&mut Validator>,
+    validator: Option<&mut Validator>,
     planned: &[Planned],
 ) -> Result<Vec<ResultRow>, StageError> {
     let to_apply: Vec<&Planned> =
         planned.iter().filter(|p| p.row.status == Status::Converted).collect();
     let mut rows: Vec<ResultRow> = to_apply.iter().map(|p| not_run(p)).collect();
-    let Some(v) = validator.as_deref_mut() else {
+    let Some(v) = validator else {
         return Ok(rows);
     };
     for (n, p) in to_apply.iter().enumerate() {
