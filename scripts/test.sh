@@ -37,7 +37,8 @@ run_step() {
 
 # The knowledge-base tests start their own PostgreSQL 18 with pgvector, from
 # binaries the deploy suite installs (as root it also creates the
-# unprivileged user the servers run as).
+# unprivileged user the servers run as). The validation tests start Debian's
+# PostgreSQL 15, whose plpgsql_check package the same step installs.
 step "PostgreSQL with pgvector for the tests"
 if bin=$(chmod 0755 "$postgres_dir" && tests/deploy/run.sh --prepare-postgres "$postgres_dir"); then
   export PIPELINE_TEST_PG_BIN="$bin"

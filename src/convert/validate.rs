@@ -1,62 +1,535 @@
-//! Validation on PostgreSQL: the interface the conversion stages use. The
-//! validator itself lands with the `validate` stage; until then `start`
-//! refuses, so nothing is reported as validated that was not.
-use std::path::Path;
+//! Proof, on a real PostgreSQL, that converted objects compile: each
+//! object's SQL runs with `check_function_bodies` on, then
+//! [plpgsql_check](https://github.com/okbob/plpgsql_check) reads every
+//! PL/pgSQL function and procedure it created, which finds what compiling
+//! does not (a missing table or column in a query of a body).
+//!
+//! Everything happens in one transaction that is never committed: objects
+//! that pass are kept until the end, so that later objects can use them,
+//! and each object runs in a savepoint that is undone when it fails. The
+//! database is left as it was, whatever the SQL creates (schemas too).
+//!
+//! Errors are reported at the line of the object's SQL file: PostgreSQL's
+//! character position in a statement, PL/pgSQL's "line N" of a body and
+//! plpgsql_check's line numbers are all mapped back through [`script`].
+//!
+//! What it does not do: run the code (shadow tests do, see
+//! [`super::shadow`]), or check trigger functions no trigger uses yet
+//! (plpgsql_check needs the table a trigger function is for).
+
+use std::collections::{HashMap, HashSet};
+
+use postgres::error::{DbError, ErrorPosition};
+use postgres::Client;
+
+use super::script::{self, Statement};
+use crate::knowledge::postgres::{describe, PgError, Target};
+
+/// Why validation could not start.
 #[derive(Debug, thiserror::Error)]
-#[error("{0}")]
-pub struct ValidateError(String);
-pub struct Validator;
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ValidateError {
+    #[error(transparent)]
+    Connect(#[from] PgError),
+    #[error("PostgreSQL refused {what}: {detail}")]
+    Sql { what: String, detail: String },
+}
+
+/// How an object fared.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum VerdictStatus {
     Ok,
+    /// It compiled, and plpgsql_check found only warnings.
     Warnings,
     Failed,
 }
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+
+impl VerdictStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            VerdictStatus::Ok => "ok",
+            VerdictStatus::Warnings => "warnings",
+            VerdictStatus::Failed => "failed",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Level {
     Error,
     Warning,
 }
-#[derive(Debug, Clone)]
+
+/// One thing PostgreSQL or plpgsql_check said about an object.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Finding {
+    /// The line in the SQL given, when it is known.
     pub line: Option<u32>,
     pub level: Level,
     pub message: String,
 }
-#[derive(Debug, Clone)]
+
+/// What validating one object found.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Verdict {
     pub status: VerdictStatus,
+    /// Errors first, then warnings, each group in line order.
     pub findings: Vec<Finding>,
+    /// Whether plpgsql_check read every PL/pgSQL routine the object created
+    /// (false when it created none, or when the extension is missing).
     pub checked: bool,
 }
+
 impl Verdict {
+    fn from_findings(mut findings: Vec<Finding>, checked: bool) -> Verdict {
+        findings.sort_by_key(|f| (f.level, f.line));
+        let status = match findings.first().map(|f| f.level) {
+            Some(Level::Error) => VerdictStatus::Failed,
+            Some(Level::Warning) => VerdictStatus::Warnings,
+            None => VerdictStatus::Ok,
+        };
+        Verdict { status, findings, checked }
+    }
+
+    /// The first finding, on one line: `line 12: relation "facturas" does
+    /// not exist`; `ok` when there is none.
     pub fn summary(&self) -> String {
-        String::new()
+        match self.line() {
+            Some(line) => format!("line {line}: {}", self.message()),
+            None if self.findings.is_empty() => "ok".to_owned(),
+            None => self.message(),
+        }
+    }
+
+    /// The first finding's message on one line, without its line, saying
+    /// how many more there are; empty when there is none.
+    pub fn message(&self) -> String {
+        let Some(first) = self.findings.first() else {
+            return String::new();
+        };
+        let text = first.message.replace(['\n', '\t', '\r'], " ");
+        match self.findings.len() - 1 {
+            0 => text,
+            more => format!("{text} (and {more} more)"),
+        }
+    }
+
+    /// The first finding's line, if any.
+    pub fn line(&self) -> Option<u32> {
+        self.findings.first().and_then(|f| f.line)
     }
 }
+
+/// A routine an object created, and the statement that created it.
+struct Routine {
+    oid: i64,
+    statement: usize,
+}
+
+/// What plpgsql_check made of one routine.
+enum Check {
+    NotPlpgsql,
+    /// A trigger function no trigger uses yet, or an event trigger's.
+    NotYet,
+    Found(Vec<Finding>),
+}
+
+/// One validation session: a connection in an open transaction.
+pub struct Validator {
+    client: Client,
+    /// The schema plpgsql_check's functions are in, when it is usable.
+    check_schema: Option<String>,
+    check_note: Option<String>,
+}
+
+const ROUTINES: &str = "SELECT oid::int8, xmin::text FROM pg_proc \
+     WHERE pronamespace NOT IN ('pg_catalog'::regnamespace, 'information_schema'::regnamespace)";
+
 impl Validator {
-    pub fn start(_t: &crate::knowledge::postgres::Target) -> Result<Validator, ValidateError> {
-        Err(ValidateError("validation on PostgreSQL is not built yet: unset DATABASE_URL".into()))
+    /// Connects and begins one transaction that [`Validator::finish`] (or
+    /// drop) rolls back: nothing the validation creates persists, including
+    /// schemas converted packages create.
+    pub fn start(target: &Target) -> Result<Validator, ValidateError> {
+        let mut client = target.connect()?;
+        let sql = |what: &'static str| {
+            move |e: postgres::Error| ValidateError::Sql { what: what.into(), detail: describe(&e) }
+        };
+        client
+            // A shared database must not wait on others' locks, and a body
+            // that loops must not hold the run.
+            .batch_execute(
+                "BEGIN; SET LOCAL lock_timeout = '10s'; SET LOCAL statement_timeout = '2min'",
+            )
+            .map_err(sql("the start of the validation transaction"))?;
+        let mut v = Validator { client, check_schema: None, check_note: None };
+        v.find_plpgsql_check().map_err(sql("the look-up of plpgsql_check"))?;
+        Ok(v)
     }
+
+    /// Finds plpgsql_check, creating it (inside the transaction) when it is
+    /// installed on the server but not created in the database.
+    fn find_plpgsql_check(&mut self) -> Result<(), postgres::Error> {
+        let schema = "SELECT extnamespace::regnamespace::text FROM pg_extension \
+                      WHERE extname = 'plpgsql_check'";
+        if let Some(row) = self.client.query_opt(schema, &[])? {
+            self.check_schema = Some(row.get(0));
+            return Ok(());
+        }
+        let available = self
+            .client
+            .query_opt("SELECT 1 FROM pg_available_extensions WHERE name = 'plpgsql_check'", &[])?;
+        if available.is_none() {
+            self.check_note = Some(
+                "plpgsql_check is not installed on the server (Debian: apt-get install \
+                 postgresql-15-plpgsql-check; Aurora does not offer it), so function bodies are \
+                 only compiled, not checked"
+                    .to_owned(),
+            );
+            return Ok(());
+        }
+        self.client.batch_execute("SAVEPOINT pipeline_extension")?;
+        match self.client.batch_execute("CREATE EXTENSION plpgsql_check") {
+            Ok(()) => {
+                self.client.batch_execute("RELEASE SAVEPOINT pipeline_extension")?;
+                let row = self.client.query_one(schema, &[])?;
+                self.check_schema = Some(row.get(0));
+            }
+            Err(e) => {
+                self.client.batch_execute("ROLLBACK TO SAVEPOINT pipeline_extension")?;
+                self.check_note = Some(format!(
+                    "plpgsql_check is installed but could not be created: {}",
+                    describe(&e)
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    /// Creates extension `name` inside the transaction, unless the database
+    /// has it: orafce, for converted code that calls its Oracle functions.
+    /// The error says why it could not be created.
+    pub fn create_extension(&mut self, name: &str) -> Result<(), String> {
+        let sql = format!(
+            "SAVEPOINT pipeline_extension; CREATE EXTENSION IF NOT EXISTS {} CASCADE; \
+             RELEASE SAVEPOINT pipeline_extension",
+            quote_ident(name)
+        );
+        let Err(e) = self.client.batch_execute(&sql) else {
+            return Ok(());
+        };
+        let undo = "ROLLBACK TO SAVEPOINT pipeline_extension; RELEASE SAVEPOINT pipeline_extension";
+        self.client.batch_execute(undo).map_err(|e| describe(&e))?;
+        Err(message_of(&e))
+    }
+
     pub fn has_plpgsql_check(&self) -> bool {
-        false
+        self.check_schema.is_some()
     }
-    pub fn apply(&mut self, _o: &str, _s: &str) -> Verdict {
-        Verdict { status: VerdictStatus::Ok, findings: vec![], checked: false }
+
+    /// Whether the connection was lost: every later object would fail.
+    pub fn is_lost(&self) -> bool {
+        self.client.is_closed()
     }
-    pub fn try_sql(&mut self, _o: &str, _s: &str) -> Verdict {
-        Verdict { status: VerdictStatus::Ok, findings: vec![], checked: false }
+
+    /// Why plpgsql_check is not used, when it is not.
+    pub fn plpgsql_check_note(&self) -> Option<&str> {
+        self.check_note.as_deref()
     }
+
+    /// Applies an object's SQL in a savepoint with `check_function_bodies`
+    /// on, then runs plpgsql_check on every function and procedure it
+    /// created. Keeps the object when it passes (so that later objects can
+    /// use it); undoes it otherwise.
+    pub fn apply(&mut self, object: &str, sql: &str) -> Verdict {
+        self.check(object, sql, true)
+    }
+
+    /// The same checks as [`Validator::apply`], always undone: for trying
+    /// an agent's attempt.
+    pub fn try_sql(&mut self, object: &str, sql: &str) -> Verdict {
+        self.check(object, sql, false)
+    }
+
+    /// Runs `sql` (one query, inside the transaction) and returns the rows'
+    /// first column as text, for shadow tests.
+    pub fn query_text(&mut self, sql: &str) -> Result<Vec<Option<String>>, String> {
+        self.client.batch_execute("SAVEPOINT pipeline_query").map_err(|e| describe(&e))?;
+        let rows = self.client.simple_query(sql);
+        let undo = self.client.batch_execute("ROLLBACK TO SAVEPOINT pipeline_query");
+        let rows = rows.map_err(|e| message_of(&e))?;
+        undo.map_err(|e| describe(&e))?;
+        Ok(rows
+            .into_iter()
+            .filter_map(|m| match m {
+                postgres::SimpleQueryMessage::Row(row) => Some(row.get(0).map(str::to_owned)),
+                _ => None,
+            })
+            .collect())
+    }
+
+    /// Rolls everything back and closes the connection.
     pub fn finish(self) {}
+
+    fn check(&mut self, object: &str, sql: &str, keep: bool) -> Verdict {
+        tracing::debug!("validating {object}");
+        if let Err(e) = self.client.batch_execute(
+            "SAVEPOINT pipeline_object; SET LOCAL check_function_bodies = on; RESET search_path",
+        ) {
+            return failed(None, format!("the savepoint could not be set: {}", describe(&e)));
+        }
+        let statements = script::split(sql);
+        let verdict = match self.run_statements(&statements) {
+            Ok(routines) => self.check_routines(&statements, &routines),
+            Err(finding) => Verdict::from_findings(vec![finding], false),
+        };
+        let end = if keep && verdict.status != VerdictStatus::Failed {
+            "RELEASE SAVEPOINT pipeline_object"
+        } else {
+            "ROLLBACK TO SAVEPOINT pipeline_object; RELEASE SAVEPOINT pipeline_object"
+        };
+        if let Err(e) = self.client.batch_execute(end) {
+            return failed(None, format!("the savepoint could not be closed: {}", describe(&e)));
+        }
+        verdict
+    }
+
+    /// Runs the statements, stopping at the first error, and returns the
+    /// routines they created or replaced.
+    fn run_statements(&mut self, statements: &[Statement]) -> Result<Vec<Routine>, Finding> {
+        let mut known = self.routines().map_err(|e| internal(&e))?;
+        let mut created = Vec::new();
+        for (n, statement) in statements.iter().enumerate() {
+            let words = statement.words();
+            if is_ignored(&words) {
+                tracing::debug!("line {}: left out: {words}", statement.line);
+                continue;
+            }
+            if let Err(e) = self.client.batch_execute(&statement.text) {
+                return Err(finding_of(statement, &e));
+            }
+            if !(words.starts_with("create") || words.starts_with("do")) {
+                continue;
+            }
+            let now = self.routines().map_err(|e| internal(&e))?;
+            for &(oid, _) in now.difference(&known) {
+                created.push(Routine { oid, statement: n });
+            }
+            known = now;
+        }
+        Ok(created)
+    }
+
+    /// Every routine outside the system schemas, with its row version, so
+    /// that a replaced routine shows as new.
+    fn routines(&mut self) -> Result<HashSet<(i64, String)>, postgres::Error> {
+        let rows = self.client.query(ROUTINES, &[])?;
+        Ok(rows.iter().map(|r| (r.get(0), r.get(1))).collect())
+    }
+
+    fn check_routines(&mut self, statements: &[Statement], routines: &[Routine]) -> Verdict {
+        let Some(schema) = self.check_schema.clone() else {
+            return Verdict::from_findings(Vec::new(), false);
+        };
+        let mut findings = Vec::new();
+        let mut checked = 0;
+        let mut plpgsql = 0;
+        let mut by_statement: HashMap<i64, usize> = HashMap::new();
+        for r in routines {
+            by_statement.insert(r.oid, r.statement);
+        }
+        let mut oids: Vec<i64> = by_statement.keys().copied().collect();
+        oids.sort_unstable();
+        for oid in oids {
+            let statement = &statements[by_statement[&oid]];
+            match self.check_routine(&schema, oid, statement) {
+                Ok(Check::NotPlpgsql) => {}
+                Ok(Check::NotYet) => plpgsql += 1,
+                Ok(Check::Found(found)) => {
+                    plpgsql += 1;
+                    checked += 1;
+                    findings.extend(found);
+                }
+                Err(e) => findings.push(Finding {
+                    line: Some(statement.line),
+                    level: Level::Error,
+                    message: format!("plpgsql_check could not read it: {}", message_of(&e)),
+                }),
+            }
+        }
+        Verdict::from_findings(findings, plpgsql > 0 && checked == plpgsql)
+    }
+
+    /// plpgsql_check's findings on one routine.
+    fn check_routine(
+        &mut self,
+        schema: &str,
+        oid: i64,
+        statement: &Statement,
+    ) -> Result<Check, postgres::Error> {
+        let about = self.client.query_one(
+            "SELECT l.lanname, p.prorettype = 'trigger'::regtype,
+                    p.prorettype = 'event_trigger'::regtype,
+                    coalesce((SELECT t.tgrelid::int8 FROM pg_trigger t
+                              WHERE t.tgfoid = p.oid ORDER BY t.oid LIMIT 1), 0)
+             FROM pg_proc p JOIN pg_language l ON l.oid = p.prolang
+             WHERE p.oid = $1::int8::oid",
+            &[&oid],
+        )?;
+        let (language, trigger, event, relid): (String, bool, bool, i64) =
+            (about.get(0), about.get(1), about.get(2), about.get(3));
+        if language != "plpgsql" {
+            return Ok(Check::NotPlpgsql);
+        }
+        if event || (trigger && relid == 0) {
+            return Ok(Check::NotYet);
+        }
+        let query = format!(
+            "SELECT lineno, level, message, hint FROM {}.plpgsql_check_function_tb(\
+             $1::int8::oid::regprocedure, relid => $2::int8::oid, fatal_errors => false, \
+             extra_warnings => false, performance_warnings => false)",
+            quote_ident(schema)
+        );
+        let rows = self.client.query(&query, &[&oid, &relid])?;
+        let findings = rows
+            .iter()
+            .map(|row| {
+                let lineno: Option<i32> = row.get(0);
+                let level: Option<String> = row.get(1);
+                let message: Option<String> = row.get(2);
+                let hint: Option<String> = row.get(3);
+                let mut message = message.unwrap_or_default();
+                if let Some(hint) = hint.filter(|h| !h.is_empty()) {
+                    message.push_str(&format!(" (hint: {hint})"));
+                }
+                let level = match level.as_deref() {
+                    Some("error") => Level::Error,
+                    _ => Level::Warning,
+                };
+                let line = lineno.map(|n| statement.line_of_body_line(n.max(1) as u32));
+                Finding { line: line.or(Some(statement.line)), level, message }
+            })
+            .collect();
+        Ok(Check::Found(findings))
+    }
 }
-pub struct ResultRow {
-    pub object: String,
-    pub route: String,
-    pub file: String,
-    pub status: String,
-    pub line: Option<u32>,
-    pub message: String,
+
+impl Drop for Validator {
+    fn drop(&mut self) {
+        // Closing the connection would roll back too; saying so is quicker
+        // for the server than noticing a vanished client.
+        let _ = self.client.batch_execute("ROLLBACK");
+    }
 }
-pub fn read_results(_folder: &Path) -> Result<Vec<ResultRow>, ValidateError> {
-    Ok(vec![])
+
+/// Statements validation leaves out: transaction control, which would end
+/// the savepoints, and switching body checks off (ora2pg's files start with
+/// `SET check_function_bodies = false`).
+fn is_ignored(words: &str) -> bool {
+    const CONTROL: &[&str] = &["begin", "commit", "end", "rollback", "abort"];
+    let first = words.split([' ', ';']).next().unwrap_or_default();
+    let transaction = CONTROL.contains(&first)
+        && words.split(' ').skip(1).all(|w| matches!(w, "work" | "transaction"));
+    let start = words.starts_with("start transaction");
+    let bodies_off = words.starts_with("set") && words.contains("check_function_bodies");
+    transaction || start || bodies_off
+}
+
+fn failed(line: Option<u32>, message: String) -> Verdict {
+    Verdict::from_findings(vec![Finding { line, level: Level::Error, message }], false)
+}
+
+fn internal(e: &postgres::Error) -> Finding {
+    Finding { line: None, level: Level::Error, message: describe(e) }
+}
+
+/// The error's message, with its hint.
+fn message_of(e: &postgres::Error) -> String {
+    let Some(db) = e.as_db_error() else {
+        return describe(e);
+    };
+    match db.hint() {
+        Some(hint) => format!("{} (hint: {hint})", db.message()),
+        None => db.message().to_owned(),
+    }
+}
+
+/// The finding of a statement's error, at the file line it points to.
+fn finding_of(statement: &Statement, e: &postgres::Error) -> Finding {
+    let line = e.as_db_error().map(|db| line_of(statement, db)).unwrap_or(statement.line);
+    Finding { line: Some(line), level: Level::Error, message: message_of(e) }
+}
+
+fn line_of(statement: &Statement, db: &DbError) -> u32 {
+    if let Some(ErrorPosition::Original(position)) = db.position() {
+        return statement.line_of_position(*position);
+    }
+    match db.where_().and_then(body_line_in_context) {
+        Some(n) => statement.line_of_body_line(n),
+        None => statement.line,
+    }
+}
+
+/// The body line of the outermost PL/pgSQL frame of an error's context:
+/// `PL/pgSQL function inline_code_block line 4 at RAISE`, `compilation of
+/// PL/pgSQL function "f" near line 2`.
+fn body_line_in_context(context: &str) -> Option<u32> {
+    context.lines().rev().find_map(|frame| {
+        let (_, after) = frame.rsplit_once("line ")?;
+        after.split(|c: char| !c.is_ascii_digit()).next()?.parse().ok()
+    })
+}
+
+fn quote_ident(name: &str) -> String {
+    format!("\"{}\"", name.replace('"', "\"\""))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn transaction_control_and_body_checks_off_are_left_out() {
+        for words in [
+            "begin",
+            "commit",
+            "end transaction",
+            "start transaction isolation level serializable",
+            "set check_function_bodies = false",
+            "set local check_function_bodies to off",
+        ] {
+            assert!(is_ignored(words), "{words}");
+        }
+        for words in ["begin_date_check()", "set search_path = a", "end_of_month"] {
+            assert!(!is_ignored(words), "{words}");
+        }
+    }
+
+    #[test]
+    fn the_outermost_plpgsql_frame_gives_the_body_line() {
+        let context =
+            "SQL statement \"SELECT 1/0\"\nPL/pgSQL function inline_code_block line 4 at \
+                       PERFORM";
+        assert_eq!(body_line_in_context(context), Some(4));
+        assert_eq!(
+            body_line_in_context("compilation of PL/pgSQL function \"f\" near line 2"),
+            Some(2)
+        );
+        assert_eq!(body_line_in_context("SQL function \"g\""), None);
+    }
+
+    #[test]
+    fn a_summary_is_the_first_error_on_one_line() {
+        let v = Verdict::from_findings(
+            vec![
+                Finding { line: Some(9), level: Level::Warning, message: "unused".into() },
+                Finding {
+                    line: Some(12),
+                    level: Level::Error,
+                    message: "relation \"facturas\" does not exist".into(),
+                },
+            ],
+            true,
+        );
+        assert_eq!(v.status, VerdictStatus::Failed);
+        assert_eq!(v.summary(), "line 12: relation \"facturas\" does not exist (and 1 more)");
+    }
 }

@@ -32,8 +32,9 @@ use toml::Spanned;
 
 use super::{Outcome, PathCheck, StageContext, StageError, StageKind};
 use crate::convert::agent::{self, Agent, AgentError, Request, Usage};
-use crate::convert::prompt::{self, Knowledge};
 use crate::convert::answers::{AgentResult, Attempt, Store};
+use crate::convert::prompt::{self, Knowledge};
+use crate::convert::results::{ResultRow, ResultStatus};
 use crate::convert::session::{self, ObjectError, ResumeFrom, Session, State};
 use crate::convert::validate::{Validator, VerdictStatus};
 use crate::convert::worklist::{self, Converted, RouteEntry, Sources, Status};
@@ -462,7 +463,8 @@ impl StageKind for ConvertComplex {
                 None
             }
             Some(target) if !pending.is_empty() => {
-                let mut v = Validator::start(&target).map_err(|e| failed(&e))?;
+                let (mut v, notes) = super::validate::start(ctx.manifest, &target)?;
+                warnings.extend(notes);
                 apply_route_one(ctx.root(), paths.validation.as_deref(), &mut v, &mut warnings);
                 Some(Mutex::new(v))
             }
@@ -704,10 +706,10 @@ impl StageKind for ConvertComplex {
     }
 }
 
-/// The database answers are tried on: `DATABASE_URL`, else `[validate] url`.
+/// The database answers are tried on: validation's, `DATABASE_URL` or
+/// `[validate] url`.
 fn database(manifest: &crate::manifest::Manifest) -> Result<Option<Target>, String> {
-    let url = manifest.param("validate.url").and_then(toml::Value::as_str);
-    Target::from_env_or(url).map_err(|e| e.to_string())
+    super::validate::target(manifest)
 }
 
 fn display(root: &Path, path: &Path) -> String {
@@ -966,7 +968,7 @@ fn route_one_failures(
     analysis: &Path,
     warnings: &mut Vec<String>,
 ) -> Result<Vec<(RouteEntry, Option<Value>)>, StageError> {
-    let rows = match crate::convert::validate::read_results(validation) {
+    let rows = match crate::convert::results::read_results(validation) {
         Ok(rows) => rows,
         Err(e) => {
             warnings.push(format!("route-1 failures are not picked up: {e}"));
@@ -979,7 +981,7 @@ fn route_one_failures(
         simple.iter().map(|e| (e.object.as_str(), e)).collect();
     let mut out = Vec::new();
     for row in rows {
-        if row.route != "ora2pg" || row.status != "failed" {
+        if row.route != "ora2pg" || row.status != ResultStatus::Failed {
             continue;
         }
         let Some(entry) = by_object.get(row.object.as_str()) else { continue };
@@ -1006,9 +1008,12 @@ fn apply_route_one(
     warnings: &mut Vec<String>,
 ) {
     let Some(dir) = validation else { return };
-    let Ok(rows) = crate::convert::validate::read_results(dir) else { return };
+    let Ok(rows) = crate::convert::results::read_results(dir) else { return };
     let mut missing = 0;
-    for row in rows.iter().filter(|r| r.route == "ora2pg" && r.status != "failed") {
+    let passed = |r: &&ResultRow| {
+        r.route == "ora2pg" && matches!(r.status, ResultStatus::Ok | ResultStatus::Warnings)
+    };
+    for row in rows.iter().filter(passed) {
         match std::fs::read_to_string(root.join(&row.file)) {
             Ok(sql) => {
                 v.apply(&row.object, &sql);

@@ -18,6 +18,8 @@ mod folder;
 mod load;
 mod render;
 mod scan;
+mod shadow;
+mod validate;
 
 pub use context::{InputFile, Outcome, StageContext, StageError};
 
@@ -117,6 +119,8 @@ static KINDS: &[&dyn StageKind] = &[
     &load::Load,
     &render::Render,
     &convert_complex::ConvertComplex,
+    &validate::Validate,
+    &shadow::Shadow,
 ];
 
 /// The kind called `name`, if there is one.

@@ -14,7 +14,8 @@
 #   cfn-lint   both SAM templates
 #
 # It installs what it needs when missing: Debian packages (as root: postgresql-15,
-# postgresql-15-pgtap, shellcheck, ora2pg, python3-venv) and a Python virtual environment under $DEPLOY_TEST_CACHE
+# postgresql-15-pgtap, postgresql-15-plpgsql-check, postgresql-15-orafce, shellcheck, ora2pg,
+# python3-venv) and a Python virtual environment under $DEPLOY_TEST_CACHE
 # (default target/deploy-tests) from tests/deploy/requirements.txt, reused on later runs.
 # Node.js 20 or later must already be installed.
 #
@@ -91,7 +92,10 @@ record() {
 
 install_debian_packages() {
     local missing=() package
-    for package in postgresql-15 postgresql-15-pgtap shellcheck ora2pg python3-venv; do
+    # plpgsql_check and orafce are for the Rust validation tests (tests/validate.rs), which
+    # start Debian's PostgreSQL 15; --prepare-postgres installs them too.
+    for package in postgresql-15 postgresql-15-pgtap postgresql-15-plpgsql-check \
+        postgresql-15-orafce shellcheck ora2pg python3-venv; do
         dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q 'install ok installed' \
             || missing+=("$package")
     done

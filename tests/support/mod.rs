@@ -102,6 +102,21 @@ impl TestProject {
         self
     }
 
+    /// Copies the contents of the repository's folder `rel` (a fixture
+    /// project) into the project's root.
+    pub fn copy_fixture(&self, rel: &str) -> &Self {
+        let from = Path::new(env!("CARGO_MANIFEST_DIR")).join(rel);
+        for entry in walkdir::WalkDir::new(&from) {
+            let entry = entry.unwrap();
+            if entry.file_type().is_file() {
+                let target = self.root().join(entry.path().strip_prefix(&from).unwrap());
+                std::fs::create_dir_all(target.parent().unwrap()).unwrap();
+                std::fs::copy(entry.path(), target).unwrap();
+            }
+        }
+        self
+    }
+
     pub fn manifest(&self, text: &str) -> &Self {
         self.write("pipeline.toml", text)
     }

@@ -20,6 +20,7 @@ pub struct Server {
 }
 
 static SERVER: OnceLock<Server> = OnceLock::new();
+static DEBIAN_SERVER: OnceLock<Server> = OnceLock::new();
 static STOP: Mutex<Vec<(PathBuf, PathBuf)>> = Mutex::new(Vec::new());
 static DATABASES: AtomicUsize = AtomicUsize::new(0);
 
@@ -76,6 +77,19 @@ impl Server {
                  installs PostgreSQL with pgvector, or point it at a PostgreSQL bin folder whose \
                  server has pgvector",
             );
+            Server::start(PathBuf::from(bin), None)
+        })
+    }
+
+    /// Debian's PostgreSQL 15, which has the plpgsql_check extension the
+    /// validation tests need (the pgvector build has not), started on
+    /// first use. Its binaries come from `PIPELINE_TEST_PG15_BIN`, by
+    /// default where Debian installs them; scripts/test.sh installs the
+    /// packages.
+    pub fn shared_15() -> &'static Server {
+        DEBIAN_SERVER.get_or_init(|| {
+            let bin = std::env::var("PIPELINE_TEST_PG15_BIN")
+                .unwrap_or_else(|_| "/usr/lib/postgresql/15/bin".to_owned());
             Server::start(PathBuf::from(bin), None)
         })
     }
