@@ -261,3 +261,69 @@ fn kill_9_mid_batch_loses_no_finished_object_and_converts_none_twice() {
     assert!(log.contains("Resumed after a run that stopped without its last checkpoint"), "{log}");
     assert!(log.contains("Objects with a result: 7 (the last checkpoint said 5)"), "{log}");
 }
+
+/// An agent whose first answer has a syntax error and whose repair is
+/// right, except for one object it never gets right. It keeps the repair
+/// prompts it is sent in `AGENT_PROMPTS`.
+const REPAIRING_AGENT: &str = r##"#!/bin/sh
+prompt=$(cat)
+echo "request $PIPELINE_OBJECT" >> "$AGENT_LOG"
+name=$(printf '%s' "$PIPELINE_OBJECT" | tr -c 'A-Za-z0-9_' '_' | tr 'A-Z' 'a-z')
+case "$prompt" in
+  *"# Repair the conversion"*)
+    printf '%s\n' "$prompt" > "$AGENT_PROMPTS/$name.md"
+    body='BEGIN RETURN 1; END;' ;;
+  *) body='BEGIN RETURN 1 END;' ;;
+esac
+case "$PIPELINE_OBJECT" in
+  "VENTAS.PKG_PEDIDOS (PACKAGE BODY)") body='BEGIN RETURN nothing_here; END;' ;;
+esac
+printf '```sql\nCREATE FUNCTION f_%s() RETURNS int\nLANGUAGE plpgsql AS $$\n%s\n$$;\n```\n' "$name" "$body"
+echo "tokens: 100 50" >&2
+"##;
+
+#[test]
+fn answers_that_fail_on_postgresql_go_back_to_the_agent_with_the_error() {
+    let server = support::pg::Server::shared_15();
+    let url = server.database("repair");
+    let p = project(&command_agent("max_attempts = 2"));
+    p.write("agent.sh", REPAIRING_AGENT);
+    std::fs::create_dir_all(p.path("prompts")).unwrap();
+    let prompts = p.path("prompts");
+    let run = run(&p, &[("DATABASE_URL", &url), ("AGENT_PROMPTS", prompts.to_str().unwrap())]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+
+    let objects = agent_objects(&p);
+    let log = p.read("agent.log");
+    // Two requests per object: the answer and its repair.
+    assert_eq!(log.lines().count(), 2 * objects.len(), "{log}");
+    let index = p.read("migrated/complex/index.tsv");
+    for line in index.lines().skip(1) {
+        let cells: Vec<&str> = line.split('\t').collect();
+        if cells[0] == "VENTAS.PKG_PEDIDOS (PACKAGE BODY)" {
+            assert_eq!(cells[3], "failed", "{line}");
+            assert!(cells[7].contains("nothing_here"), "{line}");
+            assert!(cells[7].contains("after 2 attempts"), "{line}");
+        } else {
+            assert_eq!(cells[3], "converted", "{line}");
+        }
+    }
+    // The repair prompt carries the error, with its line, and the answer.
+    let repair =
+        std::fs::read_to_string(prompts.join("ventas_pkg_clientes__package_body_.md")).unwrap();
+    assert!(repair.contains("attempt 2 of 2"), "{repair}");
+    assert!(repair.contains("line 4: syntax error at end of input"), "{repair}");
+    assert!(repair.contains("BEGIN RETURN 1 END;"), "{repair}");
+    // The object still failing is named for a person.
+    assert!(
+        run.stderr.contains("VENTAS.PKG_PEDIDOS (PACKAGE BODY) needs a person"),
+        "{}",
+        run.stderr
+    );
+    // Nothing was left in the database.
+    let left = server.psql(
+        support::pg::Server::name_of(&url),
+        "SELECT count(*) FROM pg_proc WHERE proname LIKE 'f\\_%'",
+    );
+    assert_eq!(left.trim(), "0");
+}
