@@ -12,6 +12,7 @@ use toml::Spanned;
 mod classify;
 mod cmd;
 mod context;
+mod convert_simple;
 mod embed;
 mod folder;
 mod load;
@@ -108,8 +109,15 @@ pub(crate) fn one_output_folder(kind: &str, outputs: &[Spanned<String>]) -> Path
     }
 }
 
-static KINDS: &[&dyn StageKind] =
-    &[&cmd::Cmd, &scan::Scan, &classify::Classify, &embed::Embed, &load::Load, &render::Render];
+static KINDS: &[&dyn StageKind] = &[
+    &cmd::Cmd,
+    &scan::Scan,
+    &classify::Classify,
+    &embed::Embed,
+    &load::Load,
+    &render::Render,
+    &convert_simple::ConvertSimple,
+];
 
 /// The kind called `name`, if there is one.
 pub fn lookup(name: &str) -> Option<&'static dyn StageKind> {
