@@ -141,17 +141,29 @@ impl Ora2Pg {
         units: &[Vec<Input>],
         interrupt: &Interrupt,
     ) -> Result<Vec<Vec<Conversion>>, Interrupted> {
-        if units.len() > 1 {
-            let all: Vec<&Input> = units.iter().flatten().collect();
-            let timeout = UNIT_TIMEOUT + Duration::from_secs(all.len() as u64);
-            if let Ok(output) = self.run(export, &all, timeout, interrupt)? {
-                if let Some(done) = split_batch(&output, units) {
-                    return Ok(done);
-                }
-            }
-            tracing::debug!("{export} batch of {} split into single runs", all.len());
+        if units.len() == 1 {
+            return Ok(vec![self.convert_unit(export, &units[0], interrupt)?]);
         }
-        units.iter().map(|unit| self.convert_unit(export, unit, interrupt)).collect()
+        let all: Vec<&Input> = units.iter().flatten().collect();
+        let timeout = UNIT_TIMEOUT + Duration::from_secs(all.len() as u64);
+        let split = match self.run(export, &all, timeout, interrupt)? {
+            Ok(output) => split_batch(&output, units),
+            Err(_) => None,
+        };
+        let split = split.unwrap_or_else(|| {
+            tracing::debug!("{export} batch of {} converted one unit at a time", all.len());
+            vec![None; units.len()]
+        });
+        // Units the batch did not convert (ora2pg skipped them, or the
+        // batch failed) are run alone, to convert or fail on their own.
+        units
+            .iter()
+            .zip(split)
+            .map(|(unit, done)| match done {
+                Some(done) => Ok(done),
+                None => self.convert_unit(export, unit, interrupt),
+            })
+            .collect()
     }
 
     fn convert_unit(
@@ -226,7 +238,9 @@ impl Ora2Pg {
     ) -> Result<Result<String, Conversion>, RunError> {
         fs_err::create_dir_all(dir)?;
         let input = dir.join("in.sql");
-        let text: Vec<String> = inputs.iter().map(|i| with_create(&i.text)).collect();
+        let plsql = matches!(export, "FUNCTION" | "PROCEDURE" | "PACKAGE" | "TRIGGER" | "TYPE");
+        let text: Vec<String> =
+            inputs.iter().map(|i| terminated(&with_create(&i.text), plsql)).collect();
         fs_err::write(&input, text.join("\n"))?;
         let log = fs_err::File::create(dir.join("ora2pg.log"))?;
         let mut command = Command::new(&self.program);
@@ -305,24 +319,40 @@ fn with_create(text: &str) -> String {
     }
 }
 
+/// The text with the terminator that ends it in a script (`;` after SQL,
+/// a `/` line after PL/SQL) when it has none: without it, ora2pg reads
+/// the next object of the run as part of this one.
+fn terminated(text: &str, plsql: bool) -> String {
+    let end = text.trim_end();
+    let last = end.lines().last().unwrap_or_default().trim();
+    let mut out = end.to_owned();
+    let ended = last == "/" || (!plsql && last.ends_with(';'));
+    match (ended, plsql) {
+        (true, _) => {}
+        (false, true) => out.push_str("\n/"),
+        (false, false) => out.push(';'),
+    }
+    out.push('\n');
+    out
+}
+
 /// The names the splitter matches statements against.
 fn names(unit: &[Input]) -> Vec<split::Named> {
     unit.iter().map(|i| split::Named { name: i.name.clone(), body: i.body }).collect()
 }
 
-/// The batch's output given back unit by unit; `None` unless every object
-/// got its own statements.
-fn split_batch(output: &str, units: &[Vec<Input>]) -> Option<Vec<Vec<Conversion>>> {
+/// The batch's output given back unit by unit: `None` for all when a
+/// statement names no object of the batch, `None` for a unit when one of
+/// its objects got no statement.
+fn split_batch(output: &str, units: &[Vec<Input>]) -> Option<Vec<Option<Vec<Conversion>>>> {
     let all: Vec<Input> = units.iter().flatten().cloned().collect();
     let mut texts = split::split(output, &names(&all))?;
     let mut at = 0;
     let mut out = Vec::with_capacity(units.len());
     for unit in units {
-        let mut converted = Vec::with_capacity(unit.len());
-        for _ in unit {
-            converted.push(Conversion::Sql(texts.remove(&at)?));
-            at += 1;
-        }
+        let converted: Option<Vec<Conversion>> =
+            (at..at + unit.len()).map(|i| texts.remove(&i).map(Conversion::Sql)).collect();
+        at += unit.len();
         out.push(converted);
     }
     Some(out)
@@ -369,6 +399,17 @@ mod tests {
     fn source_without_create_gets_it() {
         assert_eq!(with_create("\nPACKAGE p AS\n"), "\nCREATE OR REPLACE PACKAGE p AS\n");
         assert_eq!(with_create("CREATE TABLE t (x int);"), "CREATE TABLE t (x int);");
+    }
+
+    #[test]
+    fn every_object_ends_with_its_terminator() {
+        assert_eq!(
+            terminated("create sequence s\nnocache\n\n", false),
+            "create sequence s\nnocache;\n"
+        );
+        assert_eq!(terminated("CREATE VIEW v AS SELECT 1;", false), "CREATE VIEW v AS SELECT 1;\n");
+        assert_eq!(terminated("BEGIN NULL; END;\n", true), "BEGIN NULL; END;\n/\n");
+        assert_eq!(terminated("END;\n/\n", true), "END;\n/\n");
     }
 
     #[test]
