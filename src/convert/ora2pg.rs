@@ -148,10 +148,10 @@ impl Ora2Pg {
         let timeout = UNIT_TIMEOUT + Duration::from_secs(all.len() as u64);
         let split = match self.run(export, &all, timeout, interrupt)? {
             Ok(output) => split_batch(&output, units),
-            Err(_) => None,
+            Err(failed) => Err(format!("{failed:?}")),
         };
-        let split = split.unwrap_or_else(|| {
-            tracing::debug!("{export} batch of {} converted one unit at a time", all.len());
+        let split = split.unwrap_or_else(|why| {
+            tracing::debug!("{export} batch of {} converted one unit at a time: {why}", all.len());
             vec![None; units.len()]
         });
         // Units the batch did not convert (ora2pg skipped them, or the
@@ -344,7 +344,7 @@ fn names(unit: &[Input]) -> Vec<split::Named> {
 /// The batch's output given back unit by unit: `None` for all when a
 /// statement names no object of the batch, `None` for a unit when one of
 /// its objects got no statement.
-fn split_batch(output: &str, units: &[Vec<Input>]) -> Option<Vec<Option<Vec<Conversion>>>> {
+fn split_batch(output: &str, units: &[Vec<Input>]) -> Result<Vec<Option<Vec<Conversion>>>, String> {
     let all: Vec<Input> = units.iter().flatten().cloned().collect();
     let mut texts = split::split(output, &names(&all))?;
     let mut at = 0;
@@ -355,7 +355,7 @@ fn split_batch(output: &str, units: &[Vec<Input>]) -> Option<Vec<Option<Vec<Conv
         at += unit.len();
         out.push(converted);
     }
-    Some(out)
+    Ok(out)
 }
 
 /// Stops ora2pg and anything it started.

@@ -44,10 +44,10 @@ pub fn nothing_found(output: &str) -> Option<&str> {
     output.lines().map(str::trim).find(|l| l.starts_with("-- Nothing found"))
 }
 
-/// The statements of `output` given to `objects` (by index); `None` when a
-/// statement names no object of the run, or two objects could own it.
-/// Objects that got no statement are absent from the map.
-pub fn split(output: &str, objects: &[Named]) -> Option<HashMap<usize, String>> {
+/// The statements of `output` given to `objects` (by index); an error
+/// quoting the first statement that names no object of the run, or that
+/// two objects could own. Objects that got no statement are absent.
+pub fn split(output: &str, objects: &[Named]) -> Result<HashMap<usize, String>, String> {
     let mut texts: HashMap<usize, String> = HashMap::new();
     let mut pending = String::new();
     let mut package: Option<String> = None;
@@ -61,7 +61,13 @@ pub fn split(output: &str, objects: &[Named]) -> Option<HashMap<usize, String>> 
             package = None;
             last_owner
         } else {
-            owner(&statement, package.as_deref(), objects)?
+            owner(&statement, package.as_deref(), objects).ok_or_else(|| {
+                let first = first_code_line(&statement);
+                format!(
+                    "no single object of the run owns `{}`",
+                    first.chars().take(80).collect::<String>()
+                )
+            })?
         };
         match owner {
             Some(owner) => {
@@ -75,12 +81,13 @@ pub fn split(output: &str, objects: &[Named]) -> Option<HashMap<usize, String>> 
         }
     }
     if !pending.trim().is_empty() {
-        texts.get_mut(&last_owner?)?.push_str(&pending);
+        let last = last_owner.and_then(|o| texts.get_mut(&o));
+        last.ok_or("the output holds only comments")?.push_str(&pending);
     }
     for text in texts.values_mut() {
         *text = tidy(text);
     }
-    Some(texts)
+    Ok(texts)
 }
 
 /// The object a statement belongs to: `Some(None)` for a comment that names
@@ -97,8 +104,13 @@ fn owner(statement: &str, package: Option<&str>, objects: &[Named]) -> Option<Op
             None => unique_owner(&statement_name(&format!("REVOKE {revoke}"))?, objects).map(Some),
         };
     }
+    let upper = first.to_ascii_uppercase();
+    if upper.starts_with("CREATE EXTENSION") {
+        // What a table's defaults need (uuid-ossp for SYS_GUID): it goes
+        // with the table that follows.
+        return Some(None);
+    }
     if let Some(name) = package {
-        let upper = first.to_ascii_uppercase();
         let routine = upper.contains(" FUNCTION ") || upper.contains(" PROCEDURE ");
         return package_owner(name, routine, objects).map(Some);
     }
@@ -327,8 +339,21 @@ fn statement_name(first_line: &str) -> Option<String> {
         }
         _ => return None,
     };
-    let name = bare(&name);
-    Some(name.strip_prefix("trigger_fct_").map(str::to_owned).unwrap_or(name))
+    Some(generated_for(&bare(&name)))
+}
+
+/// The object a routine ora2pg generated belongs to: `trigger_fct_t` is
+/// trigger `t`'s function; `virt_col_t_trigger` and its function
+/// `fct_virt_col_t_trigger` compute table `t`'s virtual columns.
+fn generated_for(name: &str) -> String {
+    if let Some(trigger) = name.strip_prefix("trigger_fct_") {
+        return trigger.to_owned();
+    }
+    let virtual_columns = name.strip_prefix("fct_").unwrap_or(name).strip_prefix("virt_col_");
+    match virtual_columns.and_then(|n| n.strip_suffix("_trigger")) {
+        Some(table) => table.to_owned(),
+        None => name.to_owned(),
+    }
 }
 
 /// The words of a line, with an identifier's quotes and what follows a
@@ -394,6 +419,22 @@ mod tests {
     }
 
     #[test]
+    fn a_table_takes_the_trigger_of_its_virtual_columns_and_its_extension() {
+        let output = format!(
+            "{HEADER}CREATE EXTENSION IF NOT EXISTS \"uuid-ossp\";\n\
+             CREATE TABLE t (\n\tid uuid DEFAULT uuid_generate_v4()\n) ;\n\
+             DROP TRIGGER IF EXISTS virt_col_t_trigger ON t CASCADE;\n\
+             CREATE OR REPLACE FUNCTION fct_virt_col_t_trigger() RETURNS trigger AS $BODY$\n\
+             BEGIN\nRETURN NEW;\nend\n$BODY$\n LANGUAGE 'plpgsql';\n\
+             CREATE TRIGGER virt_col_t_trigger\n\tBEFORE INSERT ON t FOR EACH ROW\n\
+             \tEXECUTE PROCEDURE fct_virt_col_t_trigger();\n"
+        );
+        let texts = split(&output, &named(&[("t", false)])).unwrap();
+        assert!(texts[&0].starts_with("CREATE EXTENSION"), "{}", texts[&0]);
+        assert!(texts[&0].contains("CREATE TRIGGER virt_col_t_trigger"), "{}", texts[&0]);
+    }
+
+    #[test]
     fn a_package_region_is_shared_between_spec_and_body() {
         let output = format!(
             "{HEADER}-- Oracle package 'pkg' declaration, please edit to match PostgreSQL \
@@ -416,9 +457,9 @@ mod tests {
     #[test]
     fn a_statement_of_no_object_in_the_run_fails_the_split() {
         let output = format!("{HEADER}CREATE SEQUENCE s.other START 1;\n");
-        assert!(split(&output, &named(&[("mine", false)])).is_none());
+        assert!(split(&output, &named(&[("mine", false)])).is_err());
         let twice = format!("{HEADER}CREATE VIEW a.v AS SELECT 1;\n");
-        assert!(split(&twice, &named(&[("v", false), ("v", false)])).is_none());
+        assert!(split(&twice, &named(&[("v", false), ("v", false)])).is_err());
     }
 
     #[test]
