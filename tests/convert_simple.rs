@@ -150,6 +150,8 @@ fn each_object_gets_its_own_file_with_ora2pg_s_rewrites() {
     let table = p.read("migrated/simple/ventas/pedidos.table.sql");
     assert!(table.contains("CREATE TABLE ventas.pedidos"), "{table}");
     assert!(table.contains("varchar(10)"), "{table}");
+    // Amounts stay exact: NUMBER(14,2) is not turned into double precision.
+    assert!(table.contains("total decimal(14,2)"), "{table}");
     assert!(table.contains("PRIMARY KEY"), "{table}");
 }
 
