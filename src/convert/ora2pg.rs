@@ -6,8 +6,8 @@
 //! of 200, 85 ms in runs of 1,000), and each run costs 0.2 s to start, so
 //! objects go in batches of [`BATCH_OBJECTS`]. A batch whose output cannot
 //! be split back into its objects (see [`split`]), or whose run fails, is
-//! converted again one unit at a time, so that one bad object fails alone
-//! and says why. A unit is one object, or a package spec with its body:
+//! converted again in halves, down to one unit at a time, so that one bad
+//! object fails alone and says why. A unit is one object, or a package spec with its body:
 //! ora2pg needs the spec to convert the body's use of it.
 //!
 //! This module does not decide what to convert or cache; the
@@ -150,10 +150,22 @@ impl Ora2Pg {
             Ok(output) => split_batch(&output, units),
             Err(failed) => Err(format!("{failed:?}")),
         };
-        let split = split.unwrap_or_else(|why| {
-            tracing::debug!("{export} batch of {} converted one unit at a time: {why}", all.len());
-            vec![None; units.len()]
-        });
+        let split = match split {
+            Ok(split) => split,
+            // One statement spoils the split of a whole batch: halving
+            // finds the culprit in a few runs rather than one run per unit.
+            Err(why) if units.len() >= 4 => {
+                tracing::debug!("{export} batch of {} halved: {why}", all.len());
+                let (first, second) = units.split_at(units.len() / 2);
+                let mut done = self.convert(export, first, interrupt)?;
+                done.extend(self.convert(export, second, interrupt)?);
+                return Ok(done);
+            }
+            Err(why) => {
+                tracing::debug!("{export} batch of {} run one unit at a time: {why}", all.len());
+                vec![None; units.len()]
+            }
+        };
         // Units the batch did not convert (ora2pg skipped them, or the
         // batch failed) are run alone, to convert or fail on their own.
         units

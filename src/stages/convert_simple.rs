@@ -132,23 +132,8 @@ fn convert(
     let mut units = Vec::new();
     let mut cached = 0;
     for members in units_of(entries) {
-        let mut inputs = Vec::new();
-        let mut export = Ok("");
-        for &i in &members {
-            let entry = &entries[i];
-            export = ora2pg::export_type(base_type(entry));
-            let Some(text) = sources.text(entry) else {
-                export = Err(format!(
-                    "cannot read lines {}-{} of `{}`",
-                    entry.first_line, entry.last_line, entry.file
-                ));
-                break;
-            };
-            let name = entry.name().trim_matches('"').to_lowercase();
-            inputs.push(Input { name, body: base_type(entry) == "PACKAGE BODY", text });
-        }
-        let export = match export {
-            Ok(export) => export,
+        let (export, inputs) = match unit_inputs(&mut sources, entries, &members) {
+            Ok(found) => found,
             Err(reason) => {
                 for &i in &members {
                     results[i] = Some(Conversion::Failed(reason.clone()));
@@ -199,6 +184,30 @@ fn convert(
     ));
     let missing = || Conversion::Failed("not converted".into());
     Ok((results.into_iter().map(|r| r.unwrap_or_else(missing)).collect(), cached))
+}
+
+/// What ora2pg is given for a unit: its export type and each member's text;
+/// or why the unit cannot go to ora2pg.
+fn unit_inputs(
+    sources: &mut Sources,
+    entries: &[RouteEntry],
+    members: &[usize],
+) -> Result<(&'static str, Vec<Input>), String> {
+    let mut export = "";
+    let mut inputs = Vec::new();
+    for &i in members {
+        let entry = &entries[i];
+        export = ora2pg::export_type(base_type(entry))?;
+        let text = sources.text(entry).ok_or_else(|| {
+            format!(
+                "cannot read lines {}-{} of `{}`",
+                entry.first_line, entry.last_line, entry.file
+            )
+        })?;
+        let name = entry.name().trim_matches('"').to_lowercase();
+        inputs.push(Input { name, body: base_type(entry) == "PACKAGE BODY", text });
+    }
+    Ok((export, inputs))
 }
 
 /// The route's entries as units, in route order: a package body joins its
