@@ -205,9 +205,11 @@ impl Ora2Pg {
             if let Some(text) = whole.or_else(|| texts.remove(&0)) {
                 return Ok(vec![Conversion::Sql(text)]);
             }
-            if split::whole(&output).is_some() {
+            if let Some(text) = split::whole(&output) {
+                let wrote: String =
+                    text.lines().next().unwrap_or_default().chars().take(80).collect();
                 return Ok(vec![Conversion::Failed(format!(
-                    "ora2pg's output does not name `{}`: it did not read the object",
+                    "ora2pg's output does not name `{}`, so it misread the object: it wrote `{wrote}`",
                     one.name
                 ))]);
             }

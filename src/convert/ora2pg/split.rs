@@ -125,8 +125,11 @@ pub fn whole(output: &str) -> Option<String> {
 
 /// Blank-line runs squeezed to one, surrounding blank lines removed, one
 /// final newline: ora2pg pads its output with empty lines whose number
-/// depends on what else was in the run.
+/// depends on what else was in the run. Runs of one-line `ALTER TABLE`
+/// statements are sorted, foreign keys last: ora2pg writes a table's
+/// constraints in an order that changes from run to run.
 fn tidy(text: &str) -> String {
+    let text = sort_constraints(text);
     let mut out = String::new();
     let mut blank = false;
     for line in text.lines() {
@@ -141,6 +144,25 @@ fn tidy(text: &str) -> String {
         }
         out.push_str(line);
         out.push('\n');
+    }
+    out
+}
+
+fn sort_constraints(text: &str) -> String {
+    let is_alter = |l: &str| l.starts_with("ALTER TABLE ") && l.trim_end().ends_with(';');
+    let key = |l: &&str| (l.contains(" FOREIGN KEY "), l.to_string());
+    let lines: Vec<&str> = text.lines().collect();
+    let mut out = String::with_capacity(text.len());
+    let mut i = 0;
+    while i < lines.len() {
+        let run = lines[i..].iter().take_while(|l| is_alter(l)).count().max(1);
+        let mut group = lines[i..i + run].to_vec();
+        group.sort_by_key(key);
+        for line in group {
+            out.push_str(line);
+            out.push('\n');
+        }
+        i += run;
     }
     out
 }
@@ -432,6 +454,18 @@ mod tests {
         let texts = split(&output, &named(&[("t", false)])).unwrap();
         assert!(texts[&0].starts_with("CREATE EXTENSION"), "{}", texts[&0]);
         assert!(texts[&0].contains("CREATE TRIGGER virt_col_t_trigger"), "{}", texts[&0]);
+    }
+
+    #[test]
+    fn a_table_s_constraints_come_in_one_order() {
+        let one = "CREATE TABLE t (a int);\nALTER TABLE t ADD UNIQUE (a);\n\
+                   ALTER TABLE t ADD CONSTRAINT f FOREIGN KEY (a) REFERENCES t (b);\n\
+                   ALTER TABLE t ADD PRIMARY KEY (b);\n";
+        let other = "CREATE TABLE t (a int);\nALTER TABLE t ADD PRIMARY KEY (b);\n\
+                     ALTER TABLE t ADD UNIQUE (a);\n\
+                     ALTER TABLE t ADD CONSTRAINT f FOREIGN KEY (a) REFERENCES t (b);\n";
+        assert_eq!(tidy(one), tidy(other));
+        assert!(tidy(one).trim_end().ends_with("REFERENCES t (b);"), "{}", tidy(one));
     }
 
     #[test]
