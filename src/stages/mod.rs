@@ -13,6 +13,7 @@ mod classify;
 mod cmd;
 mod context;
 mod convert_complex;
+mod convert_simple;
 mod embed;
 mod folder;
 mod load;
@@ -118,6 +119,7 @@ static KINDS: &[&dyn StageKind] = &[
     &embed::Embed,
     &load::Load,
     &render::Render,
+    &convert_simple::ConvertSimple,
     &convert_complex::ConvertComplex,
     &validate::Validate,
     &shadow::Shadow,

@@ -386,8 +386,10 @@ suite_cfn_lint() {
 # Main ---------------------------------------------------------------------------------------
 
 install_started=$SECONDS
-check_node
+# Debian packages first: the Rust tests need ora2pg from them even when a
+# check below stops this script.
 install_debian_packages
+check_node
 install_python_packages
 ensure_test_user
 is_root && chmod 0755 "$work"
