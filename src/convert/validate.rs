@@ -271,9 +271,23 @@ impl Validator {
 
     fn check(&mut self, object: &str, sql: &str, keep: bool) -> Verdict {
         tracing::debug!("validating {object}");
-        if let Err(e) = self.client.batch_execute(
-            "SAVEPOINT pipeline_object; SET LOCAL check_function_bodies = on; RESET search_path",
-        ) {
+        // The object's Oracle schema exists (ora2pg and agents keep it, in
+        // lower case, for tables and routines), for the rest of the
+        // validation, and its unqualified names resolve there first, as
+        // Oracle resolves them in the owner's schema (then public, and
+        // orafce's `oracle` schema when it is there).
+        let (schema, _, _) = super::worklist::split_object(object);
+        let setup = if schema.is_empty() {
+            "SAVEPOINT pipeline_object; SET LOCAL check_function_bodies = on; RESET search_path"
+                .to_owned()
+        } else {
+            let schema = format!("\"{}\"", schema.to_lowercase().replace('"', "\"\""));
+            format!(
+                "CREATE SCHEMA IF NOT EXISTS {schema}; SAVEPOINT pipeline_object; \
+                 SET LOCAL check_function_bodies = on; SET LOCAL search_path = {schema}, public, oracle"
+            )
+        };
+        if let Err(e) = self.client.batch_execute(&setup) {
             return failed(None, format!("the savepoint could not be set: {}", describe(&e)));
         }
         let statements = script::split(sql);

@@ -54,6 +54,7 @@ impl RouteEntry {
 /// `(schema, name, type)` of `SCHEMA.NAME (TYPE)`; a part that is missing
 /// is empty.
 pub fn split_object(object: &str) -> (&str, &str, &str) {
+    let (object, _) = duplicate_suffix(object);
     let (qualified, kind) = match object.rsplit_once(" (") {
         Some((q, k)) => (q, k.trim_end_matches(')')),
         None => (object, ""),
@@ -61,6 +62,17 @@ pub fn split_object(object: &str) -> (&str, &str, &str) {
     match qualified.split_once('.') {
         Some((schema, name)) => (schema, name, kind),
         None => ("", qualified, kind),
+    }
+}
+
+/// The object without the ` #2` classification adds to the second object
+/// of one name and type, and that number.
+fn duplicate_suffix(object: &str) -> (&str, Option<&str>) {
+    match object.rsplit_once(") #") {
+        Some((head, n)) if !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()) => {
+            (&object[..head.len() + 1], Some(n))
+        }
+        _ => (object, None),
     }
 }
 
@@ -198,7 +210,10 @@ pub fn file_name(object: &str, extension: &str) -> String {
             .collect()
     };
     let schema = if schema.is_empty() { "_".to_owned() } else { clean(schema) };
-    format!("{schema}/{}.{}.{extension}", clean(name), clean(kind))
+    match duplicate_suffix(object).1 {
+        Some(n) => format!("{schema}/{}.{}.{n}.{extension}", clean(name), clean(kind)),
+        None => format!("{schema}/{}.{}.{extension}", clean(name), clean(kind)),
+    }
 }
 
 /// A value fit for one cell of the index.
@@ -275,6 +290,7 @@ mod tests {
             ("VENTAS", "PKG_A", "PACKAGE BODY")
         );
         assert_eq!(split_object("LONE (FUNCTION)"), ("", "LONE", "FUNCTION"));
+        assert_eq!(split_object("S.P (PACKAGE BODY) #2"), ("S", "P", "PACKAGE BODY"));
     }
 
     #[test]
@@ -285,6 +301,7 @@ mod tests {
         );
         assert_eq!(file_name("VENTAS.PKG_A (PACKAGE)", "sql"), "ventas/pkg_a.package.sql");
         assert_eq!(file_name("S.\"odd/name\" (VIEW)", "sql"), "s/_odd_name_.view.sql");
+        assert_eq!(file_name("S.P (PACKAGE BODY) #2", "sql"), "s/p.package_body.2.sql");
     }
 
     #[test]

@@ -101,13 +101,6 @@ fn input_ending<'a>(ctx: &'a StageContext<'_>, suffix: &str) -> Result<&'a str, 
     found.map(String::as_str).ok_or_else(|| StageError::Failed(USAGE.to_owned()))
 }
 
-/// The entry's type without the ` #2` classification adds to the second
-/// object of the same name.
-fn base_type(entry: &RouteEntry) -> &str {
-    let kind = entry.object_type();
-    kind.split_once(')').map_or(kind, |(k, _)| k)
-}
-
 /// Objects converted together: one, or a package spec and its body.
 struct Unit {
     /// Indexes into the route list.
@@ -197,7 +190,7 @@ fn unit_inputs(
     let mut inputs = Vec::new();
     for &i in members {
         let entry = &entries[i];
-        export = ora2pg::export_type(base_type(entry))?;
+        export = ora2pg::export_type(entry.object_type())?;
         let text = sources.text(entry).ok_or_else(|| {
             format!(
                 "cannot read lines {}-{} of `{}`",
@@ -205,7 +198,7 @@ fn unit_inputs(
             )
         })?;
         let name = entry.name().trim_matches('"').to_lowercase();
-        inputs.push(Input { name, body: base_type(entry) == "PACKAGE BODY", text });
+        inputs.push(Input { name, body: entry.object_type() == "PACKAGE BODY", text });
     }
     Ok((export, inputs))
 }
@@ -216,13 +209,13 @@ fn units_of(entries: &[RouteEntry]) -> Vec<Vec<usize>> {
     let key = |e: &RouteEntry| (e.schema().to_uppercase(), e.name().to_uppercase());
     let mut specs: HashMap<(String, String), Vec<usize>> = HashMap::new();
     for (i, e) in entries.iter().enumerate() {
-        if base_type(e) == "PACKAGE" {
+        if e.object_type() == "PACKAGE" {
             specs.entry(key(e)).or_default().push(i);
         }
     }
     let mut spec_of: HashMap<usize, usize> = HashMap::new();
     for (i, e) in entries.iter().enumerate() {
-        if base_type(e) != "PACKAGE BODY" {
+        if e.object_type() != "PACKAGE BODY" {
             continue;
         }
         if let Some(free) = specs.get_mut(&key(e)).filter(|s| !s.is_empty()) {
