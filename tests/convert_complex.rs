@@ -261,3 +261,19 @@ fn kill_9_mid_batch_loses_no_finished_object_and_converts_none_twice() {
     assert!(log.contains("Resumed after a run that stopped without its last checkpoint"), "{log}");
     assert!(log.contains("Objects with a result: 7 (the last checkpoint said 5)"), "{log}");
 }
+
+#[test]
+fn an_object_whose_prompt_alone_is_over_the_budget_is_left_out_instead_of_pausing_forever() {
+    // 90 tokens a run: no prompt of the sample fits, so every run used to
+    // pause before its first object, and the next run the same.
+    let p = project(&command_agent("token_budget = 100"));
+    for _ in 0..2 {
+        let run = run(&p, &[]);
+        assert_eq!(run.code, 1, "{}", run.stderr);
+        assert!(!run.stderr.contains("paused"), "{}", run.stderr);
+        assert!(run.stderr.contains("over the 90 a run may spend"), "{}", run.stderr);
+        assert!(run.stderr.contains("raise token_budget"), "{}", run.stderr);
+    }
+    assert!(done_counts(&p).is_empty(), "{:?}", done_counts(&p));
+    assert_eq!(state(&p)["phases"]["conversion_complex"]["status"], "failed");
+}

@@ -230,7 +230,8 @@ enum Done {
     /// A result to keep (converted, or failed for good).
     Result(AgentResult),
     /// Not converted for a reason outside the object (throttling, a
-    /// network error): it is sent again on the next run.
+    /// network error, a prompt over the budget): it is sent again on the
+    /// next run.
     Retry(String),
     /// The agent refused the credentials: no other request can succeed.
     Fatal(String),
@@ -724,9 +725,19 @@ fn convert_one(shared: &Shared<'_>, item: &Item, values: &Value, store: &Store) 
     // What the request may cost, held back from the budget while it is in
     // flight: the average of this run's requests, or before the first, the
     // prompt's size in tokens (about four bytes each).
+    let own = prompt.len() as u64 / 4;
     let estimate = {
         let budget = shared.budget.lock().unwrap_or_else(|e| e.into_inner());
-        budget.average().unwrap_or(prompt.len() as u64 / 4)
+        // A prompt over the threshold would pause every run before it, and
+        // every object after it with it: it is left out instead.
+        if budget.limit > 0 && own > budget.threshold {
+            return Done::Retry(format!(
+                "not sent: its prompt alone is about {own} tokens, over the {} a run may spend \
+                 (pause_at of [convert] token_budget); raise token_budget to convert it",
+                budget.threshold
+            ));
+        }
+        budget.average().unwrap_or(own)
     };
     if !shared.budget.lock().unwrap_or_else(|e| e.into_inner()).reserve(estimate) {
         shared.stop.store(true, Ordering::SeqCst);
