@@ -277,3 +277,16 @@ fn an_object_whose_prompt_alone_is_over_the_budget_is_left_out_instead_of_pausin
     assert!(done_counts(&p).is_empty(), "{:?}", done_counts(&p));
     assert_eq!(state(&p)["phases"]["conversion_complex"]["status"], "failed");
 }
+
+#[test]
+fn a_template_that_fails_to_render_is_not_logged_as_refused_credentials() {
+    let p = project(&command_agent(""));
+    let template = p.read("templates/prompts/convert.md.hbs");
+    p.write("templates/prompts/convert.md.hbs", &format!("{{{{no_such_helper 1}}}}\n{template}"));
+    let run = run(&p, &[]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(run.stderr.contains("no_such_helper"), "{}", run.stderr);
+    let log = p.read(".pipeline/sessions/convert-complex/migration_log.md");
+    assert!(!log.contains("credentials"), "{log}");
+    assert!(log.contains("Stopped: no other object can be converted"), "{log}");
+}

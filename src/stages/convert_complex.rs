@@ -233,7 +233,8 @@ enum Done {
     /// network error, a prompt over the budget): it is sent again on the
     /// next run.
     Retry(String),
-    /// The agent refused the credentials: no other request can succeed.
+    /// No other request can succeed: the agent refused the credentials, or
+    /// a prompt template fails to render.
     Fatal(String),
     /// Not sent: the budget is spent.
     NotSent,
@@ -589,7 +590,7 @@ impl StageKind for ConvertComplex {
         let status = if let Some(m) = &fatal {
             session.log(
                 &session::now(),
-                "Stopped: the agent refused the credentials",
+                "Stopped: no other object can be converted",
                 &[m.clone()],
             )?;
             "failed"
