@@ -290,3 +290,16 @@ fn a_template_that_fails_to_render_is_not_logged_as_refused_credentials() {
     assert!(!log.contains("credentials"), "{log}");
     assert!(log.contains("Stopped: no other object can be converted"), "{log}");
 }
+
+#[test]
+fn a_package_body_outside_any_schema_is_shown_with_its_spec() {
+    let p = project("");
+    let sample = p.read("extracted/ddl/VENTAS/PKG_PEDIDOS.sql");
+    p.write(
+        "extracted/ddl/PLAIN/PKG_PLAIN.sql",
+        &sample.replace("\"VENTAS\".\"PKG_PEDIDOS\"", "PKG_PLAIN"),
+    );
+    p.run_ok(&[]);
+    let body = p.read("migrated/complex/prompts/_/pkg_plain.package_body.md");
+    assert!(body.contains("## Its specification (PKG_PLAIN (PACKAGE))"), "{body}");
+}
