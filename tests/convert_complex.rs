@@ -303,3 +303,42 @@ fn a_package_body_outside_any_schema_is_shown_with_its_spec() {
     let body = p.read("migrated/complex/prompts/_/pkg_plain.package_body.md");
     assert!(body.contains("## Its specification (PKG_PLAIN (PACKAGE))"), "{body}");
 }
+
+#[test]
+fn ctrl_c_mid_batch_is_logged_as_an_interruption_and_the_next_run_resumes() {
+    let p = project(&command_agent(""));
+    let classify = p.run(&["run", "classify"]);
+    assert_eq!(classify.code, 0, "{}", classify.stderr);
+    let log = p.path("agent.log");
+    let mut child = p
+        .command(&["run"])
+        .env("AGENT_LOG", &log)
+        .env("AGENT_SLEEP", "0.4")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    // Two objects done is the middle of the first batch of five.
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while done_counts(&p).len() < 2 {
+        assert!(Instant::now() < deadline, "the agent never finished two objects");
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    let pid = child.id().to_string();
+    let sent = std::process::Command::new("kill").args(["-INT", &pid]).status().unwrap();
+    assert!(sent.success());
+    assert!(!child.wait().unwrap().success());
+
+    let s = state(&p);
+    assert_eq!(s["phases"]["conversion_complex"]["status"], "interrupted");
+    let text = p.read(".pipeline/sessions/convert-complex/migration_log.md");
+    assert!(text.contains("- Batch 1 interrupted"), "{text}");
+    assert!(!text.contains("- Batch 1 done"), "{text}");
+    assert!(text.contains("- Interrupted"), "{text}");
+
+    let resumed = run(&p, &[]);
+    assert_eq!(resumed.code, 0, "{}", resumed.stderr);
+    let counts = done_counts(&p);
+    assert_eq!(counts.len(), agent_objects(&p).len(), "{counts:?}");
+    assert!(counts.values().all(|&n| n == 1), "{counts:?}");
+}

@@ -560,7 +560,11 @@ impl StageKind for ConvertComplex {
             session.save(&state)?;
             session.log(
                 &state.updated_at,
-                &format!("Batch {} done", phase.current_batch),
+                &format!(
+                    "Batch {} {}",
+                    phase.current_batch,
+                    if interrupted { "interrupted" } else { "done" }
+                ),
                 &[
                     format!(
                         "Objects processed: {} / {}",
@@ -595,6 +599,11 @@ impl StageKind for ConvertComplex {
             )?;
             "failed"
         } else if interrupted {
+            session.log(
+                &session::now(),
+                "Interrupted",
+                &["Finished objects were kept; `pipeline run` resumes with the next".to_owned()],
+            )?;
             "interrupted"
         } else if budget.paused && !remaining.is_empty() {
             "paused"
