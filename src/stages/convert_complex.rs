@@ -95,7 +95,7 @@ impl Settings {
             Some(value) => value
                 .clone()
                 .try_into()
-                .map_err(|e| StageError::Failed(format!("[convert] in pipeline.toml: {e}")))?,
+                .map_err(|e| StageError::Failed(crate::convert::table_error("convert", &e)))?,
         };
         let bad = |key: &str, what: &str| {
             Err(StageError::Failed(format!("[convert] {key} in pipeline.toml must be {what}")))
