@@ -595,7 +595,7 @@ impl StageKind for ConvertComplex {
             session.log(
                 &session::now(),
                 "Stopped: no other object can be converted",
-                &[m.clone()],
+                std::slice::from_ref(m),
             )?;
             "failed"
         } else if interrupted {
@@ -1044,13 +1044,16 @@ fn apply_route_one(
     }
 }
 
+/// The related objects of an object, as a prompt shows them.
+type RelatedFinder<'a> = Box<dyn Fn(&RouteEntry) -> Vec<Value> + Sync + 'a>;
+
 /// A finder of related objects in the knowledge base, when there is one.
 fn related_finder<'a>(
     ctx: &StageContext<'a>,
     paths: &Paths,
     limit: usize,
     warnings: &mut Vec<String>,
-) -> Option<Box<dyn Fn(&RouteEntry) -> Vec<Value> + Sync + 'a>> {
+) -> Option<RelatedFinder<'a>> {
     use crate::knowledge::search::{Backend, SearchQuery};
     if limit == 0 {
         return None;
