@@ -345,3 +345,42 @@ fn ctrl_c_mid_batch_is_logged_as_an_interruption_and_the_next_run_resumes() {
     assert_eq!(counts.len(), agent_objects(&p).len(), "{counts:?}");
     assert!(counts.values().all(|&n| n == 1), "{counts:?}");
 }
+
+#[test]
+fn a_failed_answer_is_kept_and_the_warning_names_the_file_to_delete_to_send_it_again() {
+    let p = project(&command_agent("max_attempts = 1"));
+    p.write(
+        "agent.sh",
+        &AGENT.replace(
+            "printf '```sql",
+            "[ -n \"$GARBAGE\" ] && echo 'I cannot help' || printf '```sql",
+        ),
+    );
+    let first = run(&p, &[("GARBAGE", "1")]);
+    assert_eq!(first.code, 0, "{}", first.stderr);
+    let object = "VENTAS.PKG_PEDIDOS (PACKAGE BODY)";
+    let line = first.stderr.lines().find(|l| l.contains(object)).expect("a warning");
+    assert!(line.contains("needs a person"), "{line}");
+    let file = line.rsplit_once("delete ").expect("a file to delete").1.trim_end_matches(')');
+    assert!(p.path(file).exists(), "{line}");
+
+    // Forced, nothing is sent: the failed answers are kept.
+    let forced = p.run_env(
+        &["run", "--force", "convert-complex"],
+        &[("AGENT_LOG", p.path("agent.log").to_str().unwrap())],
+    );
+    assert_eq!(forced.code, 0, "{}", forced.stderr);
+    assert!(done_counts(&p).values().all(|&n| n == 1));
+
+    std::fs::remove_file(p.path(file)).unwrap();
+    let again = p.run_env(
+        &["run", "--force", "convert-complex"],
+        &[("AGENT_LOG", p.path("agent.log").to_str().unwrap())],
+    );
+    assert_eq!(again.code, 0, "{}", again.stderr);
+    let counts = done_counts(&p);
+    assert_eq!(counts[object], 2, "{counts:?}");
+    assert_eq!(counts.values().filter(|&&n| n == 2).count(), 1, "{counts:?}");
+    let sql = p.read("migrated/complex/ventas/pkg_pedidos.package_body.sql");
+    assert!(sql.contains("SELECT 1;"), "{sql}");
+}

@@ -636,9 +636,9 @@ impl StageKind for ConvertComplex {
         }
         write_results(&paths, &items, &results, &identity, settings.max_attempts)?;
         let converted = results.values().filter(|r| r.converted()).count();
-        let failed_list: Vec<&AgentResult> = {
-            let mut v: Vec<&AgentResult> = results.values().filter(|r| !r.converted()).collect();
-            v.sort_by(|a, b| a.object.cmp(&b.object));
+        let failed_list: Vec<(&String, &AgentResult)> = {
+            let mut v: Vec<_> = results.iter().filter(|(_, r)| !r.converted()).collect();
+            v.sort_by(|a, b| a.1.object.cmp(&b.1.object));
             v
         };
         let tokens = if budget.estimated {
@@ -704,8 +704,15 @@ impl StageKind for ConvertComplex {
             failed_list.len(),
             reused
         ));
-        for r in &failed_list {
-            outcome.warnings.push(format!("{} needs a person: {}", r.object, r.message));
+        // A failed answer is kept like any other, so that no run pays for it
+        // twice; the way to pay again is to delete it.
+        for (key, r) in &failed_list {
+            outcome.warnings.push(format!(
+                "{} needs a person: {} (to send it again, delete {})",
+                r.object,
+                r.message,
+                display(ctx.root(), &store.path(key))
+            ));
         }
         outcome.warnings.extend(warnings);
         outcome.details.push(format!("state: {}", display(ctx.root(), &session.state_path())));
