@@ -693,8 +693,18 @@ fn command_that_does_not_exist_is_a_config_error() {
 fn an_unknown_key_is_refused_naming_it() {
     let err = config("[convert.agent]\nprovider = \"anthropic\"\nmodle = \"claude\"").unwrap_err();
     let text = err.to_string();
-    assert!(text.starts_with("[convert.agent]: unknown field `modle`"), "{text}");
+    assert!(text.starts_with("[convert.agent] in pipeline.toml: unknown field `modle`"), "{text}");
     assert!(text.contains("`model`"), "{text}");
+}
+
+#[test]
+fn a_value_of_the_wrong_type_is_refused_on_one_line_naming_its_key() {
+    let err = config("[convert.agent]\nprovider = \"command\"\ncommand = \"sh x.sh\"").unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "[convert.agent] command in pipeline.toml: invalid type: string \"sh x.sh\", expected a \
+         sequence"
+    );
 }
 
 #[test]

@@ -200,6 +200,9 @@ fn the_budget_pauses_the_run_and_the_next_run_resumes_where_it_stopped() {
     assert_eq!(s["recovery"]["can_resume"], false);
 }
 
+// The child is killed and waited for where the loop below breaks, which
+// clippy cannot follow.
+#[allow(clippy::zombie_processes)]
 #[test]
 fn kill_9_mid_batch_loses_no_finished_object_and_converts_none_twice() {
     let p = project(&command_agent(""));
@@ -326,4 +329,124 @@ fn answers_that_fail_on_postgresql_go_back_to_the_agent_with_the_error() {
         "SELECT count(*) FROM pg_proc WHERE proname LIKE 'f\\_%'",
     );
     assert_eq!(left.trim(), "0");
+}
+
+#[test]
+fn an_object_whose_prompt_alone_is_over_the_budget_is_left_out_instead_of_pausing_forever() {
+    // 90 tokens a run: no prompt of the sample fits, so every run used to
+    // pause before its first object, and the next run the same.
+    let p = project(&command_agent("token_budget = 100"));
+    for _ in 0..2 {
+        let run = run(&p, &[]);
+        assert_eq!(run.code, 1, "{}", run.stderr);
+        assert!(!run.stderr.contains("paused"), "{}", run.stderr);
+        assert!(run.stderr.contains("over the 90 a run may spend"), "{}", run.stderr);
+        assert!(run.stderr.contains("raise token_budget"), "{}", run.stderr);
+    }
+    assert!(done_counts(&p).is_empty(), "{:?}", done_counts(&p));
+    assert_eq!(state(&p)["phases"]["conversion_complex"]["status"], "failed");
+}
+
+#[test]
+fn a_template_that_fails_to_render_is_not_logged_as_refused_credentials() {
+    let p = project(&command_agent(""));
+    let template = p.read("templates/prompts/convert.md.hbs");
+    p.write("templates/prompts/convert.md.hbs", &format!("{{{{no_such_helper 1}}}}\n{template}"));
+    let run = run(&p, &[]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(run.stderr.contains("no_such_helper"), "{}", run.stderr);
+    let log = p.read(".pipeline/sessions/convert-complex/migration_log.md");
+    assert!(!log.contains("credentials"), "{log}");
+    assert!(log.contains("Stopped: no other object can be converted"), "{log}");
+}
+
+#[test]
+fn a_package_body_outside_any_schema_is_shown_with_its_spec() {
+    let p = project("");
+    let sample = p.read("extracted/ddl/VENTAS/PKG_PEDIDOS.sql");
+    p.write(
+        "extracted/ddl/PLAIN/PKG_PLAIN.sql",
+        &sample.replace("\"VENTAS\".\"PKG_PEDIDOS\"", "PKG_PLAIN"),
+    );
+    p.run_ok(&[]);
+    let body = p.read("migrated/complex/prompts/_/pkg_plain.package_body.md");
+    assert!(body.contains("## Its specification (PKG_PLAIN (PACKAGE))"), "{body}");
+}
+
+#[test]
+fn ctrl_c_mid_batch_is_logged_as_an_interruption_and_the_next_run_resumes() {
+    let p = project(&command_agent(""));
+    let classify = p.run(&["run", "classify"]);
+    assert_eq!(classify.code, 0, "{}", classify.stderr);
+    let log = p.path("agent.log");
+    let mut child = p
+        .command(&["run"])
+        .env("AGENT_LOG", &log)
+        .env("AGENT_SLEEP", "0.4")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    // Two objects done is the middle of the first batch of five.
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while done_counts(&p).len() < 2 {
+        assert!(Instant::now() < deadline, "the agent never finished two objects");
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    let pid = child.id().to_string();
+    let sent = std::process::Command::new("kill").args(["-INT", &pid]).status().unwrap();
+    assert!(sent.success());
+    assert!(!child.wait().unwrap().success());
+
+    let s = state(&p);
+    assert_eq!(s["phases"]["conversion_complex"]["status"], "interrupted");
+    let text = p.read(".pipeline/sessions/convert-complex/migration_log.md");
+    assert!(text.contains("- Batch 1 interrupted"), "{text}");
+    assert!(!text.contains("- Batch 1 done"), "{text}");
+    assert!(text.contains("- Interrupted"), "{text}");
+
+    let resumed = run(&p, &[]);
+    assert_eq!(resumed.code, 0, "{}", resumed.stderr);
+    let counts = done_counts(&p);
+    assert_eq!(counts.len(), agent_objects(&p).len(), "{counts:?}");
+    assert!(counts.values().all(|&n| n == 1), "{counts:?}");
+}
+
+#[test]
+fn a_failed_answer_is_kept_and_the_warning_names_the_file_to_delete_to_send_it_again() {
+    let p = project(&command_agent("max_attempts = 1"));
+    p.write(
+        "agent.sh",
+        &AGENT.replace(
+            "printf '```sql",
+            "[ -n \"$GARBAGE\" ] && echo 'I cannot help' || printf '```sql",
+        ),
+    );
+    let first = run(&p, &[("GARBAGE", "1")]);
+    assert_eq!(first.code, 0, "{}", first.stderr);
+    let object = "VENTAS.PKG_PEDIDOS (PACKAGE BODY)";
+    let line = first.stderr.lines().find(|l| l.contains(object)).expect("a warning");
+    assert!(line.contains("needs a person"), "{line}");
+    let file = line.rsplit_once("delete ").expect("a file to delete").1.trim_end_matches(')');
+    assert!(p.path(file).exists(), "{line}");
+
+    // Forced, nothing is sent: the failed answers are kept.
+    let forced = p.run_env(
+        &["run", "--force", "convert-complex"],
+        &[("AGENT_LOG", p.path("agent.log").to_str().unwrap())],
+    );
+    assert_eq!(forced.code, 0, "{}", forced.stderr);
+    assert!(done_counts(&p).values().all(|&n| n == 1));
+
+    std::fs::remove_file(p.path(file)).unwrap();
+    let again = p.run_env(
+        &["run", "--force", "convert-complex"],
+        &[("AGENT_LOG", p.path("agent.log").to_str().unwrap())],
+    );
+    assert_eq!(again.code, 0, "{}", again.stderr);
+    let counts = done_counts(&p);
+    assert_eq!(counts[object], 2, "{counts:?}");
+    assert_eq!(counts.values().filter(|&&n| n == 2).count(), 1, "{counts:?}");
+    let sql = p.read("migrated/complex/ventas/pkg_pedidos.package_body.sql");
+    assert!(sql.contains("SELECT 1;"), "{sql}");
 }

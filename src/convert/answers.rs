@@ -80,7 +80,8 @@ impl Store {
         h.finalize().to_hex().to_string()
     }
 
-    fn path(&self, key: &str) -> PathBuf {
+    /// The file of the result under `key`.
+    pub fn path(&self, key: &str) -> PathBuf {
         self.dir.join(&key[..2]).join(format!("{key}.json"))
     }
 

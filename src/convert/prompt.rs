@@ -130,7 +130,11 @@ impl Knowledge {
         let spec = match kind {
             "PACKAGE BODY" | "TYPE BODY" => {
                 let spec_kind = kind.trim_end_matches(" BODY");
-                let id = format!("{schema}.{name} ({spec_kind})");
+                // An object outside any schema is named without one.
+                let id = match schema {
+                    "" => format!("{name} ({spec_kind})"),
+                    _ => format!("{schema}.{name} ({spec_kind})"),
+                };
                 self.objects
                     .get(&id)
                     .and_then(|e| sources.text(e))

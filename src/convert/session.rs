@@ -36,7 +36,8 @@ pub struct State {
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Phase {
-    /// `pending`, `in_progress`, `paused`, `completed` or `failed`.
+    /// `pending`, `in_progress`, `paused`, `interrupted`, `completed` or
+    /// `failed`.
     pub status: String,
     pub total_objects: usize,
     /// Objects with a result: converted, failed for good, or prompt written.

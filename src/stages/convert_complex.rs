@@ -96,7 +96,7 @@ impl Settings {
             Some(value) => value
                 .clone()
                 .try_into()
-                .map_err(|e| StageError::Failed(format!("[convert] in pipeline.toml: {e}")))?,
+                .map_err(|e| StageError::Failed(crate::convert::table_error("convert", &e)))?,
         };
         let bad = |key: &str, what: &str| {
             Err(StageError::Failed(format!("[convert] {key} in pipeline.toml must be {what}")))
@@ -231,9 +231,11 @@ enum Done {
     /// A result to keep (converted, or failed for good).
     Result(AgentResult),
     /// Not converted for a reason outside the object (throttling, a
-    /// network error): it is sent again on the next run.
+    /// network error, a prompt over the budget): it is sent again on the
+    /// next run.
     Retry(String),
-    /// The agent refused the credentials: no other request can succeed.
+    /// No other request can succeed: the agent refused the credentials, or
+    /// a prompt template fails to render.
     Fatal(String),
     /// Not sent: the budget is spent.
     NotSent,
@@ -560,7 +562,11 @@ impl StageKind for ConvertComplex {
             session.save(&state)?;
             session.log(
                 &state.updated_at,
-                &format!("Batch {} done", phase.current_batch),
+                &format!(
+                    "Batch {} {}",
+                    phase.current_batch,
+                    if interrupted { "interrupted" } else { "done" }
+                ),
                 &[
                     format!(
                         "Objects processed: {} / {}",
@@ -590,11 +596,16 @@ impl StageKind for ConvertComplex {
         let status = if let Some(m) = &fatal {
             session.log(
                 &session::now(),
-                "Stopped: the agent refused the credentials",
-                &[m.clone()],
+                "Stopped: no other object can be converted",
+                std::slice::from_ref(m),
             )?;
             "failed"
         } else if interrupted {
+            session.log(
+                &session::now(),
+                "Interrupted",
+                &["Finished objects were kept; `pipeline run` resumes with the next".to_owned()],
+            )?;
             "interrupted"
         } else if budget.paused && !remaining.is_empty() {
             "paused"
@@ -627,9 +638,9 @@ impl StageKind for ConvertComplex {
         }
         write_results(&paths, &items, &results, &identity, settings.max_attempts)?;
         let converted = results.values().filter(|r| r.converted()).count();
-        let failed_list: Vec<&AgentResult> = {
-            let mut v: Vec<&AgentResult> = results.values().filter(|r| !r.converted()).collect();
-            v.sort_by(|a, b| a.object.cmp(&b.object));
+        let failed_list: Vec<(&String, &AgentResult)> = {
+            let mut v: Vec<_> = results.iter().filter(|(_, r)| !r.converted()).collect();
+            v.sort_by(|a, b| a.1.object.cmp(&b.1.object));
             v
         };
         let tokens = if budget.estimated {
@@ -695,8 +706,15 @@ impl StageKind for ConvertComplex {
             failed_list.len(),
             reused
         ));
-        for r in &failed_list {
-            outcome.warnings.push(format!("{} needs a person: {}", r.object, r.message));
+        // A failed answer is kept like any other, so that no run pays for it
+        // twice; the way to pay again is to delete it.
+        for (key, r) in &failed_list {
+            outcome.warnings.push(format!(
+                "{} needs a person: {} (to send it again, delete {})",
+                r.object,
+                r.message,
+                display(ctx.root(), &store.path(key))
+            ));
         }
         outcome.warnings.extend(warnings);
         outcome.details.push(format!("state: {}", display(ctx.root(), &session.state_path())));
@@ -726,9 +744,19 @@ fn convert_one(shared: &Shared<'_>, item: &Item, values: &Value, store: &Store) 
     // What the request may cost, held back from the budget while it is in
     // flight: the average of this run's requests, or before the first, the
     // prompt's size in tokens (about four bytes each).
+    let own = prompt.len() as u64 / 4;
     let estimate = {
         let budget = shared.budget.lock().unwrap_or_else(|e| e.into_inner());
-        budget.average().unwrap_or(prompt.len() as u64 / 4)
+        // A prompt over the threshold would pause every run before it, and
+        // every object after it with it: it is left out instead.
+        if budget.limit > 0 && own > budget.threshold {
+            return Done::Retry(format!(
+                "not sent: its prompt alone is about {own} tokens, over the {} a run may spend \
+                 (pause_at of [convert] token_budget); raise token_budget to convert it",
+                budget.threshold
+            ));
+        }
+        budget.average().unwrap_or(own)
     };
     if !shared.budget.lock().unwrap_or_else(|e| e.into_inner()).reserve(estimate) {
         shared.stop.store(true, Ordering::SeqCst);
@@ -1028,13 +1056,16 @@ fn apply_route_one(
     }
 }
 
+/// The related objects of an object, as a prompt shows them.
+type RelatedFinder<'a> = Box<dyn Fn(&RouteEntry) -> Vec<Value> + Sync + 'a>;
+
 /// A finder of related objects in the knowledge base, when there is one.
 fn related_finder<'a>(
     ctx: &StageContext<'a>,
     paths: &Paths,
     limit: usize,
     warnings: &mut Vec<String>,
-) -> Option<Box<dyn Fn(&RouteEntry) -> Vec<Value> + Sync + 'a>> {
+) -> Option<RelatedFinder<'a>> {
     use crate::knowledge::search::{Backend, SearchQuery};
     if limit == 0 {
         return None;

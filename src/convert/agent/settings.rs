@@ -103,9 +103,10 @@ impl Config {
     ) -> Result<Config, ConfigError> {
         let settings = match param("convert.agent") {
             None => Settings::default(),
-            Some(value) => value.clone().try_into::<Settings>().map_err(|e| {
-                ConfigError(format!("[convert.agent]: {}", e.to_string().trim_end()))
-            })?,
+            Some(value) => value
+                .clone()
+                .try_into::<Settings>()
+                .map_err(|e| ConfigError(crate::convert::table_error("convert.agent", &e)))?,
         };
         let region = param("aws.region").and_then(toml::Value::as_str).map(str::to_owned);
         let config = Config { settings, region, backoff: Backoff::default() };
