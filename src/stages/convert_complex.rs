@@ -1098,14 +1098,23 @@ fn related_finder<'a>(
         let question =
             format!("{} {}", entry.name(), crate::knowledge::embed::truncate(&source, 4000));
         let mut query = SearchQuery::new(question);
-        query.limit = limit + 1;
+        query.limit = limit + 4;
         query.knowledge_type = Some("FLOW".to_owned());
         let hits = match backend.lock().unwrap_or_else(|e| e.into_inner()).search(&query) {
             Ok(h) => h,
             Err(_) => return Vec::new(),
         };
-        hits.into_iter()
+        // Similarities are rounded before ranking: the same knowledge base
+        // built another way (incrementally, or afresh) sums its floats in
+        // another order, and the committed prompts must not change with it.
+        let mut hits: Vec<_> = hits
+            .into_iter()
             .filter(|h| h.object.to_string() != entry.object)
+            .map(|h| ((h.similarity * 1000.0).round() as i64, h))
+            .collect();
+        hits.sort_by(|(a, x), (b, y)| b.cmp(a).then_with(|| x.object.cmp(&y.object)));
+        hits.into_iter()
+            .map(|(_, h)| h)
             .take(limit)
             .map(|h| {
                 json!({
