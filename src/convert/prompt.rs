@@ -12,7 +12,7 @@ use std::path::Path;
 
 use serde_json::{json, Value};
 
-use super::worklist::{RouteEntry, Sources, WorklistError};
+use super::worklist::{RouteEntry, Sources, Table, WorklistError};
 use crate::analysis::features;
 
 /// The template of the first request for an object.
@@ -43,8 +43,20 @@ impl Knowledge {
     /// analysis folder and the inventory's `objects.tsv`.
     pub fn load(analysis: &Path, inventory: &Path) -> Result<Knowledge, WorklistError> {
         let mut k = Knowledge::default();
-        for row in tsv(inventory)? {
-            let [file, first, last, kind, schema, name, ..] = &row[..] else { continue };
+        let columns = [
+            "file",
+            "first_line",
+            "last_line",
+            "kind",
+            "schema",
+            "name",
+            "status",
+            "errors",
+            "hash",
+        ];
+        let table = Table::read(inventory)?;
+        for row in table.rows(columns) {
+            let (_, [file, first, last, kind, schema, name, ..]) = row?;
             let object = if schema.is_empty() {
                 format!("{name} ({kind})")
             } else {
@@ -54,7 +66,7 @@ impl Knowledge {
                 object.clone(),
                 RouteEntry {
                     object,
-                    file: file.clone(),
+                    file: file.to_owned(),
                     first_line: first.parse().unwrap_or(0),
                     last_line: last.parse().unwrap_or(0),
                     hash: String::new(),
@@ -62,12 +74,13 @@ impl Knowledge {
                 },
             );
         }
-        for row in tsv(&analysis.join("features.tsv"))? {
-            let [object, id, category, impact, uses, lines] = &row[..] else { continue };
+        let table = Table::read(&analysis.join("features.tsv"))?;
+        for row in table.rows(["object", "feature", "category", "impact", "uses", "lines"]) {
+            let (_, [object, id, category, impact, uses, lines]) = row?;
             let f = features::feature(id);
-            k.features.entry(object.clone()).or_default().push(json!({
+            k.features.entry(object.to_owned()).or_default().push(json!({
                 "id": id,
-                "name": f.map_or(id.as_str(), |f| f.name),
+                "name": f.map_or(id, |f| f.name),
                 "category": category,
                 "impact": impact,
                 "uses": uses.parse::<u64>().unwrap_or(0),
@@ -75,11 +88,13 @@ impl Knowledge {
                 "strategy": f.map_or("", |f| f.strategy),
             }));
         }
-        for row in tsv(&analysis.join("dependencies.tsv"))? {
-            let [object, kind, target, target_type, resolution, ..] = &row[..] else { continue };
+        let table = Table::read(&analysis.join("dependencies.tsv"))?;
+        let columns = ["object", "kind", "target", "target_type", "resolution", "count", "lines"];
+        for row in table.rows(columns) {
+            let (_, [object, kind, target, target_type, resolution, ..]) = row?;
             if resolution == "internal" && (kind == "CALLS" || kind == "REFERENCES") {
-                let list = k.calls.entry(object.clone()).or_default();
-                let pair = (target.clone(), target_type.clone());
+                let list = k.calls.entry(object.to_owned()).or_default();
+                let pair = (target.to_owned(), target_type.to_owned());
                 if !list.contains(&pair) {
                     list.push(pair);
                 }
@@ -250,21 +265,6 @@ fn routine_head(text: &str) -> String {
         }
     }
     out.join("\n")
-}
-
-/// The rows of a tab-separated file with a header.
-fn tsv(path: &Path) -> Result<Vec<Vec<String>>, WorklistError> {
-    let text = fs_err::read_to_string(path).map_err(|e| WorklistError {
-        path: path.display().to_string(),
-        line: 0,
-        message: format!("cannot read it: {e}"),
-    })?;
-    Ok(text
-        .lines()
-        .skip(1)
-        .filter(|l| !l.is_empty())
-        .map(|l| l.split('\t').map(str::to_owned).collect())
-        .collect())
 }
 
 #[cfg(test)]

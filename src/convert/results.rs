@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::path::Path;
 
-use super::worklist::WorklistError;
+use super::worklist::{Table, WorklistError};
 
 /// The results file of a validation folder.
 pub const RESULTS: &str = "results.tsv";
@@ -91,36 +91,22 @@ pub fn write_results(folder: &Path, rows: &[ResultRow]) -> std::io::Result<()> {
 
 /// Reads the `results.tsv` of a validation folder (`migrated/validation/simple/`).
 pub fn read_results(folder: &Path) -> Result<Vec<ResultRow>, WorklistError> {
-    let path = folder.join(RESULTS);
-    let shown = path.display().to_string();
-    let text = fs_err::read_to_string(&path).map_err(|e| WorklistError {
-        path: shown.clone(),
-        line: 0,
-        message: format!("cannot read it: {e}"),
-    })?;
+    let table = Table::read(&folder.join(RESULTS))?;
+    let columns = ["object", "route", "file", "status", "line", "message", "checked"];
     let mut out = Vec::new();
-    for (n, line) in text.lines().enumerate().skip(1) {
-        if line.is_empty() {
-            continue;
-        }
-        let err = |message: String| WorklistError { path: shown.clone(), line: n + 1, message };
-        let cells: Vec<&str> = line.split('\t').collect();
-        let [object, route, file, status, at, message, checked] = cells[..] else {
-            return Err(err(format!(
-                "expected 7 tab-separated columns ({}), found {}",
-                HEADER.trim_end().replace('\t', ", "),
-                cells.len()
-            )));
-        };
+    for row in table.rows(columns) {
+        let (line, [object, route, file, status, at, message, checked]) = row?;
         out.push(ResultRow {
             object: object.to_owned(),
             route: route.to_owned(),
             file: file.to_owned(),
             status: ResultStatus::parse(status)
-                .ok_or_else(|| err(format!("`{status}` is not a status")))?,
+                .ok_or_else(|| line.error(format!("`{status}` is not a status")))?,
             line: match at {
                 "" => None,
-                n => Some(n.parse().map_err(|_| err(format!("`{n}` is not a line number")))?),
+                n => {
+                    Some(n.parse().map_err(|_| line.error(format!("`{n}` is not a line number")))?)
+                }
             },
             message: message.to_owned(),
             checked: checked == "yes",

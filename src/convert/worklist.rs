@@ -76,30 +76,67 @@ fn duplicate_suffix(object: &str) -> (&str, Option<&str>) {
     }
 }
 
+/// A tab-separated file with a header line, as classification and the
+/// conversion stages write them.
+pub struct Table {
+    path: String,
+    text: String,
+}
+
+/// Where a row of a [`Table`] is, for its errors.
+pub struct Line<'a> {
+    path: &'a str,
+    number: usize,
+}
+
+impl Line<'_> {
+    pub fn error(&self, message: String) -> WorklistError {
+        WorklistError { path: self.path.to_owned(), line: self.number, message }
+    }
+}
+
+impl Table {
+    pub fn read(path: &Path) -> Result<Table, WorklistError> {
+        let shown = path.display().to_string();
+        match fs_err::read_to_string(path) {
+            Ok(text) => Ok(Table { path: shown, text }),
+            Err(e) => {
+                Err(WorklistError { path: shown, line: 0, message: format!("cannot read it: {e}") })
+            }
+        }
+    }
+
+    /// Every non-empty row after the header, split into the `columns`
+    /// named; a row with another number of cells is an error naming them.
+    pub fn rows<const N: usize>(
+        &self,
+        columns: [&'static str; N],
+    ) -> impl Iterator<Item = Result<(Line<'_>, [&str; N]), WorklistError>> + '_ {
+        self.text.lines().enumerate().skip(1).filter(|(_, l)| !l.is_empty()).map(move |(n, l)| {
+            let line = Line { path: &self.path, number: n + 1 };
+            let cells: Vec<&str> = l.split('\t').collect();
+            match <[&str; N]>::try_from(cells.as_slice()) {
+                Ok(cells) => Ok((line, cells)),
+                Err(_) => Err(line.error(format!(
+                    "expected {N} tab-separated columns ({}), found {}",
+                    columns.join(", "),
+                    cells.len()
+                ))),
+            }
+        })
+    }
+}
+
 /// Reads a route list written by classification.
 pub fn read_route(path: &Path) -> Result<Vec<RouteEntry>, WorklistError> {
-    let shown = path.display().to_string();
-    let text = fs_err::read_to_string(path).map_err(|e| WorklistError {
-        path: shown.clone(),
-        line: 0,
-        message: format!("cannot read it: {e}"),
-    })?;
+    let table = Table::read(path)?;
+    let columns = ["object", "file", "first_line", "last_line", "hash", "class"];
     let mut out = Vec::new();
-    for (n, line) in text.lines().enumerate().skip(1) {
-        if line.is_empty() {
-            continue;
-        }
-        let err = |message: String| WorklistError { path: shown.clone(), line: n + 1, message };
-        let cells: Vec<&str> = line.split('\t').collect();
-        let [object, file, first, last, hash, class] = cells[..] else {
-            return Err(err(format!(
-                "expected 6 tab-separated columns (object, file, first_line, last_line, hash, \
-                 class), found {}",
-                cells.len()
-            )));
+    for row in table.rows(columns) {
+        let (line, [object, file, first, last, hash, class]) = row?;
+        let number = |s: &str| {
+            s.parse::<u32>().map_err(|_| line.error(format!("`{s}` is not a line number")))
         };
-        let number =
-            |s: &str| s.parse::<u32>().map_err(|_| err(format!("`{s}` is not a line number")));
         out.push(RouteEntry {
             object: object.to_owned(),
             file: file.to_owned(),
@@ -245,33 +282,21 @@ pub fn write_index(folder: &Path, rows: &[Converted]) -> std::io::Result<()> {
 
 /// Reads the `index.tsv` of a conversion folder.
 pub fn read_index(folder: &Path) -> Result<Vec<Converted>, WorklistError> {
-    let path = folder.join(INDEX);
-    let shown = path.display().to_string();
-    let text = fs_err::read_to_string(&path).map_err(|e| WorklistError {
-        path: shown.clone(),
-        line: 0,
-        message: format!("cannot read it: {e}"),
-    })?;
+    let table = Table::read(&folder.join(INDEX))?;
+    let columns = ["object", "file", "route", "status", "source", "first_line", "hash", "message"];
     let mut out = Vec::new();
-    for (n, line) in text.lines().enumerate().skip(1) {
-        if line.is_empty() {
-            continue;
-        }
-        let err = |message: String| WorklistError { path: shown.clone(), line: n + 1, message };
-        let cells: Vec<&str> = line.split('\t').collect();
-        let [object, file, route, status, source, first_line, hash, message] = cells[..] else {
-            return Err(err(format!("expected 8 tab-separated columns, found {}", cells.len())));
-        };
+    for row in table.rows(columns) {
+        let (line, [object, file, route, status, source, first_line, hash, message]) = row?;
         out.push(Converted {
             object: object.to_owned(),
             file: file.to_owned(),
             route: route.to_owned(),
             status: Status::parse(status)
-                .ok_or_else(|| err(format!("`{status}` is not a status")))?,
+                .ok_or_else(|| line.error(format!("`{status}` is not a status")))?,
             source: source.to_owned(),
             first_line: first_line
                 .parse()
-                .map_err(|_| err(format!("`{first_line}` is not a line number")))?,
+                .map_err(|_| line.error(format!("`{first_line}` is not a line number")))?,
             hash: hash.to_owned(),
             message: message.to_owned(),
         });
@@ -347,6 +372,6 @@ mod tests {
         .unwrap();
         let e = read_route(&path).unwrap_err();
         assert_eq!(e.line, 2);
-        assert!(e.message.contains("6 tab-separated columns"), "{e}");
+        assert!(e.message.contains("expected 6 tab-separated columns (object, file,"), "{e}");
     }
 }
