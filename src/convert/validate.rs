@@ -317,7 +317,8 @@ impl Validator {
                 tracing::debug!("line {}: left out: {words}", statement.line);
                 continue;
             }
-            if let Err(e) = self.client.batch_execute(&statement.text) {
+            let text = idempotent_schema(&statement.text, &words);
+            if let Err(e) = self.client.batch_execute(text.as_deref().unwrap_or(&statement.text)) {
                 return Err(finding_of(statement, &e));
             }
             if !(words.starts_with("create") || words.starts_with("do")) {
@@ -447,6 +448,18 @@ fn is_ignored(words: &str) -> bool {
     transaction || start || bodies_off
 }
 
+/// `CREATE SCHEMA s` as `CREATE SCHEMA IF NOT EXISTS s`: validation
+/// creates each object's schema beforehand, and a script that creates it
+/// too is right on a database that does not have it yet.
+fn idempotent_schema(text: &str, words: &str) -> Option<String> {
+    if !words.starts_with("create schema ") || words.starts_with("create schema if not exists") {
+        return None;
+    }
+    let lower = text.to_ascii_lowercase();
+    let at = lower.find("schema")? + "schema".len();
+    Some(format!("{} IF NOT EXISTS{}", &text[..at], &text[at..]))
+}
+
 fn failed(line: Option<u32>, message: String) -> Verdict {
     Verdict::from_findings(vec![Finding { line, level: Level::Error, message }], false)
 }
@@ -499,6 +512,21 @@ fn quote_ident(name: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_schema_created_twice_is_no_error() {
+        let text = "CREATE SCHEMA ventas;";
+        let words = "create schema ventas;";
+        assert_eq!(
+            idempotent_schema(text, words).as_deref(),
+            Some("CREATE SCHEMA IF NOT EXISTS ventas;")
+        );
+        assert_eq!(
+            idempotent_schema("CREATE SCHEMA IF NOT EXISTS x;", "create schema if not exists x;"),
+            None
+        );
+        assert_eq!(idempotent_schema("CREATE TABLE t (a int);", "create table t (a int);"), None);
+    }
 
     #[test]
     fn transaction_control_and_body_checks_off_are_left_out() {
