@@ -10,6 +10,7 @@
 
 pub mod agent;
 pub mod answers;
+pub mod native;
 pub mod ora2pg;
 pub mod plan;
 pub mod prompt;

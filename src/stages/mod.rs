@@ -13,6 +13,7 @@ mod classify;
 mod cmd;
 mod context;
 mod convert_complex;
+mod convert_native;
 mod convert_simple;
 mod embed;
 mod folder;
@@ -121,6 +122,7 @@ static KINDS: &[&dyn StageKind] = &[
     &render::Render,
     &convert_simple::ConvertSimple,
     &convert_complex::ConvertComplex,
+    &convert_native::ConvertNative,
     &validate::Validate,
     &shadow::Shadow,
 ];

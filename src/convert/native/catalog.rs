@@ -1,0 +1,281 @@
+//! What the translator knows of the estate beyond the object at hand:
+//! packages and their members, state, exceptions and types, so that a call
+//! to `pkg.proc`, a read of `pkg.g_limit` or a `WHEN pkg.e_locked` is
+//! written the same way in every object that uses it.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+use crate::plsql::ast::{
+    Declaration, DeclarationItem, Fragment, Package, SubprogramKind, TypeKind, UnitItem,
+};
+use crate::plsql::Object;
+
+use super::errors;
+use super::text;
+
+/// The names of the estate, collected from its parse trees.
+#[derive(Debug, Default, Clone)]
+pub struct Catalog {
+    pub(super) packages: HashMap<String, PackageInfo>,
+    /// Schema-level collection and object types, by name.
+    pub(super) types: HashMap<String, TypeDef>,
+    /// Column types of the tables, by table and column name, as Oracle
+    /// writes them: what `t.c%TYPE` means where PostgreSQL cannot anchor.
+    pub(super) columns: HashMap<(String, String), Fragment>,
+}
+
+#[derive(Debug, Default, Clone)]
+pub(super) struct PackageInfo {
+    pub members: HashMap<String, SubprogramKind>,
+    /// Package-level variables and constants, sorted by name.
+    pub state: BTreeMap<String, StateVar>,
+    /// Declared exceptions and the SQLSTATE each is raised with.
+    pub exceptions: HashMap<String, String>,
+    pub types: HashMap<String, TypeDef>,
+}
+
+/// A package-level variable or constant.
+#[derive(Debug, Clone)]
+pub(super) struct StateVar {
+    /// The name as written.
+    pub name: String,
+    pub datatype: Fragment,
+    pub default: Option<Fragment>,
+    pub constant: bool,
+}
+
+/// A PL/SQL type as the translator needs to know it.
+#[derive(Debug, Clone, PartialEq)]
+pub(super) enum TypeDef {
+    /// `TABLE OF x`, `VARRAY(n) OF x`, `TABLE OF x INDEX BY PLS_INTEGER`: an
+    /// array of the element type as Oracle writes it.
+    Array {
+        element: Fragment,
+    },
+    /// `TABLE OF x INDEX BY VARCHAR2(n)`: no PostgreSQL equivalent.
+    StringIndexed,
+    /// `RECORD (...)`: a composite type of its own.
+    Record {
+        fields: Vec<(String, Fragment)>,
+    },
+    RefCursor,
+    /// An object type (`CREATE TYPE t AS OBJECT`).
+    Object,
+    /// `SUBTYPE t IS base`: the base type, read in the package that
+    /// declares it.
+    Alias {
+        of: Fragment,
+        package: Option<String>,
+    },
+}
+
+impl Catalog {
+    /// The catalogue of `objects`.
+    pub fn of<'a>(objects: impl IntoIterator<Item = &'a Object>) -> Catalog {
+        let mut catalog = Catalog::default();
+        for object in objects {
+            catalog.add(object);
+        }
+        catalog
+    }
+
+    /// Adds what one object declares.
+    pub fn add(&mut self, object: &Object) {
+        let Some(unit) = &object.unit else { return };
+        match &unit.item {
+            UnitItem::PackageSpec(p) | UnitItem::PackageBody(p) => self.add_package(p),
+            UnitItem::Ddl(statement) if object.kind == crate::plsql::ObjectKind::Table => {
+                for (column, datatype) in table_columns(&statement.text, statement.span) {
+                    self.columns.insert((object.name.clone(), column), datatype);
+                }
+            }
+            UnitItem::TypeSpec(t) => {
+                let def = match (&t.kind, &t.definition) {
+                    (TypeKind::Object, _) => Some(TypeDef::Object),
+                    (_, Some(definition)) => type_def(t.kind, definition),
+                    _ => None,
+                };
+                if let Some(def) = def {
+                    self.types.insert(t.name.last().canonical(), def);
+                }
+            }
+            _ => {}
+        }
+    }
+
+    fn add_package(&mut self, package: &Package) {
+        let info = self.packages.entry(package.name.last().canonical()).or_default();
+        for declaration in flat(&package.declarations) {
+            match &declaration.item {
+                DeclarationItem::Subprogram(s) => {
+                    info.members.insert(s.name.last().canonical(), s.kind);
+                }
+                DeclarationItem::Variable { name, constant, datatype, default, .. } => {
+                    let var = StateVar {
+                        name: name.text.clone(),
+                        datatype: datatype.clone(),
+                        default: default.clone(),
+                        constant: *constant,
+                    };
+                    info.state.insert(name.canonical(), var);
+                }
+                DeclarationItem::Exception { name } => {
+                    let state = errors::declared_state(&package.name.last().canonical(), name);
+                    info.exceptions.entry(name.canonical()).or_insert(state);
+                }
+                DeclarationItem::Pragma { name, arguments } => {
+                    if let Some((exception, state)) = errors::exception_init(name, arguments) {
+                        info.exceptions.insert(exception, state);
+                    }
+                }
+                DeclarationItem::Type { name, kind, definition } => {
+                    if let Some(def) = type_def(*kind, definition) {
+                        info.types.insert(name.canonical(), def);
+                    }
+                }
+                DeclarationItem::Subtype { name, definition } => {
+                    let package = package.name.last().canonical();
+                    info.types.insert(name.canonical(), subtype(definition, Some(package)));
+                }
+                _ => {}
+            }
+        }
+    }
+
+    pub(super) fn package(&self, name: &str) -> Option<&PackageInfo> {
+        self.packages.get(name)
+    }
+
+    /// The package names, for telling `owner.pkg.proc` from `pkg.proc.x`.
+    pub(super) fn is_package(&self, name: &str) -> bool {
+        self.packages.contains_key(name)
+    }
+}
+
+/// Declarations with conditional-compilation branches opened up: every
+/// branch's names are known.
+pub(super) fn flat(declarations: &[Declaration]) -> Vec<&Declaration> {
+    let mut out = Vec::new();
+    for d in declarations {
+        match &d.item {
+            DeclarationItem::Conditional(c) => {
+                for (_, branch) in &c.branches {
+                    out.extend(flat(branch));
+                }
+                if let Some(otherwise) = &c.otherwise {
+                    out.extend(flat(otherwise));
+                }
+            }
+            _ => out.push(d),
+        }
+    }
+    out
+}
+
+/// The type a `TYPE t IS ...` declaration defines.
+pub(super) fn type_def(kind: TypeKind, definition: &Fragment) -> Option<TypeDef> {
+    let items = text::items(definition).ok()?.items;
+    let upper: Vec<String> = items.iter().map(|i| i.word().unwrap_or_default()).collect();
+    match kind {
+        TypeKind::RefCursor => Some(TypeDef::RefCursor),
+        TypeKind::Object => Some(TypeDef::Object),
+        TypeKind::Record => {
+            let open = items.iter().position(|i| i.token == sqlparser::tokenizer::Token::LParen)?;
+            let close = text::matching_paren(&items, open)?;
+            let fields = text::split_commas(&items[open + 1..close])
+                .into_iter()
+                .filter_map(|field| {
+                    let (name, rest) = field.split_first()?;
+                    let end = rest
+                        .iter()
+                        .position(|i| {
+                            i.is("NOT")
+                                || i.is("DEFAULT")
+                                || i.token == sqlparser::tokenizer::Token::Assignment
+                        })
+                        .unwrap_or(rest.len());
+                    let datatype =
+                        Fragment { text: text::join_trimmed(&rest[..end]), span: definition.span };
+                    Some((name.text.clone(), datatype))
+                })
+                .collect();
+            Some(TypeDef::Record { fields })
+        }
+        TypeKind::Table | TypeKind::AssociativeArray | TypeKind::Varray | TypeKind::Other => {
+            let of = upper.iter().position(|w| w == "OF")?;
+            let index_by = upper.iter().position(|w| w == "INDEX");
+            let end = index_by.unwrap_or(items.len());
+            let mut element_end = end;
+            // `TABLE OF x NOT NULL`
+            if let Some(not) = upper[of + 1..end].iter().position(|w| w == "NOT") {
+                element_end = of + 1 + not;
+            }
+            if let Some(at) = index_by {
+                let by: HashSet<&str> = upper[at..].iter().map(String::as_str).collect();
+                if by.contains("VARCHAR2") || by.contains("VARCHAR") || by.contains("STRING") {
+                    return Some(TypeDef::StringIndexed);
+                }
+            }
+            let element = Fragment {
+                text: text::join_trimmed(&items[of + 1..element_end]),
+                span: definition.span,
+            };
+            Some(TypeDef::Array { element })
+        }
+    }
+}
+
+/// `SUBTYPE t IS base [NOT NULL]`, `base RANGE a..b`: the base type.
+pub(super) fn subtype(definition: &Fragment, package: Option<String>) -> TypeDef {
+    let text = definition.text.trim();
+    let upper = text.to_ascii_uppercase();
+    let end =
+        [" NOT NULL", " RANGE "].iter().filter_map(|w| upper.find(w)).min().unwrap_or(text.len());
+    let of = Fragment { text: text[..end].to_owned(), span: definition.span };
+    TypeDef::Alias { of, package }
+}
+
+/// The columns of a `CREATE TABLE` and their types as written.
+fn table_columns(text: &str, span: crate::plsql::ast::Span) -> Vec<(String, Fragment)> {
+    use sqlparser::tokenizer::Token;
+    let Ok(items) = text::items_of(text, span) else { return Vec::new() };
+    let items = items.items;
+    let Some(open) = items.iter().position(|i| i.token == Token::LParen) else {
+        return Vec::new();
+    };
+    let Some(close) = text::matching_paren(&items, open) else { return Vec::new() };
+    const NOT_COLUMNS: &[&str] =
+        &["CONSTRAINT", "PRIMARY", "UNIQUE", "FOREIGN", "CHECK", "SUPPLEMENTAL", "PERIOD"];
+    const ENDS_TYPE: &[&str] = &[
+        "DEFAULT",
+        "NOT",
+        "NULL",
+        "CONSTRAINT",
+        "PRIMARY",
+        "REFERENCES",
+        "CHECK",
+        "UNIQUE",
+        "GENERATED",
+        "ENABLE",
+        "DISABLE",
+        "COLLATE",
+        "INVISIBLE",
+        "VISIBLE",
+        "ENCRYPT",
+        "AS",
+    ];
+    let mut out = Vec::new();
+    for part in text::split_commas(&items[open + 1..close]) {
+        let Some((name, rest)) = part.split_first() else { continue };
+        let Some(column) = name.name() else { continue };
+        if NOT_COLUMNS.iter().any(|w| name.is(w)) {
+            continue;
+        }
+        let end = rest.iter().position(|i| ENDS_TYPE.iter().any(|w| i.is(w))).unwrap_or(rest.len());
+        if end == 0 {
+            continue;
+        }
+        out.push((column, Fragment { text: text::join_trimmed(&rest[..end]), span }));
+    }
+    out
+}

@@ -1,0 +1,254 @@
+//! The state of one object's translation: what names mean where the
+//! translator stands, and the notes it has made.
+
+use std::collections::{BTreeSet, HashMap};
+
+use crate::plsql::ast::{Fragment, Ident};
+use crate::plsql::Object;
+
+use super::catalog::{Catalog, PackageInfo, TypeDef};
+use super::{Note, NoteKind};
+
+/// Names declared in one block or routine.
+#[derive(Debug, Default)]
+pub(super) struct Scope {
+    /// Variables, parameters and cursors, by canonical name.
+    pub names: BTreeSet<String>,
+    /// Types declared here.
+    pub types: HashMap<String, TypeDef>,
+    /// Variables whose type is an array, with its element type (Oracle).
+    pub arrays: HashMap<String, Fragment>,
+    /// Exceptions declared here and their SQLSTATE.
+    pub exceptions: HashMap<String, String>,
+    /// Variables and parameters of a date or timestamp type.
+    pub dates: BTreeSet<String>,
+}
+
+/// The trigger being translated: what `:NEW` and `:OLD` are called.
+#[derive(Debug, Clone)]
+pub(super) struct TriggerNames {
+    pub new: String,
+    pub old: String,
+}
+
+pub(super) struct Cx<'c> {
+    pub catalog: &'c Catalog,
+    /// The package (canonical name) whose member is being translated.
+    pub package: Option<String>,
+    /// The PostgreSQL schema objects of this unit go to.
+    pub schema: String,
+    pub trigger: Option<TriggerNames>,
+    pub scopes: Vec<Scope>,
+    /// Inside a function (where COMMIT is not allowed), not a procedure.
+    pub in_function: bool,
+    /// `SQL%ROWCOUNT` is read: the routine needs a variable kept up to date.
+    pub uses_rowcount: bool,
+    /// Cursor-loop records to declare in the routine.
+    pub loop_records: BTreeSet<String>,
+    /// Other variables the translation needs, declared in the routine.
+    pub extra_declarations: BTreeSet<String>,
+    /// Writing a type where PostgreSQL allows no `%TYPE` or `%ROWTYPE`
+    /// (a composite type's attributes, a routine's header).
+    pub no_anchors: bool,
+    /// Composite types the routine's record types need, written before it.
+    pub preamble: Vec<String>,
+    notes: Vec<Note>,
+}
+
+/// The variable that stands for `SQL%ROWCOUNT`.
+pub(super) const ROWCOUNT: &str = "sql_rowcount";
+
+impl<'c> Cx<'c> {
+    pub fn new(catalog: &'c Catalog, object: &Object) -> Cx<'c> {
+        Cx {
+            catalog,
+            package: None,
+            schema: pg_name(object.schema.as_deref().unwrap_or("PUBLIC")),
+            trigger: None,
+            scopes: Vec::new(),
+            in_function: false,
+            uses_rowcount: false,
+            loop_records: BTreeSet::new(),
+            extra_declarations: BTreeSet::new(),
+            no_anchors: false,
+            preamble: Vec::new(),
+            notes: Vec::new(),
+        }
+    }
+
+    pub fn note(&mut self, line: u32, kind: NoteKind, message: impl Into<String>) {
+        self.notes.push(Note { line, kind, message: message.into() });
+    }
+
+    pub fn into_notes(self) -> Vec<Note> {
+        self.notes
+    }
+
+    pub fn push_scope(&mut self) {
+        self.scopes.push(Scope::default());
+    }
+
+    pub fn pop_scope(&mut self) {
+        self.scopes.pop();
+    }
+
+    pub fn scope(&mut self) -> &mut Scope {
+        if self.scopes.is_empty() {
+            self.scopes.push(Scope::default());
+        }
+        self.scopes.last_mut().expect("just pushed")
+    }
+
+    /// Declares a local name.
+    pub fn declare(&mut self, name: &Ident) {
+        self.scope().names.insert(name.canonical());
+    }
+
+    /// Whether `name` is a local variable, parameter or cursor.
+    pub fn is_local(&self, name: &str) -> bool {
+        self.scopes.iter().any(|s| s.names.contains(name))
+    }
+
+    /// Notes that a local holds a date or timestamp, when its PostgreSQL
+    /// type says so.
+    pub fn declare_typed(&mut self, name: &Ident, pg_type: &str) {
+        self.declare(name);
+        if pg_type.starts_with("timestamp") {
+            self.scope().dates.insert(name.canonical());
+        }
+    }
+
+    pub fn is_date_var(&self, name: &str) -> bool {
+        self.scopes
+            .iter()
+            .rev()
+            .find(|s| s.names.contains(name))
+            .is_some_and(|s| s.dates.contains(name))
+    }
+
+    /// The element type of a local array variable.
+    pub fn array_element(&self, name: &str) -> Option<&Fragment> {
+        self.scopes.iter().rev().find_map(|s| s.arrays.get(name))
+    }
+
+    pub fn package_info(&self) -> Option<&'c PackageInfo> {
+        self.package.as_deref().and_then(|p| self.catalog.package(p))
+    }
+
+    /// A type by name: local, this package's, another package's
+    /// (`pkg.t`), or the schema's.
+    pub fn type_def(&self, parts: &[String]) -> Option<(String, TypeDef)> {
+        match parts {
+            [name] => {
+                if let Some(def) = self.scopes.iter().rev().find_map(|s| s.types.get(name)) {
+                    return Some((self.local_type_name(name), def.clone()));
+                }
+                if let (Some(p), Some(info)) = (&self.package, self.package_info()) {
+                    if let Some(def) = info.types.get(name) {
+                        return Some((format!("{}.{}", pg_name(p), pg_name(name)), def.clone()));
+                    }
+                }
+                let def = self.catalog.types.get(name)?;
+                Some((format!("{}.{}", self.schema, pg_name(name)), def.clone()))
+            }
+            [package, name] => {
+                if let Some(info) = self.catalog.package(package) {
+                    let def = info.types.get(name)?;
+                    return Some((format!("{}.{}", pg_name(package), pg_name(name)), def.clone()));
+                }
+                let def = self.catalog.types.get(name)?;
+                Some((format!("{}.{}", pg_name(package), pg_name(name)), def.clone()))
+            }
+            [_owner, package, name] => self.type_def(&[package.clone(), name.clone()]),
+            _ => None,
+        }
+    }
+
+    /// The composite type a record type local to a routine becomes.
+    pub fn local_type_name(&self, name: &str) -> String {
+        match &self.package {
+            Some(p) => format!("{}.{}", pg_name(p), pg_name(name)),
+            None => format!("{}.{}", self.schema, pg_name(name)),
+        }
+    }
+
+    /// The SQLSTATE of an exception by name, if it is declared anywhere
+    /// the translator can see.
+    pub fn exception_state(&self, parts: &[String]) -> Option<String> {
+        match parts {
+            [name] => {
+                if let Some(s) = self.scopes.iter().rev().find_map(|s| s.exceptions.get(name)) {
+                    return Some(s.clone());
+                }
+                self.package_info()?.exceptions.get(name).cloned()
+            }
+            [package, name] => self.catalog.package(package)?.exceptions.get(name).cloned(),
+            [_, package, name] => self.catalog.package(package)?.exceptions.get(name).cloned(),
+            _ => None,
+        }
+    }
+}
+
+/// An Oracle name as PostgreSQL spells the same identifier: an unquoted
+/// upper-case name becomes lower case (PostgreSQL folds unquoted names to
+/// lower case), anything else is quoted.
+pub(super) fn pg_name(canonical: &str) -> String {
+    // A name with no lower-case letter is Oracle's folded spelling: the
+    // same identifier is lower case in PostgreSQL.
+    let folded = !canonical.chars().any(char::is_lowercase);
+    let name = if folded { canonical.to_lowercase() } else { canonical.to_owned() };
+    let plain = folded
+        && name
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_' || c == '$')
+        && name.chars().next().is_some_and(|c| c.is_ascii_lowercase() || c == '_');
+    if plain && !is_reserved(canonical) {
+        name
+    } else {
+        format!("\"{}\"", name.replace('"', "\"\""))
+    }
+}
+
+/// Whether a local of this (canonical) name must be quoted in PostgreSQL.
+pub(super) fn needs_quotes(canonical: &str) -> bool {
+    pg_name(canonical).starts_with('"')
+}
+
+/// PostgreSQL's reserved words that Oracle code uses as plain names.
+fn is_reserved(upper: &str) -> bool {
+    matches!(
+        upper,
+        "USER"
+            | "INTERVAL"
+            | "LATERAL"
+            | "RETURNING"
+            | "PLACING"
+            | "LEADING"
+            | "TRAILING"
+            | "BOTH"
+            | "COLLATE"
+            | "FETCH"
+            | "CURRENT_ROLE"
+            | "CURRENT_CATALOG"
+            | "LOCALTIME"
+            | "POSITION"
+            | "OVERLAY"
+            | "ROW"
+            | "ORDER"
+            | "GROUP"
+            | "TABLE"
+            | "COLUMN"
+            | "ANALYSE"
+            | "ANALYZE"
+            | "ARRAY"
+            | "LIMIT"
+            | "OFFSET"
+            | "DO"
+            | "END"
+            | "WINDOW"
+            | "ONLY"
+            | "CAST"
+            | "VARIADIC"
+            | "SYMMETRIC"
+    )
+}

@@ -1,0 +1,1081 @@
+//! Expressions and conditions, rewritten token by token where Oracle and
+//! PostgreSQL differ in spelling or meaning.
+//!
+//! NULL rules come first: `NVL`, `NVL2` and `DECODE` become `coalesce` and
+//! `CASE` with Oracle's NULL matching (`DECODE(x, NULL, ...)` matches a
+//! NULL `x`); `||` becomes `concat(...)`, which, like Oracle and unlike
+//! PostgreSQL's `||`, ignores NULL operands; an empty string literal where
+//! a value is assigned or compared becomes `NULL`, which it is in Oracle.
+
+use sqlparser::tokenizer::Token;
+
+use super::cx::{pg_name, Cx, ROWCOUNT};
+use super::text::{self, matching_paren, quote_literal, split_commas, Item};
+use super::NoteKind;
+use crate::plsql::ast::Fragment;
+
+impl Cx<'_> {
+    /// A rewritten expression or condition, trimmed.
+    pub fn expr(&mut self, fragment: &Fragment) -> String {
+        match text::items(fragment) {
+            Ok(items) => text::join_trimmed(&self.rewrite(&items.items)),
+            Err(e) => {
+                self.note(fragment.span.line, NoteKind::Unsupported, format!("not read: {e}"));
+                fragment.text.trim().to_owned()
+            }
+        }
+    }
+
+    /// Rewrites a list of tokens, parenthesised groups and call arguments
+    /// recursively.
+    pub fn rewrite(&mut self, items: &[Item]) -> Vec<Item> {
+        let mut out: Vec<Item> = Vec::with_capacity(items.len());
+        let mut i = 0;
+        while i < items.len() {
+            let item = &items[i];
+            match &item.token {
+                Token::LParen => {
+                    let close = matching_paren(items, i).unwrap_or(items.len());
+                    if close == i + 2 && items[i + 1].token == Token::Plus {
+                        self.note(
+                            item.line,
+                            NoteKind::Unsupported,
+                            "(+) outer join: rewrite it as LEFT JOIN",
+                        );
+                    }
+                    out.push(item.clone());
+                    out.extend(self.rewrite(&items[i + 1..close.min(items.len())]));
+                    if let Some(c) = items.get(close) {
+                        out.push(c.clone());
+                    }
+                    i = close + 1;
+                    continue;
+                }
+                Token::Placeholder(p) => {
+                    if let Some(replacement) = self.pseudo_record(p, item) {
+                        out.push(replacement);
+                        i += 1;
+                        continue;
+                    }
+                }
+                // `:new` read as `:` and a word.
+                Token::Colon if items.get(i + 1).and_then(Item::word).is_some() => {
+                    let word = &items[i + 1];
+                    if let Some(replacement) = self.pseudo_record(&word.text, item) {
+                        out.push(replacement);
+                        i += 2;
+                        continue;
+                    }
+                }
+                Token::QuoteDelimitedStringLiteral(q)
+                | Token::NationalQuoteDelimitedStringLiteral(q) => {
+                    // `q'[it's]'` is Oracle's alone.
+                    out.push(Item::new(quote_literal(&q.value)).after(&item.gap));
+                    i += 1;
+                    continue;
+                }
+                Token::SingleQuotedString(s) if s.is_empty() && empty_means_null(&out) => {
+                    out.push(Item::new("NULL").after(&item.gap));
+                    i += 1;
+                    continue;
+                }
+                Token::Word(w)
+                    if w.quote_style.is_none()
+                        && !matches!(out.last().map(|o| &o.token), Some(Token::Period))
+                        && self.is_local(&w.value.to_ascii_uppercase())
+                        && super::cx::needs_quotes(&w.value.to_ascii_uppercase())
+                        && !matches!(items.get(i + 1).map(|n| &n.token), Some(Token::Period)) =>
+                {
+                    // A local named with a word PostgreSQL reserves (`offset`).
+                    out.push(Item::new(pg_name(&w.value.to_ascii_uppercase())).after(&item.gap));
+                    i += 1;
+                    continue;
+                }
+                Token::Word(_) if !matches!(out.last().map(|o| &o.token), Some(Token::Period)) => {
+                    let end = name_end(items, i);
+                    if let Some((replacement, next)) = self.rewrite_name(items, i, end) {
+                        out.extend(replacement);
+                        i = next;
+                        continue;
+                    }
+                    out.extend(items[i..end].iter().cloned());
+                    i = end;
+                    continue;
+                }
+                _ => {}
+            }
+            out.push(item.clone());
+            i += 1;
+        }
+        let out = concat_operators(out);
+        self.date_arithmetic(out)
+    }
+
+    /// Oracle adds days to a date with `+ n`; PostgreSQL needs an interval.
+    /// `date - date` is a number of days in Oracle, an interval here.
+    /// Applied where the left operand is visibly a date: a date variable,
+    /// SYSDATE, TO_DATE, or TRUNC/ADD_MONTHS/LAST_DAY of one.
+    fn date_arithmetic(&mut self, mut items: Vec<Item>) -> Vec<Item> {
+        let mut i = 1;
+        while i + 1 < items.len() {
+            let plus = items[i].token == Token::Plus;
+            let minus = items[i].token == Token::Minus;
+            if !(plus || minus) {
+                i += 1;
+                continue;
+            }
+            let Some(left) = operand_before(&items, i) else {
+                i += 1;
+                continue;
+            };
+            if !self.is_date(&items[left..i]) {
+                i += 1;
+                continue;
+            }
+            let right_end = operand_after(&items, i + 1);
+            let right_is_date = self.is_date(&items[i + 1..right_end]);
+            if minus && right_is_date {
+                let l = text::join_trimmed(&items[left..i]);
+                let r = text::join_trimmed(&items[i + 1..right_end]);
+                let gap = items[left].gap.clone();
+                let replacement =
+                    Item::new(format!("(extract(epoch FROM ({l}) - ({r})) / 86400)")).after(&gap);
+                items.splice(left..right_end, [replacement]);
+                i = left + 1;
+                continue;
+            }
+            if !right_is_date {
+                let op = if plus { "+" } else { "-" };
+                items[i].text = format!("{op} interval '1 day' *");
+            }
+            i += 1;
+        }
+        items
+    }
+
+    /// Whether tokens visibly hold a date or timestamp.
+    fn is_date(&self, items: &[Item]) -> bool {
+        let Some(first) = items.first() else { return false };
+        if first.line == 0
+            && (first.text.starts_with("clock_timestamp()")
+                || first.text.starts_with("to_timestamp("))
+        {
+            return true;
+        }
+        let Some(word) = first.name() else { return false };
+        if items.len() == 1 {
+            return self.is_date_var(&word)
+                || matches!(
+                    word.as_str(),
+                    "CURRENT_DATE" | "LOCALTIMESTAMP" | "CURRENT_TIMESTAMP"
+                );
+        }
+        let call = items.get(1).is_some_and(|i| i.token == Token::LParen)
+            && matching_paren(items, 1) == Some(items.len() - 1);
+        match word.as_str() {
+            "ADD_MONTHS" | "LAST_DAY" | "NEXT_DAY" => call,
+            "TRUNC" | "ROUND" => {
+                call && {
+                    let inner = &items[2..items.len() - 1];
+                    let first_arg = split_commas(inner).into_iter().next().unwrap_or_default();
+                    self.is_date(&first_arg)
+                }
+            }
+            _ => false,
+        }
+    }
+
+    /// `:NEW` and `:OLD` (or their `REFERENCING` names) in a trigger.
+    fn pseudo_record(&mut self, placeholder: &str, item: &Item) -> Option<Item> {
+        let trigger = self.trigger.as_ref()?;
+        let name = placeholder.trim_start_matches(':').to_ascii_uppercase();
+        let record = if name == trigger.new {
+            "NEW"
+        } else if name == trigger.old {
+            "OLD"
+        } else {
+            return None;
+        };
+        Some(Item::new(record).after(&item.gap))
+    }
+
+    /// The rewrite of the name at `items[start..end]` (`a`, `a.b.c`) and
+    /// what follows it, if it needs one, with where to go on.
+    fn rewrite_name(
+        &mut self,
+        items: &[Item],
+        start: usize,
+        end: usize,
+    ) -> Option<(Vec<Item>, usize)> {
+        let parts: Vec<String> = items[start..end].iter().filter_map(Item::name).collect();
+        let upper: Vec<&str> = parts.iter().map(String::as_str).collect();
+        let gap = items[start].gap.clone();
+        let line = items[start].line;
+        let call = match items.get(end) {
+            Some(Item { token: Token::LParen, .. }) => {
+                matching_paren(items, end).map(|close| (end + 1, close))
+            }
+            _ => None,
+        };
+        let args = |cx: &mut Cx| -> Vec<String> {
+            let Some((open, close)) = call else { return Vec::new() };
+            split_commas(&items[open..close])
+                .into_iter()
+                .map(|a| text::join_trimmed(&cx.rewrite(&a)))
+                .collect()
+        };
+        let after_call = call.map_or(end, |(_, close)| close + 1);
+        let one = |text: String| vec![Item::new(text).after(&gap)];
+
+        // `c%FOUND`, `SQL%ROWCOUNT`.
+        if matches!(items.get(end).map(|i| &i.token), Some(Token::Mod)) {
+            let attribute = items.get(end + 1).and_then(Item::word)?;
+            let text = self.cursor_attribute(&upper, &attribute, line)?;
+            return Some((one(text), end + 2));
+        }
+
+        // `FROM TABLE(f(x))` reads a pipelined function, `TABLE(v)` an array.
+        if upper == ["TABLE"]
+            && start > 0
+            && (items[start - 1].is("FROM")
+                || items[start - 1].is("JOIN")
+                || items[start - 1].token == Token::Comma)
+        {
+            if let Some((open, close)) = call {
+                let inner = &items[open..close];
+                let is_array = inner.len() == 1
+                    && inner[0].name().is_some_and(|n| self.array_element(&n).is_some());
+                let rewritten = text::join_trimmed(&self.rewrite(inner));
+                let text = if is_array { format!("unnest({rewritten})") } else { rewritten };
+                return Some((one(text), after_call));
+            }
+        }
+
+        if let Some(rewritten) = self.builtin_call(&upper, call.is_some(), &args, line, items, call)
+        {
+            let (text, next) = rewritten;
+            return Some((one(text), next.unwrap_or(after_call)));
+        }
+
+        // A sequence: `seq.NEXTVAL`, `owner.seq.CURRVAL`.
+        if let Some(last) = upper.last().filter(|_| upper.len() >= 2) {
+            if *last == "NEXTVAL" || *last == "CURRVAL" {
+                let sequence: Vec<String> =
+                    parts[..parts.len() - 1].iter().map(|p| pg_name(p)).collect();
+                let function = last.to_ascii_lowercase();
+                let literal = quote_literal(&sequence.join("."));
+                return Some((one(format!("{function}({literal})")), end));
+            }
+        }
+
+        // Trigger predicates.
+        if self.trigger.is_some() && upper.len() == 1 {
+            let op = match upper[0] {
+                "INSERTING" => Some("INSERT"),
+                "UPDATING" => Some("UPDATE"),
+                "DELETING" => Some("DELETE"),
+                _ => None,
+            };
+            if let Some(op) = op {
+                let columns = args(self);
+                if let Some(column) = columns.first() {
+                    self.note(
+                        line,
+                        NoteKind::Review,
+                        "UPDATING(column) became a test that the column changed; Oracle tests \
+                         that it was in the SET list",
+                    );
+                    let column = column.trim_matches('\'').to_ascii_lowercase();
+                    let text = format!(
+                        "(TG_OP = 'UPDATE' AND NEW.{column} IS DISTINCT FROM OLD.{column})"
+                    );
+                    return Some((one(text), after_call));
+                }
+                return Some((one(format!("(TG_OP = '{op}')")), end));
+            }
+        }
+
+        // Arrays: `v(i)` is `v[i]`, methods become array functions.
+        if let Some(rewritten) = self.array_use(&upper, &parts, &args, call, line) {
+            let (text, next) = rewritten;
+            let next = next.unwrap_or(after_call);
+            // `v(i).field` needs `(v[i]).field`.
+            let text = if matches!(items.get(next).map(|i| &i.token), Some(Token::Period)) {
+                format!("({text})")
+            } else {
+                text
+            };
+            return Some((one(text), next));
+        }
+
+        // Collection constructors: `t_list('a', 'b')`.
+        let constructor = parts.len() > 1 || !self.is_local(&parts[0]);
+        if let Some((name, super::catalog::TypeDef::Array { element })) =
+            self.type_def(&parts).filter(|_| constructor)
+        {
+            if call.is_some() {
+                let element = self.datatype(&element);
+                let values = args(self);
+                let _ = name;
+                let text = if values.is_empty() {
+                    format!("ARRAY[]::{element}[]")
+                } else {
+                    format!("ARRAY[{}]::{element}[]", values.join(", "))
+                };
+                return Some((one(text), after_call));
+            }
+        }
+
+        self.qualified_name(&parts, &gap, items, end, line)
+    }
+
+    /// `owner.pkg.member` without its owner, a package member or package
+    /// state named from inside its package with its package.
+    /// A read of package state: `pkg.g_list()`, and `(pkg.g_list())[i]` for
+    /// an element `g_list(i)`.
+    fn state_read(
+        &mut self,
+        reader: String,
+        items: &[Item],
+        gap: &str,
+        end: usize,
+    ) -> Option<(Vec<Item>, usize)> {
+        let call = match items.get(end) {
+            Some(Item { token: Token::LParen, .. }) => matching_paren(items, end),
+            _ => None,
+        };
+        let Some(close) = call else {
+            return Some((vec![Item::new(reader).after(gap)], end));
+        };
+        let index = text::join_trimmed(&self.rewrite(&items[end + 1..close]));
+        Some((vec![Item::new(format!("({reader})[{index}]")).after(gap)], close + 1))
+    }
+
+    fn qualified_name(
+        &mut self,
+        parts: &[String],
+        gap: &str,
+        items: &[Item],
+        end: usize,
+        line: u32,
+    ) -> Option<(Vec<Item>, usize)> {
+        let one = |text: String| Some((vec![Item::new(text).after(gap)], end));
+        match parts {
+            [name] if !self.is_local(name) => {
+                let package = self.package.clone()?;
+                let info = self.package_info()?;
+                if info.members.contains_key(name) {
+                    return one(format!("{}.{}", pg_name(&package), pg_name(name)));
+                }
+                if info.state.contains_key(name) {
+                    let reader = format!("{}.{}()", pg_name(&package), pg_name(name));
+                    return self.state_read(reader, items, gap, end);
+                }
+                None
+            }
+            [package, name] => {
+                let Some(info) = self.catalog.package(package) else {
+                    self.builtin_package_note(package, line);
+                    return None;
+                };
+                if info.state.contains_key(name) && !info.members.contains_key(name) {
+                    let reader = format!("{}.{}()", pg_name(package), pg_name(name));
+                    return self.state_read(reader, items, gap, end);
+                }
+                None
+            }
+            [_owner, package, name] if self.catalog.is_package(package) => {
+                let info = self.catalog.package(package)?;
+                let suffix = if info.state.contains_key(name) { "()" } else { "" };
+                one(format!("{}.{}{suffix}", pg_name(package), pg_name(name)))
+            }
+            _ => {
+                if let Some(first) = parts.first() {
+                    self.builtin_package_note(first, line);
+                }
+                None
+            }
+        }
+    }
+
+    /// A call into an Oracle-supplied package that nothing rewrote.
+    fn builtin_package_note(&mut self, package: &str, line: u32) {
+        if is_oracle_package(package) && !self.is_local(package) {
+            self.note(
+                line,
+                NoteKind::Unsupported,
+                format!("{package} has no equivalent on PostgreSQL; left as written"),
+            );
+        }
+    }
+
+    fn cursor_attribute(&mut self, cursor: &[&str], attribute: &str, line: u32) -> Option<String> {
+        let implicit = cursor == ["SQL"];
+        match attribute {
+            "ROWCOUNT" if implicit => {
+                self.uses_rowcount = true;
+                Some(ROWCOUNT.to_owned())
+            }
+            "FOUND" | "NOTFOUND" => {
+                if !implicit {
+                    self.note(
+                        line,
+                        NoteKind::Review,
+                        format!(
+                            "{}%{attribute} became FOUND, which the last FETCH of any cursor sets",
+                            cursor.join(".")
+                        ),
+                    );
+                }
+                Some(if attribute == "FOUND" { "FOUND" } else { "(NOT FOUND)" }.to_owned())
+            }
+            "TYPE" | "ROWTYPE" => None,
+            _ => {
+                self.note(
+                    line,
+                    NoteKind::Unsupported,
+                    format!("{}%{attribute} has no PostgreSQL equivalent", cursor.join(".")),
+                );
+                None
+            }
+        }
+    }
+
+    /// Oracle built-in functions whose PostgreSQL spelling or meaning
+    /// differs. Returns the text and, when it consumed more than the call,
+    /// where to go on.
+    fn builtin_call(
+        &mut self,
+        name: &[&str],
+        has_call: bool,
+        args: &dyn Fn(&mut Cx) -> Vec<String>,
+        line: u32,
+        items: &[Item],
+        call: Option<(usize, usize)>,
+    ) -> Option<(String, Option<usize>)> {
+        if name.len() == 1 && self.is_local(name[0]) {
+            return None;
+        }
+        let done = |text: String| Some((text, None));
+        match (name, has_call) {
+            (["NVL"], true) => {
+                let a = args(self);
+                done(format!("coalesce({})", a.join(", ")))
+            }
+            (["NVL2"], true) => {
+                let a = args(self);
+                if a.len() != 3 {
+                    return None;
+                }
+                done(format!("CASE WHEN {} IS NOT NULL THEN {} ELSE {} END", a[0], a[1], a[2]))
+            }
+            (["DECODE"], true) => {
+                let a = args(self);
+                (a.len() >= 3).then(|| (decode(&a), None))
+            }
+            (["SYSDATE"], false) => done("clock_timestamp()::timestamp(0)".to_owned()),
+            (["SYSTIMESTAMP"], false) => done("clock_timestamp()".to_owned()),
+            (["USER"], false) => done("current_user".to_owned()),
+            (["SYS_GUID"], true) => {
+                self.note(
+                    line,
+                    NoteKind::Review,
+                    "SYS_GUID() became a random UUID as 32 hex digits",
+                );
+                done("upper(replace(gen_random_uuid()::text, '-', ''))".to_owned())
+            }
+            (["TO_NUMBER"], true) => {
+                let a = args(self);
+                match a.len() {
+                    1 => done(format!("({})::numeric", a[0])),
+                    _ => None,
+                }
+            }
+            (["TO_DATE"], true) => {
+                let a = args(self);
+                match a.len() {
+                    1 => done(format!("({})::timestamp(0)", a[0])),
+                    2 => done(format!("to_timestamp({}, {})::timestamp(0)", a[0], a[1])),
+                    _ => None,
+                }
+            }
+            (["TO_CLOB" | "TO_NCLOB" | "TO_NCHAR"], true) => {
+                let a = args(self);
+                (a.len() == 1).then(|| (format!("({})::text", a[0]), None))
+            }
+            (["SUBSTR"], true) => {
+                // PostgreSQL's substr counts a start of 0 or below differently;
+                // orafce's oracle.substr is Oracle's.
+                let a = args(self);
+                let positive = a.get(1).is_some_and(|s| s.parse::<u64>().is_ok_and(|n| n > 0));
+                (a.len() >= 2 && !positive)
+                    .then(|| (format!("oracle.substr({})", a.join(", ")), None))
+            }
+            (["INSTR"], true) => {
+                let a = args(self);
+                (a.len() == 2).then(|| (format!("strpos({}, {})", a[0], a[1]), None))
+            }
+            (["LENGTHB"], true) => done(format!("octet_length({})", args(self).join(", "))),
+            (["RAWTOHEX"], true) => {
+                done(format!("upper(encode({}, 'hex'))", args(self).join(", ")))
+            }
+            (["HEXTORAW"], true) => done(format!("decode({}, 'hex')", args(self).join(", "))),
+            (["REGEXP_REPLACE"], true) => {
+                let a = args(self);
+                (a.len() == 3)
+                    .then(|| (format!("regexp_replace({}, {}, {}, 'g')", a[0], a[1], a[2]), None))
+            }
+            (["LISTAGG"], true) => {
+                let a = args(self);
+                self.listagg(a, items, call?.1 + 1)
+            }
+            (["SYS_CONTEXT"], true) => {
+                let a = args(self);
+                (a.len() == 2).then(|| (sys_context(&a[0], &a[1]), None))
+            }
+            (["SQLCODE"], false) => {
+                self.note(
+                    line,
+                    NoteKind::Review,
+                    "SQLCODE is computed from SQLSTATE: exact for application errors \
+                     (-20000..-20999) and NO_DATA_FOUND, -1 for the rest",
+                );
+                done(
+                    "(CASE WHEN SQLSTATE LIKE 'U0%' THEN -20000 - right(SQLSTATE, 3)::integer \
+                     WHEN SQLSTATE = 'P0002' THEN 100 ELSE -1 END)"
+                        .to_owned(),
+                )
+            }
+            (["DBMS_RANDOM", "VALUE"], _) => {
+                let a = args(self);
+                match a.len() {
+                    0 => done("random()".to_owned()),
+                    2 => {
+                        done(format!("({lo} + random() * (({hi}) - ({lo})))", lo = a[0], hi = a[1]))
+                    }
+                    _ => None,
+                }
+            }
+            (["DBMS_UTILITY", "GET_TIME"], _) => {
+                done("(extract(epoch FROM clock_timestamp()) * 100)::bigint".to_owned())
+            }
+            (["DBMS_UTILITY", "FORMAT_ERROR_STACK"], _) => done("SQLERRM".to_owned()),
+            (["DBMS_LOB", "GETLENGTH"], true) => done(format!("length({})", args(self).join(", "))),
+            (["DBMS_LOB", "SUBSTR"], true) => {
+                let a = args(self);
+                match a.len() {
+                    1 => done(format!("substr({}, 1, 32767)", a[0])),
+                    2 => done(format!("substr({}, 1, {})", a[0], a[1])),
+                    3 => done(format!("substr({}, {}, {})", a[0], a[2], a[1])),
+                    _ => None,
+                }
+            }
+            (["DBMS_LOB", "INSTR"], true) => {
+                let a = args(self);
+                (a.len() == 2).then(|| (format!("strpos({}, {})", a[0], a[1]), None))
+            }
+            (["UTL_RAW", "CAST_TO_RAW"], true) => {
+                done(format!("convert_to({}, 'UTF8')", args(self).join(", ")))
+            }
+            (["UTL_RAW", "CAST_TO_VARCHAR2"], true) => {
+                done(format!("convert_from({}, 'UTF8')", args(self).join(", ")))
+            }
+            ([package, function], _) if *package == "UTL_HTTP" => {
+                let a = args(self);
+                let name = function.to_ascii_lowercase();
+                if has_call {
+                    done(format!("utl_http_utility.{name}({})", a.join(", ")))
+                } else {
+                    done(format!("utl_http_utility.{name}"))
+                }
+            }
+            _ => None,
+        }
+    }
+
+    /// `LISTAGG(x, sep) WITHIN GROUP (ORDER BY y)` is
+    /// `string_agg(x, sep ORDER BY y)`.
+    fn listagg(
+        &mut self,
+        args: Vec<String>,
+        items: &[Item],
+        after: usize,
+    ) -> Option<(String, Option<usize>)> {
+        let separator = args.get(1).cloned().unwrap_or_else(|| "''".to_owned());
+        let value = args.first()?.clone();
+        let within = items.get(after).is_some_and(|i| i.is("WITHIN"))
+            && items.get(after + 1).is_some_and(|i| i.is("GROUP"))
+            && items.get(after + 2).is_some_and(|i| i.token == Token::LParen);
+        if !within {
+            return Some((format!("string_agg(({value})::text, {separator})"), None));
+        }
+        let close = matching_paren(items, after + 2)?;
+        let order = text::join_trimmed(&self.rewrite(&items[after + 3..close]));
+        Some((format!("string_agg(({value})::text, {separator} {order})"), Some(close + 1)))
+    }
+
+    /// Reads and methods of a local array variable.
+    fn array_use(
+        &mut self,
+        upper: &[&str],
+        parts: &[String],
+        args: &dyn Fn(&mut Cx) -> Vec<String>,
+        call: Option<(usize, usize)>,
+        line: u32,
+    ) -> Option<(String, Option<usize>)> {
+        let var = parts.first()?;
+        self.array_element(var)?;
+        let name = pg_name(var);
+        match upper {
+            [_] if call.is_some() => {
+                let a = args(self);
+                Some((format!("{name}[{}]", a.join("][")), None))
+            }
+            [_, "COUNT"] => Some((format!("coalesce(cardinality({name}), 0)"), None)),
+            [_, "FIRST"] => Some((format!("array_lower({name}, 1)"), None)),
+            [_, "LAST"] => Some((format!("array_upper({name}, 1)"), None)),
+            [_, "EXISTS"] => {
+                let a = args(self);
+                let i = a.first()?;
+                Some((
+                    format!("({i} BETWEEN array_lower({name}, 1) AND array_upper({name}, 1))"),
+                    None,
+                ))
+            }
+            [_, "NEXT"] => {
+                let a = args(self);
+                let i = a.first()?;
+                Some((format!("CASE WHEN {i} < array_upper({name}, 1) THEN {i} + 1 END"), None))
+            }
+            [_, "PRIOR"] => {
+                let a = args(self);
+                let i = a.first()?;
+                Some((format!("CASE WHEN {i} > array_lower({name}, 1) THEN {i} - 1 END"), None))
+            }
+            [_, "LIMIT"] => {
+                self.note(line, NoteKind::Review, "VARRAY LIMIT is not kept by PostgreSQL arrays");
+                Some(("NULL".to_owned(), None))
+            }
+            _ => None,
+        }
+    }
+
+    /// A PL/SQL data type in PostgreSQL.
+    pub fn datatype(&mut self, fragment: &Fragment) -> String {
+        let Ok(items) = text::items(fragment) else {
+            return fragment.text.trim().to_owned();
+        };
+        let items = items.items;
+        if let Some(mapped) = super::types::builtin(&items) {
+            if let Some(note) = mapped.note {
+                self.note(fragment.span.line, NoteKind::Review, note);
+            }
+            return mapped.text;
+        }
+        // `x%TYPE`, `t%ROWTYPE`.
+        if let Some(at) = items.iter().position(|i| i.token == Token::Mod) {
+            let parts: Vec<String> = items[..at].iter().filter_map(Item::name).collect();
+            let attribute = items.get(at + 1).and_then(Item::word).unwrap_or_default();
+            return self.anchored_type(&parts, &attribute, &items[..at], fragment.span.line);
+        }
+        let parts: Vec<String> = items.iter().filter_map(Item::name).collect();
+        if let Some((name, def)) = self.type_def(&parts) {
+            return self.defined_type(&name, &def, fragment.span.line);
+        }
+        match parts.as_slice() {
+            [package, name] if package == "UTL_HTTP" => {
+                format!("utl_http_utility.{}", name.to_ascii_lowercase())
+            }
+            [package, ..] if is_oracle_package(package) => {
+                self.note(
+                    fragment.span.line,
+                    NoteKind::Unsupported,
+                    format!("type {} has no PostgreSQL equivalent", parts.join(".")),
+                );
+                text::join_trimmed(&items)
+            }
+            _ => parts.iter().map(|p| pg_name(p)).collect::<Vec<_>>().join("."),
+        }
+    }
+
+    fn anchored_type(
+        &mut self,
+        parts: &[String],
+        attribute: &str,
+        items: &[Item],
+        line: u32,
+    ) -> String {
+        let written = parts.iter().map(|p| pg_name(p)).collect::<Vec<_>>().join(".");
+        // A package variable's `%TYPE` is the variable's type.
+        let state = match parts {
+            [name] if !self.is_local(name) => {
+                self.package_info().and_then(|i| i.state.get(name)).map(|v| v.datatype.clone())
+            }
+            [package, name] => self
+                .catalog
+                .package(package)
+                .and_then(|i| i.state.get(name))
+                .map(|v| v.datatype.clone()),
+            _ => None,
+        };
+        if let (Some(datatype), "TYPE") = (state, attribute) {
+            let package = match parts {
+                [package, _] => Some(package.clone()),
+                _ => self.package.clone(),
+            };
+            let here = std::mem::replace(&mut self.package, package);
+            let text = self.datatype(&datatype);
+            self.package = here;
+            return text;
+        }
+        if attribute == "ROWTYPE" && parts.len() == 1 && self.is_local(&parts[0]) {
+            // A cursor's %ROWTYPE.
+            return "record".to_owned();
+        }
+        let _ = items;
+        if !self.no_anchors {
+            return format!("{written}%{}", attribute.to_ascii_uppercase());
+        }
+        // Where PostgreSQL takes no anchor: a table's row type is the table's
+        // name, a column's type comes from the table's DDL.
+        match (attribute, parts) {
+            ("ROWTYPE", _) => written,
+            ("TYPE", [.., table, column]) => {
+                let key = (table.clone(), column.clone());
+                match self.catalog.columns.get(&key).cloned() {
+                    Some(datatype) => self.datatype(&datatype),
+                    None => {
+                        self.note(
+                            line,
+                            NoteKind::Unsupported,
+                            format!(
+                                "{}%TYPE: the column's type is not known here",
+                                parts.join(".")
+                            ),
+                        );
+                        format!("{written}%TYPE")
+                    }
+                }
+            }
+            _ => format!("{written}%{}", attribute.to_ascii_uppercase()),
+        }
+    }
+
+    fn defined_type(&mut self, name: &str, def: &super::catalog::TypeDef, line: u32) -> String {
+        use super::catalog::TypeDef;
+        match def {
+            TypeDef::Array { element } => {
+                // No `%TYPE[]` in PostgreSQL.
+                let anchors = std::mem::replace(&mut self.no_anchors, true);
+                let element = self.datatype(element);
+                self.no_anchors = anchors;
+                format!("{element}[]")
+            }
+            TypeDef::RefCursor => "refcursor".to_owned(),
+            TypeDef::Alias { of, package } => {
+                let package = package.clone().or(self.package.clone());
+                let here = std::mem::replace(&mut self.package, package);
+                let text = self.datatype(of);
+                self.package = here;
+                text
+            }
+            TypeDef::Record { .. } | TypeDef::Object => name.to_owned(),
+            TypeDef::StringIndexed => {
+                self.note(
+                    line,
+                    NoteKind::Unsupported,
+                    "an associative array indexed by strings has no PostgreSQL equivalent \
+                     (jsonb or hstore would hold it)",
+                );
+                "jsonb".to_owned()
+            }
+        }
+    }
+}
+
+/// Where the operand ending just before `op` starts: a word, a literal, a
+/// dotted name, or a call or parenthesised group.
+fn operand_before(items: &[Item], op: usize) -> Option<usize> {
+    let last = op.checked_sub(1)?;
+    if items[last].token == Token::RParen {
+        let mut depth = 0usize;
+        let mut at = last;
+        loop {
+            match items[at].token {
+                Token::RParen => depth += 1,
+                Token::LParen => {
+                    depth -= 1;
+                    if depth == 0 {
+                        break;
+                    }
+                }
+                _ => {}
+            }
+            at = at.checked_sub(1)?;
+        }
+        // A call: the function's name before the `(`.
+        if at > 0 && matches!(items[at - 1].token, Token::Word(_)) {
+            return Some(at - 1);
+        }
+        return Some(at);
+    }
+    let mut start = last;
+    while start >= 2
+        && items[start - 1].token == Token::Period
+        && matches!(items[start - 2].token, Token::Word(_))
+    {
+        start -= 2;
+    }
+    Some(start)
+}
+
+/// Where the operand starting at `start` ends (exclusive): one primary,
+/// with a call's arguments.
+fn operand_after(items: &[Item], start: usize) -> usize {
+    let Some(first) = items.get(start) else { return start };
+    if first.token == Token::LParen {
+        return matching_paren(items, start).map_or(items.len(), |c| c + 1);
+    }
+    let mut end = name_end(items, start);
+    if items.get(end).is_some_and(|i| i.token == Token::LParen)
+        && matches!(first.token, Token::Word(_))
+    {
+        end = matching_paren(items, end).map_or(items.len(), |c| c + 1);
+    }
+    end
+}
+
+/// Where a dotted name starting at `start` ends: `a . b . c`.
+fn name_end(items: &[Item], start: usize) -> usize {
+    let mut end = start + 1;
+    while end + 1 < items.len()
+        && items[end].token == Token::Period
+        && matches!(items[end + 1].token, Token::Word(_))
+    {
+        end += 2;
+    }
+    end
+}
+
+/// Whether an empty string literal after `out` is a value assigned or
+/// compared, where Oracle reads it as NULL.
+fn empty_means_null(out: &[Item]) -> bool {
+    let Some(last) = out.last() else { return true };
+    matches!(last.token, Token::Assignment | Token::Eq | Token::Neq)
+        || ["DEFAULT", "RETURN", "THEN", "ELSE"].iter().any(|w| last.is(w))
+}
+
+/// `DECODE(x, s1, r1, ..., default)` with Oracle's rule that NULL matches
+/// NULL: a simple `CASE` when every search value is a non-NULL literal,
+/// `IS NOT DISTINCT FROM` tests otherwise.
+fn decode(args: &[String]) -> String {
+    let subject = &args[0];
+    let pairs = &args[1..];
+    let literal = |s: &str| {
+        let s = s.trim();
+        (s.starts_with('\'') && s.ends_with('\'') && s.len() >= 2 && s != "''")
+            || s.parse::<f64>().is_ok()
+    };
+    let simple = pairs.chunks(2).filter(|c| c.len() == 2).all(|c| literal(&c[0]));
+    let mut out = if simple { format!("CASE {subject}") } else { "CASE".to_owned() };
+    for pair in pairs.chunks(2) {
+        match pair {
+            [search, result] if simple => out.push_str(&format!(" WHEN {search} THEN {result}")),
+            [search, result] if search.eq_ignore_ascii_case("NULL") || search == "''" => {
+                out.push_str(&format!(" WHEN {subject} IS NULL THEN {result}"));
+            }
+            [search, result] => out
+                .push_str(&format!(" WHEN {subject} IS NOT DISTINCT FROM {search} THEN {result}")),
+            [default] => out.push_str(&format!(" ELSE {default}")),
+            _ => {}
+        }
+    }
+    out.push_str(" END");
+    out
+}
+
+/// `SYS_CONTEXT('USERENV', attribute)`; other namespaces are application
+/// contexts, kept in session settings named `namespace.attribute`.
+fn sys_context(namespace: &str, attribute: &str) -> String {
+    let unquote = |s: &str| s.trim().trim_matches('\'').to_ascii_uppercase();
+    let (ns, attr) = (unquote(namespace), unquote(attribute));
+    if ns == "USERENV" {
+        let known = match attr.as_str() {
+            "SESSION_USER" | "CURRENT_USER" | "CURRENT_SCHEMA" if attr == "CURRENT_SCHEMA" => {
+                "current_schema()"
+            }
+            "SESSION_USER" | "CURRENT_USER" => "current_user",
+            "OS_USER" | "AUTHENTICATED_IDENTITY" => "session_user",
+            "DB_NAME" | "DB_UNIQUE_NAME" | "INSTANCE_NAME" | "SERVICE_NAME" => "current_database()",
+            "IP_ADDRESS" => "host(inet_client_addr())",
+            "SESSIONID" | "SID" => "pg_backend_pid()::text",
+            "HOST" | "SERVER_HOST" => "host(inet_server_addr())",
+            "MODULE" | "ACTION" | "CLIENT_INFO" | "CLIENT_IDENTIFIER" => {
+                "current_setting('application_name')"
+            }
+            "LANG" | "LANGUAGE" | "NLS_TERRITORY" => "current_setting('lc_messages')",
+            _ => "",
+        };
+        if !known.is_empty() {
+            return known.to_owned();
+        }
+    }
+    format!(
+        "current_setting({}, true)",
+        quote_literal(&format!("{}.{}", ns.to_ascii_lowercase(), attr.to_ascii_lowercase()))
+    )
+}
+
+/// Oracle-supplied packages: a call into one that no rewrite handles has no
+/// equivalent.
+pub(super) fn is_oracle_package(name: &str) -> bool {
+    name.starts_with("DBMS_")
+        || name.starts_with("UTL_")
+        || name.starts_with("OWA_")
+        || matches!(name, "HTP" | "HTF" | "OWA" | "CTX_DDL" | "CTX_DOC" | "DEBUG_EXTPROC")
+}
+
+/// Tokens that end an operand of `||`: what binds less tightly.
+fn ends_operand(item: &Item) -> bool {
+    matches!(
+        item.token,
+        Token::Comma
+            | Token::SemiColon
+            | Token::Eq
+            | Token::Neq
+            | Token::Lt
+            | Token::Gt
+            | Token::LtEq
+            | Token::GtEq
+            | Token::Assignment
+            | Token::RArrow
+    ) || item.word().is_some_and(|w| {
+        matches!(
+            w.as_str(),
+            "AND"
+                | "OR"
+                | "NOT"
+                | "IS"
+                | "LIKE"
+                | "BETWEEN"
+                | "IN"
+                | "THEN"
+                | "WHEN"
+                | "ELSE"
+                | "END"
+                | "CASE"
+                | "SELECT"
+                | "FROM"
+                | "WHERE"
+                | "INTO"
+                | "AS"
+                | "ORDER"
+                | "GROUP"
+                | "BY"
+                | "HAVING"
+                | "UNION"
+                | "INTERSECT"
+                | "MINUS"
+                | "EXCEPT"
+                | "VALUES"
+                | "SET"
+                | "RETURNING"
+                | "USING"
+                | "ON"
+                | "JOIN"
+                | "LOOP"
+                | "ESCAPE"
+                | "DISTINCT"
+                | "ALL"
+                | "LIMIT"
+                | "BULK"
+                | "COLLECT"
+                | "FOR"
+                | "WITH"
+                | "IF"
+                | "ELSIF"
+                | "EXIT"
+                | "RETURN"
+                | "DEFAULT"
+                | "ASC"
+                | "DESC"
+                | "NULLS"
+        )
+    })
+}
+
+/// Whether a token can end an operand: a literal, a name, a `)`.
+fn is_primary_end(item: &Item) -> bool {
+    matches!(
+        item.token,
+        Token::Word(_)
+            | Token::Number(..)
+            | Token::SingleQuotedString(_)
+            | Token::NationalStringLiteral(_)
+            | Token::RParen
+    ) || item.line == 0
+}
+
+/// Rewrites each run `a || b || c` at this depth as `concat(a, b, c)`,
+/// unless every operand is a string literal.
+fn concat_operators(items: Vec<Item>) -> Vec<Item> {
+    if !items.iter().any(|i| i.token == Token::StringConcat) {
+        return items;
+    }
+    // Operands: [start, end) ranges between boundaries, skipping groups.
+    let mut out = Vec::with_capacity(items.len());
+    let mut i = 0;
+    while i < items.len() {
+        let start = i;
+        let mut operands = Vec::new();
+        let mut operand_start = i;
+        let mut j = i;
+        let mut ok = true;
+        while j < items.len() && !ends_operand(&items[j]) {
+            // `'a' || b alias`: a word right after a complete operand is an
+            // alias, not part of it.
+            let after_primary = j > operand_start && is_primary_end(&items[j - 1]);
+            if after_primary && matches!(items[j].token, Token::Word(_)) {
+                break;
+            }
+            match items[j].token {
+                Token::LParen => {
+                    j = matching_paren(&items, j).map_or(items.len(), |c| c + 1);
+                    continue;
+                }
+                Token::StringConcat => {
+                    ok &= j > operand_start;
+                    operands.push((operand_start, j));
+                    operand_start = j + 1;
+                }
+                _ => {}
+            }
+            j += 1;
+        }
+        if operands.is_empty() {
+            // No `||` in this stretch: copy it and the boundary after it.
+            out.extend(items[start..j].iter().cloned());
+            if j < items.len() {
+                out.push(items[j].clone());
+            }
+            i = j + 1;
+            continue;
+        }
+        ok &= j > operand_start;
+        operands.push((operand_start, j));
+        let all_literals = operands.iter().all(|&(a, b)| b == a + 1 && items[a].is_string());
+        if !ok || all_literals {
+            out.extend(items[start..j].iter().cloned());
+        } else {
+            let gap = items[start].gap.clone();
+            let parts: Vec<String> =
+                operands.iter().map(|&(a, b)| text::join_trimmed(&items[a..b])).collect();
+            out.push(Item::new(format!("concat({})", parts.join(", "))).after(&gap));
+        }
+        if j < items.len() {
+            out.push(items[j].clone());
+        }
+        i = j + 1;
+    }
+    out
+}

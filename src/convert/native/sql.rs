@@ -1,0 +1,317 @@
+//! Embedded SQL (and view queries) for PostgreSQL: the clauses Oracle
+//! writes differently, then the expression rewrites of [`super::expr`].
+//!
+//! `SELECT ... INTO` becomes `INTO STRICT`, because Oracle raises
+//! NO_DATA_FOUND and TOO_MANY_ROWS where PostgreSQL would quietly take the
+//! first row or NULLs; `ROWNUM` limits become `LIMIT`; `FROM DUAL` goes;
+//! `MINUS` is `EXCEPT`; qualified `SET` targets lose their qualifier.
+
+use sqlparser::tokenizer::Token;
+
+use super::cx::Cx;
+use super::text::{self, matching_paren, Item};
+use super::NoteKind;
+use crate::plsql::ast::{SqlKind, SqlStatement};
+
+impl Cx<'_> {
+    /// The statement rewritten, without its final `;`.
+    pub fn sql(&mut self, statement: &SqlStatement) -> String {
+        let items = match text::items_of(&statement.text, statement.span) {
+            Ok(items) => items.items,
+            Err(e) => {
+                self.note(statement.span.line, NoteKind::Unsupported, format!("not read: {e}"));
+                return statement.text.trim().trim_end_matches(';').to_owned();
+            }
+        };
+        let mut items = items;
+        while items.last().is_some_and(|i| i.token == Token::SemiColon) {
+            items.pop();
+        }
+        let items = self.clauses(statement, items);
+        let items = self.rewrite(&items);
+        text::join_trimmed(&items)
+    }
+
+    fn clauses(&mut self, statement: &SqlStatement, mut items: Vec<Item>) -> Vec<Item> {
+        let line = statement.span.line;
+        drop_from_dual(&mut items);
+        for item in &mut items {
+            if item.is("MINUS") {
+                item.text = "EXCEPT".to_owned();
+            }
+        }
+        for (i, item) in items.iter().enumerate() {
+            if item.is("CONNECT") && items.get(i + 1).is_some_and(|n| n.is("BY")) {
+                self.note(line, NoteKind::Unsupported, "CONNECT BY: rewrite it as WITH RECURSIVE");
+            }
+        }
+        for (i, item) in items.iter().enumerate() {
+            if item.token == Token::AtSign && items.get(i + 1).is_some_and(|n| n.word().is_some()) {
+                self.note(
+                    line,
+                    NoteKind::Unsupported,
+                    format!("database link @{}: use postgres_fdw or dblink", items[i + 1].text),
+                );
+            }
+        }
+        if statement.kind == SqlKind::Insert {
+            record_values(&mut items);
+        }
+        strict_into(statement, &mut items);
+        if statement.kind == SqlKind::Select {
+            self.rownum_limit(&mut items, line);
+        }
+        if matches!(statement.kind, SqlKind::Update | SqlKind::Merge) {
+            unqualify_set_targets(&mut items);
+        }
+        self.wait_clause(&mut items, line);
+        alias_subqueries(&mut items);
+        items
+    }
+
+    /// `WHERE ROWNUM <= n` (or `< n`, `= 1`) as `LIMIT n`, when the query
+    /// has no ORDER BY, GROUP BY or aggregate that Oracle applies after.
+    fn rownum_limit(&mut self, items: &mut Vec<Item>, line: u32) {
+        let Some(at) = top_level(items).find(|&i| items[i].is("ROWNUM")) else {
+            return;
+        };
+        let later = |w: &str| top_level(items).any(|i| items[i].is(w));
+        let aggregate = top_level(items).take_while(|&i| !items[i].is("FROM")).any(|i| {
+            ["COUNT", "SUM", "MIN", "MAX", "AVG", "LISTAGG"].iter().any(|f| items[i].is(f))
+                && items.get(i + 1).is_some_and(|n| n.token == Token::LParen)
+        });
+        if later("ORDER") || later("GROUP") || later("UNION") || aggregate {
+            self.note(
+                line,
+                NoteKind::Unsupported,
+                "ROWNUM with ORDER BY, GROUP BY, UNION or an aggregate: Oracle numbers the rows \
+                 before these apply; rewrite it as a subquery with LIMIT",
+            );
+            return;
+        }
+        let (Some(op), Some(value)) = (items.get(at + 1), items.get(at + 2)) else { return };
+        let limit = match (&op.token, &value.token) {
+            (Token::LtEq, Token::Number(n, _)) => n.clone(),
+            (Token::Lt, Token::Number(n, _)) => match n.parse::<u64>() {
+                Ok(n) => n.saturating_sub(1).to_string(),
+                Err(_) => return,
+            },
+            (Token::Eq, Token::Number(n, _)) if n == "1" => "1".to_owned(),
+            (Token::LtEq, Token::Word(_)) => value.text.clone(),
+            _ => {
+                self.note(
+                    line,
+                    NoteKind::Unsupported,
+                    "ROWNUM in this form has no direct equivalent",
+                );
+                return;
+            }
+        };
+        // Remove `ROWNUM op value` and the AND that joins it.
+        let mut from = at;
+        let mut to = at + 3;
+        if items.get(to).is_some_and(|i| i.is("AND")) {
+            to += 1;
+        } else if from > 0 && (items[from - 1].is("AND") || items[from - 1].is("WHERE")) {
+            from -= 1;
+        }
+        items.drain(from..to.min(items.len()));
+        let limit_at = top_level(items)
+            .find(|&i| items[i].is("FOR") && items.get(i + 1).is_some_and(|n| n.is("UPDATE")))
+            .unwrap_or(items.len());
+        items.insert(limit_at, Item::spaced("LIMIT"));
+        items.insert(limit_at + 1, Item::spaced(limit));
+    }
+
+    /// `FOR UPDATE WAIT n` has no PostgreSQL form; `NOWAIT` and
+    /// `SKIP LOCKED` do.
+    fn wait_clause(&mut self, items: &mut Vec<Item>, line: u32) {
+        let found = top_level(items).find(|&i| {
+            items[i].is("WAIT")
+                && items.get(i + 1).is_some_and(|n| matches!(n.token, Token::Number(..)))
+        });
+        if let Some(at) = found {
+            items.drain(at..at + 2);
+            self.note(
+                line,
+                NoteKind::Review,
+                "FOR UPDATE WAIT n became FOR UPDATE (waits without limit; set lock_timeout)",
+            );
+        }
+    }
+}
+
+/// Indexes of the tokens at paren depth 0.
+fn top_level(items: &[Item]) -> impl Iterator<Item = usize> + '_ {
+    let mut depth = 0i32;
+    items.iter().enumerate().filter_map(move |(i, item)| {
+        match item.token {
+            Token::LParen => {
+                depth += 1;
+                return None;
+            }
+            Token::RParen => {
+                depth -= 1;
+                return None;
+            }
+            _ => {}
+        }
+        (depth == 0).then_some(i)
+    })
+}
+
+/// `FROM DUAL` (PostgreSQL needs no FROM), at any depth.
+fn drop_from_dual(items: &mut Vec<Item>) {
+    let mut i = 0;
+    while i + 1 < items.len() {
+        let dual = items[i + 1].is("DUAL")
+            || (items[i + 1].is("SYS")
+                && items.get(i + 2).is_some_and(|p| p.token == Token::Period)
+                && items.get(i + 3).is_some_and(|d| d.is("DUAL")));
+        if items[i].is("FROM") && dual {
+            let len = if items[i + 1].is("SYS") { 4 } else { 2 };
+            // An alias after DUAL (`FROM dual d`) goes too.
+            let mut end = i + len;
+            if items.get(end).is_some_and(|a| {
+                a.word().is_some_and(|w| {
+                    !matches!(
+                        w.as_str(),
+                        "WHERE"
+                            | "CONNECT"
+                            | "UNION"
+                            | "ORDER"
+                            | "GROUP"
+                            | "FOR"
+                            | "INTERSECT"
+                            | "MINUS"
+                            | "EXCEPT"
+                            | "START"
+                    )
+                })
+            }) {
+                end += 1;
+            }
+            items.drain(i..end);
+            continue;
+        }
+        i += 1;
+    }
+}
+
+/// `SELECT ... INTO x` raises on no row and on two in Oracle; `STRICT`
+/// makes PostgreSQL do the same.
+fn strict_into(statement: &SqlStatement, items: &mut Vec<Item>) {
+    if statement.kind != SqlKind::Select || statement.into.is_empty() || statement.bulk_collect {
+        return;
+    }
+    let found = top_level(items).find(|&i| items[i].is("INTO"));
+    if let Some(at) = found {
+        if !items.get(at + 1).is_some_and(|n| n.is("STRICT")) {
+            items.insert(at + 1, Item::spaced("STRICT"));
+        }
+    }
+}
+
+/// `INSERT INTO t VALUES r` inserts a record: `VALUES (r.*)`.
+fn record_values(items: &mut [Item]) {
+    let Some(at) = top_level(items).find(|&i| items[i].is("VALUES")) else { return };
+    let rest = &items[at + 1..];
+    let is_record = !rest.is_empty()
+        && rest.iter().all(|i| matches!(i.token, Token::Word(_) | Token::Period))
+        && !rest.iter().any(|i| i.is("RETURNING"));
+    if is_record {
+        let record = text::join_trimmed(rest);
+        let gap = rest[0].gap.clone();
+        let n = rest.len();
+        items[at + 1] = Item::new(format!("({record}.*)")).after(&gap);
+        for item in &mut items[at + 2..at + 1 + n] {
+            item.text.clear();
+            item.gap.clear();
+        }
+    }
+}
+
+/// `UPDATE t SET t.a = 1` is `SET a = 1` in PostgreSQL, which allows no
+/// qualifier on a target column.
+fn unqualify_set_targets(items: &mut Vec<Item>) {
+    let mut i = 0;
+    let mut in_set = false;
+    let mut depth = 0i32;
+    while i < items.len() {
+        match items[i].token {
+            Token::LParen => depth += 1,
+            Token::RParen => depth -= 1,
+            _ => {}
+        }
+        if items[i].is("SET") {
+            in_set = true;
+        } else if items[i].is("WHERE") || items[i].is("WHEN") || items[i].is("RETURNING") {
+            in_set = false;
+        }
+        let target_start = in_set
+            && i > 0
+            && (items[i - 1].is("SET") || (items[i - 1].token == Token::Comma && depth == 0));
+        if target_start
+            && matches!(items[i].token, Token::Word(_))
+            && items.get(i + 1).is_some_and(|p| p.token == Token::Period)
+            && items.get(i + 2).is_some_and(|c| matches!(c.token, Token::Word(_)))
+            && items.get(i + 3).is_some_and(|e| e.token == Token::Eq)
+        {
+            let gap = items[i].gap.clone();
+            items.drain(i..i + 2);
+            items[i].gap = gap;
+        }
+        i += 1;
+    }
+}
+
+/// PostgreSQL before 16 wants an alias on every subquery in FROM.
+fn alias_subqueries(items: &mut Vec<Item>) {
+    let mut n = 0;
+    let mut i = 0;
+    while i + 1 < items.len() {
+        let opens_subquery = items[i].token == Token::LParen
+            && items[i + 1].is("SELECT")
+            && i > 0
+            && (items[i - 1].is("FROM") || items[i - 1].is("JOIN"));
+        if opens_subquery {
+            if let Some(close) = matching_paren(items, i) {
+                let needs = match items.get(close + 1) {
+                    None => true,
+                    Some(next) => {
+                        matches!(next.token, Token::Comma | Token::RParen | Token::SemiColon)
+                            || next.word().is_some_and(|w| {
+                                matches!(
+                                    w.as_str(),
+                                    "WHERE"
+                                        | "GROUP"
+                                        | "ORDER"
+                                        | "UNION"
+                                        | "MINUS"
+                                        | "EXCEPT"
+                                        | "INTERSECT"
+                                        | "CONNECT"
+                                        | "START"
+                                        | "JOIN"
+                                        | "LEFT"
+                                        | "RIGHT"
+                                        | "INNER"
+                                        | "FULL"
+                                        | "CROSS"
+                                        | "FOR"
+                                        | "ON"
+                                        | "HAVING"
+                                        | "LIMIT"
+                                )
+                            })
+                    }
+                };
+                if needs {
+                    n += 1;
+                    items.insert(close + 1, Item::spaced(format!("sub{n}")));
+                }
+            }
+        }
+        i += 1;
+    }
+}

@@ -1,0 +1,1259 @@
+//! Blocks, declarations and statements, written again from the parse tree.
+//!
+//! Most PL/SQL statements have a PL/pgSQL twin with the same keywords;
+//! what differs is written here: calls become `CALL` (PL/SQL calls only
+//! procedures as statements), built-in procedures their PostgreSQL
+//! counterparts, user exceptions SQLSTATEs, cursor declarations
+//! `name CURSOR FOR`, `FORALL` a loop, `PIPE ROW` `RETURN NEXT`.
+//! Comments between statements are kept at their place.
+
+use sqlparser::tokenizer::Token;
+
+use super::catalog::{self, TypeDef};
+use super::cx::{pg_name, Cx, ROWCOUNT};
+use super::errors;
+use super::text::{self, quote_literal, safe_comment_body, Item};
+use super::NoteKind;
+use crate::plsql::ast::{
+    Block, Comment, Conditional, Declaration, DeclarationItem, Fragment, Handler, LoopKind,
+    Parameter, QualifiedName, SqlKind, Statement, StatementItem,
+};
+
+/// Writes PL/pgSQL text with indentation, placing the source's comments.
+pub(super) struct Writer<'w, 'c> {
+    pub cx: &'w mut Cx<'c>,
+    pub out: String,
+    pub indent: usize,
+    comments: &'w [Comment],
+    next_comment: usize,
+    /// Keep `SQL%ROWCOUNT` up to date after every SQL statement.
+    pub track_rowcount: bool,
+    /// What `RETURN;` becomes in a trigger function.
+    pub trigger_return: Option<String>,
+}
+
+impl<'w, 'c> Writer<'w, 'c> {
+    pub fn new(cx: &'w mut Cx<'c>, comments: &'w [Comment]) -> Writer<'w, 'c> {
+        Writer {
+            cx,
+            out: String::new(),
+            indent: 0,
+            comments,
+            next_comment: 0,
+            track_rowcount: false,
+            trigger_return: None,
+        }
+    }
+
+    /// One line, or several: continuation lines keep their layout relative
+    /// to each other, shifted under the first.
+    pub fn line(&mut self, text: &str) {
+        let pad = "    ".repeat(self.indent);
+        let mut lines = text.lines();
+        let Some(first) = lines.next() else {
+            self.out.push('\n');
+            return;
+        };
+        self.out.push_str(&pad);
+        self.out.push_str(first.trim_end());
+        self.out.push('\n');
+        let rest: Vec<&str> = lines.collect();
+        let common = rest
+            .iter()
+            .filter(|l| !l.trim().is_empty())
+            .map(|l| l.len() - l.trim_start().len())
+            .min()
+            .unwrap_or(0);
+        for l in rest {
+            if l.trim().is_empty() {
+                self.out.push('\n');
+                continue;
+            }
+            self.out.push_str(&pad);
+            self.out.push_str("    ");
+            self.out.push_str(l.get(common..).unwrap_or(l.trim_start()).trim_end());
+            self.out.push('\n');
+        }
+    }
+
+    /// Writes the comments that start before `offset`, and skips those
+    /// inside what was already written.
+    pub fn comments_before(&mut self, offset: u32) {
+        while let Some(c) = self.comments.get(self.next_comment) {
+            if c.span.start >= offset {
+                break;
+            }
+            self.next_comment += 1;
+            let text = if c.block {
+                format!("/*{}*/", safe_comment_body(&c.text))
+            } else {
+                format!("--{}", c.text)
+            };
+            self.line(&text);
+        }
+    }
+
+    pub fn skip_comments_before(&mut self, offset: u32) {
+        while self.comments.get(self.next_comment).is_some_and(|c| c.span.start < offset) {
+            self.next_comment += 1;
+        }
+    }
+
+    // Declarations.
+
+    /// The lines of a DECLARE section (without the keyword).
+    pub fn declarations(&mut self, declarations: &[Declaration]) -> Vec<String> {
+        let mut lines = Vec::new();
+        for d in declarations {
+            self.declaration(d, &mut lines);
+        }
+        lines
+    }
+
+    fn declaration(&mut self, d: &Declaration, lines: &mut Vec<String>) {
+        let line = d.span.line;
+        match &d.item {
+            DeclarationItem::Variable { name, constant, datatype, not_null, default } => {
+                self.remember_array(&name.canonical(), datatype);
+                let pg_type = self.cx.datatype(datatype);
+                self.cx.declare_typed(name, &pg_type);
+                let mut text = pg_name(&name.canonical());
+                if *constant {
+                    text.push_str(" CONSTANT");
+                }
+                text.push(' ');
+                text.push_str(&pg_type);
+                if *not_null {
+                    text.push_str(" NOT NULL");
+                }
+                if let Some(default) = default {
+                    text.push_str(" := ");
+                    text.push_str(&self.cx.expr(default));
+                }
+                text.push(';');
+                lines.push(text);
+            }
+            DeclarationItem::Exception { name } => {
+                let unit = self.cx.package.clone().unwrap_or_else(|| self.cx.schema.clone());
+                let state = errors::declared_state(&unit, name);
+                self.cx.scope().exceptions.insert(name.canonical(), state.clone());
+                lines.push(format!(
+                    "-- exception {}: raised and caught as SQLSTATE '{state}'",
+                    name.text
+                ));
+            }
+            DeclarationItem::Pragma { name, arguments } => {
+                if let Some((exception, state)) = errors::exception_init(name, arguments) {
+                    self.cx.scope().exceptions.insert(exception.clone(), state.clone());
+                    lines.push(format!(
+                        "-- {} is SQLSTATE '{state}' (PRAGMA EXCEPTION_INIT)",
+                        exception.to_ascii_lowercase()
+                    ));
+                    return;
+                }
+                match name.canonical().as_str() {
+                    "AUTONOMOUS_TRANSACTION" => self.cx.note(
+                        line,
+                        NoteKind::Unsupported,
+                        "PRAGMA AUTONOMOUS_TRANSACTION: this runs in the caller's transaction \
+                         (dblink or pg_background would give it its own)",
+                    ),
+                    "SERIALLY_REUSABLE" => self.cx.note(
+                        line,
+                        NoteKind::Review,
+                        "SERIALLY_REUSABLE: package state now lasts the session",
+                    ),
+                    _ => {}
+                }
+            }
+            DeclarationItem::Type { name, kind, definition } => {
+                let Some(def) = catalog::type_def(*kind, definition) else {
+                    self.cx.note(
+                        line,
+                        NoteKind::Unsupported,
+                        format!("type {} not read", name.text),
+                    );
+                    return;
+                };
+                if let TypeDef::Record { fields } = &def {
+                    let qualified = self.cx.local_type_name(&name.canonical());
+                    let preamble = self.composite_type(&qualified, fields);
+                    self.cx.preamble.push(preamble);
+                }
+                if def == TypeDef::StringIndexed {
+                    self.cx.note(
+                        line,
+                        NoteKind::Unsupported,
+                        format!(
+                            "{}: associative arrays indexed by strings are kept as jsonb",
+                            name.text
+                        ),
+                    );
+                }
+                self.cx.scope().types.insert(name.canonical(), def);
+            }
+            DeclarationItem::Subtype { name, definition } => {
+                let package = self.cx.package.clone();
+                self.cx
+                    .scope()
+                    .types
+                    .insert(name.canonical(), catalog::subtype(definition, package));
+            }
+            DeclarationItem::Cursor { name, parameters, query, .. } => {
+                self.cx.declare(name);
+                let Some(query) = query else {
+                    self.cx.note(
+                        line,
+                        NoteKind::Unsupported,
+                        "a cursor declared without its query",
+                    );
+                    return;
+                };
+                let params = if parameters.is_empty() {
+                    String::new()
+                } else {
+                    let list: Vec<String> =
+                        parameters.iter().map(|p| self.cursor_parameter(p)).collect();
+                    format!(" ({})", list.join(", "))
+                };
+                let sql = self.cx.sql(query);
+                lines.push(format!("{} CURSOR{params} FOR {sql};", pg_name(&name.canonical())));
+            }
+            DeclarationItem::Subprogram(s) => {
+                if s.body.is_some() {
+                    self.cx.note(
+                        line,
+                        NoteKind::Unsupported,
+                        format!(
+                            "nested {} {}: PL/pgSQL has no nested routines; not translated",
+                            if s.return_type.is_some() { "function" } else { "procedure" },
+                            s.name.last().text
+                        ),
+                    );
+                }
+            }
+            DeclarationItem::Conditional(c) => {
+                let chosen = self.conditional_branch(c, line);
+                for d in chosen {
+                    self.declaration(d, lines);
+                }
+            }
+            DeclarationItem::Unparsed { text, error } => {
+                self.cx.note(
+                    line,
+                    NoteKind::Unsupported,
+                    format!("declaration not parsed: {error}"),
+                );
+                lines.push(text.trim().to_owned());
+            }
+        }
+    }
+
+    fn cursor_parameter(&mut self, p: &Parameter) -> String {
+        self.cx.declare(&p.name);
+        format!("{} {}", pg_name(&p.name.canonical()), self.cx.datatype(&p.datatype))
+    }
+
+    /// Notes that `name` holds an array when its type is one.
+    pub fn remember_array(&mut self, name: &str, datatype: &Fragment) {
+        let Ok(items) = text::items(datatype) else { return };
+        let parts: Vec<String> = items.items.iter().filter_map(Item::name).collect();
+        let mut def = self.cx.type_def(&parts).map(|(_, d)| d);
+        while let Some(TypeDef::Alias { of, .. }) = &def {
+            let Ok(items) = text::items(of) else { return };
+            let parts: Vec<String> = items.items.iter().filter_map(Item::name).collect();
+            def = self.cx.type_def(&parts).map(|(_, d)| d);
+        }
+        if let Some(TypeDef::Array { element }) = def {
+            self.cx.scope().arrays.insert(name.to_owned(), element);
+        }
+    }
+
+    /// `CREATE TYPE` for a record type, safe to run twice.
+    pub fn composite_type(&mut self, qualified: &str, fields: &[(String, Fragment)]) -> String {
+        self.cx.no_anchors = true;
+        let columns: Vec<String> = fields
+            .iter()
+            .map(|(name, datatype)| {
+                format!("{} {}", pg_name(&name.to_ascii_uppercase()), self.cx.datatype(datatype))
+            })
+            .collect();
+        self.cx.no_anchors = false;
+        format!(
+            "DO $type$ BEGIN\n    CREATE TYPE {qualified} AS ({});\nEXCEPTION WHEN duplicate_object THEN NULL;\nEND $type$;\n",
+            columns.join(", ")
+        )
+    }
+
+    /// The branch of a `$IF` that is translated: its `$ELSE`, or else the
+    /// first; PostgreSQL has no conditional compilation.
+    fn conditional_branch<'t, T>(&mut self, c: &'t Conditional<T>, line: u32) -> &'t [T] {
+        if let Some(error) = &c.error {
+            self.cx.note(line, NoteKind::Review, format!("$ERROR {} left out", error.text.trim()));
+            return &[];
+        }
+        self.cx.note(
+            line,
+            NoteKind::Review,
+            "conditional compilation: only the $ELSE branch (or the first) was translated",
+        );
+        match (&c.otherwise, c.branches.first()) {
+            (Some(otherwise), _) => otherwise,
+            (None, Some((_, first))) => first,
+            (None, None) => &[],
+        }
+    }
+
+    // Blocks and statements.
+
+    /// `[DECLARE ...] BEGIN ... [EXCEPTION ...] END;` of a nested block.
+    pub fn block(&mut self, block: &Block, label: Option<&str>) {
+        self.cx.push_scope();
+        let declarations = self.declarations(&block.declarations);
+        if !declarations.is_empty() {
+            self.line("DECLARE");
+            self.indent += 1;
+            for d in &declarations {
+                self.line(d);
+            }
+            self.indent -= 1;
+        }
+        self.body(block);
+        match label {
+            Some(label) => self.line(&format!("END {label};")),
+            None => self.line("END;"),
+        }
+        self.cx.pop_scope();
+    }
+
+    /// `BEGIN statements [EXCEPTION handlers]`, without the END.
+    pub fn body(&mut self, block: &Block) {
+        self.line("BEGIN");
+        self.indent += 1;
+        self.statements(&block.statements);
+        self.indent -= 1;
+        if !block.handlers.is_empty() {
+            self.line("EXCEPTION");
+            self.indent += 1;
+            for h in &block.handlers {
+                self.handler(h);
+            }
+            self.indent -= 1;
+        }
+        self.comments_before(block.span.end);
+    }
+
+    pub fn handler(&mut self, h: &Handler) {
+        self.comments_before(h.span.start);
+        let conditions: Vec<String> = h.exceptions.iter().map(|e| self.condition(e)).collect();
+        self.line(&format!("WHEN {} THEN", conditions.join(" OR ")));
+        self.indent += 1;
+        self.statements(&h.statements);
+        if let Some(ret) = self.trigger_return.clone() {
+            let raises = h.statements.last().is_some_and(|s| {
+                matches!(s.item, StatementItem::Raise { .. } | StatementItem::Return { .. })
+            });
+            if !raises {
+                self.line(&format!("RETURN {ret};"));
+            }
+        }
+        self.indent -= 1;
+    }
+
+    /// A handler's condition: a PostgreSQL condition name or a SQLSTATE.
+    fn condition(&mut self, name: &QualifiedName) -> String {
+        let parts: Vec<String> = name.parts.iter().map(|p| p.canonical()).collect();
+        if let [one] = parts.as_slice() {
+            if let Some(pg) = errors::predefined(one) {
+                return pg.to_owned();
+            }
+        }
+        if parts.len() == 2 && parts[0] == "UTL_HTTP" && parts[1] == "END_OF_BODY" {
+            return "SQLSTATE 'UH001'".to_owned();
+        }
+        match self.cx.exception_state(&parts) {
+            Some(state) => format!("SQLSTATE '{state}'"),
+            None => {
+                let state = self.unknown_exception(name);
+                format!("SQLSTATE '{state}'")
+            }
+        }
+    }
+
+    fn unknown_exception(&mut self, name: &QualifiedName) -> String {
+        let unit = if name.parts.len() > 1 {
+            name.parts[name.parts.len() - 2].canonical()
+        } else {
+            self.cx.package.clone().unwrap_or_else(|| self.cx.schema.clone())
+        };
+        let state = errors::declared_state(&unit, name.last());
+        self.cx.note(
+            name.span.line,
+            NoteKind::Review,
+            format!(
+                "exception {} is not declared where the translator can see it; SQLSTATE '{state}' stands for it",
+                name.canonical()
+            ),
+        );
+        state
+    }
+
+    pub fn statements(&mut self, statements: &[Statement]) {
+        for s in statements {
+            self.statement(s);
+        }
+    }
+
+    pub fn statement(&mut self, s: &Statement) {
+        self.comments_before(s.span.start);
+        let line = s.span.line;
+        let labelled = matches!(s.item, StatementItem::Loop { .. } | StatementItem::Block(_));
+        for label in &s.labels {
+            if labelled {
+                self.line(&format!("<<{}>>", pg_name(&label.canonical())));
+            } else {
+                self.cx.note(
+                    line,
+                    NoteKind::Unsupported,
+                    format!(
+                        "label <<{}>> on a statement other than a loop or block left out",
+                        label.text
+                    ),
+                );
+            }
+        }
+        match &s.item {
+            StatementItem::Null => self.line("NULL;"),
+            StatementItem::Assignment { target, value } => self.assignment(target, value),
+            StatementItem::Call { name, arguments, text } => self.call(name, arguments, text),
+            StatementItem::If { branches, otherwise } => {
+                for (i, (condition, body)) in branches.iter().enumerate() {
+                    let condition = self.cx.expr(condition);
+                    let keyword = if i == 0 { "IF" } else { "ELSIF" };
+                    self.line(&format!("{keyword} {condition} THEN"));
+                    self.nested(body);
+                }
+                if let Some(otherwise) = otherwise {
+                    self.line("ELSE");
+                    self.nested(otherwise);
+                }
+                self.line("END IF;");
+            }
+            StatementItem::Case { selector, whens, otherwise } => {
+                match selector {
+                    Some(selector) => {
+                        let selector = self.cx.expr(selector);
+                        self.line(&format!("CASE {selector}"));
+                    }
+                    None => self.line("CASE"),
+                }
+                self.indent += 1;
+                for (when, body) in whens {
+                    let when = self.cx.expr(when);
+                    self.line(&format!("WHEN {when} THEN"));
+                    self.nested(body);
+                }
+                if let Some(otherwise) = otherwise {
+                    self.line("ELSE");
+                    self.nested(otherwise);
+                }
+                self.indent -= 1;
+                self.line("END CASE;");
+            }
+            StatementItem::Loop { kind, body, end_label } => {
+                self.loop_statement(kind, body, end_label.as_ref().map(|l| l.canonical()))
+            }
+            StatementItem::Exit { continue_loop, label, when } => {
+                let mut text =
+                    if *continue_loop { "CONTINUE".to_owned() } else { "EXIT".to_owned() };
+                if let Some(label) = label {
+                    text.push(' ');
+                    text.push_str(&pg_name(&label.canonical()));
+                }
+                if let Some(when) = when {
+                    text.push_str(" WHEN ");
+                    text.push_str(&self.cx.expr(when));
+                }
+                text.push(';');
+                self.line(&text);
+            }
+            StatementItem::Goto { label } => {
+                self.cx.note(line, NoteKind::Unsupported, "GOTO has no PL/pgSQL equivalent");
+                self.line(&format!("GOTO {};", label.text));
+            }
+            StatementItem::Return { value } => match (value, self.trigger_return.clone()) {
+                (Some(value), _) => {
+                    let value = self.cx.expr(value);
+                    self.line(&format!("RETURN {value};"));
+                }
+                (None, Some(ret)) => self.line(&format!("RETURN {ret};")),
+                (None, None) => self.line("RETURN;"),
+            },
+            StatementItem::Raise { exception } => self.raise(exception.as_ref()),
+            StatementItem::Open { cursor, query, dynamic, using } => {
+                let cursor = self.cx.expr(cursor);
+                match (query, dynamic) {
+                    (Some(query), _) => {
+                        let sql = self.cx.sql(query);
+                        self.line(&format!("OPEN {cursor} FOR {sql};"));
+                    }
+                    (None, Some(dynamic)) => {
+                        let sql = self.dynamic(dynamic);
+                        let using = self.using(using);
+                        self.line(&format!("OPEN {cursor} FOR EXECUTE {sql}{using};"));
+                    }
+                    (None, None) => self.line(&format!("OPEN {cursor};")),
+                }
+            }
+            StatementItem::Fetch { cursor, bulk_collect, into, limit } => {
+                let cursor = self.cx.expr(cursor);
+                let targets: Vec<String> = into.iter().map(|t| self.target(t)).collect();
+                if *bulk_collect && self.fetch_bulk(&cursor, into, limit.as_ref()) {
+                    // Written as a loop.
+                } else if *bulk_collect {
+                    self.cx.note(
+                        line,
+                        NoteKind::Unsupported,
+                        "FETCH ... BULK COLLECT into several collections: rewrite it as a loop over the cursor",
+                    );
+                    let limit = limit
+                        .as_ref()
+                        .map(|l| format!(" LIMIT {}", l.text.trim()))
+                        .unwrap_or_default();
+                    self.line(&format!(
+                        "FETCH {cursor} BULK COLLECT INTO {}{limit};",
+                        targets.join(", ")
+                    ));
+                } else {
+                    self.line(&format!("FETCH {cursor} INTO {};", targets.join(", ")));
+                }
+            }
+            StatementItem::Close { cursor } => {
+                let cursor = self.cx.expr(cursor);
+                self.line(&format!("CLOSE {cursor};"));
+            }
+            StatementItem::ExecuteImmediate { sql, bulk_collect, into, using, returning_into } => {
+                let head =
+                    sql.text.trim_start().trim_start_matches(['q', 'Q', '\'', '[', '{', '(']);
+                let head = head.trim_start().to_ascii_uppercase();
+                if head.starts_with("BEGIN") || head.starts_with("DECLARE") {
+                    self.cx.note(
+                        line,
+                        NoteKind::Unsupported,
+                        "EXECUTE IMMEDIATE of a PL/SQL block: PostgreSQL's EXECUTE runs SQL; the block \
+                         needs translating and running with DO",
+                    );
+                }
+                let dynamic = self.dynamic(sql);
+                let mut text = format!("EXECUTE {dynamic}");
+                if !into.is_empty() {
+                    if *bulk_collect {
+                        self.cx.note(
+                            line,
+                            NoteKind::Unsupported,
+                            "EXECUTE IMMEDIATE ... BULK COLLECT INTO",
+                        );
+                    }
+                    let targets: Vec<String> = into.iter().map(|t| self.target(t)).collect();
+                    text.push_str(&format!(" INTO STRICT {}", targets.join(", ")));
+                }
+                if !returning_into.is_empty() {
+                    self.cx.note(
+                        line,
+                        NoteKind::Unsupported,
+                        "EXECUTE IMMEDIATE ... RETURNING INTO: put RETURNING in the statement and use INTO",
+                    );
+                }
+                text.push_str(&self.using(using));
+                text.push(';');
+                self.line(&text);
+                self.after_sql();
+            }
+            StatementItem::Forall { index, bounds, save_exceptions, statement } => {
+                if *save_exceptions {
+                    self.cx.note(
+                        line,
+                        NoteKind::Unsupported,
+                        "FORALL ... SAVE EXCEPTIONS: the first error stops the loop",
+                    );
+                }
+                let bounds = self.forall_bounds(bounds, line);
+                self.cx.push_scope();
+                self.cx.declare(index);
+                self.line(&format!("FOR {} IN {bounds} LOOP", pg_name(&index.canonical())));
+                self.indent += 1;
+                self.statement(statement);
+                self.indent -= 1;
+                self.line("END LOOP;");
+                self.cx.pop_scope();
+            }
+            StatementItem::PipeRow { value } => {
+                let value = self.cx.expr(value);
+                self.line(&format!("RETURN NEXT {value};"));
+            }
+            StatementItem::Commit => {
+                if self.cx.in_function {
+                    self.cx.note(
+                        line,
+                        NoteKind::Unsupported,
+                        "COMMIT inside a function: PostgreSQL allows it only in procedures",
+                    );
+                }
+                self.line("COMMIT;");
+            }
+            StatementItem::Rollback { savepoint } => {
+                match savepoint {
+                    Some(sp) => {
+                        self.cx.note(
+                            line,
+                            NoteKind::Unsupported,
+                            "ROLLBACK TO SAVEPOINT: use a block with an EXCEPTION handler",
+                        );
+                        self.line(&format!("ROLLBACK TO SAVEPOINT {};", sp.text));
+                    }
+                    None => {
+                        if self.cx.in_function {
+                            self.cx.note(line, NoteKind::Unsupported, "ROLLBACK inside a function: PostgreSQL allows it only in procedures");
+                        }
+                        self.line("ROLLBACK;");
+                    }
+                }
+            }
+            StatementItem::Savepoint { name } => {
+                self.cx.note(
+                    line,
+                    NoteKind::Unsupported,
+                    "SAVEPOINT: use a block with an EXCEPTION handler",
+                );
+                self.line(&format!("SAVEPOINT {};", name.text));
+            }
+            StatementItem::Sql(statement) => {
+                if statement.bulk_collect && statement.kind == SqlKind::Select {
+                    self.bulk_select(statement);
+                } else {
+                    let sql = self.cx.sql(statement);
+                    self.line(&format!("{sql};"));
+                }
+                if !matches!(statement.kind, SqlKind::Lock | SqlKind::Transaction) {
+                    self.after_sql();
+                }
+            }
+            StatementItem::Block(block) => {
+                let label = s.labels.first().map(|l| pg_name(&l.canonical()));
+                self.block(block, label.as_deref());
+            }
+            StatementItem::Conditional(c) => {
+                let chosen = self.conditional_branch(c, line);
+                self.statements(chosen);
+            }
+            StatementItem::Unparsed { text, error } => {
+                self.cx.note(line, NoteKind::Unsupported, format!("statement not parsed: {error}"));
+                self.line(text.trim());
+            }
+        }
+        self.skip_comments_before(s.span.end);
+    }
+
+    /// `FETCH c BULK COLLECT INTO v [LIMIT n]` as a loop appending to `v`,
+    /// through a variable of its element type; false when `into` is not one
+    /// known array.
+    fn fetch_bulk(&mut self, cursor: &str, into: &[Fragment], limit: Option<&Fragment>) -> bool {
+        let [target] = into else { return false };
+        let name = target.text.trim().to_ascii_uppercase();
+        let Some(element) = self.cx.array_element(&name).cloned() else { return false };
+        let element = self.cx.datatype(&element);
+        let var = pg_name(&name);
+        let row = format!("{var}_row");
+        self.cx.extra_declarations.insert(format!("{row} {element};"));
+        self.line(&format!("{var} := ARRAY[]::{element}[];"));
+        self.line("LOOP");
+        self.indent += 1;
+        if let Some(limit) = limit {
+            let limit = self.cx.expr(limit);
+            self.line(&format!("EXIT WHEN coalesce(cardinality({var}), 0) >= {limit};"));
+        }
+        self.line(&format!("FETCH {cursor} INTO {row};"));
+        self.line("EXIT WHEN NOT FOUND;");
+        self.line(&format!("{var} := array_append({var}, {row});"));
+        self.indent -= 1;
+        self.line("END LOOP;");
+        true
+    }
+
+    fn nested(&mut self, body: &[Statement]) {
+        self.indent += 1;
+        self.statements(body);
+        self.indent -= 1;
+    }
+
+    fn after_sql(&mut self) {
+        if self.track_rowcount {
+            self.line(&format!("GET DIAGNOSTICS {ROWCOUNT} = ROW_COUNT;"));
+        }
+    }
+
+    fn loop_statement(&mut self, kind: &LoopKind, body: &[Statement], end_label: Option<String>) {
+        self.cx.push_scope();
+        let head = match kind {
+            LoopKind::Basic => "LOOP".to_owned(),
+            LoopKind::While { condition } => format!("WHILE {} LOOP", self.cx.expr(condition)),
+            LoopKind::Range { index, reverse, bounds } => {
+                self.cx.declare(index);
+                let (low, high) = self.range(bounds);
+                let index = pg_name(&index.canonical());
+                if *reverse {
+                    format!("FOR {index} IN REVERSE {high}..{low} LOOP")
+                } else {
+                    format!("FOR {index} IN {low}..{high} LOOP")
+                }
+            }
+            LoopKind::Cursor { record, cursor, query } => {
+                let source = match (cursor, query) {
+                    (Some(cursor), _) => self.cx.expr(cursor),
+                    (None, Some(query)) => {
+                        self.cx.loop_records.insert(pg_name(&record.canonical()));
+                        let sql = self.cx.sql(query);
+                        strip_parens(&sql).to_owned()
+                    }
+                    (None, None) => String::new(),
+                };
+                self.cx.declare(record);
+                format!("FOR {} IN {source} LOOP", pg_name(&record.canonical()))
+            }
+        };
+        self.line(&head);
+        self.nested(body);
+        match end_label {
+            Some(label) => self.line(&format!("END LOOP {};", pg_name(&label))),
+            None => self.line("END LOOP;"),
+        }
+        self.cx.pop_scope();
+    }
+
+    /// `low .. high` of a range loop, each rewritten.
+    fn range(&mut self, bounds: &Fragment) -> (String, String) {
+        let Ok(items) = text::items(bounds) else {
+            return (bounds.text.clone(), String::new());
+        };
+        let items = items.items;
+        // `..` is one token or two periods.
+        let single = items.iter().position(|i| i.text == "..").map(|at| (at, at + 1));
+        let double = || {
+            items
+                .windows(2)
+                .position(|w| {
+                    w[0].token == Token::Period
+                        && w[1].token == Token::Period
+                        && w[1].gap.is_empty()
+                })
+                .map(|at| (at, at + 2))
+        };
+        let Some((at, after)) = single.or_else(double) else {
+            return (self.cx.expr(bounds), String::new());
+        };
+        let low = text::join_trimmed(&self.cx.rewrite(&items[..at]));
+        let high = text::join_trimmed(&self.cx.rewrite(&items[after..]));
+        (low, high)
+    }
+
+    fn forall_bounds(&mut self, bounds: &Fragment, line: u32) -> String {
+        let upper = bounds.text.trim().to_ascii_uppercase();
+        if let Some(rest) = upper.strip_prefix("INDICES OF") {
+            let var = bounds.text.trim()[bounds.text.trim().len() - rest.len()..].trim();
+            let name = pg_name(&var.to_ascii_uppercase());
+            self.cx.note(
+                line,
+                NoteKind::Review,
+                "FORALL ... INDICES OF became a loop over every index",
+            );
+            return format!("array_lower({name}, 1)..array_upper({name}, 1)");
+        }
+        if upper.starts_with("VALUES OF") {
+            self.cx.note(line, NoteKind::Unsupported, "FORALL ... VALUES OF");
+            return bounds.text.trim().to_owned();
+        }
+        let (low, high) = self.range(bounds);
+        format!("{low}..{high}")
+    }
+
+    /// An assignment target: `x`, `r.f`, `v(i)`, `:NEW.x`.
+    fn target(&mut self, target: &Fragment) -> String {
+        self.cx.expr(target).replace(")).", ").").replace("([", "[")
+    }
+
+    fn assignment(&mut self, target: &Fragment, value: &Fragment) {
+        let value_text = self.cx.expr(value);
+        if let Some(setting) = self.package_state_target(target) {
+            self.line(&format!(
+                "PERFORM set_config('{setting}', coalesce(({value_text})::text, ''), false);"
+            ));
+            return;
+        }
+        if self.package_state_part(target, &value_text) {
+            return;
+        }
+        let target = assignment_target(&self.cx.expr(target));
+        self.line(&format!("{target} := {value_text};"));
+    }
+
+    /// An assignment to an element or field of package state
+    /// (`pkg.g_list(i) := v`): the value is read into a local copy, changed
+    /// there, and stored back.
+    fn package_state_part(&mut self, target: &Fragment, value: &str) -> bool {
+        let Ok(items) = text::items(target) else { return false };
+        let items = items.items;
+        // The state variable's name: `g_list` or `pkg.g_list`.
+        let (package, name, rest) =
+            match (items.first().and_then(Item::name), items.get(1), items.get(2)) {
+                (Some(a), Some(dot), Some(b))
+                    if dot.token == Token::Period && b.name().is_some() =>
+                {
+                    let b = b.name().unwrap_or_default();
+                    if self.cx.catalog.package(&a).is_some_and(|i| i.state.contains_key(&b)) {
+                        (a, b, 3)
+                    } else {
+                        match (&self.cx.package, self.cx.is_local(&a)) {
+                            (Some(p), false) => (p.clone(), a, 1),
+                            _ => return false,
+                        }
+                    }
+                }
+                (Some(a), _, _) if !self.cx.is_local(&a) => match &self.cx.package {
+                    Some(p) => (p.clone(), a, 1),
+                    None => return false,
+                },
+                _ => return false,
+            };
+        let Some(var) = self.cx.catalog.package(&package).and_then(|i| i.state.get(&name)).cloned()
+        else {
+            return false;
+        };
+        if rest >= items.len() {
+            return false;
+        }
+        let pg_type = self.cx.datatype(&var.datatype);
+        let copy =
+            format!("{}_{}", pg_name(&package).trim_matches('"'), pg_name(&name).trim_matches('"'));
+        self.cx.extra_declarations.insert(format!("{copy} {pg_type};"));
+        let suffix = self.target_suffix(&items[rest..]);
+        let setting = setting_name(&package, &name);
+        self.line(&format!("{copy} := {}.{}();", pg_name(&package), pg_name(&name)));
+        self.line(&format!("{copy}{suffix} := {value};"));
+        self.line(&format!("PERFORM set_config('{setting}', coalesce({copy}::text, ''), false);"));
+        true
+    }
+
+    /// `(i).f` of a target as `[i].f`.
+    fn target_suffix(&mut self, items: &[Item]) -> String {
+        let mut out = String::new();
+        let mut i = 0;
+        while i < items.len() {
+            if items[i].token == Token::LParen {
+                let close = text::matching_paren(items, i).unwrap_or(items.len() - 1);
+                let index = text::join_trimmed(&self.cx.rewrite(&items[i + 1..close]));
+                out.push_str(&format!("[{index}]"));
+                i = close + 1;
+                continue;
+            }
+            out.push_str(items[i].text.trim());
+            i += 1;
+        }
+        out
+    }
+
+    /// The setting of a package variable assigned to, if `target` is one.
+    fn package_state_target(&mut self, target: &Fragment) -> Option<String> {
+        let items = text::items(target).ok()?.items;
+        let parts: Vec<String> = items.iter().filter_map(Item::name).collect();
+        if items.len() != parts.len() * 2 - 1 {
+            return None;
+        }
+        let (package, name) = match parts.as_slice() {
+            [name] if !self.cx.is_local(name) => (self.cx.package.clone()?, name.clone()),
+            [package, name] => (package.clone(), name.clone()),
+            _ => return None,
+        };
+        let info = self.cx.catalog.package(&package)?;
+        info.state.contains_key(&name).then(|| setting_name(&package, &name))
+    }
+
+    fn raise(&mut self, exception: Option<&QualifiedName>) {
+        let Some(name) = exception else {
+            self.line("RAISE;");
+            return;
+        };
+        let parts: Vec<String> = name.parts.iter().map(|p| p.canonical()).collect();
+        if let [one] = parts.as_slice() {
+            if let Some(pg) = errors::predefined(one) {
+                self.line(&format!("RAISE {pg};"));
+                return;
+            }
+        }
+        let state = match self.cx.exception_state(&parts) {
+            Some(state) => state,
+            None => self.unknown_exception(name),
+        };
+        self.line(&format!(
+            "RAISE EXCEPTION USING ERRCODE = '{state}', MESSAGE = {};",
+            quote_literal(&name.canonical().to_ascii_lowercase())
+        ));
+    }
+
+    /// A procedure call statement.
+    fn call(&mut self, name: &QualifiedName, arguments: &[Fragment], whole: &Fragment) {
+        let line = whole.span.line;
+        let parts: Vec<String> = name.parts.iter().map(|p| p.canonical()).collect();
+        let upper: Vec<&str> = parts.iter().map(String::as_str).collect();
+        let args: Vec<String> = arguments.iter().map(|a| self.cx.expr(a)).collect();
+        match upper.as_slice() {
+            ["DBMS_OUTPUT", "PUT_LINE" | "PUT"] => {
+                let value = args.first().cloned().unwrap_or_else(|| "''".to_owned());
+                self.line(&format!("RAISE NOTICE '%', {value};"));
+                return;
+            }
+            ["DBMS_OUTPUT", "NEW_LINE" | "ENABLE" | "DISABLE"] => {
+                self.line("NULL;");
+                return;
+            }
+            ["RAISE_APPLICATION_ERROR"] if args.len() >= 2 => {
+                let code = args[0].split_whitespace().collect::<String>();
+                let state = match code.parse::<i64>() {
+                    Ok(code) => errors::state_of_code(code).0,
+                    Err(_) => {
+                        self.cx.note(
+                            line,
+                            NoteKind::Review,
+                            format!("RAISE_APPLICATION_ERROR code {code} is not a number; raised as P0001"),
+                        );
+                        "P0001".to_owned()
+                    }
+                };
+                self.line(&format!(
+                    "RAISE EXCEPTION USING ERRCODE = '{state}', MESSAGE = {};",
+                    args[1]
+                ));
+                return;
+            }
+            ["DBMS_LOCK" | "DBMS_SESSION" | "USER_LOCK", "SLEEP"] if args.len() == 1 => {
+                self.line(&format!("PERFORM pg_sleep({});", args[0]));
+                return;
+            }
+            ["DBMS_APPLICATION_INFO", "SET_MODULE" | "SET_ACTION" | "SET_CLIENT_INFO"]
+                if !args.is_empty() =>
+            {
+                self.line(&format!(
+                    "PERFORM set_config('application_name', coalesce({}, ''), false);",
+                    args[0]
+                ));
+                return;
+            }
+            ["UTL_HTTP", "READ_TEXT" | "READ_LINE" | "READ_RAW"] if args.len() >= 2 => {
+                let function = upper[1].to_ascii_lowercase();
+                let mut rest = vec![args[0].clone()];
+                rest.extend(args[2..].iter().cloned());
+                let target = assignment_target(&args[1]);
+                self.line(&format!(
+                    "{target} := utl_http_utility.{function}({});",
+                    rest.join(", ")
+                ));
+                return;
+            }
+            ["UTL_HTTP", procedure] => {
+                let function = procedure.to_ascii_lowercase();
+                self.line(&format!("PERFORM utl_http_utility.{function}({});", args.join(", ")));
+                return;
+            }
+            _ => {}
+        }
+        if let Some(text) = self.array_method(&parts, &args, line) {
+            self.line(&text);
+            return;
+        }
+        let callee = self.callee(&parts, line);
+        self.line(&format!("CALL {callee}({});", args.join(", ")));
+    }
+
+    /// `v.EXTEND`, `v.DELETE`, `v.TRIM` of a local array.
+    fn array_method(&mut self, parts: &[String], args: &[String], line: u32) -> Option<String> {
+        let [var, method] = parts else { return None };
+        let element = self.cx.array_element(var)?.clone();
+        let name = pg_name(var);
+        let element = self.cx.datatype(&element);
+        Some(match method.as_str() {
+            "EXTEND" => match args.first() {
+                None => format!("{name} := array_append({name}, NULL::{element});"),
+                Some(n) => format!("{name} := {name} || array_fill(NULL::{element}, ARRAY[{n}]);"),
+            },
+            "DELETE" if args.is_empty() => format!("{name} := ARRAY[]::{element}[];"),
+            "TRIM" => {
+                let n = args.first().cloned().unwrap_or_else(|| "1".to_owned());
+                format!("{name} := {name}[1:coalesce(cardinality({name}), 0) - {n}];")
+            }
+            _ => {
+                self.cx.note(line, NoteKind::Unsupported, format!("collection method {method}"));
+                return None;
+            }
+        })
+    }
+
+    /// The name a procedure is called by.
+    fn callee(&mut self, parts: &[String], line: u32) -> String {
+        let cx = &mut *self.cx;
+        match parts {
+            [name] if !cx.is_local(name) => {
+                if let (Some(package), Some(info)) = (cx.package.clone(), cx.package_info()) {
+                    if info.members.contains_key(name) {
+                        return format!("{}.{}", pg_name(&package), pg_name(name));
+                    }
+                }
+                pg_name(name)
+            }
+            [package, name] => {
+                if super::expr::is_oracle_package(package) {
+                    cx.note(
+                        line,
+                        NoteKind::Unsupported,
+                        format!(
+                            "{package}.{name} has no equivalent on PostgreSQL; left as written"
+                        ),
+                    );
+                } else if cx.is_local(package) {
+                    cx.note(line, NoteKind::Unsupported, format!("method call {package}.{name}"));
+                }
+                format!("{}.{}", pg_name(package), pg_name(name))
+            }
+            [_owner, package, name] if cx.catalog.is_package(package) => {
+                format!("{}.{}", pg_name(package), pg_name(name))
+            }
+            _ => parts.iter().map(|p| pg_name(p)).collect::<Vec<_>>().join("."),
+        }
+    }
+
+    /// A dynamic SQL string, with Oracle's `:name` and `:1` binds in its
+    /// literals numbered `$1`, `$2`... in order of first use.
+    fn dynamic(&mut self, sql: &Fragment) -> String {
+        let rewritten = self.cx.expr(sql);
+        let Ok(items) = text::items_of(&rewritten, sql.span) else { return rewritten };
+        let mut binds: Vec<String> = Vec::new();
+        let mut changed = false;
+        let mut out = items.items;
+        for item in &mut out {
+            if let Token::SingleQuotedString(s) = &item.token {
+                if let Some(renumbered) = renumber_binds(s, &mut binds) {
+                    item.text = quote_literal(&renumbered);
+                    changed = true;
+                }
+            }
+        }
+        if !changed {
+            return rewritten;
+        }
+        text::join_trimmed(&out)
+    }
+
+    fn using(&mut self, using: &[Fragment]) -> String {
+        if using.is_empty() {
+            return String::new();
+        }
+        let args: Vec<String> = using
+            .iter()
+            .map(|u| {
+                let text = u.text.trim();
+                let upper = text.to_ascii_uppercase();
+                if upper.starts_with("IN OUT ") || upper.starts_with("OUT ") {
+                    self.cx.note(
+                        u.span.line,
+                        NoteKind::Unsupported,
+                        "an OUT bind in EXECUTE ... USING",
+                    );
+                }
+                let stripped = ["IN OUT ", "OUT ", "IN "]
+                    .iter()
+                    .find(|p| upper.starts_with(*p))
+                    .map_or(text, |p| text[p.len()..].trim_start());
+                let fragment = Fragment { text: stripped.to_owned(), span: u.span };
+                self.cx.expr(&fragment)
+            })
+            .collect();
+        format!(" USING {}", args.join(", "))
+    }
+
+    /// `SELECT x BULK COLLECT INTO v FROM ...` as `SELECT array_agg(x) INTO v`.
+    fn bulk_select(&mut self, statement: &crate::plsql::ast::SqlStatement) {
+        let line = statement.span.line;
+        let sql = self.cx.sql(statement);
+        let Ok(items) = text::items_of(&sql, statement.span) else {
+            self.line(&format!("{sql};"));
+            return;
+        };
+        let items = items.items;
+        // The first of each word at paren depth 0, FROM after BULK.
+        let mut depth = 0i32;
+        let mut top = Vec::new();
+        for (i, item) in items.iter().enumerate() {
+            match item.token {
+                Token::LParen => depth += 1,
+                Token::RParen => depth -= 1,
+                _ if depth == 0 => top.push(i),
+                _ => {}
+            }
+        }
+        let find =
+            |w: &str, after: usize| top.iter().copied().find(|&i| i >= after && items[i].is(w));
+        let select = find("SELECT", 0);
+        let bulk = select.and_then(|s| find("BULK", s));
+        let from = bulk.and_then(|b| find("FROM", b));
+        let (Some(select), Some(bulk), Some(from)) = (select, bulk, from) else {
+            self.cx.note(line, NoteKind::Unsupported, "BULK COLLECT in this form");
+            self.line(&format!("{sql};"));
+            return;
+        };
+        let into_end = from;
+        let list = text::split_commas(&items[select + 1..bulk]);
+        let targets = text::join_trimmed(&items[bulk + 3..into_end]);
+        let target_name = targets.trim().to_ascii_uppercase();
+        let element = self.cx.array_element(&target_name).cloned();
+        if list.iter().any(|f| text::join_trimmed(f).ends_with('*')) {
+            self.cx.note(
+                line,
+                NoteKind::Unsupported,
+                "SELECT * BULK COLLECT INTO: name the columns",
+            );
+            self.line(&format!("{sql};"));
+            return;
+        }
+        let value = match (list.as_slice(), element) {
+            ([one], _) => text::join_trimmed(one),
+            (_, Some(element)) => {
+                let element = self.cx.datatype(&element);
+                let fields: Vec<String> = list.iter().map(|f| text::join_trimmed(f)).collect();
+                format!("ROW({})::{element}", fields.join(", "))
+            }
+            _ => {
+                self.cx.note(
+                    line,
+                    NoteKind::Unsupported,
+                    "BULK COLLECT of several columns into several collections",
+                );
+                self.line(&format!("{sql};"));
+                return;
+            }
+        };
+        // ORDER BY moves into the aggregate.
+        let order = find("ORDER", from);
+        let (tail, order_by) = match order {
+            Some(at) => {
+                (text::join(&items[from..at]), format!(" {}", text::join_trimmed(&items[at..])))
+            }
+            None => (text::join(&items[from..]), String::new()),
+        };
+        self.line(&format!(
+            "SELECT coalesce(array_agg({value}{order_by}), '{{}}') INTO {targets}{tail};"
+        ));
+    }
+}
+
+/// `(SELECT ...)` without its parentheses.
+fn strip_parens(sql: &str) -> &str {
+    let t = sql.trim();
+    if t.starts_with('(') && t.ends_with(')') {
+        t[1..t.len() - 1].trim()
+    } else {
+        t
+    }
+}
+
+/// An array element written `(v[i]).f` in an expression is `v[i].f` as a
+/// target.
+fn assignment_target(text: &str) -> String {
+    let t = text.trim();
+    if t.starts_with('(') {
+        if let Some(close) = t.find("])") {
+            return format!("{}{}", &t[1..=close], &t[close + 2..]);
+        }
+    }
+    t.to_owned()
+}
+
+/// The session setting that holds a package variable.
+pub(super) fn setting_name(package: &str, name: &str) -> String {
+    let clean =
+        |s: &str| -> String {
+            s.chars()
+                .map(|c| {
+                    if c.is_ascii_alphanumeric() || c == '_' {
+                        c.to_ascii_lowercase()
+                    } else {
+                        '_'
+                    }
+                })
+                .collect()
+        };
+    format!("{}.{}", clean(package), clean(name))
+}
+
+/// Oracle binds (`:1`, `:name`) in a dynamic SQL string, as `$n`. `None`
+/// when the string has none.
+fn renumber_binds(sql: &str, binds: &mut Vec<String>) -> Option<String> {
+    let bytes = sql.as_bytes();
+    let mut out = String::with_capacity(sql.len());
+    let mut copied = 0;
+    let mut in_quote = false;
+    let mut i = 0;
+    while i < bytes.len() {
+        let c = bytes[i];
+        if c == b'\'' {
+            in_quote = !in_quote;
+        }
+        let starts_bind = c == b':'
+            && !in_quote
+            && bytes.get(i + 1).is_some_and(|n| n.is_ascii_alphanumeric() || *n == b'_')
+            && (i == 0 || bytes[i - 1] != b':');
+        if !starts_bind {
+            i += 1;
+            continue;
+        }
+        let mut end = i + 1;
+        while end < bytes.len() && (bytes[end].is_ascii_alphanumeric() || bytes[end] == b'_') {
+            end += 1;
+        }
+        let name = sql[i + 1..end].to_ascii_uppercase();
+        let n = match binds.iter().position(|b| *b == name) {
+            Some(p) => p + 1,
+            None => {
+                binds.push(name);
+                binds.len()
+            }
+        };
+        out.push_str(&sql[copied..i]);
+        out.push_str(&format!("${n}"));
+        copied = end;
+        i = end;
+    }
+    if copied == 0 {
+        return None;
+    }
+    out.push_str(&sql[copied..]);
+    Some(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn binds_are_numbered_by_first_use() {
+        let mut binds = Vec::new();
+        assert_eq!(
+            renumber_binds("UPDATE t SET a = :v WHERE id = :id AND b = :v", &mut binds).as_deref(),
+            Some("UPDATE t SET a = $1 WHERE id = $2 AND b = $1")
+        );
+        assert_eq!(renumber_binds("SELECT ':x' FROM t", &mut Vec::new()), None);
+    }
+
+    #[test]
+    fn an_element_field_target_loses_its_parentheses() {
+        assert_eq!(assignment_target("(v[i]).name"), "v[i].name");
+        assert_eq!(assignment_target("v"), "v");
+    }
+}

@@ -1,0 +1,244 @@
+//! Each rewrite with its Oracle input and the PostgreSQL expected.
+
+use super::{translate, Catalog, NoteKind, Translation};
+
+/// Translates the last object of `sql`, with every object in the catalogue.
+fn translated(sql: &str) -> Translation {
+    let file = crate::plsql::scan_file("t.sql", sql.as_bytes(), None);
+    let catalog = Catalog::of(&file.objects);
+    let object = file.objects.last().expect("one object");
+    assert!(object.errors.is_empty(), "{:?}", object.errors);
+    translate(object, &catalog).unwrap()
+}
+
+fn sql_of(sql: &str) -> String {
+    translated(sql).sql
+}
+
+#[test]
+fn a_function_with_oracle_null_rules() {
+    let sql = sql_of(
+        "CREATE OR REPLACE FUNCTION hr.full_name(p_first IN VARCHAR2, p_last VARCHAR2)
+RETURN VARCHAR2 IS
+  v_name VARCHAR2(100) := '';
+BEGIN
+  -- Oracle's || ignores NULLs
+  v_name := p_first || ' ' || p_last;
+  RETURN NVL(v_name, DECODE(p_last, NULL, 'none', 'x', 'ex', 'other'));
+END full_name;
+/
+",
+    );
+    assert_eq!(
+        sql,
+        "CREATE OR REPLACE FUNCTION hr.full_name(
+    p_first varchar,
+    p_last varchar
+)
+RETURNS varchar
+LANGUAGE plpgsql
+AS $body$
+#variable_conflict use_column
+DECLARE
+    v_name varchar(100) := NULL;
+BEGIN
+    -- Oracle's || ignores NULLs
+    v_name := concat(p_first, ' ', p_last);
+    RETURN coalesce(v_name, CASE WHEN p_last IS NULL THEN 'none' WHEN p_last IS NOT DISTINCT FROM 'x' THEN 'ex' ELSE 'other' END);
+END;
+$body$;
+"
+    );
+}
+
+#[test]
+fn decode_with_literal_searches_is_a_simple_case() {
+    let sql = sql_of(
+        "CREATE FUNCTION f(p NUMBER) RETURN VARCHAR2 IS BEGIN RETURN DECODE(p, 1, 'one', 2, 'two'); END;\n/\n",
+    );
+    assert!(sql.contains("RETURN CASE p WHEN 1 THEN 'one' WHEN 2 THEN 'two' END;"), "{sql}");
+}
+
+#[test]
+fn select_into_is_strict_and_dual_goes() {
+    let sql = sql_of(
+        "CREATE PROCEDURE p IS v NUMBER; d DATE; BEGIN
+  SELECT id INTO v FROM emp WHERE dept = 10 AND ROWNUM = 1;
+  SELECT count(*) INTO v FROM emp WHERE ROWNUM <= 10;
+  SELECT SYSDATE INTO d FROM DUAL;
+  v := seq_emp.NEXTVAL;
+END;
+/
+",
+    );
+    assert!(sql.contains("SELECT id INTO STRICT v FROM emp WHERE dept = 10 LIMIT 1;"), "{sql}");
+    // Oracle counts at most 10 rows there: a LIMIT after count(*) would not.
+    assert!(sql.contains("SELECT count(*) INTO STRICT v FROM emp WHERE ROWNUM <= 10;"), "{sql}");
+    assert!(sql.contains("SELECT clock_timestamp()::timestamp(0) INTO STRICT d;"), "{sql}");
+    assert!(sql.contains("v := nextval('seq_emp');"), "{sql}");
+    assert!(sql.contains("CREATE OR REPLACE PROCEDURE public.p()"), "{sql}");
+}
+
+#[test]
+fn application_error_codes_are_the_same_raised_and_caught() {
+    let sql = sql_of(
+        "CREATE PROCEDURE p IS
+  e_locked EXCEPTION;
+  PRAGMA EXCEPTION_INIT(e_locked, -20042);
+BEGIN
+  RAISE_APPLICATION_ERROR(-20042, 'locked');
+EXCEPTION
+  WHEN e_locked THEN RAISE;
+  WHEN NO_DATA_FOUND OR DUP_VAL_ON_INDEX THEN NULL;
+END;
+/
+",
+    );
+    assert!(sql.contains("RAISE EXCEPTION USING ERRCODE = 'U0042', MESSAGE = 'locked';"), "{sql}");
+    assert!(sql.contains("WHEN SQLSTATE 'U0042' THEN"), "{sql}");
+    assert!(sql.contains("WHEN no_data_found OR unique_violation THEN"), "{sql}");
+}
+
+#[test]
+fn package_members_and_state_are_qualified() {
+    let sql = sql_of(
+        "CREATE PACKAGE BODY billing.pkg_inv AS
+  g_count NUMBER := 0;
+  PROCEDURE bump IS BEGIN g_count := g_count + 1; END;
+  FUNCTION total RETURN NUMBER IS BEGIN bump; RETURN g_count; END;
+END pkg_inv;
+/
+",
+    );
+    assert!(sql.contains("CREATE SCHEMA IF NOT EXISTS pkg_inv;"), "{sql}");
+    assert!(sql.contains("CREATE OR REPLACE FUNCTION pkg_inv.g_count() RETURNS numeric"), "{sql}");
+    assert!(
+        sql.contains("PERFORM set_config('pkg_inv.g_count', coalesce((pkg_inv.g_count() + 1)::text, ''), false);"),
+        "{sql}"
+    );
+    assert!(sql.contains("CALL pkg_inv.bump();"), "{sql}");
+    assert!(sql.contains("RETURN pkg_inv.g_count();"), "{sql}");
+}
+
+#[test]
+fn a_row_trigger_becomes_a_function_and_a_trigger() {
+    let sql = sql_of(
+        "CREATE OR REPLACE TRIGGER sales.trg_orders_bi
+BEFORE INSERT OR UPDATE ON sales.orders
+REFERENCING NEW AS n
+FOR EACH ROW
+WHEN (n.status IS NOT NULL)
+BEGIN
+  IF INSERTING THEN
+    :n.created := SYSDATE;
+  END IF;
+END;
+/
+",
+    );
+    assert!(
+        sql.contains("CREATE OR REPLACE FUNCTION sales.trg_orders_bi() RETURNS trigger"),
+        "{sql}"
+    );
+    assert!(sql.contains("IF (TG_OP = 'INSERT') THEN"), "{sql}");
+    assert!(sql.contains("NEW.created := clock_timestamp()::timestamp(0);"), "{sql}");
+    assert!(sql.contains("    RETURN NEW;\nEND;"), "{sql}");
+    assert!(sql.contains("DROP TRIGGER IF EXISTS trg_orders_bi ON sales.orders;"), "{sql}");
+    assert!(sql.contains("WHEN (NEW.status IS NOT NULL)"), "{sql}");
+    assert!(sql.contains("EXECUTE FUNCTION sales.trg_orders_bi();"), "{sql}");
+}
+
+#[test]
+fn nested_comment_openers_cannot_swallow_code() {
+    let sql = sql_of(
+        "CREATE PROCEDURE p IS BEGIN
+  /*** header /* old ***/
+  NULL;
+END;
+/
+",
+    );
+    assert!(sql.contains("/*** header / * old ***/"), "{sql}");
+}
+
+#[test]
+fn reverse_loops_swap_their_bounds_and_query_loops_declare_a_record() {
+    let sql = sql_of(
+        "CREATE PROCEDURE p IS BEGIN
+  FOR i IN REVERSE 1 .. 10 LOOP NULL; END LOOP;
+  FOR r IN (SELECT id FROM emp) LOOP NULL; END LOOP;
+END;
+/
+",
+    );
+    assert!(sql.contains("FOR i IN REVERSE 10..1 LOOP"), "{sql}");
+    assert!(sql.contains("FOR r IN SELECT id FROM emp LOOP"), "{sql}");
+    assert!(sql.contains("    r record;"), "{sql}");
+}
+
+#[test]
+fn collections_become_arrays() {
+    let sql = sql_of(
+        "CREATE PROCEDURE p IS
+  TYPE t_ids IS TABLE OF NUMBER;
+  v t_ids := t_ids();
+BEGIN
+  v.EXTEND;
+  v(v.COUNT) := 5;
+  SELECT id BULK COLLECT INTO v FROM emp ORDER BY id;
+END;
+/
+",
+    );
+    assert!(sql.contains("v numeric[] := ARRAY[]::numeric[];"), "{sql}");
+    assert!(sql.contains("v := array_append(v, NULL::numeric);"), "{sql}");
+    assert!(sql.contains("v[coalesce(cardinality(v), 0)] := 5;"), "{sql}");
+    assert!(
+        sql.contains("SELECT coalesce(array_agg(id ORDER BY id), '{}') INTO v FROM emp;"),
+        "{sql}"
+    );
+}
+
+#[test]
+fn dynamic_sql_binds_are_numbered() {
+    let sql = sql_of(
+        "CREATE PROCEDURE p(p_id NUMBER) IS v NUMBER; BEGIN
+  EXECUTE IMMEDIATE 'SELECT count(*) FROM emp WHERE dept = :d' INTO v USING p_id;
+  DBMS_OUTPUT.PUT_LINE('n=' || v);
+END;
+/
+",
+    );
+    assert!(
+        sql.contains(
+            "EXECUTE 'SELECT count(*) FROM emp WHERE dept = $1' INTO STRICT v USING p_id;"
+        ),
+        "{sql}"
+    );
+    assert!(sql.contains("RAISE NOTICE '%', concat('n=', v);"), "{sql}");
+}
+
+#[test]
+fn what_has_no_equivalent_is_noted_at_its_line() {
+    let t = translated(
+        "CREATE PROCEDURE p IS
+  PRAGMA AUTONOMOUS_TRANSACTION;
+BEGIN
+  DBMS_PIPE.PACK_MESSAGE('x');
+  COMMIT;
+END;
+/
+",
+    );
+    let unsupported: Vec<(u32, &str)> = t
+        .notes
+        .iter()
+        .filter(|n| n.kind == NoteKind::Unsupported)
+        .map(|n| (n.line, n.message.as_str()))
+        .collect();
+    assert_eq!(unsupported.len(), 2, "{unsupported:?}");
+    assert_eq!(unsupported[0].0, 2);
+    assert!(unsupported[1].1.starts_with("DBMS_PIPE.PACK_MESSAGE"), "{unsupported:?}");
+    assert_eq!(unsupported[1].0, 4);
+    assert!(t.sql.contains("CALL dbms_pipe.pack_message('x');"), "{}", t.sql);
+}

@@ -1,0 +1,563 @@
+//! Whole objects: the `CREATE` statements each kind of PL/SQL object
+//! becomes.
+
+use super::catalog::{self, StateVar};
+use super::cx::{pg_name, Cx, TriggerNames, ROWCOUNT};
+use super::stmt::{setting_name, Writer};
+use super::text;
+use super::{NoteKind, TranslateError};
+use crate::plsql::ast::{
+    Block, DeclarationItem, Package, ParameterMode, Subprogram, SubprogramBody, SubprogramKind,
+    Trigger, TriggerBody, TypeKind, TypeSpec, Unit, UnitItem, View,
+};
+use crate::plsql::Object;
+
+pub(super) fn translate(
+    cx: &mut Cx<'_>,
+    object: &Object,
+    unit: &Unit,
+) -> Result<String, TranslateError> {
+    let comments = &unit.comments;
+    match &unit.item {
+        UnitItem::Subprogram(s) => {
+            let name = format!("{}.{}", cx.schema, pg_name(&s.name.last().canonical()));
+            routine(cx, s, &name, comments)
+        }
+        UnitItem::PackageSpec(p) => Ok(package_spec(cx, p, comments)),
+        UnitItem::PackageBody(p) => package_body(cx, p, comments),
+        UnitItem::Trigger(t) => trigger(cx, t, comments),
+        UnitItem::View(v) => Ok(view(cx, v)),
+        UnitItem::TypeSpec(t) => type_spec(cx, t, comments),
+        UnitItem::TypeBody(_) => Err(TranslateError::Kind("a type body")),
+        UnitItem::Ddl(_) => Err(TranslateError::Kind(match object.kind {
+            crate::plsql::ObjectKind::Table => "a table",
+            crate::plsql::ObjectKind::Index => "an index",
+            crate::plsql::ObjectKind::Sequence => "a sequence",
+            crate::plsql::ObjectKind::Synonym => "a synonym",
+            _ => "DDL",
+        })),
+        UnitItem::JavaSource { .. } => Err(TranslateError::Kind("Java source")),
+    }
+}
+
+/// Oracle resolves a name that is both a column and a variable to the
+/// column; PostgreSQL, by default, refuses it as ambiguous.
+const CONFLICT: &str = "#variable_conflict use_column";
+
+/// The dollar quote around a body: `$body$`, or one the text does not hold.
+fn dollar_tag(text: &str) -> String {
+    let mut tag = "$body$".to_owned();
+    let mut n = 1;
+    while text.contains(&tag) {
+        tag = format!("$body{n}$");
+        n += 1;
+    }
+    tag
+}
+
+/// `CREATE OR REPLACE FUNCTION|PROCEDURE name(...)` with its body.
+fn routine(
+    cx: &mut Cx<'_>,
+    s: &Subprogram,
+    name: &str,
+    comments: &[crate::plsql::ast::Comment],
+) -> Result<String, TranslateError> {
+    let Some(SubprogramBody::Block(block)) = &s.body else {
+        return Err(TranslateError::Kind(match &s.body {
+            Some(SubprogramBody::External { .. }) => "a call spec (Java or C)",
+            _ => "a declaration without a body",
+        }));
+    };
+    // A first pass finds whether SQL%ROWCOUNT is read; the second keeps it.
+    let (text, uses_rowcount) = routine_text(cx, s, block, name, comments, false);
+    if !uses_rowcount {
+        return Ok(text);
+    }
+    let (text, _) = routine_text(cx, s, block, name, comments, true);
+    Ok(text)
+}
+
+fn routine_text(
+    cx: &mut Cx<'_>,
+    s: &Subprogram,
+    block: &Block,
+    name: &str,
+    comments: &[crate::plsql::ast::Comment],
+    track_rowcount: bool,
+) -> (String, bool) {
+    cx.uses_rowcount = false;
+    cx.loop_records.clear();
+    cx.extra_declarations.clear();
+    cx.preamble.clear();
+    let function = s.kind == SubprogramKind::Function;
+    cx.in_function = function;
+    let mut w = Writer::new(cx, comments);
+    w.track_rowcount = track_rowcount;
+    w.cx.push_scope();
+    let header = header(&mut w, s, name);
+    let declarations = w.declarations(&block.declarations);
+    let mut body = Writer::new(&mut *w.cx, comments);
+    body.track_rowcount = track_rowcount;
+    body.skip_comments_before(declarations_end(block));
+    body.body(block);
+    body.line("END;");
+    let body_text = body.out;
+    let mut decl = Vec::new();
+    for r in &cx_records(&w) {
+        decl.push(format!("{r} record;"));
+    }
+    decl.extend(w.cx.extra_declarations.iter().cloned());
+    if track_rowcount {
+        decl.push(format!("{ROWCOUNT} integer := 0;"));
+    }
+    decl.extend(declarations);
+    let mut out = String::new();
+    for p in &w.cx.preamble {
+        out.push_str(p);
+        out.push('\n');
+    }
+    let tag = dollar_tag(&body_text);
+    out.push_str(&header);
+    out.push_str(&format!("LANGUAGE plpgsql\nAS {tag}\n{CONFLICT}\n"));
+    if !decl.is_empty() {
+        out.push_str("DECLARE\n");
+        for d in decl {
+            for (i, l) in d.lines().enumerate() {
+                out.push_str(if i == 0 { "    " } else { "        " });
+                out.push_str(l.trim_start());
+                out.push('\n');
+            }
+        }
+    }
+    out.push_str(&body_text);
+    out.push_str(&format!("{tag};\n"));
+    w.cx.pop_scope();
+    let uses = w.cx.uses_rowcount;
+    (out, uses)
+}
+
+/// Where a block's declarations end: comments before it are not the body's.
+fn declarations_end(block: &Block) -> u32 {
+    block.declarations.last().map_or(block.span.start, |d| d.span.end)
+}
+
+fn cx_records(w: &Writer<'_, '_>) -> Vec<String> {
+    w.cx.loop_records.iter().cloned().collect()
+}
+
+/// `CREATE OR REPLACE FUNCTION s.f(a numeric, OUT b text) RETURNS ...`.
+fn header(w: &mut Writer<'_, '_>, s: &Subprogram, name: &str) -> String {
+    let line = s.span.line;
+    let mut params = Vec::new();
+    let mut has_out = false;
+    let mut seen_default = false;
+    for p in &s.parameters {
+        w.remember_array(&p.name.canonical(), &p.datatype);
+        w.cx.no_anchors = true;
+        let pg_type = w.cx.datatype(&p.datatype);
+        w.cx.no_anchors = false;
+        w.cx.declare_typed(&p.name, &pg_type);
+        let mode = match p.mode {
+            ParameterMode::In => "",
+            ParameterMode::Out => "OUT ",
+            ParameterMode::InOut => "INOUT ",
+        };
+        has_out |= p.mode != ParameterMode::In;
+        let mut text = format!("{mode}{} {pg_type}", pg_name(&p.name.canonical()));
+        match &p.default {
+            Some(default) => {
+                seen_default = true;
+                text.push_str(" DEFAULT ");
+                text.push_str(&w.cx.expr(default));
+            }
+            None if seen_default && p.mode == ParameterMode::In => w.cx.note(
+                p.span.line,
+                NoteKind::Unsupported,
+                format!(
+                    "parameter {} has no default after one that has: PostgreSQL needs defaults on every later parameter",
+                    p.name.text
+                ),
+            ),
+            None => {}
+        }
+        params.push(text);
+    }
+    let params = match params.len() {
+        0 => "()".to_owned(),
+        1 => format!("({})", params[0]),
+        _ => format!("(\n    {}\n)", params.join(",\n    ")),
+    };
+    let kind = if s.kind == SubprogramKind::Function { "FUNCTION" } else { "PROCEDURE" };
+    let mut out = format!("CREATE OR REPLACE {kind} {name}{params}");
+    if let Some(ret) = &s.return_type {
+        let pipelined = s.options.iter().any(|o| o.text.to_ascii_uppercase().contains("PIPELINED"));
+        let returns = if pipelined {
+            let items = text::items(ret).map(|i| i.items).unwrap_or_default();
+            let parts: Vec<String> = items.iter().filter_map(text::Item::name).collect();
+            match w.cx.type_def(&parts) {
+                Some((_, catalog::TypeDef::Array { element })) => {
+                    format!("SETOF {}", w.cx.datatype(&element))
+                }
+                _ => {
+                    w.cx.note(line, NoteKind::Review, "PIPELINED: the element type was not found");
+                    format!("SETOF {}", w.cx.datatype(ret))
+                }
+            }
+        } else {
+            w.cx.no_anchors = true;
+            let returns = w.cx.datatype(ret);
+            w.cx.no_anchors = false;
+            returns
+        };
+        if has_out {
+            w.cx.note(
+                line,
+                NoteKind::Unsupported,
+                "a function with OUT parameters and a return value: PostgreSQL returns one or the other",
+            );
+        }
+        out.push_str(&format!("\nRETURNS {returns}"));
+    }
+    out.push('\n');
+    out
+}
+
+fn package_schema(p: &Package) -> String {
+    pg_name(&p.name.last().canonical())
+}
+
+/// A package spec: its schema, its record types and the functions that
+/// hold its state.
+fn package_spec(cx: &mut Cx<'_>, p: &Package, comments: &[crate::plsql::ast::Comment]) -> String {
+    cx.package = Some(p.name.last().canonical());
+    let schema = package_schema(p);
+    let mut out = format!("CREATE SCHEMA IF NOT EXISTS {schema};\n");
+    let mut w = Writer::new(cx, comments);
+    w.cx.push_scope();
+    package_types(&mut w, p, &mut out);
+    package_state(&mut w, p, &mut out);
+    w.cx.pop_scope();
+    out
+}
+
+fn package_types(w: &mut Writer<'_, '_>, p: &Package, out: &mut String) {
+    for d in catalog::flat(&p.declarations) {
+        if let DeclarationItem::Type { name, kind: TypeKind::Record, definition } = &d.item {
+            if let Some(catalog::TypeDef::Record { fields }) =
+                catalog::type_def(TypeKind::Record, definition)
+            {
+                let qualified = format!("{}.{}", package_schema(p), pg_name(&name.canonical()));
+                out.push('\n');
+                out.push_str(&w.composite_type(&qualified, &fields));
+            }
+        }
+    }
+}
+
+/// One reader function per package variable: its value in this session,
+/// or its default until it is assigned.
+fn package_state(w: &mut Writer<'_, '_>, p: &Package, out: &mut String) {
+    let package = p.name.last().canonical();
+    for d in catalog::flat(&p.declarations) {
+        let DeclarationItem::Variable { name, constant, datatype, default, .. } = &d.item else {
+            continue;
+        };
+        let var = StateVar {
+            name: name.text.clone(),
+            datatype: datatype.clone(),
+            default: default.clone(),
+            constant: *constant,
+        };
+        out.push('\n');
+        out.push_str(&state_reader(w, &package, &name.canonical(), &var));
+    }
+}
+
+fn state_reader(w: &mut Writer<'_, '_>, package: &str, name: &str, var: &StateVar) -> String {
+    let datatype = w.cx.datatype(&var.datatype);
+    let default = var.default.as_ref().map_or_else(|| "NULL".to_owned(), |d| w.cx.expr(d));
+    let function = format!("{}.{}", pg_name(package), pg_name(name));
+    if var.constant {
+        return format!(
+            "-- constant {}\nCREATE OR REPLACE FUNCTION {function}() RETURNS {datatype}\n\
+             LANGUAGE sql IMMUTABLE\nAS $body$ SELECT ({default})::{datatype} $body$;\n",
+            var.name
+        );
+    }
+    let setting = setting_name(package, name);
+    format!(
+        "-- package variable {}: session setting {setting}\n\
+         CREATE OR REPLACE FUNCTION {function}() RETURNS {datatype}\n\
+         LANGUAGE plpgsql STABLE\nAS $body$\nDECLARE\n    v text := current_setting('{setting}', true);\n\
+         BEGIN\n    IF v IS NULL THEN\n        RETURN {default};\n    END IF;\n    \
+         RETURN nullif(v, '')::{datatype};\nEND;\n$body$;\n",
+        var.name
+    )
+}
+
+/// A package body: every member as a routine of the package's schema.
+fn package_body(
+    cx: &mut Cx<'_>,
+    p: &Package,
+    comments: &[crate::plsql::ast::Comment],
+) -> Result<String, TranslateError> {
+    cx.package = Some(p.name.last().canonical());
+    let schema = package_schema(p);
+    let mut out = format!("CREATE SCHEMA IF NOT EXISTS {schema};\n");
+    {
+        let mut w = Writer::new(cx, comments);
+        w.cx.push_scope();
+        package_types(&mut w, p, &mut out);
+        package_state(&mut w, p, &mut out);
+        w.cx.pop_scope();
+    }
+    let mut last_end = 0;
+    for d in catalog::flat(&p.declarations) {
+        let DeclarationItem::Subprogram(s) = &d.item else {
+            last_end = d.span.end;
+            continue;
+        };
+        let leading = leading_comments(comments, last_end, d.span.start);
+        last_end = d.span.end;
+        if s.body.is_none() {
+            continue;
+        }
+        let name = format!("{schema}.{}", pg_name(&s.name.last().canonical()));
+        match routine(cx, s, &name, comments) {
+            Ok(text) => {
+                out.push('\n');
+                out.push_str(&leading);
+                out.push_str(&text);
+            }
+            Err(e) => {
+                cx.note(s.span.line, NoteKind::Unsupported, format!("{}: {e}", s.name.last().text))
+            }
+        }
+    }
+    if p.initialization.is_some() {
+        let line = p.name.span.line;
+        cx.note(line, NoteKind::Unsupported, "the package's initialisation section is not run");
+    }
+    Ok(out)
+}
+
+/// The comments between `from` and `to`, as SQL comment lines.
+fn leading_comments(comments: &[crate::plsql::ast::Comment], from: u32, to: u32) -> String {
+    let mut out = String::new();
+    for c in comments.iter().filter(|c| c.span.start >= from && c.span.start < to) {
+        if c.block {
+            out.push_str(&format!("/*{}*/\n", text::safe_comment_body(&c.text)));
+        } else {
+            out.push_str(&format!("--{}\n", c.text));
+        }
+    }
+    out
+}
+
+/// A trigger: its function and the `CREATE TRIGGER` that calls it.
+fn trigger(
+    cx: &mut Cx<'_>,
+    t: &Trigger,
+    comments: &[crate::plsql::ast::Comment],
+) -> Result<String, TranslateError> {
+    let Some(target) = &t.target else {
+        return Err(TranslateError::Kind("a database or schema trigger"));
+    };
+    let block = match &t.body {
+        TriggerBody::Block(b) => b,
+        TriggerBody::Compound { .. } => return Err(TranslateError::Kind("a compound trigger")),
+        TriggerBody::Call(_) => return Err(TranslateError::Kind("a CALL trigger")),
+    };
+    let mut names = TriggerNames { new: "NEW".to_owned(), old: "OLD".to_owned() };
+    for clause in &t.clauses {
+        let words: Vec<String> =
+            clause.text.split_whitespace().map(|w| w.to_ascii_uppercase()).collect();
+        if words.first().map(String::as_str) == Some("REFERENCING") {
+            for pair in words.windows(3) {
+                if pair[1] == "AS" {
+                    match pair[0].as_str() {
+                        "NEW" => names.new = pair[2].trim_matches('"').to_owned(),
+                        "OLD" => names.old = pair[2].trim_matches('"').to_owned(),
+                        _ => {}
+                    }
+                }
+            }
+        }
+        if words.first().map(String::as_str) == Some("DISABLE") {
+            cx.note(
+                clause.span.line,
+                NoteKind::Review,
+                "the trigger was disabled in Oracle; it is created enabled",
+            );
+        }
+    }
+    cx.trigger = Some(names.clone());
+    let row = t.for_each_row;
+    let events = t.events.text.to_ascii_uppercase();
+    let before = t.timing.starts_with("BEFORE") || t.timing.starts_with("INSTEAD");
+    let ret = match (row && before, events.contains("DELETE")) {
+        (true, true) => "COALESCE(NEW, OLD)",
+        (true, false) => "NEW",
+        (false, _) => "NULL",
+    };
+    let trigger_name = pg_name(&t.name.last().canonical());
+    let function = format!("{}.{trigger_name}", cx.schema);
+    cx.in_function = true;
+    let mut w = Writer::new(cx, comments);
+    w.trigger_return = Some(ret.to_owned());
+    w.cx.push_scope();
+    let declarations = w.declarations(&block.declarations);
+    let mut body = Writer::new(&mut *w.cx, comments);
+    body.trigger_return = Some(ret.to_owned());
+    body.skip_comments_before(declarations_end(block));
+    body.line("BEGIN");
+    body.indent += 1;
+    body.statements(&block.statements);
+    let ends_in_return = block
+        .statements
+        .last()
+        .is_some_and(|s| matches!(s.item, crate::plsql::ast::StatementItem::Return { .. }));
+    if !ends_in_return {
+        body.line(&format!("RETURN {ret};"));
+    }
+    body.indent -= 1;
+    if !block.handlers.is_empty() {
+        body.line("EXCEPTION");
+        body.indent += 1;
+        for h in &block.handlers {
+            body.handler(h);
+        }
+        body.indent -= 1;
+    }
+    body.line("END;");
+    let body_text = body.out;
+    let tag = dollar_tag(&body_text);
+    let mut out = String::new();
+    for p in &w.cx.preamble {
+        out.push_str(p);
+        out.push('\n');
+    }
+    out.push_str(&format!(
+        "CREATE OR REPLACE FUNCTION {function}() RETURNS trigger\nLANGUAGE plpgsql\nAS {tag}\n{CONFLICT}\n"
+    ));
+    let mut decl: Vec<String> = w.cx.loop_records.iter().map(|r| format!("{r} record;")).collect();
+    decl.extend(w.cx.extra_declarations.iter().cloned());
+    decl.extend(declarations);
+    if !decl.is_empty() {
+        out.push_str("DECLARE\n");
+        for d in decl {
+            out.push_str("    ");
+            out.push_str(&d);
+            out.push('\n');
+        }
+    }
+    out.push_str(&body_text);
+    out.push_str(&format!("{tag};\n\n"));
+    let table = target.parts.iter().map(|p| pg_name(&p.canonical())).collect::<Vec<_>>().join(".");
+    let timing = if t.timing.starts_with("INSTEAD") { "INSTEAD OF" } else { t.timing.as_str() };
+    let events = w.cx.expr(&t.events);
+    let level = if row { "FOR EACH ROW" } else { "FOR EACH STATEMENT" };
+    let when = match &t.when {
+        Some(when) => {
+            let mut condition = w.cx.expr(when);
+            for (alias, record) in [(&names.new, "NEW"), (&names.old, "OLD")] {
+                condition = rename_record(&condition, alias, record);
+            }
+            let condition = condition.trim().to_owned();
+            if condition.starts_with('(') {
+                format!("\nWHEN {condition}")
+            } else {
+                format!("\nWHEN ({condition})")
+            }
+        }
+        None => String::new(),
+    };
+    out.push_str(&format!(
+        "DROP TRIGGER IF EXISTS {trigger_name} ON {table};\n\
+         CREATE TRIGGER {trigger_name}\n{timing} {events} ON {table}\n{level}{when}\nEXECUTE FUNCTION {function}();\n"
+    ));
+    w.cx.pop_scope();
+    Ok(out)
+}
+
+/// `n.col` as `NEW.col` in a WHEN condition, where Oracle writes the
+/// REFERENCING names without a colon.
+fn rename_record(condition: &str, alias: &str, record: &str) -> String {
+    if alias == record {
+        return condition.to_owned();
+    }
+    let Ok(items) = text::items_of(condition, Default::default()) else {
+        return condition.to_owned();
+    };
+    let mut items = items.items;
+    for i in 0..items.len() {
+        let next_is_period =
+            items.get(i + 1).is_some_and(|n| n.token == sqlparser::tokenizer::Token::Period);
+        if next_is_period && items[i].name().as_deref() == Some(alias) {
+            items[i].text = record.to_owned();
+        }
+    }
+    text::join_trimmed(&items)
+}
+
+fn view(cx: &mut Cx<'_>, v: &View) -> String {
+    let name = v.name.parts.iter().map(|p| pg_name(&p.canonical())).collect::<Vec<_>>().join(".");
+    let name = if v.name.parts.len() == 1 { format!("{}.{name}", cx.schema) } else { name };
+    let columns = if v.columns.is_empty() {
+        String::new()
+    } else {
+        let c: Vec<String> = v.columns.iter().map(|c| pg_name(&c.canonical())).collect();
+        format!(" ({})", c.join(", "))
+    };
+    let mut query = cx.sql(&v.query);
+    let upper = query.to_ascii_uppercase();
+    if let Some(at) = upper.rfind("WITH READ ONLY") {
+        query.truncate(at);
+        cx.note(
+            v.query.span.line,
+            NoteKind::Review,
+            "WITH READ ONLY left out: grant only SELECT instead",
+        );
+    }
+    format!("CREATE OR REPLACE VIEW {name}{columns} AS\n{};\n", query.trim_end())
+}
+
+fn type_spec(
+    cx: &mut Cx<'_>,
+    t: &TypeSpec,
+    _comments: &[crate::plsql::ast::Comment],
+) -> Result<String, TranslateError> {
+    let name = format!("{}.{}", cx.schema, pg_name(&t.name.last().canonical()));
+    match t.kind {
+        TypeKind::Object => {
+            if !t.methods.is_empty() {
+                cx.note(
+                    t.name.span.line,
+                    NoteKind::Unsupported,
+                    "object type methods are not translated; the type keeps its attributes",
+                );
+            }
+            cx.no_anchors = true;
+            let attributes: Vec<String> = t
+                .attributes
+                .iter()
+                .map(|a| format!("{} {}", pg_name(&a.name.canonical()), cx.datatype(&a.datatype)))
+                .collect();
+            cx.no_anchors = false;
+            Ok(format!("CREATE TYPE {name} AS (\n    {}\n);\n", attributes.join(",\n    ")))
+        }
+        TypeKind::Table | TypeKind::Varray => {
+            let Some(definition) = &t.definition else {
+                return Err(TranslateError::Kind("a collection type without its definition"));
+            };
+            match catalog::type_def(t.kind, definition) {
+                Some(catalog::TypeDef::Array { element }) => {
+                    let element = cx.datatype(&element);
+                    Ok(format!("CREATE DOMAIN {name} AS {element}[];\n"))
+                }
+                _ => Err(TranslateError::Kind("this collection type")),
+            }
+        }
+        _ => Err(TranslateError::Kind("this kind of type")),
+    }
+}
