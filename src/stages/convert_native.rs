@@ -44,6 +44,11 @@ impl StageKind for ConvertNative {
         "translates routines, packages, triggers, types and views with our own engine"
     }
 
+    fn output_version(&self) -> u32 {
+        // Raised when the translator writes something else for the same input.
+        2
+    }
+
     fn check_paths(&self, inputs: &[Spanned<String>], outputs: &[Spanned<String>]) -> PathCheck {
         if !inputs.iter().any(|p| p.get_ref().ends_with(".tsv")) {
             return Err((None, USAGE.to_owned()));
@@ -219,11 +224,18 @@ fn write(
     Ok(outcome)
 }
 
-/// The notes file with its records sorted, header first.
+/// The notes file with its records sorted by object, then line, header
+/// first.
 fn sort_lines(text: &str) -> String {
     let mut lines: Vec<&str> = text.lines().collect();
     let header = lines.remove(0);
-    lines.sort_unstable();
+    let key = |l: &&str| {
+        let mut cells = l.splitn(3, '\t');
+        let object = cells.next().unwrap_or_default();
+        let line: u32 = cells.next().and_then(|n| n.parse().ok()).unwrap_or(0);
+        (object.to_owned(), line, cells.next().unwrap_or_default().to_owned())
+    };
+    lines.sort_by_key(key);
     lines.dedup();
     let mut out = String::from(header);
     out.push('\n');

@@ -53,6 +53,8 @@ pub(super) struct Cx<'c> {
     /// Composite types the routine's record types need, written before it.
     pub preamble: Vec<String>,
     notes: Vec<Note>,
+    /// Notes made once per object, by key.
+    noted: BTreeSet<&'static str>,
 }
 
 /// The variable that stands for `SQL%ROWCOUNT`.
@@ -73,11 +75,20 @@ impl<'c> Cx<'c> {
             no_anchors: false,
             preamble: Vec::new(),
             notes: Vec::new(),
+            noted: BTreeSet::new(),
         }
     }
 
     pub fn note(&mut self, line: u32, kind: NoteKind, message: impl Into<String>) {
         self.notes.push(Note { line, kind, message: message.into() });
+    }
+
+    /// A note made at its first occasion only: for what applies to the
+    /// whole object.
+    pub fn note_once(&mut self, key: &'static str, line: u32, kind: NoteKind, message: String) {
+        if self.noted.insert(key) {
+            self.note(line, kind, message);
+        }
     }
 
     pub fn into_notes(self) -> Vec<Note> {

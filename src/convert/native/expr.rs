@@ -117,10 +117,17 @@ impl Cx<'_> {
     /// SYSDATE, TO_DATE, or TRUNC/ADD_MONTHS/LAST_DAY of one.
     fn date_arithmetic(&mut self, mut items: Vec<Item>) -> Vec<Item> {
         let mut i = 1;
+        let mut depth = 0i32;
         while i + 1 < items.len() {
-            let plus = items[i].token == Token::Plus;
-            let minus = items[i].token == Token::Minus;
-            if !(plus || minus) {
+            match items[i - 1].token {
+                Token::LParen => depth += 1,
+                Token::RParen => depth -= 1,
+                _ => {}
+            }
+            // Groups were done when their own tokens were rewritten.
+            let plus = items[i].token == Token::Plus && items[i].text == "+";
+            let minus = items[i].token == Token::Minus && items[i].text == "-";
+            if depth != 0 || !(plus || minus) {
                 i += 1;
                 continue;
             }
@@ -144,8 +151,15 @@ impl Cx<'_> {
                 i = left + 1;
                 continue;
             }
-            if !right_is_date {
-                let op = if plus { "+" } else { "-" };
+            // `date - x` with x not visibly a number may be date - date.
+            let right_is_number = matches!(items[i + 1].token, Token::Number(..));
+            let op = if plus { "+" } else { "-" };
+            if right_is_number && right_end == i + 2 {
+                // `d + 1` reads best as `d + interval '1 day'`.
+                let n = items[i + 1].text.clone();
+                items[i].text = format!("{op} interval '{n} day'");
+                items.remove(i + 1);
+            } else if plus && !right_is_date {
                 items[i].text = format!("{op} interval '1 day' *");
             }
             i += 1;
@@ -484,10 +498,18 @@ impl Cx<'_> {
                 );
                 done("upper(replace(gen_random_uuid()::text, '-', ''))".to_owned())
             }
-            (["TO_NUMBER"], true) => {
+            (["TO_NUMBER" | "TO_CHAR"], true) => {
                 let a = args(self);
                 match a.len() {
-                    1 => done(format!("({})::numeric", a[0])),
+                    1 if name[0] == "TO_NUMBER" => done(format!("({})::numeric", a[0])),
+                    3 => {
+                        self.note(
+                            line,
+                            NoteKind::Review,
+                            format!("{}: the NLS argument was left out", name[0]),
+                        );
+                        done(format!("{}({}, {})", name[0].to_ascii_lowercase(), a[0], a[1]))
+                    }
                     _ => None,
                 }
             }
@@ -668,7 +690,8 @@ impl Cx<'_> {
         let items = items.items;
         if let Some(mapped) = super::types::builtin(&items) {
             if let Some(note) = mapped.note {
-                self.note(fragment.span.line, NoteKind::Review, note);
+                let key = if mapped.text == "integer" { "integer" } else { "type" };
+                self.note_once(key, fragment.span.line, NoteKind::Review, note);
             }
             return mapped.text;
         }

@@ -368,8 +368,16 @@ impl<'w, 'c> Writer<'w, 'c> {
                 return pg.to_owned();
             }
         }
-        if parts.len() == 2 && parts[0] == "UTL_HTTP" && parts[1] == "END_OF_BODY" {
-            return "SQLSTATE 'UH001'".to_owned();
+        // The codes utl_http_utility raises.
+        if parts.len() == 2 && parts[0] == "UTL_HTTP" {
+            match parts[1].as_str() {
+                "END_OF_BODY" => return "SQLSTATE 'UH001'".to_owned(),
+                "REQUEST_FAILED" | "TRANSFER_TIMEOUT" | "HTTP_SERVER_ERROR"
+                | "HTTP_CLIENT_ERROR" => {
+                    return "SQLSTATE 'UH002'".to_owned();
+                }
+                _ => {}
+            }
         }
         match self.cx.exception_state(&parts) {
             Some(state) => format!("SQLSTATE '{state}'"),

@@ -242,3 +242,57 @@ END;
     assert_eq!(unsupported[1].0, 4);
     assert!(t.sql.contains("CALL dbms_pipe.pack_message('x');"), "{}", t.sql);
 }
+
+#[test]
+fn package_state_elements_are_read_and_written_through_a_copy() {
+    let sql = sql_of(
+        "CREATE PACKAGE BODY p AS
+  TYPE t_names IS TABLE OF VARCHAR2(30) INDEX BY PLS_INTEGER;
+  g_names t_names;
+  PROCEDURE put(i PLS_INTEGER, v VARCHAR2) IS BEGIN g_names(i) := v; END;
+  FUNCTION get(i PLS_INTEGER) RETURN VARCHAR2 IS BEGIN RETURN g_names(i); END;
+END p;
+/
+",
+    );
+    assert!(sql.contains("p_g_names := p.g_names();\n    p_g_names[i] := v;"), "{sql}");
+    assert!(
+        sql.contains("PERFORM set_config('p.g_names', coalesce(p_g_names::text, ''), false);"),
+        "{sql}"
+    );
+    assert!(sql.contains("RETURN (p.g_names())[i];"), "{sql}");
+}
+
+#[test]
+fn table_of_a_pipelined_call_is_the_call() {
+    let sql = sql_of(
+        "CREATE PROCEDURE p IS BEGIN
+  FOR r IN (SELECT * FROM TABLE(pkg_rep.lines(1))) LOOP NULL; END LOOP;
+END;
+/
+",
+    );
+    assert!(sql.contains("FOR r IN SELECT * FROM pkg_rep.lines(1) LOOP"), "{sql}");
+}
+
+#[test]
+fn a_when_reading_old_in_an_insert_trigger_moves_into_the_body() {
+    let sql = sql_of(
+        "CREATE TRIGGER t BEFORE INSERT OR UPDATE ON emp FOR EACH ROW
+WHEN (new.sal <> old.sal)
+BEGIN
+  :new.changed := SYSDATE + 1;
+END;
+/
+",
+    );
+    assert!(
+        sql.contains("IF NOT coalesce((new.sal <> old.sal), false) THEN\n        RETURN NEW;"),
+        "{sql}"
+    );
+    assert!(!sql.contains("\nWHEN ("), "{sql}");
+    assert!(
+        sql.contains("NEW.changed := clock_timestamp()::timestamp(0) + interval '1 day';"),
+        "{sql}"
+    );
+}

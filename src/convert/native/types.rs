@@ -45,8 +45,8 @@ pub fn builtin(items: &[Item]) -> Option<Mapped> {
         | "SIGNTYPE" | "SIMPLE_INTEGER" => Mapped {
             text: "integer".to_owned(),
             note: Some(format!(
-                "{first} became integer: PostgreSQL truncates integer division where Oracle \
-                 rounds the result on assignment"
+                "{first} (here and below) became integer: PostgreSQL truncates integer division \
+                 where Oracle rounds the result on assignment"
             )),
         },
         "FLOAT" | "BINARY_DOUBLE" | "DOUBLE" => Mapped::plain("double precision"),

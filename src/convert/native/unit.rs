@@ -182,6 +182,24 @@ fn header(w: &mut Writer<'_, '_>, s: &Subprogram, name: &str) -> String {
         }
         params.push(text);
     }
+    // A procedure's OUT parameter may not follow a defaulted one.
+    let out_after_default = s.kind == SubprogramKind::Procedure
+        && s.parameters.iter().enumerate().any(|(i, p)| {
+            p.mode != ParameterMode::In && s.parameters[..i].iter().any(|q| q.default.is_some())
+        });
+    if out_after_default {
+        w.cx.note(
+            line,
+            NoteKind::Review,
+            "defaults dropped: PostgreSQL allows no OUT parameter after a defaulted one, so \
+             callers must pass every argument",
+        );
+        for text in &mut params {
+            if let Some(at) = text.find(" DEFAULT ") {
+                text.truncate(at);
+            }
+        }
+    }
     let params = match params.len() {
         0 => "()".to_owned(),
         1 => format!("({})", params[0]),
@@ -363,6 +381,13 @@ fn trigger(
     let Some(target) = &t.target else {
         return Err(TranslateError::Kind("a database or schema trigger"));
     };
+    let events_upper = t.events.text.to_ascii_uppercase();
+    let when_in_body = t.when.as_ref().is_some_and(|w| {
+        let c = w.text.to_ascii_uppercase();
+        let old = c.contains(&format!("{}.", "OLD")) || c.contains(":OLD");
+        let new = c.contains("NEW.") || c.contains(":NEW");
+        (events_upper.contains("INSERT") && old) || (events_upper.contains("DELETE") && new)
+    });
     let block = match &t.body {
         TriggerBody::Block(b) => b,
         TriggerBody::Compound { .. } => return Err(TranslateError::Kind("a compound trigger")),
@@ -412,6 +437,17 @@ fn trigger(
     body.skip_comments_before(declarations_end(block));
     body.line("BEGIN");
     body.indent += 1;
+    if let (true, Some(when)) = (when_in_body, &t.when) {
+        // PostgreSQL refuses OLD in an INSERT trigger's WHEN (NEW in a
+        // DELETE one); in the body OLD is NULL there, as in Oracle.
+        let mut condition = body.cx.expr(when);
+        for (alias, record) in [(&names.new, "NEW"), (&names.old, "OLD")] {
+            condition = rename_record(&condition, alias, record);
+        }
+        body.line(&format!("IF NOT coalesce({condition}, false) THEN"));
+        body.line(&format!("    RETURN {ret};"));
+        body.line("END IF;");
+    }
     body.statements(&block.statements);
     let ends_in_return = block
         .statements
@@ -457,7 +493,7 @@ fn trigger(
     let timing = if t.timing.starts_with("INSTEAD") { "INSTEAD OF" } else { t.timing.as_str() };
     let events = w.cx.expr(&t.events);
     let level = if row { "FOR EACH ROW" } else { "FOR EACH STATEMENT" };
-    let when = match &t.when {
+    let when = match t.when.as_ref().filter(|_| !when_in_body) {
         Some(when) => {
             let mut condition = w.cx.expr(when);
             for (alias, record) in [(&names.new, "NEW"), (&names.old, "OLD")] {
