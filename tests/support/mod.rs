@@ -153,12 +153,13 @@ impl TestProject {
         }
     }
 
-    /// Copies the repository's manifest and templates, for tests that run
-    /// the main job as a user would.
+    /// Copies the repository's manifest and what it reads besides the
+    /// sample (templates, the shadow test cases), for tests that run the
+    /// main job as a user would.
     pub fn copy_manifest_and_templates(&self) -> &Self {
         let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
         std::fs::copy(repo.join("pipeline.toml"), self.path("pipeline.toml")).unwrap();
-        self.copy_from_repo("templates")
+        self.copy_from_repo("templates").copy_from_repo("tests/shadow")
     }
 
     /// `pipeline run ARGS`, which must succeed.
