@@ -9,6 +9,8 @@ LANGUAGE plpgsql
 AS $body$
 #variable_conflict use_column
 DECLARE
+    -- IVA sobre una base imponible. Si no se indica porcentaje se usa la
+    -- tarifa general vigente (parámetro IVA_PORCENTAJE).
     v_pct numeric;
 BEGIN
     IF p_base IS NULL OR p_base = 0 THEN

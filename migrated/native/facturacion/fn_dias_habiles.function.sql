@@ -10,6 +10,9 @@ LANGUAGE plpgsql
 AS $body$
 #variable_conflict use_column
 DECLARE
+    -- Días hábiles (lunes a viernes) entre dos fechas, ambas incluidas.
+    -- La versión anterior consultaba el calendario de feriados con EXECUTE IMMEDIATE
+    -- y DBMS_SQL sobre una tabla del ERP; se simplificó en 2020 (ver ticket SD-2210).
     v_fecha timestamp(0) := TRUNC(p_desde);
     v_dias numeric := 0;
 BEGIN

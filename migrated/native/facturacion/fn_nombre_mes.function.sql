@@ -9,6 +9,8 @@ LANGUAGE plpgsql
 AS $body$
 #variable_conflict use_column
 DECLARE
+    -- Nombre del mes en español para encabezados de reportes.
+    -- (los encabezados del CSV que escribe UTL_FILE en PKG_REPORTES no usan esta función)
     v_nombre varchar(20);
 BEGIN
     v_nombre := CASE p_mes

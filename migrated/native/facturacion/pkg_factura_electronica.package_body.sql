@@ -8,6 +8,7 @@
 -- unsupported (line 281): DBMS_LOB has no equivalent on PostgreSQL; left as written
 -- unsupported (line 282): DBMS_LOB.FREETEMPORARY has no equivalent on PostgreSQL; left as written
 -- review (line 289): SQLCODE is computed from SQLSTATE: exact for application errors (-20000..-20999) and NO_DATA_FOUND, -1 for the rest
+-- unsupported (line 306): COMMIT inside a block with an EXCEPTION handler: PostgreSQL refuses it (cannot commit while a subtransaction is active)
 
 CREATE SCHEMA IF NOT EXISTS pkg_factura_electronica;
 

@@ -224,7 +224,7 @@ BEGIN
     v_linea := NULL;
     FOR i IN 1..v_ncols LOOP
         CALL dbms_sql.define_column(v_cursor, i, v_valor, 4000);
-        v_linea := v_linea || CASE WHEN i > 1 THEN pkg_reportes.c_sep() END || v_desc(i).col_name;
+        v_linea := concat(v_linea, CASE WHEN i > 1 THEN pkg_reportes.c_sep() END, v_desc(i).col_name);
     END LOOP;
     CALL dbms_lob.writeappend(p_resultado, LENGTH(v_linea) + 1, concat(v_linea, CHR(10)));
     v_filas := DBMS_SQL.execute(v_cursor);
@@ -232,7 +232,7 @@ BEGIN
         v_linea := NULL;
         FOR i IN 1..v_ncols LOOP
             CALL dbms_sql.column_value(v_cursor, i, v_valor);
-            v_linea := v_linea || CASE WHEN i > 1 THEN pkg_reportes.c_sep() END || pkg_reportes.csv(v_valor);
+            v_linea := concat(v_linea, CASE WHEN i > 1 THEN pkg_reportes.c_sep() END, pkg_reportes.csv(v_valor));
         END LOOP;
         CALL dbms_lob.writeappend(p_resultado, LENGTH(v_linea) + 1, concat(v_linea, CHR(10)));
     END LOOP;

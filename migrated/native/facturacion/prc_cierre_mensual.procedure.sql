@@ -2,10 +2,12 @@
 -- review (line 181): PLS_INTEGER (here and below) became integer: PostgreSQL truncates integer division where Oracle rounds the result on assignment
 -- review (line 206): C_VENCIDAS%NOTFOUND became FOUND, which the last FETCH of any cursor sets
 -- unsupported (line 213): C_VENCIDAS%ROWCOUNT has no PostgreSQL equivalent
+-- unsupported (line 215): COMMIT inside a block with an EXCEPTION handler: PostgreSQL refuses it (cannot commit while a subtransaction is active)
 -- unsupported (line 218): C_VENCIDAS%ISOPEN has no PostgreSQL equivalent
 -- unsupported (line 223): GOTO has no PL/pgSQL equivalent
 -- review (line 234): SQLCODE is computed from SQLSTATE: exact for application errors (-20000..-20999) and NO_DATA_FOUND, -1 for the rest
 -- unsupported (line 239): SAVEPOINT: use a block with an EXCEPTION handler
+-- unsupported (line 242): COMMIT inside a block with an EXCEPTION handler: PostgreSQL refuses it (cannot commit while a subtransaction is active)
 -- unsupported (line 245): ROLLBACK TO SAVEPOINT: use a block with an EXCEPTION handler
 -- review (line 246): SQLCODE is computed from SQLSTATE: exact for application errors (-20000..-20999) and NO_DATA_FOUND, -1 for the rest
 -- unsupported (line 247): GOTO has no PL/pgSQL equivalent
@@ -19,6 +21,17 @@ LANGUAGE plpgsql
 AS $body$
 #variable_conflict use_column
 DECLARE
+    /*
+        Cierre mensual de facturación. Pasos:
+        1. Recalcular interés de mora de la cartera vencida
+        2. Exportar el CSV de ventas del mes (DIR_REPORTES)
+        3. Generar asientos contables del mes
+        4. Recalcular costo promedio de inventario
+        Cada paso confirma por separado; si un paso falla se registra y se salta
+        al final (etiqueta fin_cierre) sin revertir los pasos anteriores.
+        /
+        Se programa con JOB_CIERRE_MENSUAL el día 1 de cada mes.
+        */
     v_periodo timestamp(0);
     v_archivo varchar(200);
     v_paso integer := 0;

@@ -5,6 +5,7 @@
 -- unsupported (line 79): SQL%BULK_EXCEPTIONS has no PostgreSQL equivalent
 -- unsupported (line 80): SQL%BULK_EXCEPTIONS has no PostgreSQL equivalent
 -- unsupported (line 82): SQL%BULK_EXCEPTIONS has no PostgreSQL equivalent
+-- unsupported (line 113): COMMIT inside a block with an EXCEPTION handler: PostgreSQL refuses it (cannot commit while a subtransaction is active)
 -- unsupported (line 121): C_PENDIENTES%ISOPEN has no PostgreSQL equivalent
 -- review (line 125): SQLCODE is computed from SQLSTATE: exact for application errors (-20000..-20999) and NO_DATA_FOUND, -1 for the rest
 
@@ -18,6 +19,8 @@ AS $body$
 #variable_conflict use_column
 DECLARE
     v_lote_row record;
+    -- Envía las facturas autorizadas al ERP contable (base remota, DBLINK_CONTABLE).
+    -- Se ejecuta cada noche desde el job JOB_SINC_CONTABLE (ver jobs.sql).
     c_lote CONSTANT integer := 500;
     c_pendientes CURSOR FOR SELECT f.id_factura, f.numero_factura, f.fecha_emision, f.id_cliente,
         f.subtotal_0, f.subtotal_iva, f.descuento, f.monto_iva, f.total,

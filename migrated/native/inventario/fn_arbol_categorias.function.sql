@@ -8,6 +8,8 @@ LANGUAGE plpgsql
 AS $body$
 #variable_conflict use_column
 DECLARE
+    -- Uso: SELECT * FROM TABLE(inventario.fn_arbol_categorias(10));
+    -- Si p_id_raiz es NULL se devuelve el árbol completo.
     c_arbol CURSOR FOR SELECT c.id_categoria,
         concat(LPAD(' ', 2 * (LEVEL - 1)), c.nombre)         AS nombre,
         LEVEL                                            AS nivel,

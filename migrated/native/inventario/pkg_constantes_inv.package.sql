@@ -1,4 +1,5 @@
 -- INVENTARIO.PKG_CONSTANTES_INV (PACKAGE) from extracted/ddl/INVENTARIO/PKG_CONSTANTES_INV.sql:5
+-- review (line 6): SERIALLY_REUSABLE: package state now lasts the session
 -- review (line 17): PLS_INTEGER (here and below) became integer: PostgreSQL truncates integer division where Oracle rounds the result on assignment
 
 CREATE SCHEMA IF NOT EXISTS pkg_constantes_inv;

@@ -32,7 +32,7 @@ BEGIN
           (id_movimiento, id_producto, id_bodega, tipo_movimiento, cantidad, costo_unitario, referencia, fecha_movimiento, usuario)
         VALUES
           (nextval('seq_movimientos'), p_id_producto, p_id_bodega, p_tipo, p_cantidad, p_costo, p_referencia, clock_timestamp()::timestamp(0),
-           coalesce(current_setting('application_name'), current_user));
+           coalesce(nullif(current_setting('application_name'), ''), current_user));
 END;
 $body$;
 

@@ -1,4 +1,5 @@
 -- INVENTARIO.PRC_ACTUALIZAR_PRECIO (PROCEDURE) from extracted/all_source/procedures.sql:1
+-- unsupported (line 35): COMMIT inside a block with an EXCEPTION handler: PostgreSQL refuses it (cannot commit while a subtransaction is active)
 
 CREATE OR REPLACE PROCEDURE inventario.prc_actualizar_precio(
     p_id_producto numeric(10),
@@ -9,6 +10,9 @@ LANGUAGE plpgsql
 AS $body$
 #variable_conflict use_column
 DECLARE
+    -- Actualiza el precio de venta de un producto. El histórico lo guarda
+    -- el trigger TRG_PRODUCTOS_PRECIO_HIST.
+    -- TODO: para listas de precios completas migrar a BULK COLLECT / FORALL
     v_precio_actual productos.precio_venta%TYPE;
     v_costo productos.costo_promedio%TYPE;
 BEGIN

@@ -151,8 +151,7 @@ DECLARE
     v_con UTL_SMTP.connection;
 BEGIN
     v_con := pkg_notificaciones.abrir_conexion(p_para, p_asunto);
-    CALL utl_smtp.write_data(v_con, 'Content-Type: ' || CASE WHEN p_html THEN 'text/html' ELSE 'text/plain' END
-        || '; charset=UTF-8' || pkg_notificaciones.c_crlf());
+    CALL utl_smtp.write_data(v_con, concat('Content-Type: ', CASE WHEN p_html THEN 'text/html' ELSE 'text/plain' END, '; charset=UTF-8', pkg_notificaciones.c_crlf()));
     CALL utl_smtp.write_data(v_con, concat('Content-Transfer-Encoding: 8bit', pkg_notificaciones.c_crlf(), pkg_notificaciones.c_crlf()));
     CALL utl_smtp.write_raw_data(v_con, UTL_I18N.string_to_raw(p_mensaje, 'AL32UTF8'));
     CALL utl_smtp.close_data(v_con);
@@ -184,6 +183,7 @@ DECLARE
     v_largo numeric(38);
     v_pos numeric(38) := 1;
     v_trozo integer := 57;
+    -- 57 bytes -> 76 caracteres base64 por línea
     v_raw bytea;
 BEGIN
     v_con := pkg_notificaciones.abrir_conexion(p_para, p_asunto);

@@ -16,6 +16,8 @@ AS $body$
 #variable_conflict use_column
 DECLARE
     sql_rowcount integer := 0;
+    -- Mueve la bitácora de auditoría antigua a una tabla histórica por año
+    -- (AUDITORIA_LOG_HIST_YYYY), creándola si no existe.
     v_corte timestamp(0) := ADD_MONTHS(TRUNC(clock_timestamp()::timestamp(0), 'MM'), -p_meses_retencion);
     v_tabla varchar(61);
     v_existe numeric;

@@ -6,6 +6,9 @@ LANGUAGE plpgsql
 AS $body$
 #variable_conflict use_column
 DECLARE
+    -- Devuelve el nombre comercial o, si no existe, la razón social.
+    -- OJO: función llamada desde vistas y reportes; no usar UTL_HTTP aquí
+    -- ni nada que haga commit (PRAGMA AUTONOMOUS_TRANSACTION prohibido por estándar).
     v_nombre clientes.razon_social%TYPE;
 BEGIN
     SELECT coalesce(nombre_comercial, razon_social)

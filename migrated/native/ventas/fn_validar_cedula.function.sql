@@ -6,6 +6,8 @@ LANGUAGE plpgsql
 AS $body$
 #variable_conflict use_column
 DECLARE
+    -- Valida cédula ecuatoriana (10 dígitos, módulo 10) o RUC de persona natural (13 dígitos, termina en 001).
+    -- Devuelve 'S' o 'N'.
     v_doc varchar(13) := trim(p_cedula);
     v_provincia numeric;
     v_suma numeric := 0;

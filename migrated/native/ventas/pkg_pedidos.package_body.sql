@@ -5,6 +5,8 @@
 -- unsupported (line 214): SAVEPOINT: use a block with an EXCEPTION handler
 -- unsupported (line 230): ROLLBACK TO SAVEPOINT: use a block with an EXCEPTION handler
 -- review (line 235): SQLCODE is computed from SQLSTATE: exact for application errors (-20000..-20999) and NO_DATA_FOUND, -1 for the rest
+-- unsupported (line 236): COMMIT inside a block with an EXCEPTION handler: PostgreSQL refuses it (cannot commit while a subtransaction is active)
+-- unsupported (line 247): COMMIT inside a block with an EXCEPTION handler: PostgreSQL refuses it (cannot commit while a subtransaction is active)
 -- review (line 251): SQLCODE is computed from SQLSTATE: exact for application errors (-20000..-20999) and NO_DATA_FOUND, -1 for the rest
 
 CREATE SCHEMA IF NOT EXISTS pkg_pedidos;
@@ -179,6 +181,8 @@ DECLARE
     r_ped pedidos%ROWTYPE;
     v_id_factura numeric;
     v_reservadas integer := 0;
+    -- subprograma anidado: valida cupo de crédito del cliente
+    -- subprograma anidado: reserva todas las líneas
 BEGIN
     r_ped := pkg_pedidos.obtener_pedido(p_id_pedido, TRUE);
     CALL pkg_pedidos.validar_transicion(r_ped.estado, 'APROBADO');
@@ -208,8 +212,7 @@ BEGIN
     IF p_facturar THEN
         v_id_factura := pkg_factura_electronica.generar_factura(p_id_pedido);
     END IF;
-    CALL seguridad.prc_registrar_auditoria(pkg_pedidos.c_modulo(), 'APROBACION', 'Pedido ' || p_id_pedido || ' aprobado por ' || p_usuario || '; líneas reservadas ' || v_reservadas
-        || CASE WHEN v_id_factura IS NOT NULL THEN concat('; factura ', v_id_factura) END);
+    CALL seguridad.prc_registrar_auditoria(pkg_pedidos.c_modulo(), 'APROBACION', concat('Pedido ', p_id_pedido, ' aprobado por ', p_usuario, '; líneas reservadas ', v_reservadas, CASE WHEN v_id_factura IS NOT NULL THEN concat('; factura ', v_id_factura) END));
     COMMIT;
 EXCEPTION
     WHEN OTHERS THEN
@@ -227,6 +230,10 @@ LANGUAGE plpgsql
 AS $body$
 #variable_conflict use_column
 DECLARE
+    c_lineas CURSOR (cp_id_pedido numeric) FOR SELECT l.id_pedido, l.nro_linea, l.id_producto, l.cantidad, l.precio_unitario, l.subtotal_linea
+        FROM pedido_lineas l
+        WHERE l.id_pedido = cp_id_pedido
+        ORDER BY l.nro_linea;
     r_ped pedidos%ROWTYPE;
 BEGIN
     IF TRIM(p_motivo) IS NULL THEN

@@ -9,6 +9,9 @@ AS $body$
 DECLARE
     v_cambio_estado boolean := FALSE;
 BEGIN
+    IF NOT coalesce((NEW.estado <> 'BORRADOR' OR OLD.estado IS NULL), false) THEN
+        RETURN NEW;
+    END IF;
     IF (TG_OP = 'INSERT') THEN
         NEW.fecha_pedido := coalesce(NEW.fecha_pedido, clock_timestamp()::timestamp(0));
         NEW.usuario_creacion := coalesce(NEW.usuario_creacion, current_user);
@@ -35,5 +38,4 @@ DROP TRIGGER IF EXISTS trg_pedidos_biu ON ventas.pedidos;
 CREATE TRIGGER trg_pedidos_biu
 BEFORE INSERT OR UPDATE OF estado, total ON ventas.pedidos
 FOR EACH ROW
-WHEN (NEW.estado <> 'BORRADOR' OR OLD.estado IS NULL)
 EXECUTE FUNCTION ventas.trg_pedidos_biu();

@@ -50,6 +50,8 @@ pub(super) struct Cx<'c> {
     /// Writing a type where PostgreSQL allows no `%TYPE` or `%ROWTYPE`
     /// (a composite type's attributes, a routine's header).
     pub no_anchors: bool,
+    /// The package body's cursors, declared in each member that uses one.
+    pub package_cursors: Vec<crate::plsql::ast::Declaration>,
     /// Composite types the routine's record types need, written before it.
     pub preamble: Vec<String>,
     notes: Vec<Note>,
@@ -73,6 +75,7 @@ impl<'c> Cx<'c> {
             loop_records: BTreeSet::new(),
             extra_declarations: BTreeSet::new(),
             no_anchors: false,
+            package_cursors: Vec::new(),
             preamble: Vec::new(),
             notes: Vec::new(),
             noted: BTreeSet::new(),

@@ -933,8 +933,9 @@ fn sys_context(namespace: &str, attribute: &str) -> String {
             "IP_ADDRESS" => "host(inet_client_addr())",
             "SESSIONID" | "SID" => "pg_backend_pid()::text",
             "HOST" | "SERVER_HOST" => "host(inet_server_addr())",
+            // NULL when unset, as in Oracle.
             "MODULE" | "ACTION" | "CLIENT_INFO" | "CLIENT_IDENTIFIER" => {
-                "current_setting('application_name')"
+                "nullif(current_setting('application_name'), '')"
             }
             "LANG" | "LANGUAGE" | "NLS_TERRITORY" => "current_setting('lc_messages')",
             _ => "",
@@ -986,7 +987,6 @@ fn ends_operand(item: &Item) -> bool {
                 | "WHEN"
                 | "ELSE"
                 | "END"
-                | "CASE"
                 | "SELECT"
                 | "FROM"
                 | "WHERE"
@@ -1027,6 +1027,53 @@ fn ends_operand(item: &Item) -> bool {
     })
 }
 
+/// Each `CASE ... END` at this depth with its inside rewritten: the
+/// expression as a whole is one operand of a `||` around it.
+fn concat_inside_cases(items: Vec<Item>) -> Vec<Item> {
+    let mut out = Vec::with_capacity(items.len());
+    let mut i = 0;
+    while i < items.len() {
+        match items[i].token {
+            Token::LParen => {
+                let close = matching_paren(&items, i).unwrap_or(items.len() - 1);
+                out.extend(items[i..=close].iter().cloned());
+                i = close + 1;
+            }
+            _ if items[i].is("CASE") => {
+                let Some(end) = case_end(&items, i) else {
+                    out.extend(items[i..].iter().cloned());
+                    break;
+                };
+                out.push(items[i].clone());
+                out.extend(concat_operators(items[i + 1..end].to_vec()));
+                out.push(items[end].clone());
+                i = end + 1;
+            }
+            _ => {
+                out.push(items[i].clone());
+                i += 1;
+            }
+        }
+    }
+    out
+}
+
+/// The `END` of the `CASE` at `start`, nested ones skipped.
+fn case_end(items: &[Item], start: usize) -> Option<usize> {
+    let mut depth = 0usize;
+    for (i, item) in items.iter().enumerate().skip(start) {
+        if item.is("CASE") {
+            depth += 1;
+        } else if item.is("END") {
+            depth -= 1;
+            if depth == 0 {
+                return Some(i);
+            }
+        }
+    }
+    None
+}
+
 /// Whether a token can end an operand: a literal, a name, a `)`.
 fn is_primary_end(item: &Item) -> bool {
     matches!(
@@ -1045,6 +1092,7 @@ fn concat_operators(items: Vec<Item>) -> Vec<Item> {
     if !items.iter().any(|i| i.token == Token::StringConcat) {
         return items;
     }
+    let items = concat_inside_cases(items);
     // Operands: [start, end) ranges between boundaries, skipping groups.
     let mut out = Vec::with_capacity(items.len());
     let mut i = 0;
@@ -1064,6 +1112,10 @@ fn concat_operators(items: Vec<Item>) -> Vec<Item> {
             match items[j].token {
                 Token::LParen => {
                     j = matching_paren(&items, j).map_or(items.len(), |c| c + 1);
+                    continue;
+                }
+                _ if items[j].is("CASE") => {
+                    j = case_end(&items, j).map_or(items.len(), |e| e + 1);
                     continue;
                 }
                 Token::StringConcat => {

@@ -30,6 +30,9 @@ pub(super) struct Writer<'w, 'c> {
     pub track_rowcount: bool,
     /// What `RETURN;` becomes in a trigger function.
     pub trigger_return: Option<String>,
+    /// How many enclosing blocks have exception handlers: PostgreSQL
+    /// refuses COMMIT and ROLLBACK inside any of them.
+    handler_blocks: usize,
 }
 
 impl<'w, 'c> Writer<'w, 'c> {
@@ -42,6 +45,7 @@ impl<'w, 'c> Writer<'w, 'c> {
             next_comment: 0,
             track_rowcount: false,
             trigger_return: None,
+            handler_blocks: 0,
         }
     }
 
@@ -105,9 +109,26 @@ impl<'w, 'c> Writer<'w, 'c> {
     pub fn declarations(&mut self, declarations: &[Declaration]) -> Vec<String> {
         let mut lines = Vec::new();
         for d in declarations {
+            self.comment_lines_before(d.span.start, &mut lines);
             self.declaration(d, &mut lines);
+            self.skip_comments_before(d.span.end);
         }
         lines
+    }
+
+    /// The comments before `offset` not yet written, as lines.
+    fn comment_lines_before(&mut self, offset: u32, lines: &mut Vec<String>) {
+        while let Some(c) = self.comments.get(self.next_comment) {
+            if c.span.start >= offset {
+                break;
+            }
+            self.next_comment += 1;
+            lines.push(if c.block {
+                format!("/*{}*/", safe_comment_body(&c.text))
+            } else {
+                format!("--{}", c.text)
+            });
+        }
     }
 
     fn declaration(&mut self, d: &Declaration, lines: &mut Vec<String>) {
@@ -328,22 +349,31 @@ impl<'w, 'c> Writer<'w, 'c> {
 
     /// `BEGIN statements [EXCEPTION handlers]`, without the END.
     pub fn body(&mut self, block: &Block) {
+        let guarded = !block.handlers.is_empty();
+        self.handler_blocks += usize::from(guarded);
         self.line("BEGIN");
         self.indent += 1;
         self.statements(&block.statements);
         self.indent -= 1;
-        if !block.handlers.is_empty() {
-            self.line("EXCEPTION");
-            self.indent += 1;
-            for h in &block.handlers {
-                self.handler(h);
-            }
-            self.indent -= 1;
-        }
+        self.handlers(&block.handlers);
+        self.handler_blocks -= usize::from(guarded);
         self.comments_before(block.span.end);
     }
 
-    pub fn handler(&mut self, h: &Handler) {
+    /// `EXCEPTION` and the handlers, if there are any.
+    pub fn handlers(&mut self, handlers: &[Handler]) {
+        if handlers.is_empty() {
+            return;
+        }
+        self.line("EXCEPTION");
+        self.indent += 1;
+        for h in handlers {
+            self.handler(h);
+        }
+        self.indent -= 1;
+    }
+
+    fn handler(&mut self, h: &Handler) {
         self.comments_before(h.span.start);
         let conditions: Vec<String> = h.exceptions.iter().map(|e| self.condition(e)).collect();
         self.line(&format!("WHEN {} THEN", conditions.join(" OR ")));
@@ -600,6 +630,7 @@ impl<'w, 'c> Writer<'w, 'c> {
                 self.line(&format!("RETURN NEXT {value};"));
             }
             StatementItem::Commit => {
+                self.transaction_in_handler_block("COMMIT", line);
                 if self.cx.in_function {
                     self.cx.note(
                         line,
@@ -686,6 +717,19 @@ impl<'w, 'c> Writer<'w, 'c> {
         self.indent -= 1;
         self.line("END LOOP;");
         true
+    }
+
+    fn transaction_in_handler_block(&mut self, what: &str, line: u32) {
+        if self.handler_blocks > 0 {
+            self.cx.note(
+                line,
+                NoteKind::Unsupported,
+                format!(
+                    "{what} inside a block with an EXCEPTION handler: PostgreSQL refuses it \
+                     (cannot commit while a subtransaction is active)"
+                ),
+            );
+        }
     }
 
     fn nested(&mut self, body: &[Statement]) {

@@ -91,10 +91,15 @@ fn routine_text(
     cx.preamble.clear();
     let function = s.kind == SubprogramKind::Function;
     cx.in_function = function;
+    let package_cursors = std::mem::take(&mut cx.package_cursors);
     let mut w = Writer::new(cx, comments);
     w.track_rowcount = track_rowcount;
     w.cx.push_scope();
+    w.skip_comments_before(s.span.start);
     let header = header(&mut w, s, name);
+    // The package's cursors first; those the body never names are left out below.
+    let mut cursors = Writer::new(&mut *w.cx, &[]);
+    let cursor_lines = cursors.declarations(&package_cursors);
     let declarations = w.declarations(&block.declarations);
     let mut body = Writer::new(&mut *w.cx, comments);
     body.track_rowcount = track_rowcount;
@@ -103,6 +108,11 @@ fn routine_text(
     body.line("END;");
     let body_text = body.out;
     let mut decl = Vec::new();
+    let used = |line: &String| {
+        let name = line.split_whitespace().next().unwrap_or_default();
+        body_text.contains(name) || declarations.iter().any(|d| d.contains(name))
+    };
+    decl.extend(cursor_lines.into_iter().filter(used));
     for r in &cx_records(&w) {
         decl.push(format!("{r} record;"));
     }
@@ -132,6 +142,7 @@ fn routine_text(
     out.push_str(&body_text);
     out.push_str(&format!("{tag};\n"));
     w.cx.pop_scope();
+    w.cx.package_cursors = package_cursors;
     let uses = w.cx.uses_rowcount;
     (out, uses)
 }
@@ -244,8 +255,8 @@ fn package_schema(p: &Package) -> String {
     pg_name(&p.name.last().canonical())
 }
 
-/// A package spec: its schema, its record types and the functions that
-/// hold its state.
+/// A package spec (or the declarations of a body): its schema, its record
+/// types and the functions that hold its state.
 fn package_spec(cx: &mut Cx<'_>, p: &Package, comments: &[crate::plsql::ast::Comment]) -> String {
     cx.package = Some(p.name.last().canonical());
     let schema = package_schema(p);
@@ -255,6 +266,17 @@ fn package_spec(cx: &mut Cx<'_>, p: &Package, comments: &[crate::plsql::ast::Com
     package_types(&mut w, p, &mut out);
     package_state(&mut w, p, &mut out);
     w.cx.pop_scope();
+    for d in catalog::flat(&p.declarations) {
+        if let DeclarationItem::Pragma { name, .. } = &d.item {
+            if name.canonical() == "SERIALLY_REUSABLE" {
+                cx.note(
+                    d.span.line,
+                    NoteKind::Review,
+                    "SERIALLY_REUSABLE: package state now lasts the session",
+                );
+            }
+        }
+    }
     out
 }
 
@@ -319,16 +341,14 @@ fn package_body(
     p: &Package,
     comments: &[crate::plsql::ast::Comment],
 ) -> Result<String, TranslateError> {
-    cx.package = Some(p.name.last().canonical());
+    // The body's own types and state, as a spec's.
+    let mut out = package_spec(cx, p, comments);
+    cx.package_cursors = catalog::flat(&p.declarations)
+        .into_iter()
+        .filter(|d| matches!(d.item, DeclarationItem::Cursor { .. }))
+        .cloned()
+        .collect();
     let schema = package_schema(p);
-    let mut out = format!("CREATE SCHEMA IF NOT EXISTS {schema};\n");
-    {
-        let mut w = Writer::new(cx, comments);
-        w.cx.push_scope();
-        package_types(&mut w, p, &mut out);
-        package_state(&mut w, p, &mut out);
-        w.cx.pop_scope();
-    }
     let mut last_end = 0;
     for d in catalog::flat(&p.declarations) {
         let DeclarationItem::Subprogram(s) = &d.item else {
@@ -352,6 +372,7 @@ fn package_body(
             }
         }
     }
+    cx.package_cursors.clear();
     if p.initialization.is_some() {
         let line = p.name.span.line;
         cx.note(line, NoteKind::Unsupported, "the package's initialisation section is not run");
@@ -381,13 +402,6 @@ fn trigger(
     let Some(target) = &t.target else {
         return Err(TranslateError::Kind("a database or schema trigger"));
     };
-    let events_upper = t.events.text.to_ascii_uppercase();
-    let when_in_body = t.when.as_ref().is_some_and(|w| {
-        let c = w.text.to_ascii_uppercase();
-        let old = c.contains(&format!("{}.", "OLD")) || c.contains(":OLD");
-        let new = c.contains("NEW.") || c.contains(":NEW");
-        (events_upper.contains("INSERT") && old) || (events_upper.contains("DELETE") && new)
-    });
     let block = match &t.body {
         TriggerBody::Block(b) => b,
         TriggerBody::Compound { .. } => return Err(TranslateError::Kind("a compound trigger")),
@@ -416,6 +430,14 @@ fn trigger(
             );
         }
     }
+    let events_upper = t.events.text.to_ascii_uppercase();
+    let when_in_body = t.when.as_ref().is_some_and(|w| {
+        let c = w.text.to_ascii_uppercase();
+        let uses =
+            |record: &str| c.contains(&format!("{record}.")) || c.contains(&format!(":{record}"));
+        (events_upper.contains("INSERT") && uses(&names.old))
+            || (events_upper.contains("DELETE") && uses(&names.new))
+    });
     cx.trigger = Some(names.clone());
     let row = t.for_each_row;
     let events = t.events.text.to_ascii_uppercase();
@@ -457,14 +479,7 @@ fn trigger(
         body.line(&format!("RETURN {ret};"));
     }
     body.indent -= 1;
-    if !block.handlers.is_empty() {
-        body.line("EXCEPTION");
-        body.indent += 1;
-        for h in &block.handlers {
-            body.handler(h);
-        }
-        body.indent -= 1;
-    }
+    body.handlers(&block.handlers);
     body.line("END;");
     let body_text = body.out;
     let tag = dollar_tag(&body_text);
