@@ -147,7 +147,7 @@ BEGIN
                          FROM factura_lineas l WHERE l.id_factura = f.id_factura ORDER BY l.nro_linea) AS "detalles"
            FROM facturas f
           WHERE f.id_factura = :id');
-    CALL dbms_xmlgen.setbindvalue(v_ctx, 'id', TO_CHAR(p_id_factura));
+    CALL dbms_xmlgen.setbindvalue(v_ctx, 'id', (p_id_factura)::text);
     CALL dbms_xmlgen.setrowsettag(v_ctx, 'factura');
     CALL dbms_xmlgen.setrowtag(v_ctx, 'infoFactura');
     CALL dbms_xmlgen.setnullhandling(v_ctx, DBMS_XMLGEN.EMPTY_TAG);
@@ -226,7 +226,7 @@ BEGIN
         CALL dbms_sql.define_column(v_cursor, i, v_valor, 4000);
         v_linea := concat(v_linea, CASE WHEN i > 1 THEN pkg_reportes.c_sep() END, v_desc(i).col_name);
     END LOOP;
-    CALL dbms_lob.writeappend(p_resultado, LENGTH(v_linea) + 1, concat(v_linea, CHR(10)));
+    CALL dbms_lob.writeappend(p_resultado, LENGTH(v_linea) + 1, concat(v_linea, chr((10)::integer)));
     v_filas := DBMS_SQL.execute(v_cursor);
     WHILE DBMS_SQL.fetch_rows(v_cursor) > 0 LOOP
         v_linea := NULL;
@@ -234,7 +234,7 @@ BEGIN
             CALL dbms_sql.column_value(v_cursor, i, v_valor);
             v_linea := concat(v_linea, CASE WHEN i > 1 THEN pkg_reportes.c_sep() END, pkg_reportes.csv(v_valor));
         END LOOP;
-        CALL dbms_lob.writeappend(p_resultado, LENGTH(v_linea) + 1, concat(v_linea, CHR(10)));
+        CALL dbms_lob.writeappend(p_resultado, LENGTH(v_linea) + 1, concat(v_linea, chr((10)::integer)));
     END LOOP;
     CALL dbms_sql.close_cursor(v_cursor);
 EXCEPTION

@@ -132,7 +132,7 @@ BEGIN
     UPDATE pedidos
           SET porcentaje_descuento = p_pct,
               monto_descuento      = pkg_descuentos.fn_calcular_descuento(v_subtotal, p_pct),
-              observaciones        = SUBSTR(concat(observaciones, CHR(10), p_leyenda, ' ', TO_CHAR(p_pct, 'FM990.00'), '%'), 1, 1000)
+              observaciones        = SUBSTR(concat(observaciones, chr((10)::integer), p_leyenda, ' ', TO_CHAR(p_pct, 'FM990.00'), '%'), 1, 1000)
         WHERE id_pedido = p_id_pedido;
     CALL pkg_pedidos.recalcular_totales(p_id_pedido);
 END;

@@ -203,7 +203,7 @@ BEGIN
             ROLLBACK TO SAVEPOINT sp_aprobacion;
             UPDATE pedidos
                   SET estado = 'RECHAZADO',
-                      observaciones = SUBSTR(concat(observaciones, CHR(10), 'Rechazado: ', SQLERRM), 1, 1000)
+                      observaciones = SUBSTR(concat(observaciones, chr((10)::integer), 'Rechazado: ', SQLERRM), 1, 1000)
                 WHERE id_pedido = p_id_pedido;
             CALL seguridad.prc_registrar_auditoria(pkg_pedidos.c_modulo(), 'RECHAZO', concat('Pedido ', p_id_pedido, ': ', SQLERRM), (CASE WHEN SQLSTATE LIKE 'U0%' THEN -20000 - right(SQLSTATE, 3)::integer WHEN SQLSTATE = 'P0002' THEN 100 ELSE -1 END));
             COMMIT;

@@ -502,6 +502,8 @@ impl Cx<'_> {
                 let a = args(self);
                 match a.len() {
                     1 if name[0] == "TO_NUMBER" => done(format!("({})::numeric", a[0])),
+                    // PostgreSQL's to_char always takes a format.
+                    1 => done(format!("({})::text", a[0])),
                     3 => {
                         self.note(
                             line,
@@ -535,7 +537,24 @@ impl Cx<'_> {
             }
             (["INSTR"], true) => {
                 let a = args(self);
-                (a.len() == 2).then(|| (format!("strpos({}, {})", a[0], a[1]), None))
+                match a.len() {
+                    2 => done(format!("strpos({}, {})", a[0], a[1])),
+                    // orafce's instr takes integer positions.
+                    3 | 4 => {
+                        let ints: Vec<String> =
+                            a[2..].iter().map(|x| format!("({x})::integer")).collect();
+                        done(format!("instr({}, {}, {})", a[0], a[1], ints.join(", ")))
+                    }
+                    _ => None,
+                }
+            }
+            (["CHR"], true) => {
+                let a = args(self);
+                (a.len() == 1).then(|| (format!("chr(({})::integer)", a[0]), None))
+            }
+            (["BITAND"], true) => {
+                let a = args(self);
+                (a.len() == 2).then(|| (format!("(({})::bigint & ({})::bigint)", a[0], a[1]), None))
             }
             (["LENGTHB"], true) => done(format!("octet_length({})", args(self).join(", "))),
             (["RAWTOHEX"], true) => {

@@ -296,3 +296,22 @@ END;
         "{sql}"
     );
 }
+
+#[test]
+fn builtins_get_the_argument_types_postgresql_needs() {
+    let sql = sql_of(
+        "CREATE FUNCTION f(a NUMBER DEFAULT 1, b NUMBER) RETURN VARCHAR2 IS
+BEGIN
+  RETURN TO_CHAR(a) || CHR(b) || BITAND(a, b) || INSTR('abc', 'b', a);
+END;
+/
+",
+    );
+    assert!(sql.contains("a numeric DEFAULT 1,\n    b numeric DEFAULT NULL\n"), "{sql}");
+    assert!(
+        sql.contains(
+            "RETURN concat((a)::text, chr((b)::integer), ((a)::bigint & (b)::bigint), instr('abc', 'b', (a)::integer));"
+        ),
+        "{sql}"
+    );
+}

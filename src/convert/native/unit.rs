@@ -181,14 +181,19 @@ fn header(w: &mut Writer<'_, '_>, s: &Subprogram, name: &str) -> String {
                 text.push_str(" DEFAULT ");
                 text.push_str(&w.cx.expr(default));
             }
-            None if seen_default && p.mode == ParameterMode::In => w.cx.note(
-                p.span.line,
-                NoteKind::Unsupported,
-                format!(
-                    "parameter {} has no default after one that has: PostgreSQL needs defaults on every later parameter",
-                    p.name.text
-                ),
-            ),
+            None if seen_default && p.mode == ParameterMode::In => {
+                // Every Oracle call passes it (by position or name), so a
+                // default it never uses changes no call.
+                w.cx.note(
+                    p.span.line,
+                    NoteKind::Review,
+                    format!(
+                        "parameter {} got DEFAULT NULL: PostgreSQL needs a default on every parameter after one that has one",
+                        p.name.text
+                    ),
+                );
+                text.push_str(" DEFAULT NULL");
+            }
             None => {}
         }
         params.push(text);
