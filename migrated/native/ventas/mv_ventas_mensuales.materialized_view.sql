@@ -1,6 +1,6 @@
 -- VENTAS.MV_VENTAS_MENSUALES (MATERIALIZED VIEW) from extracted/ddl/VENTAS/MV_VENTAS_MENSUALES.sql:5
 
-CREATE OR REPLACE VIEW ventas.mv_ventas_mensuales AS
+CREATE MATERIALIZED VIEW ventas.mv_ventas_mensuales AS
 SELECT TRUNC(p.fecha_pedido, 'MM')                    AS mes,
        p.id_bodega,
        pr.id_categoria,

@@ -26,7 +26,9 @@ pub(super) fn translate(
         UnitItem::PackageSpec(p) => Ok(package_spec(cx, p, comments)),
         UnitItem::PackageBody(p) => package_body(cx, p, comments),
         UnitItem::Trigger(t) => trigger(cx, t, comments),
-        UnitItem::View(v) => Ok(view(cx, v)),
+        UnitItem::View(v) => {
+            Ok(view(cx, v, object.kind == crate::plsql::ObjectKind::MaterializedView))
+        }
         UnitItem::TypeSpec(t) => type_spec(cx, t, comments),
         UnitItem::TypeBody(_) => Err(TranslateError::Kind("a type body")),
         UnitItem::Ddl(_) => Err(TranslateError::Kind(match object.kind {
@@ -556,7 +558,7 @@ fn rename_record(condition: &str, alias: &str, record: &str) -> String {
     text::join_trimmed(&items)
 }
 
-fn view(cx: &mut Cx<'_>, v: &View) -> String {
+fn view(cx: &mut Cx<'_>, v: &View, materialized: bool) -> String {
     let name = v.name.parts.iter().map(|p| pg_name(&p.canonical())).collect::<Vec<_>>().join(".");
     let name = if v.name.parts.len() == 1 { format!("{}.{name}", cx.schema) } else { name };
     let columns = if v.columns.is_empty() {
@@ -575,7 +577,11 @@ fn view(cx: &mut Cx<'_>, v: &View) -> String {
             "WITH READ ONLY left out: grant only SELECT instead",
         );
     }
-    format!("CREATE OR REPLACE VIEW {name}{columns} AS\n{};\n", query.trim_end())
+    // PostgreSQL has no CREATE OR REPLACE for a materialized view, nor
+    // Oracle's refresh clauses (REFRESH FAST ON COMMIT...): it is refreshed
+    // with REFRESH MATERIALIZED VIEW.
+    let create = if materialized { "CREATE MATERIALIZED VIEW" } else { "CREATE OR REPLACE VIEW" };
+    format!("{create} {name}{columns} AS\n{};\n", query.trim_end())
 }
 
 fn type_spec(
