@@ -18,6 +18,7 @@ mod convert_simple;
 mod embed;
 mod folder;
 mod load;
+mod pick;
 mod render;
 mod scan;
 mod shadow;
@@ -124,6 +125,7 @@ static KINDS: &[&dyn StageKind] = &[
     &convert_complex::ConvertComplex,
     &convert_native::ConvertNative,
     &validate::Validate,
+    &pick::Pick,
     &shadow::Shadow,
 ];
 
