@@ -1,0 +1,1 @@
+CREATE OR REPLACE VIEW facturacion.clientes AS SELECT * FROM ventas.clientes;

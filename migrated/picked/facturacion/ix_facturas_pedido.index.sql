@@ -1,0 +1,1 @@
+CREATE INDEX ix_facturas_pedido ON facturacion.facturas ("id_pedido");

@@ -1,0 +1,1 @@
+CREATE OR REPLACE VIEW facturacion.pedidos AS SELECT * FROM ventas.pedidos;

@@ -1,0 +1,38 @@
+-- SEGURIDAD.PRC_REGISTRAR_AUDITORIA (PROCEDURE) from extracted/ddl/SEGURIDAD/PRC_REGISTRAR_AUDITORIA.sql:6
+-- unsupported (line 20): PRAGMA AUTONOMOUS_TRANSACTION: this runs in the caller's transaction (dblink or pg_background would give it its own)
+-- unsupported (line 31): COMMIT inside a block with an EXCEPTION handler: PostgreSQL refuses it (cannot commit while a subtransaction is active)
+-- review (line 36): SQLCODE is computed from SQLSTATE: exact for application errors (-20000..-20999) and NO_DATA_FOUND, -1 for the rest
+
+CREATE OR REPLACE PROCEDURE seguridad.prc_registrar_auditoria(
+    p_modulo varchar(60),
+    p_accion varchar(30),
+    p_detalle varchar DEFAULT NULL,
+    p_codigo_error numeric DEFAULT NULL
+)
+LANGUAGE plpgsql
+AS $body$
+#variable_conflict use_column
+DECLARE
+    /*
+        * Registra un evento en la bitácora de auditoría.
+        * Se ejecuta en transacción autónoma para que el registro quede
+        * grabado aunque el llamador haga ROLLBACK.
+        * Autor: jperez  Fecha: 2017-05-02
+        * 2021-11-10 mrodriguez: se agrega IP del cliente
+        */
+    v_usuario auditoria_log.usuario%TYPE;
+    v_ip auditoria_log.ip_cliente%TYPE;
+BEGIN
+    v_usuario := coalesce(nullif(current_setting('application_name'), ''), current_user);
+    v_ip := host(inet_client_addr());
+    INSERT INTO auditoria_log (id_log, fecha, usuario, modulo, accion, detalle, codigo_error, ip_cliente)
+        VALUES (nextval('seq_auditoria'), clock_timestamp(), v_usuario, UPPER(p_modulo), UPPER(p_accion),
+                SUBSTR(p_detalle, 1, 4000), p_codigo_error, v_ip);
+    COMMIT;
+EXCEPTION
+    WHEN OTHERS THEN
+        -- nunca debe romper la transacción del llamador
+        ROLLBACK;
+        RAISE NOTICE '%', concat('PRC_REGISTRAR_AUDITORIA: ', (CASE WHEN SQLSTATE LIKE 'U0%' THEN -20000 - right(SQLSTATE, 3)::integer WHEN SQLSTATE = 'P0002' THEN 100 ELSE -1 END), ' ', SQLERRM);
+END;
+$body$;

@@ -1,0 +1,1 @@
+CREATE INDEX ix_mv_ventas_mes ON ventas.mv_ventas_mensuales (mes, id_bodega);

@@ -1,0 +1,1 @@
+CREATE INDEX ix_pedidos_estado ON ventas.pedidos USING gin("estado");

@@ -1,0 +1,3 @@
+-- VENTAS.PKG_PEDIDOS (PACKAGE) from extracted/ddl/VENTAS/PKG_PEDIDOS.sql:5
+
+CREATE SCHEMA IF NOT EXISTS pkg_pedidos;
