@@ -228,41 +228,117 @@ pub(super) fn needs_quotes(canonical: &str) -> bool {
     pg_name(canonical).starts_with('"')
 }
 
-/// PostgreSQL's reserved words that Oracle code uses as plain names.
+/// PostgreSQL's reserved key words (its documentation's appendix C, the
+/// "reserved" and "reserved (can be function or type)" ones, and the
+/// column-name ones PL/pgSQL cannot take as variable names): an Oracle name
+/// spelled so must be quoted.
 fn is_reserved(upper: &str) -> bool {
-    matches!(
-        upper,
-        "USER"
-            | "INTERVAL"
-            | "LATERAL"
-            | "RETURNING"
-            | "PLACING"
-            | "LEADING"
-            | "TRAILING"
-            | "BOTH"
-            | "COLLATE"
-            | "FETCH"
-            | "CURRENT_ROLE"
-            | "CURRENT_CATALOG"
-            | "LOCALTIME"
-            | "POSITION"
-            | "OVERLAY"
-            | "ROW"
-            | "ORDER"
-            | "GROUP"
-            | "TABLE"
-            | "COLUMN"
-            | "ANALYSE"
-            | "ANALYZE"
-            | "ARRAY"
-            | "LIMIT"
-            | "OFFSET"
-            | "DO"
-            | "END"
-            | "WINDOW"
-            | "ONLY"
-            | "CAST"
-            | "VARIADIC"
-            | "SYMMETRIC"
-    )
+    const RESERVED: &[&str] = &[
+        "ALL",
+        "ANALYSE",
+        "ANALYZE",
+        "AND",
+        "ANY",
+        "ARRAY",
+        "AS",
+        "ASC",
+        "ASYMMETRIC",
+        "AUTHORIZATION",
+        "BINARY",
+        "BOTH",
+        "CASE",
+        "CAST",
+        "CHECK",
+        "COLLATE",
+        "COLLATION",
+        "COLUMN",
+        "CONCURRENTLY",
+        "CONSTRAINT",
+        "CREATE",
+        "CROSS",
+        "CURRENT_CATALOG",
+        "CURRENT_DATE",
+        "CURRENT_ROLE",
+        "CURRENT_SCHEMA",
+        "CURRENT_TIME",
+        "CURRENT_TIMESTAMP",
+        "CURRENT_USER",
+        "DEFAULT",
+        "DEFERRABLE",
+        "DESC",
+        "DISTINCT",
+        "DO",
+        "ELSE",
+        "END",
+        "EXCEPT",
+        "FALSE",
+        "FETCH",
+        "FOR",
+        "FOREIGN",
+        "FREEZE",
+        "FROM",
+        "FULL",
+        "GRANT",
+        "GROUP",
+        "HAVING",
+        "ILIKE",
+        "IN",
+        "INITIALLY",
+        "INNER",
+        "INTERSECT",
+        "INTERVAL",
+        "INTO",
+        "IS",
+        "ISNULL",
+        "JOIN",
+        "LATERAL",
+        "LEADING",
+        "LEFT",
+        "LIKE",
+        "LIMIT",
+        "LOCALTIME",
+        "LOCALTIMESTAMP",
+        "NATURAL",
+        "NOT",
+        "NOTNULL",
+        "NULL",
+        "OFFSET",
+        "ON",
+        "ONLY",
+        "OR",
+        "ORDER",
+        "OUTER",
+        "OVERLAPS",
+        "OVERLAY",
+        "PLACING",
+        "POSITION",
+        "PRIMARY",
+        "REFERENCES",
+        "RETURNING",
+        "RIGHT",
+        "ROW",
+        "SELECT",
+        "SESSION_USER",
+        "SIMILAR",
+        "SOME",
+        "SYMMETRIC",
+        "SYSTEM_USER",
+        "TABLE",
+        "TABLESAMPLE",
+        "THEN",
+        "TO",
+        "TRAILING",
+        "TRUE",
+        "UNION",
+        "UNIQUE",
+        "USER",
+        "USING",
+        "VARIADIC",
+        "VERBOSE",
+        "WHEN",
+        "WHERE",
+        "WINDOW",
+        "WITH",
+    ];
+    RESERVED.binary_search(&upper).is_ok()
 }

@@ -328,7 +328,9 @@ impl Cx<'_> {
             self.type_def(&parts).filter(|_| constructor)
         {
             if call.is_some() {
+                let anchors = std::mem::replace(&mut self.no_anchors, true);
                 let element = self.datatype(&element);
+                self.no_anchors = anchors;
                 let values = args(self);
                 let _ = name;
                 let text = if values.is_empty() {

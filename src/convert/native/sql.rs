@@ -56,6 +56,7 @@ impl Cx<'_> {
         }
         if statement.kind == SqlKind::Insert {
             record_values(&mut items);
+            insert_alias(&mut items);
         }
         strict_into(statement, &mut items);
         if statement.kind == SqlKind::Select {
@@ -208,6 +209,41 @@ fn strict_into(statement: &SqlStatement, items: &mut Vec<Item>) {
     if let Some(at) = found {
         if !items.get(at + 1).is_some_and(|n| n.is("STRICT")) {
             items.insert(at + 1, Item::spaced("STRICT"));
+        }
+    }
+}
+
+/// `INSERT INTO t x (...)`: PostgreSQL wants `AS` before the alias.
+fn insert_alias(items: &mut Vec<Item>) {
+    let Some(into) = items.iter().position(|i| i.is("INTO")) else { return };
+    let mut at = into + 2;
+    while items.get(at).is_some_and(|i| i.token == Token::Period) {
+        at += 2;
+    }
+    let Some(next) = items.get(at) else { return };
+    let is_alias = matches!(next.token, Token::Word(_))
+        && !["VALUES", "SELECT", "WITH", "DEFAULT", "AS"].iter().any(|w| next.is(w));
+    if is_alias {
+        items.insert(at, Item::spaced("AS"));
+        at += 2;
+    }
+    // `(l.msg)`: PostgreSQL allows no qualifier on an inserted column.
+    if items.get(at).is_some_and(|i| i.token == Token::LParen) {
+        let close = matching_paren(items, at).unwrap_or(items.len());
+        let mut i = at + 1;
+        let mut end = close;
+        while i + 2 < end {
+            let qualified = matches!(items[i].token, Token::Word(_))
+                && items[i + 1].token == Token::Period
+                && matches!(items[i + 2].token, Token::Word(_))
+                && (items[i - 1].token == Token::LParen || items[i - 1].token == Token::Comma);
+            if qualified {
+                let gap = items[i].gap.clone();
+                items.drain(i..i + 2);
+                items[i].gap = gap;
+                end -= 2;
+            }
+            i += 1;
         }
     }
 }

@@ -325,3 +325,21 @@ SELECT trunc(created, 'MM') AS month, count(*) AS n FROM sales.orders GROUP BY t
     );
     assert!(sql.starts_with("CREATE MATERIALIZED VIEW sales.mv_month AS\nSELECT"), "{sql}");
 }
+
+#[test]
+fn reserved_words_as_names_are_quoted_and_insert_aliases_get_as() {
+    let sql = sql_of(
+        "CREATE PROCEDURE p IS
+  constraint VARCHAR2(30);
+  offset NUMBER := 0;
+BEGIN
+  constraint := 'PK_' || offset;
+  INSERT INTO log_table l (l.msg) VALUES (constraint);
+END;
+/
+",
+    );
+    assert!(sql.contains("    \"constraint\" varchar(30);\n    \"offset\" numeric := 0;"), "{sql}");
+    assert!(sql.contains("\"constraint\" := concat('PK_', \"offset\");"), "{sql}");
+    assert!(sql.contains("INSERT INTO log_table AS l (msg) VALUES (\"constraint\");"), "{sql}");
+}
