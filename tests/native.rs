@@ -216,9 +216,19 @@ fn package_state_lasts_the_session_and_members_call_each_other() {
 END counter;
 /
 CREATE PACKAGE BODY counter AS
+  TYPE t_list IS TABLE OF NUMBER;
   g_count NUMBER := 100;
-  PROCEDURE bump IS BEGIN g_count := g_count + 1; END;
+  g_seen t_list := t_list();
+  PROCEDURE bump IS
+  BEGIN
+    g_count := g_count + 1;
+    g_seen.EXTEND;
+    g_seen(g_seen.COUNT) := g_count;
+  END;
   FUNCTION current_value RETURN NUMBER IS BEGIN RETURN g_count; END;
+  FUNCTION seen RETURN NUMBER IS BEGIN RETURN g_seen.COUNT * 1000 + g_seen(g_seen.LAST); END;
+  FUNCTION how_many RETURN NUMBER IS BEGIN RETURN g_seen.COUNT; END;
+  PROCEDURE forget IS BEGIN g_seen.DELETE; END;
 END counter;
 /
 ",
@@ -228,6 +238,10 @@ END counter;
     assert_eq!(value(&mut db, "counter.current_value()").as_deref(), Some("100"));
     db.batch_execute("CALL counter.bump(); CALL counter.bump();").unwrap();
     assert_eq!(value(&mut db, "counter.current_value()").as_deref(), Some("102"));
+    // Oracle: two elements, the last 102; DELETE empties the collection.
+    assert_eq!(value(&mut db, "counter.seen()").as_deref(), Some("2102"));
+    db.batch_execute("CALL counter.forget()").unwrap();
+    assert_eq!(value(&mut db, "counter.how_many()").as_deref(), Some("0"));
 }
 
 #[test]

@@ -76,10 +76,10 @@ DECLARE
 BEGIN
     -- cache por sesión, se invalida cada 30 minutos
     IF pkg_descuentos.g_cache_fecha() IS NULL OR (clock_timestamp()::timestamp(0) - pkg_descuentos.g_cache_fecha()) * 24 * 60 > pkg_descuentos.c_minutos_cache() THEN
-        CALL g_cache.delete();
+        PERFORM set_config('pkg_descuentos.g_cache', '', false);
         PERFORM set_config('pkg_descuentos.g_cache_fecha', coalesce((clock_timestamp()::timestamp(0))::text, ''), false);
     END IF;
-    IF g_cache.EXISTS(p_id_cliente) THEN
+    IF (p_id_cliente BETWEEN array_lower(pkg_descuentos.g_cache(), 1) AND array_upper(pkg_descuentos.g_cache(), 1)) THEN
         RETURN (pkg_descuentos.g_cache())[p_id_cliente];
     END IF;
     -- categoría NULL se trata como REGULAR (clientes migrados del sistema anterior)
@@ -196,8 +196,8 @@ LANGUAGE plpgsql
 AS $body$
 #variable_conflict use_column
 BEGIN
-    RAISE NOTICE '%', concat('Entradas en cache eliminadas: ', g_cache.COUNT);
-    CALL g_cache.delete();
+    RAISE NOTICE '%', concat('Entradas en cache eliminadas: ', coalesce(cardinality(pkg_descuentos.g_cache()), 0));
+    PERFORM set_config('pkg_descuentos.g_cache', '', false);
     PERFORM set_config('pkg_descuentos.g_cache_fecha', coalesce((NULL)::text, ''), false);
 END;
 $body$;

@@ -367,6 +367,51 @@ impl Cx<'_> {
         Some((vec![Item::new(format!("({reader})[{index}]")).after(gap)], close + 1))
     }
 
+    /// A package variable's reader function, when `parts` name one:
+    /// `g_list` inside its package, `pkg.g_list` anywhere.
+    pub fn state_reader(&self, parts: &[String]) -> Option<(String, String)> {
+        let (package, name) = match parts {
+            [name] if !self.is_local(name) => (self.package.clone()?, name.clone()),
+            [package, name] => (package.clone(), name.clone()),
+            [_, package, name] => (package.clone(), name.clone()),
+            _ => return None,
+        };
+        let info = self.catalog.package(&package)?;
+        if !info.state.contains_key(&name) || info.members.contains_key(&name) {
+            return None;
+        }
+        Some((package.clone(), format!("{}.{}()", pg_name(&package), pg_name(&name))))
+    }
+
+    /// `g_list.COUNT`, `.FIRST`, `.LAST`, `.EXISTS(i)` of a package-state
+    /// collection, read through its reader.
+    fn state_method(
+        &mut self,
+        parts: &[String],
+        items: &[Item],
+        gap: &str,
+        end: usize,
+    ) -> Option<(Vec<Item>, usize)> {
+        let (method, var) = parts.split_last()?;
+        let (_, reader) = self.state_reader(var)?;
+        let call = match items.get(end) {
+            Some(Item { token: Token::LParen, .. }) => matching_paren(items, end),
+            _ => None,
+        };
+        let arg = call.map(|close| text::join_trimmed(&self.rewrite(&items[end + 1..close])));
+        let text = match (method.as_str(), &arg) {
+            ("COUNT", None) => format!("coalesce(cardinality({reader}), 0)"),
+            ("FIRST", None) => format!("array_lower({reader}, 1)"),
+            ("LAST", None) => format!("array_upper({reader}, 1)"),
+            ("EXISTS", Some(i)) => {
+                format!("({i} BETWEEN array_lower({reader}, 1) AND array_upper({reader}, 1))")
+            }
+            _ => return None,
+        };
+        let next = call.map_or(end, |close| close + 1);
+        Some((vec![Item::new(text).after(gap)], next))
+    }
+
     fn qualified_name(
         &mut self,
         parts: &[String],
@@ -376,6 +421,9 @@ impl Cx<'_> {
         line: u32,
     ) -> Option<(Vec<Item>, usize)> {
         let one = |text: String| Some((vec![Item::new(text).after(gap)], end));
+        if let Some(rewritten) = self.state_method(parts, items, gap, end) {
+            return Some(rewritten);
+        }
         match parts {
             [name] if !self.is_local(name) => {
                 let package = self.package.clone()?;

@@ -1021,6 +1021,9 @@ impl<'w, 'c> Writer<'w, 'c> {
             self.line(&text);
             return;
         }
+        if self.state_array_method(&parts, &args) {
+            return;
+        }
         let callee = self.callee(&parts, line);
         self.line(&format!("CALL {callee}({});", args.join(", ")));
     }
@@ -1046,6 +1049,28 @@ impl<'w, 'c> Writer<'w, 'c> {
                 return None;
             }
         })
+    }
+
+    /// `g_list.DELETE` and `g_list.EXTEND` of a package-state collection:
+    /// the setting emptied, or the value extended through a copy.
+    fn state_array_method(&mut self, parts: &[String], args: &[String]) -> bool {
+        let Some((method, var)) = parts.split_last() else { return false };
+        let Some((package, reader)) = self.cx.state_reader(var) else { return false };
+        let name = var.last().cloned().unwrap_or_default();
+        let setting = setting_name(&package, &name);
+        match (method.as_str(), args) {
+            ("DELETE", []) => {
+                self.line(&format!("PERFORM set_config('{setting}', '', false);"));
+                true
+            }
+            ("EXTEND", []) => {
+                self.line(&format!(
+                    "PERFORM set_config('{setting}', array_append({reader}, NULL)::text, false);"
+                ));
+                true
+            }
+            _ => false,
+        }
     }
 
     /// The name a procedure is called by.
