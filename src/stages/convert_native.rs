@@ -98,8 +98,9 @@ impl StageKind for ConvertNative {
     }
 }
 
-/// The rows and files of the other engine's folder among the inputs.
-type Fallback = HashMap<String, (Converted, String)>;
+/// The converted rows of the other engine's folder among the inputs, with
+/// that folder; their files are read only for the objects taken from it.
+type Fallback = HashMap<String, (Converted, std::path::PathBuf)>;
 
 fn fallback_folder(ctx: &StageContext<'_>) -> Result<Fallback, StageError> {
     let mut found = HashMap::new();
@@ -110,8 +111,7 @@ fn fallback_folder(ctx: &StageContext<'_>) -> Result<Fallback, StageError> {
         }
         let rows = worklist::read_index(&path).map_err(|e| StageError::Failed(e.to_string()))?;
         for row in rows.into_iter().filter(|r| r.status == Status::Converted) {
-            let sql = fs_err::read_to_string(path.join(&row.file))?;
-            found.insert(row.object.clone(), (row, sql));
+            found.insert(row.object.clone(), (row, path.clone()));
         }
     }
     Ok(found)
@@ -160,7 +160,7 @@ fn write(
 ) -> Result<Outcome, StageError> {
     let mut files = Vec::new();
     let mut rows = Vec::new();
-    let mut notes = String::from("object\tline\tkind\tmessage\n");
+    let mut notes: Vec<(&str, u32, &str, String)> = Vec::new();
     let (mut translated, mut borrowed, mut failed, mut noted) = (0, 0, 0, 0);
     let mut outcome = Outcome::new(String::new());
     for (entry, result) in entries.iter().zip(results) {
@@ -184,22 +184,17 @@ fn write(
                 }
                 for n in &t.notes {
                     let message = n.message.replace(['\t', '\n'], " ");
-                    let _ = writeln!(
-                        notes,
-                        "{}\t{}\t{}\t{message}",
-                        entry.object,
-                        n.line,
-                        n.kind.as_str()
-                    );
+                    notes.push((&entry.object, n.line, n.kind.as_str(), message));
                 }
                 files.push((row.file.clone(), with_notes(entry, t)));
             }
-            (Err(_), Some((other, sql))) => {
+            (Err(_), Some((other, folder))) => {
                 borrowed += 1;
+                let sql = fs_err::read_to_string(folder.join(&other.file))?;
                 row.route = other.route.clone();
                 row.file = worklist::file_name(&entry.object, "sql");
                 row.message = format!("from {}", other.route);
-                files.push((row.file.clone(), sql.clone()));
+                files.push((row.file.clone(), sql));
             }
             (Err(why), None) => {
                 failed += 1;
@@ -213,7 +208,7 @@ fn write(
     let dir = ctx.path(out);
     fs_err::create_dir_all(&dir)?;
     let mut all_files = files;
-    all_files.push((NOTES.to_owned(), sort_lines(&notes)));
+    all_files.push((NOTES.to_owned(), notes_file(notes)));
     super::folder::write_folder(&dir, &all_files)?;
     worklist::write_index(&dir, &rows)?;
     outcome.summary = format!(
@@ -224,24 +219,13 @@ fn write(
     Ok(outcome)
 }
 
-/// The notes file with its records sorted by object, then line, header
-/// first.
-fn sort_lines(text: &str) -> String {
-    let mut lines: Vec<&str> = text.lines().collect();
-    let header = lines.remove(0);
-    let key = |l: &&str| {
-        let mut cells = l.splitn(3, '\t');
-        let object = cells.next().unwrap_or_default();
-        let line: u32 = cells.next().and_then(|n| n.parse().ok()).unwrap_or(0);
-        (object.to_owned(), line, cells.next().unwrap_or_default().to_owned())
-    };
-    lines.sort_by_key(key);
-    lines.dedup();
-    let mut out = String::from(header);
-    out.push('\n');
-    for l in lines {
-        out.push_str(l);
-        out.push('\n');
+/// The notes file: its records sorted by object, then line, each once.
+fn notes_file(mut notes: Vec<(&str, u32, &str, String)>) -> String {
+    notes.sort();
+    notes.dedup();
+    let mut out = String::from("object\tline\tkind\tmessage\n");
+    for (object, line, kind, message) in notes {
+        let _ = writeln!(out, "{object}\t{line}\t{kind}\t{message}");
     }
     out
 }

@@ -324,7 +324,7 @@ impl Cx<'_> {
 
         // Collection constructors: `t_list('a', 'b')`.
         let constructor = parts.len() > 1 || !self.is_local(&parts[0]);
-        if let Some((name, super::catalog::TypeDef::Array { element })) =
+        if let Some((_, super::catalog::TypeDef::Array { element })) =
             self.type_def(&parts).filter(|_| constructor)
         {
             if call.is_some() {
@@ -332,7 +332,6 @@ impl Cx<'_> {
                 let element = self.datatype(&element);
                 self.no_anchors = anchors;
                 let values = args(self);
-                let _ = name;
                 let text = if values.is_empty() {
                     format!("ARRAY[]::{element}[]")
                 } else {
@@ -768,7 +767,7 @@ impl Cx<'_> {
         if let Some(at) = items.iter().position(|i| i.token == Token::Mod) {
             let parts: Vec<String> = items[..at].iter().filter_map(Item::name).collect();
             let attribute = items.get(at + 1).and_then(Item::word).unwrap_or_default();
-            return self.anchored_type(&parts, &attribute, &items[..at], fragment.span.line);
+            return self.anchored_type(&parts, &attribute, fragment.span.line);
         }
         let parts: Vec<String> = items.iter().filter_map(Item::name).collect();
         if let Some((name, def)) = self.type_def(&parts) {
@@ -790,13 +789,7 @@ impl Cx<'_> {
         }
     }
 
-    fn anchored_type(
-        &mut self,
-        parts: &[String],
-        attribute: &str,
-        items: &[Item],
-        line: u32,
-    ) -> String {
+    fn anchored_type(&mut self, parts: &[String], attribute: &str, line: u32) -> String {
         let written = parts.iter().map(|p| pg_name(p)).collect::<Vec<_>>().join(".");
         // A package variable's `%TYPE` is the variable's type.
         let state = match parts {
@@ -824,7 +817,6 @@ impl Cx<'_> {
             // A cursor's %ROWTYPE.
             return "record".to_owned();
         }
-        let _ = items;
         if !self.no_anchors {
             return format!("{written}%{}", attribute.to_ascii_uppercase());
         }

@@ -830,7 +830,7 @@ impl<'w, 'c> Writer<'w, 'c> {
 
     /// An assignment target: `x`, `r.f`, `v(i)`, `:NEW.x`.
     fn target(&mut self, target: &Fragment) -> String {
-        self.cx.expr(target).replace(")).", ").").replace("([", "[")
+        assignment_target(&self.cx.expr(target))
     }
 
     fn assignment(&mut self, target: &Fragment, value: &Fragment) {
@@ -844,7 +844,7 @@ impl<'w, 'c> Writer<'w, 'c> {
         if self.package_state_part(target, &value_text) {
             return;
         }
-        let target = assignment_target(&self.cx.expr(target));
+        let target = self.target(target);
         self.line(&format!("{target} := {value_text};"));
     }
 

@@ -58,16 +58,6 @@ impl Item {
             || matches!(self.token, Token::QuoteDelimitedStringLiteral(_))
     }
 
-    pub fn is_literal(&self) -> bool {
-        self.is_string() || matches!(self.token, Token::Number(..)) || self.is("NULL")
-    }
-
-    /// The same token with no blank before it.
-    pub fn tight(mut self) -> Item {
-        self.gap.clear();
-        self
-    }
-
     /// The same token with `gap` before it.
     pub fn after(mut self, gap: &str) -> Item {
         self.gap = gap.to_owned();

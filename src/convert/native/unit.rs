@@ -115,25 +115,39 @@ fn routine_text(
         body_text.contains(name) || declarations.iter().any(|d| d.contains(name))
     };
     decl.extend(cursor_lines.into_iter().filter(used));
-    for r in &cx_records(&w) {
-        decl.push(format!("{r} record;"));
-    }
+    decl.extend(w.cx.loop_records.iter().map(|r| format!("{r} record;")));
     decl.extend(w.cx.extra_declarations.iter().cloned());
     if track_rowcount {
         decl.push(format!("{ROWCOUNT} integer := 0;"));
     }
     decl.extend(declarations);
+    let out = plpgsql_function(&w.cx.preamble, &header, decl, &body_text);
+    w.cx.pop_scope();
+    w.cx.package_cursors = package_cursors;
+    let uses = w.cx.uses_rowcount;
+    (out, uses)
+}
+
+/// A PL/pgSQL function or procedure: the types it needs, its header
+/// (`CREATE ... RETURNS ...`, ending in a line break), its DECLARE lines
+/// and its body (`BEGIN ... END;`), in a dollar quote its text does not hold.
+fn plpgsql_function(
+    preamble: &[String],
+    header: &str,
+    declarations: Vec<String>,
+    body: &str,
+) -> String {
     let mut out = String::new();
-    for p in &w.cx.preamble {
+    for p in preamble {
         out.push_str(p);
         out.push('\n');
     }
-    let tag = dollar_tag(&body_text);
-    out.push_str(&header);
+    let tag = dollar_tag(body);
+    out.push_str(header);
     out.push_str(&format!("LANGUAGE plpgsql\nAS {tag}\n{CONFLICT}\n"));
-    if !decl.is_empty() {
+    if !declarations.is_empty() {
         out.push_str("DECLARE\n");
-        for d in decl {
+        for d in declarations {
             for (i, l) in d.lines().enumerate() {
                 out.push_str(if i == 0 { "    " } else { "        " });
                 out.push_str(l.trim_start());
@@ -141,21 +155,14 @@ fn routine_text(
             }
         }
     }
-    out.push_str(&body_text);
+    out.push_str(body);
     out.push_str(&format!("{tag};\n"));
-    w.cx.pop_scope();
-    w.cx.package_cursors = package_cursors;
-    let uses = w.cx.uses_rowcount;
-    (out, uses)
+    out
 }
 
 /// Where a block's declarations end: comments before it are not the body's.
 fn declarations_end(block: &Block) -> u32 {
     block.declarations.last().map_or(block.span.start, |d| d.span.end)
-}
-
-fn cx_records(w: &Writer<'_, '_>) -> Vec<String> {
-    w.cx.loop_records.iter().cloned().collect()
 }
 
 /// `CREATE OR REPLACE FUNCTION s.f(a numeric, OUT b text) RETURNS ...`.
@@ -489,28 +496,12 @@ fn trigger(
     body.handlers(&block.handlers);
     body.line("END;");
     let body_text = body.out;
-    let tag = dollar_tag(&body_text);
-    let mut out = String::new();
-    for p in &w.cx.preamble {
-        out.push_str(p);
-        out.push('\n');
-    }
-    out.push_str(&format!(
-        "CREATE OR REPLACE FUNCTION {function}() RETURNS trigger\nLANGUAGE plpgsql\nAS {tag}\n{CONFLICT}\n"
-    ));
     let mut decl: Vec<String> = w.cx.loop_records.iter().map(|r| format!("{r} record;")).collect();
     decl.extend(w.cx.extra_declarations.iter().cloned());
     decl.extend(declarations);
-    if !decl.is_empty() {
-        out.push_str("DECLARE\n");
-        for d in decl {
-            out.push_str("    ");
-            out.push_str(&d);
-            out.push('\n');
-        }
-    }
-    out.push_str(&body_text);
-    out.push_str(&format!("{tag};\n\n"));
+    let header = format!("CREATE OR REPLACE FUNCTION {function}() RETURNS trigger\n");
+    let mut out = plpgsql_function(&w.cx.preamble, &header, decl, &body_text);
+    out.push('\n');
     let table = target.parts.iter().map(|p| pg_name(&p.canonical())).collect::<Vec<_>>().join(".");
     let timing = if t.timing.starts_with("INSTEAD") { "INSTEAD OF" } else { t.timing.as_str() };
     let events = w.cx.expr(&t.events);
