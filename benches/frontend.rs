@@ -14,29 +14,11 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
+#[path = "support/sql_files.rs"]
+mod sql_files;
+
 use pipeline::plsql::{self, ParseStatus, SourceFile};
 use rayon::prelude::*;
-
-const SQL_EXTENSIONS: &[&str] = &[
-    "sql", "pks", "pkb", "pls", "plb", "prc", "fnc", "trg", "tps", "tpb", "vw", "typ", "pck",
-    "spc", "bdy",
-];
-
-fn sql_files(dir: &Path) -> Vec<PathBuf> {
-    let mut files: Vec<PathBuf> = walkdir::WalkDir::new(dir)
-        .into_iter()
-        .filter_map(Result::ok)
-        .filter(|e| e.file_type().is_file())
-        .map(|e| e.into_path())
-        .filter(|p| {
-            p.extension()
-                .and_then(|e| e.to_str())
-                .is_some_and(|e| SQL_EXTENSIONS.contains(&e.to_ascii_lowercase().as_str()))
-        })
-        .collect();
-    files.sort();
-    files
-}
 
 /// Starts peak-RSS accounting afresh, so that generating the estate is not counted.
 fn reset_peak_rss() {
@@ -264,7 +246,7 @@ fn main() {
             (temp.path().to_path_buf(), false)
         }
     };
-    let files = sql_files(&dir);
+    let files = sql_files::sql_files(&dir);
     let cores = rayon::current_num_threads();
     reset_peak_rss();
     tokenizer_alone(&files);

@@ -8,28 +8,14 @@
 //! bodies) and per object, and how many objects the engine translates, by kind.
 
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
+
+#[path = "support/sql_files.rs"]
+mod sql_files;
 
 use pipeline::convert::native::{self, Catalog};
 use pipeline::plsql::{self, ObjectKind};
 use rayon::prelude::*;
-
-fn sql_files(dir: &Path) -> Vec<PathBuf> {
-    let mut files: Vec<PathBuf> = walkdir::WalkDir::new(dir)
-        .into_iter()
-        .filter_map(Result::ok)
-        .filter(|e| e.file_type().is_file())
-        .map(|e| e.into_path())
-        .filter(|p| {
-            p.extension().and_then(|e| e.to_str()).is_some_and(|e| {
-                ["sql", "pks", "pkb", "pls", "plb", "prc", "fnc", "trg", "tps", "tpb", "vw", "pck"]
-                    .contains(&e.to_ascii_lowercase().as_str())
-            })
-        })
-        .collect();
-    files.sort();
-    files
-}
 
 /// This thread's CPU time, in seconds.
 fn thread_cpu() -> f64 {
@@ -67,7 +53,7 @@ fn main() {
             temp.path().to_path_buf()
         }
     };
-    let files = sql_files(&dir);
+    let files = sql_files::sql_files(&dir);
     let objects: Vec<plsql::Object> = files
         .par_iter()
         .flat_map(|f| {
