@@ -12,6 +12,7 @@ pub mod agent;
 pub mod answers;
 pub mod native;
 pub mod ora2pg;
+pub mod outcomes;
 pub mod plan;
 pub mod prompt;
 pub mod results;

@@ -12,6 +12,7 @@
 pub mod duckdb;
 pub mod embed;
 pub mod export;
+pub mod outcomes;
 pub mod postgres;
 pub mod search;
 pub mod show;

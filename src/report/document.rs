@@ -54,44 +54,44 @@ pub(crate) struct Chart {
     pub bars: Vec<(String, f64)>,
 }
 
-fn text(s: impl Into<String>) -> Span {
+pub(super) fn text(s: impl Into<String>) -> Span {
     Span::Text(s.into())
 }
 
-fn code(s: impl Into<String>) -> Span {
+pub(super) fn code(s: impl Into<String>) -> Span {
     Span::Code(s.into())
 }
 
-fn cell(s: impl Into<String>) -> Vec<Span> {
+pub(super) fn cell(s: impl Into<String>) -> Vec<Span> {
     vec![text(s)]
 }
 
-fn code_cell(s: impl Into<String>) -> Vec<Span> {
+pub(super) fn code_cell(s: impl Into<String>) -> Vec<Span> {
     vec![code(s)]
 }
 
-fn num(n: impl ToString) -> Vec<Span> {
+pub(super) fn num(n: impl ToString) -> Vec<Span> {
     vec![text(n.to_string())]
 }
 
-fn para(spans: Vec<Span>) -> Block {
+pub(super) fn para(spans: Vec<Span>) -> Block {
     Block::Paragraph(spans)
 }
 
-fn sentence(s: impl Into<String>) -> Block {
+pub(super) fn sentence(s: impl Into<String>) -> Block {
     para(vec![text(s)])
 }
 
-fn columns(spec: &[(&'static str, bool)]) -> Vec<Column> {
+pub(super) fn columns(spec: &[(&'static str, bool)]) -> Vec<Column> {
     spec.iter().map(|&(title, numeric)| Column { title, numeric }).collect()
 }
 
-fn section(level: u8, title: impl Into<String>, blocks: Vec<Block>) -> Section {
+pub(super) fn section(level: u8, title: impl Into<String>, blocks: Vec<Block>) -> Section {
     Section { level, title: title.into(), blocks }
 }
 
 /// `n thing` or `n things`.
-fn count(n: usize, thing: &str) -> String {
+pub(super) fn count(n: usize, thing: &str) -> String {
     if n == 1 {
         format!("1 {thing}")
     } else {

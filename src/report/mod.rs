@@ -10,6 +10,7 @@
 //! This module does not compute anything about the code itself (scores, routes, estimates
 //! come from [`crate::analysis`]) and does not write files: callers choose where reports go.
 
+mod conversion;
 mod csv;
 mod document;
 mod html;
@@ -18,6 +19,9 @@ mod summary;
 mod svg;
 
 use crate::analysis::estate::Assessment;
+use crate::convert::outcomes::ObjectOutcome;
+
+pub use conversion::ConversionInfo;
 
 /// What a report needs beyond the assessment.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -37,6 +41,13 @@ pub fn markdown(assessment: &Assessment, info: &ReportInfo) -> String {
 pub fn html(assessment: &Assessment, info: &ReportInfo) -> String {
     let summary = summary::Summary::of(assessment);
     html::render(&document::build(&summary, info))
+}
+
+/// The engines' conversions side by side, as a Markdown document: per
+/// engine and object kind what validation made of them, the most frequent
+/// failures and notes, and every object a person should look at.
+pub fn conversion_markdown(outcomes: &[ObjectOutcome], info: &ConversionInfo<'_>) -> String {
+    markdown::render(&conversion::build(outcomes, info))
 }
 
 /// One CSV row per object, sorted by id, with a header row.

@@ -22,6 +22,7 @@ use toml::Spanned;
 
 use super::{Outcome, PathCheck, StageContext, StageError, StageKind};
 use crate::convert::native::{self, Catalog, Translation};
+use crate::convert::outcomes::{self, Note};
 use crate::convert::worklist::{self, Converted, RouteEntry, Status};
 use crate::plsql::Object;
 
@@ -31,9 +32,6 @@ const USAGE: &str = "a convert-native stage reads route lists (`.tsv`) and write
      e.g. inputs = [\"knowledge/analysis/routes/agent.tsv\", \"extracted/\"], outputs = \
      [\"migrated/native/\"]; a conversion folder among the inputs (\"migrated/simple/\") \
      gives the objects this engine does not translate";
-
-/// The notes file beside the index.
-const NOTES: &str = "notes.tsv";
 
 impl StageKind for ConvertNative {
     fn name(&self) -> &'static str {
@@ -160,7 +158,7 @@ fn write(
 ) -> Result<Outcome, StageError> {
     let mut files = Vec::new();
     let mut rows = Vec::new();
-    let mut notes: Vec<(&str, u32, &str, String)> = Vec::new();
+    let mut notes: Vec<Note> = Vec::new();
     let (mut translated, mut borrowed, mut failed, mut noted) = (0, 0, 0, 0);
     let mut outcome = Outcome::new(String::new());
     for (entry, result) in entries.iter().zip(results) {
@@ -182,10 +180,12 @@ fn write(
                     noted += 1;
                     row.message = format!("{} notes", t.notes.len());
                 }
-                for n in &t.notes {
-                    let message = n.message.replace(['\t', '\n'], " ");
-                    notes.push((&entry.object, n.line, n.kind.as_str(), message));
-                }
+                notes.extend(t.notes.iter().map(|n| Note {
+                    object: entry.object.clone(),
+                    line: n.line,
+                    kind: n.kind.as_str().to_owned(),
+                    message: n.message.clone(),
+                }));
                 files.push((row.file.clone(), with_notes(entry, t)));
             }
             (Err(_), Some((other, folder))) => {
@@ -208,7 +208,7 @@ fn write(
     let dir = ctx.path(out);
     fs_err::create_dir_all(&dir)?;
     let mut all_files = files;
-    all_files.push((NOTES.to_owned(), notes_file(notes)));
+    all_files.push((outcomes::NOTES.to_owned(), outcomes::notes_file(notes)));
     super::folder::write_folder(&dir, &all_files)?;
     worklist::write_index(&dir, &rows)?;
     outcome.summary = format!(
@@ -217,17 +217,6 @@ fn write(
         entries.len()
     );
     Ok(outcome)
-}
-
-/// The notes file: its records sorted by object, then line, each once.
-fn notes_file(mut notes: Vec<(&str, u32, &str, String)>) -> String {
-    notes.sort();
-    notes.dedup();
-    let mut out = String::from("object\tline\tkind\tmessage\n");
-    for (object, line, kind, message) in notes {
-        let _ = writeln!(out, "{object}\t{line}\t{kind}\t{message}");
-    }
-    out
 }
 
 /// A translation with its notes as comments above it.

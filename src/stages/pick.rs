@@ -6,15 +6,19 @@
 //! a result belongs to the conversion whose file it names. Each object gets
 //! the conversion that passed plpgsql_check, else one that was created,
 //! else one not validated (no database), else one that failed; between
-//! equals, the earlier folder wins. Output: one folder of the chosen files
-//! and an `index.tsv` whose message says what the others got, so that a
-//! team sees both engines side by side. It validates nothing itself.
+//! equals, the earlier folder wins. Output: one folder of the chosen files,
+//! an `index.tsv` whose message says what the others got, and `report.md`,
+//! the engines side by side with the notes each left (a conversion
+//! folder's `notes.tsv`) at their lines; and, when a `.duckdb` output is
+//! named, the same outcomes as tables beside the knowledge base. It
+//! validates nothing itself.
 
 use std::collections::{BTreeMap, HashMap};
 
 use toml::Spanned;
 
 use super::{Outcome, PathCheck, StageContext, StageError, StageKind};
+use crate::convert::outcomes::{self, Attempt, Note, ObjectOutcome, Verdict};
 use crate::convert::results::{self, ResultRow, ResultStatus};
 use crate::convert::worklist::{self, Converted, Status};
 
@@ -22,7 +26,8 @@ pub(super) struct Pick;
 
 const USAGE: &str = "a pick stage reads conversion folders in order of preference and their \
      validation folders, e.g. inputs = [\"migrated/native/\", \"migrated/validation/native/\", \
-     \"migrated/simple/\", \"migrated/validation/simple/\"], outputs = [\"migrated/picked/\"]";
+     \"migrated/simple/\", \"migrated/validation/simple/\"], outputs = [\"migrated/picked/\", \
+     \"knowledge/conversion.duckdb\"]";
 
 impl StageKind for Pick {
     fn name(&self) -> &'static str {
@@ -33,23 +38,45 @@ impl StageKind for Pick {
         "keeps, per object, the engine's conversion that fared best in validation"
     }
 
+    fn output_version(&self) -> u32 {
+        // 2: report.md, the outcomes database, each engine once per object.
+        2
+    }
+
     fn check_paths(&self, inputs: &[Spanned<String>], outputs: &[Spanned<String>]) -> PathCheck {
         if inputs.iter().filter(|p| p.get_ref().ends_with('/')).count() < 2 {
             return Err((None, USAGE.to_owned()));
         }
-        super::one_output_folder("pick", outputs)
+        let folders = outputs.iter().filter(|p| p.get_ref().ends_with('/')).count();
+        let bases = outputs.iter().filter(|p| p.get_ref().ends_with(".duckdb")).count();
+        if folders != 1 || bases > 1 || folders + bases != outputs.len() {
+            return Err((
+                None,
+                format!(
+                    "a pick stage writes one folder and, if asked, a `.duckdb` file of the \
+                     outcomes: {USAGE}"
+                ),
+            ));
+        }
+        Ok(())
     }
 
     fn run(&self, ctx: &StageContext<'_>) -> Result<Outcome, StageError> {
-        let out = ctx.stage.outputs[0].get_ref().trim_end_matches('/');
+        let outputs: Vec<&str> = ctx.stage.outputs.iter().map(|p| p.get_ref().as_str()).collect();
+        let out = outputs.iter().find(|p| p.ends_with('/')).expect("checked").trim_end_matches('/');
+        let base = outputs.iter().find(|p| p.ends_with(".duckdb"));
         let failed = |e: worklist::WorklistError| StageError::Failed(e.to_string());
         let mut conversions: Vec<(String, Vec<Converted>)> = Vec::new();
+        let mut notes: Vec<(String, Vec<Note>)> = Vec::new();
+        let mut validations: Vec<String> = Vec::new();
         let mut validated: HashMap<String, ResultRow> = HashMap::new();
         for folder in ctx.stage.inputs.iter().map(|p| p.get_ref()).filter(|p| p.ends_with('/')) {
             let path = ctx.path(folder);
             if path.join(worklist::INDEX).is_file() {
                 conversions.push((folder.clone(), worklist::read_index(&path).map_err(failed)?));
+                notes.push((folder.clone(), outcomes::read_notes(&path).map_err(failed)?));
             } else if path.join(results::RESULTS).is_file() {
+                validations.push(folder.clone());
                 for row in results::read_results(&path).map_err(failed)? {
                     validated.insert(row.file.clone(), row);
                 }
@@ -60,7 +87,16 @@ impl StageKind for Pick {
             }
         }
         let chosen = choose(&conversions, &validated);
-        write(ctx, out, &chosen)
+        let gathered = gather(&chosen, &conversions, notes);
+        let folders: Vec<String> = conversions.iter().map(|(f, _)| f.clone()).collect();
+        let info =
+            crate::report::ConversionInfo { conversions: &folders, validations: &validations };
+        let report = crate::report::conversion_markdown(&gathered, &info);
+        if let Some(base) = base {
+            crate::knowledge::outcomes::write(&ctx.path(base), &gathered)
+                .map_err(|e| StageError::Failed(e.to_string()))?;
+        }
+        write(ctx, out, &chosen, report)
     }
 }
 
@@ -72,17 +108,6 @@ struct Candidate<'a> {
 }
 
 impl Candidate<'_> {
-    /// Higher is better: clean, created, not validated, failed.
-    fn rank(&self) -> u8 {
-        match self.result.map(|r| (r.status, r.checked)) {
-            Some((ResultStatus::Ok, true)) => 4,
-            Some((ResultStatus::Ok | ResultStatus::Warnings, _)) => 3,
-            None | Some((ResultStatus::NotRun, _)) => 2,
-            Some((ResultStatus::Failed, true)) => 1,
-            Some((ResultStatus::Failed, false)) => 0,
-        }
-    }
-
     fn verdict(&self) -> String {
         match self.result {
             None => "not validated".to_owned(),
@@ -93,6 +118,47 @@ impl Candidate<'_> {
             Some(r) => format!("{}: {}", r.status.as_str(), r.message),
         }
     }
+}
+
+/// The conversion report, beside the index.
+const REPORT: &str = "report.md";
+
+/// Per object, the attempts best first and the notes of the folders that
+/// converted it, each note under the engine of that folder's conversion.
+fn gather(
+    chosen: &BTreeMap<&str, Vec<Candidate<'_>>>,
+    conversions: &[(String, Vec<Converted>)],
+    notes: Vec<(String, Vec<Note>)>,
+) -> Vec<ObjectOutcome> {
+    let mut engine_of: HashMap<(&str, &str), &str> = HashMap::new();
+    for (folder, rows) in conversions {
+        for row in rows {
+            engine_of.insert((folder, &row.object), &row.route);
+        }
+    }
+    let mut noted: HashMap<String, Vec<(String, Note)>> = HashMap::new();
+    for (folder, notes) in notes {
+        for n in notes {
+            let engine = engine_of.get(&(folder.as_str(), n.object.as_str())).copied();
+            let engine = engine.unwrap_or(folder.trim_end_matches('/')).to_owned();
+            noted.entry(n.object.clone()).or_default().push((engine, n));
+        }
+    }
+    chosen
+        .iter()
+        .map(|(object, candidates)| ObjectOutcome {
+            object: (*object).to_owned(),
+            attempts: candidates
+                .iter()
+                .map(|c| Attempt {
+                    engine: c.row.route.clone(),
+                    file: format!("{}{}", c.folder, c.row.file),
+                    result: c.result.cloned(),
+                })
+                .collect(),
+            notes: noted.remove(*object).unwrap_or_default(),
+        })
+        .collect()
 }
 
 /// Per object (sorted), its candidates best first.
@@ -109,7 +175,11 @@ fn choose<'a>(
     }
     for candidates in by_object.values_mut() {
         // Stable: between equals the earlier folder stays first.
-        candidates.sort_by_key(|c| std::cmp::Reverse(c.rank()));
+        candidates.sort_by_key(|c| Verdict::of(c.result));
+        // A folder may hold another engine's conversion as it was (native
+        // takes ora2pg's tables): each engine counts once, at its best.
+        let mut seen = std::collections::HashSet::new();
+        candidates.retain(|c| seen.insert(c.row.route.as_str()));
     }
     by_object
 }
@@ -118,8 +188,9 @@ fn write(
     ctx: &StageContext<'_>,
     out: &str,
     chosen: &BTreeMap<&str, Vec<Candidate<'_>>>,
+    report: String,
 ) -> Result<Outcome, StageError> {
-    let mut files = Vec::new();
+    let mut files = vec![(REPORT.to_owned(), report)];
     let mut rows = Vec::new();
     let mut by_route: BTreeMap<String, usize> = BTreeMap::new();
     for (object, candidates) in chosen {
