@@ -133,10 +133,16 @@ outputs = ["picked/", "outcomes.duckdb"]
              S.T (TABLE)\tora2pg\tsimple/s/t.table.sql\tok\t\t\tno\n"
         ),
     );
+    p.write(
+        "validation/native/routines.tsv",
+        "object\troute\tfile\troutine\tline\tstatus\tmessage\n\
+         S.A (FUNCTION)\tnative\tnative/s/a.function.sql\ta\t3\terrors\tfunction utl_raw.bit_and(bytea) does not exist\n",
+    );
     let run = p.run(&["run"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
 
     let report = p.read("picked/report.md");
+    assert!(report.contains("| FUNCTION | `native` | 1 | 1 | 0 | 1 | 0 |"), "{report}");
     // ora2pg's table counts once, though two folders hold it.
     assert!(report.contains("| `native` | 1 | 1 | 0 | 1 | 0 | 0 | 1 |"), "{report}");
     assert!(report.contains("| `ora2pg` | 2 | 1 | 0 | 0 | 1 | 0 | 1 |"), "{report}");
@@ -190,6 +196,15 @@ outputs = ["picked/", "outcomes.duckdb"]
         .map(Result::unwrap)
         .collect();
     assert_eq!(notes, [(4, "review".to_owned()), (7, "unsupported".to_owned())]);
+    let routine: (String, i32, String) = conn
+        .query_row(
+            "SELECT routine, line, status FROM knowledge_base.conversion_routines \
+             WHERE object_id = 'S.A (FUNCTION)' AND engine = 'native'",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )
+        .unwrap();
+    assert_eq!(routine, ("a".to_owned(), 3, "errors".to_owned()));
 }
 
 #[test]

@@ -6,7 +6,7 @@
 mod support;
 
 use pipeline::convert::results::{read_results, ResultStatus};
-use pipeline::convert::validate::{Level, Validator, VerdictStatus};
+use pipeline::convert::validate::{Level, RoutineStatus, Validator, VerdictStatus};
 use pipeline::knowledge::postgres::Target;
 use support::pg::Server;
 use support::TestProject;
@@ -85,6 +85,68 @@ fn a_missing_table_only_plpgsql_check_sees_is_reported_at_its_line() {
          RETURN (SELECT importe FROM facturas);\nEND $$;\n";
     let verdict = v.apply("S.F (FUNCTION)", missing_column);
     assert_eq!(verdict.summary(), "line 4: column \"importe\" does not exist");
+}
+
+#[test]
+fn each_member_of_a_package_gets_a_verdict_of_its_own() {
+    let url = Server::shared_15().database("members");
+    let mut v = validator(&url);
+    let sql = "CREATE SCHEMA pkg;\n\
+               CREATE FUNCTION pkg.fine() RETURNS int LANGUAGE plpgsql AS $$\nBEGIN\n  RETURN 1;\nEND $$;\n\
+               CREATE FUNCTION pkg.broken() RETURNS int LANGUAGE plpgsql AS $$\nBEGIN\n  retrun 1;\nEND $$;\n\
+               CREATE OR REPLACE PROCEDURE \"pkg\".\"Reads\"() LANGUAGE plpgsql AS $$\nBEGIN\n  \
+               PERFORM count(*) FROM no_such_table;\nEND $$;\n\
+               CREATE FUNCTION pkg.plain() RETURNS int LANGUAGE sql AS 'SELECT 2';\n";
+    let verdict = v.apply("S.PKG (PACKAGE BODY)", sql);
+    // The object fails at its first refused member, as before...
+    assert_eq!(verdict.status, VerdictStatus::Failed);
+    assert_eq!(verdict.summary(), "line 8: syntax error at or near \"retrun\"");
+    // ...and every member says how it fared on its own.
+    let got: Vec<(&str, u32, RoutineStatus)> =
+        verdict.routines.iter().map(|r| (r.name.as_str(), r.line, r.status)).collect();
+    assert_eq!(
+        got,
+        [
+            ("pkg.fine", 2, RoutineStatus::Clean),
+            ("pkg.broken", 6, RoutineStatus::Refused),
+            ("pkg.reads", 10, RoutineStatus::Errors),
+            ("pkg.plain", 14, RoutineStatus::Created),
+        ]
+    );
+    assert!(verdict.routines[2].message.contains("no_such_table"), "{:?}", verdict.routines[2]);
+    // What compiled of a failed object stays for the objects after it;
+    // the broken member does not.
+    let count = |v: &mut Validator, name: &str| {
+        let sql = format!("SELECT count(*) FROM pg_proc WHERE proname = '{name}'");
+        v.query_text(&sql).unwrap()
+    };
+    assert_eq!(count(&mut v, "fine"), [Some("1".to_owned())]);
+    assert_eq!(count(&mut v, "broken"), [Some("0".to_owned())]);
+    let caller = "CREATE FUNCTION uses_fine() RETURNS int LANGUAGE plpgsql AS $$\nBEGIN\n  \
+                  RETURN pkg.fine();\nEND $$;\n";
+    let verdict = v.apply("S.USES_FINE (FUNCTION)", caller);
+    assert_eq!(verdict.status, VerdictStatus::Ok, "{}", verdict.summary());
+}
+
+#[test]
+fn members_after_a_failed_statement_of_another_kind_are_not_run() {
+    let url = Server::shared_15().database("stopped");
+    let mut v = validator(&url);
+    let sql = "CREATE FUNCTION a() RETURNS int LANGUAGE sql AS 'SELECT 1';\n\
+               CREATE TYPE t AS (x no_such_type);\n\
+               CREATE FUNCTION b() RETURNS int LANGUAGE sql AS 'SELECT 1';\n";
+    let verdict = v.apply("S.P (PACKAGE BODY)", sql);
+    assert_eq!(verdict.status, VerdictStatus::Failed);
+    assert_eq!(verdict.line(), Some(2), "{}", verdict.summary());
+    assert_eq!(verdict.routines[0].status, RoutineStatus::Created, "{:?}", verdict.routines[0]);
+    assert_eq!(verdict.routines[1].status, RoutineStatus::Refused);
+    assert!(
+        verdict.routines[1]
+            .message
+            .starts_with("not run: line 2 failed first: type \"no_such_type\""),
+        "{:?}",
+        verdict.routines[1]
+    );
 }
 
 #[test]

@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::path::Path;
 
+use super::validate::{RoutineStatus, RoutineVerdict};
 use super::worklist::{Table, WorklistError};
 
 /// The results file of a validation folder.
@@ -13,7 +14,11 @@ pub const RESULTS: &str = "results.tsv";
 /// The report of a validation folder.
 pub const REPORT: &str = "report.md";
 
+/// The per-routine results of a validation folder.
+pub const ROUTINES: &str = "routines.tsv";
+
 const HEADER: &str = "object\troute\tfile\tstatus\tline\tmessage\tchecked\n";
+const ROUTINES_HEADER: &str = "object\troute\tfile\troutine\tline\tstatus\tmessage\n";
 
 /// How one object fared.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -62,6 +67,9 @@ pub struct ResultRow {
     pub message: String,
     /// Whether plpgsql_check read every PL/pgSQL routine it created.
     pub checked: bool,
+    /// Each function and procedure its SQL creates, and how it fared on
+    /// its own (`routines.tsv`).
+    pub routines: Vec<RoutineVerdict>,
 }
 
 fn cell(text: &str) -> String {
@@ -89,6 +97,57 @@ pub fn write_results(folder: &Path, rows: &[ResultRow]) -> std::io::Result<()> {
     crate::runner::atomic::write(&folder.join(RESULTS), out.as_bytes())
 }
 
+/// Writes `routines.tsv` in `folder`: per object (sorted, then file), each
+/// function and procedure its SQL creates, in file order, and its verdict.
+pub fn write_routines(folder: &Path, rows: &[ResultRow]) -> std::io::Result<()> {
+    let mut sorted: Vec<&ResultRow> = rows.iter().collect();
+    sorted.sort_by(|a, b| (&a.object, &a.file).cmp(&(&b.object, &b.file)));
+    let mut out = String::from(ROUTINES_HEADER);
+    for r in sorted {
+        for routine in &r.routines {
+            let _ = writeln!(
+                out,
+                "{}\t{}\t{}\t{}\t{}\t{}\t{}",
+                cell(&r.object),
+                cell(&r.route),
+                cell(&r.file),
+                cell(&routine.name),
+                routine.line,
+                routine.status.as_str(),
+                cell(&routine.message)
+            );
+        }
+    }
+    crate::runner::atomic::write(&folder.join(ROUTINES), out.as_bytes())
+}
+
+/// Reads the `routines.tsv` of a validation folder into the rows of its
+/// `results.tsv` (by file); a folder without one leaves them as they are.
+pub fn read_routines(folder: &Path, rows: &mut [ResultRow]) -> Result<(), WorklistError> {
+    let path = folder.join(ROUTINES);
+    if !path.is_file() {
+        return Ok(());
+    }
+    let by_file: std::collections::HashMap<String, usize> =
+        rows.iter().enumerate().map(|(n, r)| (r.file.clone(), n)).collect();
+    let table = Table::read(&path)?;
+    let columns = ["object", "route", "file", "routine", "line", "status", "message"];
+    for row in table.rows(columns) {
+        let (at, [_, _, file, name, line, status, message]) = row?;
+        let Some(&n) = by_file.get(file) else {
+            return Err(at.error(format!("`{file}` has no row in {RESULTS}")));
+        };
+        rows[n].routines.push(RoutineVerdict {
+            name: name.to_owned(),
+            line: line.parse().map_err(|_| at.error(format!("`{line}` is not a line number")))?,
+            status: RoutineStatus::parse(status)
+                .ok_or_else(|| at.error(format!("`{status}` is not a routine status")))?,
+            message: message.to_owned(),
+        });
+    }
+    Ok(())
+}
+
 /// Reads the `results.tsv` of a validation folder (`migrated/validation/simple/`).
 pub fn read_results(folder: &Path) -> Result<Vec<ResultRow>, WorklistError> {
     let table = Table::read(&folder.join(RESULTS))?;
@@ -110,6 +169,7 @@ pub fn read_results(folder: &Path) -> Result<Vec<ResultRow>, WorklistError> {
             },
             message: message.to_owned(),
             checked: checked == "yes",
+            routines: Vec::new(),
         });
     }
     Ok(out)
@@ -195,6 +255,21 @@ pub fn render_report(header: &ReportHeader<'_>, rows: &[ResultRow]) -> String {
         route_line(&mut out, "all", &rows.iter().collect::<Vec<_>>());
     }
 
+    if rows.iter().any(|r| !r.routines.is_empty()) {
+        out.push_str(
+            "\n## Functions and procedures\n\nEach `CREATE FUNCTION` and `CREATE PROCEDURE` on its \
+             own: a package body fails as a whole when one member does.\n\n\
+             | route | routines | created | clean | plpgsql_check errors | refused |\n\
+             |---|--:|--:|--:|--:|--:|\n",
+        );
+        for (route, rows) in &routes {
+            routines_line(&mut out, route, rows);
+        }
+        if routes.len() > 1 {
+            routines_line(&mut out, "all", &rows.iter().collect::<Vec<_>>());
+        }
+    }
+
     let failures: Vec<&ResultRow> =
         rows.iter().filter(|r| r.status == ResultStatus::Failed).collect();
     if failures.is_empty() {
@@ -239,6 +314,20 @@ fn route_line(out: &mut String, route: &str, rows: &[&ResultRow]) {
     );
 }
 
+fn routines_line(out: &mut String, route: &str, rows: &[&ResultRow]) {
+    let all: Vec<RoutineStatus> = rows.iter().flat_map(|r| &r.routines).map(|r| r.status).collect();
+    let count = |s: RoutineStatus| all.iter().filter(|&&x| x == s).count();
+    let created = all.iter().filter(|s| s.created()).count();
+    let _ = writeln!(
+        out,
+        "| {route} | {} | {created} | {} | {} | {} |",
+        all.len(),
+        count(RoutineStatus::Clean),
+        count(RoutineStatus::Errors),
+        count(RoutineStatus::Refused)
+    );
+}
+
 fn markdown_cell(text: &str) -> String {
     text.replace('|', "\\|")
 }
@@ -254,6 +343,7 @@ mod tests {
             file: "migrated/simple/s/x.view.sql".into(),
             status,
             line: Some(3),
+            routines: Vec::new(),
             message: message.into(),
             checked: false,
         }

@@ -6,8 +6,13 @@
 //!
 //! Everything happens in one transaction that is never committed: objects
 //! that pass are kept until the end, so that later objects can use them,
-//! and each object runs in a savepoint that is undone when it fails. The
-//! database is left as it was, whatever the SQL creates (schemas too).
+//! and each object runs in a savepoint that is undone when it fails. Each
+//! statement runs in a savepoint of its own too: a refused `CREATE
+//! FUNCTION` does not stop the members after it, every function and
+//! procedure gets a verdict of its own, and when the object fails, the
+//! statements that succeeded are applied again, so that what validates
+//! later sees the members that compiled. The database is left as it was,
+//! whatever the SQL creates (schemas too).
 //!
 //! Errors are reported at the line of the object's SQL file: PostgreSQL's
 //! character position in a statement, PL/pgSQL's "line N" of a body and
@@ -77,6 +82,57 @@ pub struct Verdict {
     /// Whether plpgsql_check read every PL/pgSQL routine the object created
     /// (false when it created none, or when the extension is missing).
     pub checked: bool,
+    /// Each function and procedure the object's SQL creates, in file
+    /// order, and how it fared on its own: a package fails as a whole when
+    /// one member does, but a team wants to know which members are fine.
+    pub routines: Vec<RoutineVerdict>,
+}
+
+/// How one `CREATE FUNCTION` or `CREATE PROCEDURE` of an object fared.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RoutineVerdict {
+    /// The name as the statement writes it, in lower case, without quotes:
+    /// `emp_pkg.raise_salary`.
+    pub name: String,
+    /// The line of the statement.
+    pub line: u32,
+    pub status: RoutineStatus,
+    /// The first finding, on one line; empty when there is none.
+    pub message: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum RoutineStatus {
+    /// Created, and plpgsql_check found no error in it.
+    Clean,
+    /// Created; plpgsql_check did not read it (not PL/pgSQL, a trigger
+    /// function with no trigger yet, or no plpgsql_check).
+    Created,
+    /// Created, and plpgsql_check found errors in it.
+    Errors,
+    /// The server refused the statement.
+    Refused,
+}
+
+impl RoutineStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RoutineStatus::Clean => "clean",
+            RoutineStatus::Created => "created",
+            RoutineStatus::Errors => "errors",
+            RoutineStatus::Refused => "refused",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<RoutineStatus> {
+        use RoutineStatus::*;
+        [Clean, Created, Errors, Refused].into_iter().find(|v| v.as_str() == s)
+    }
+
+    /// Whether the server created it.
+    pub fn created(self) -> bool {
+        self != RoutineStatus::Refused
+    }
 }
 
 impl Verdict {
@@ -87,7 +143,7 @@ impl Verdict {
             Some(Level::Warning) => VerdictStatus::Warnings,
             None => VerdictStatus::Ok,
         };
-        Verdict { status, findings, checked }
+        Verdict { status, findings, checked, routines: Vec::new() }
     }
 
     /// The first finding, on one line: `line 12: relation "facturas" does
@@ -116,6 +172,32 @@ impl Verdict {
     /// The first finding's line, if any.
     pub fn line(&self) -> Option<u32> {
         self.findings.first().and_then(|f| f.line)
+    }
+}
+
+/// What running an object's statements did.
+#[derive(Default)]
+struct Run {
+    routines: Vec<Routine>,
+    /// The statements creating a function or procedure that were refused,
+    /// with why, in file order.
+    refused: Vec<(usize, Finding)>,
+    /// The statement of another kind that failed, which ended the run.
+    stopped: Option<(usize, Finding)>,
+    /// The statements that succeeded, in file order.
+    applied: Vec<usize>,
+}
+
+impl Run {
+    /// The first failure in file order.
+    fn first_failure(&self) -> Option<&Finding> {
+        let refused = self.refused.first();
+        match (refused, &self.stopped) {
+            (Some(r), Some(s)) if s.0 < r.0 => Some(&s.1),
+            (Some(r), _) => Some(&r.1),
+            (None, Some(s)) => Some(&s.1),
+            (None, None) => None,
+        }
     }
 }
 
@@ -277,22 +359,38 @@ impl Validator {
         // Oracle resolves them in the owner's schema (then public, and
         // orafce's `oracle` schema when it is there).
         let (schema, _, _) = super::worklist::split_object(object);
-        let setup = if schema.is_empty() {
-            "SAVEPOINT pipeline_object; SET LOCAL check_function_bodies = on; RESET search_path"
-                .to_owned()
+        let (create, settings) = if schema.is_empty() {
+            (String::new(), "SET LOCAL check_function_bodies = on; RESET search_path".to_owned())
         } else {
             let schema = format!("\"{}\"", schema.to_lowercase().replace('"', "\"\""));
-            format!(
-                "CREATE SCHEMA IF NOT EXISTS {schema}; SAVEPOINT pipeline_object; \
-                 SET LOCAL check_function_bodies = on; SET LOCAL search_path = {schema}, public, oracle"
+            (
+                format!("CREATE SCHEMA IF NOT EXISTS {schema}; "),
+                format!(
+                    "SET LOCAL check_function_bodies = on; \
+                     SET LOCAL search_path = {schema}, public, oracle"
+                ),
             )
         };
+        let setup = format!("{create}SAVEPOINT pipeline_object; {settings}");
         if let Err(e) = self.client.batch_execute(&setup) {
             return failed(None, format!("the savepoint could not be set: {}", describe(&e)));
         }
         let statements = script::split(sql);
+        let mut applied = Vec::new();
         let verdict = match self.run_statements(&statements) {
-            Ok(routines) => self.check_routines(&statements, &routines),
+            Ok(run) => {
+                applied.clone_from(&run.applied);
+                let (mut verdict, checks) = self.check_routines(&statements, &run.routines);
+                let routines = routine_verdicts(&statements, &run, &checks);
+                if let Some(first) = run.first_failure().cloned() {
+                    // The object failed at its first refused statement;
+                    // what plpgsql_check found in the members that were
+                    // created is in their own verdicts.
+                    verdict = Verdict::from_findings(vec![first], false);
+                }
+                verdict.routines = routines;
+                verdict
+            }
             Err(finding) => Verdict::from_findings(vec![finding], false),
         };
         let end = if keep && verdict.status != VerdictStatus::Failed {
@@ -303,34 +401,92 @@ impl Validator {
         if let Err(e) = self.client.batch_execute(end) {
             return failed(None, format!("the savepoint could not be closed: {}", describe(&e)));
         }
+        if keep && verdict.status == VerdictStatus::Failed && !applied.is_empty() {
+            self.keep_what_passed(&statements, &applied, &settings);
+        }
         verdict
     }
 
-    /// Runs the statements, stopping at the first error, and returns the
-    /// routines they created or replaced.
-    fn run_statements(&mut self, statements: &[Statement]) -> Result<Vec<Routine>, Finding> {
+    /// Applies again, each on its own, the statements of a failed object
+    /// that succeeded: the members of a package body that compiled stay
+    /// for the objects validated after it, whose findings are then their
+    /// own rather than the echo of one broken member.
+    fn keep_what_passed(&mut self, statements: &[Statement], applied: &[usize], settings: &str) {
+        let setup = format!("SAVEPOINT pipeline_partial; {settings}");
+        if self.client.batch_execute(&setup).is_err() {
+            return;
+        }
+        for &n in applied {
+            let statement = &statements[n];
+            let words = statement.words();
+            let text = as_run(&statement.text, &words);
+            let sql = format!(
+                "SAVEPOINT pipeline_statement; {}",
+                text.as_deref().unwrap_or(&statement.text)
+            );
+            let end = match self.client.batch_execute(&sql) {
+                Ok(()) => "RELEASE SAVEPOINT pipeline_statement",
+                Err(_) => {
+                    "ROLLBACK TO SAVEPOINT pipeline_statement; RELEASE SAVEPOINT pipeline_statement"
+                }
+            };
+            if self.client.batch_execute(end).is_err() {
+                break;
+            }
+        }
+        // RELEASE keeps what was applied; the settings end with the
+        // transaction, as every object's do.
+        let _ = self.client.batch_execute("RELEASE SAVEPOINT pipeline_partial");
+    }
+
+    /// Runs the statements and returns the routines they created or
+    /// replaced. A statement that creates a function or procedure runs in a
+    /// savepoint of its own, and its failure does not stop the rest, so
+    /// that every member of a package gets a verdict; any other failure
+    /// stops the object there.
+    fn run_statements(&mut self, statements: &[Statement]) -> Result<Run, Finding> {
         let mut known = self.routines().map_err(|e| internal(&e))?;
-        let mut created = Vec::new();
+        let mut run = Run::default();
         for (n, statement) in statements.iter().enumerate() {
             let words = statement.words();
             if is_ignored(&words) {
                 tracing::debug!("line {}: left out: {words}", statement.line);
                 continue;
             }
-            let text = idempotent_schema(&statement.text, &words);
+            let text = as_run(&statement.text, &words);
+            // Each statement in a savepoint of its own, so that the
+            // transaction is usable after a failure: the members created
+            // before it are still checked.
+            self.client.batch_execute("SAVEPOINT pipeline_statement").map_err(|e| internal(&e))?;
             if let Err(e) = self.client.batch_execute(text.as_deref().unwrap_or(&statement.text)) {
-                return Err(finding_of(statement, &e));
+                let finding = finding_of(statement, &e);
+                self.client
+                    .batch_execute(
+                        "ROLLBACK TO SAVEPOINT pipeline_statement; \
+                         RELEASE SAVEPOINT pipeline_statement",
+                    )
+                    .map_err(|e| internal(&e))?;
+                if routine_name(&words).is_none() {
+                    run.stopped = Some((n, finding));
+                    break;
+                }
+                run.refused.push((n, finding));
+                continue;
             }
+            self.client
+                .batch_execute("RELEASE SAVEPOINT pipeline_statement")
+                .map_err(|e| internal(&e))?;
+            run.applied.push(n);
             if !(words.starts_with("create") || words.starts_with("do")) {
                 continue;
             }
             let now = self.routines().map_err(|e| internal(&e))?;
             for &(oid, _) in now.difference(&known) {
-                created.push(Routine { oid, statement: n });
+                run.routines.push(Routine { oid, statement: n });
             }
             known = now;
         }
-        Ok(created)
+        Ok(run)
     }
 
     /// Every routine outside the system schemas, with its row version, so
@@ -340,9 +496,16 @@ impl Validator {
         Ok(rows.iter().map(|r| (r.get(0), r.get(1))).collect())
     }
 
-    fn check_routines(&mut self, statements: &[Statement], routines: &[Routine]) -> Verdict {
+    /// The object's verdict from plpgsql_check's findings on the routines
+    /// it created, and what was found per statement that created one.
+    fn check_routines(
+        &mut self,
+        statements: &[Statement],
+        routines: &[Routine],
+    ) -> (Verdict, HashMap<usize, Vec<Finding>>) {
+        let mut per_statement: HashMap<usize, Vec<Finding>> = HashMap::new();
         let Some(schema) = self.check_schema.clone() else {
-            return Verdict::from_findings(Vec::new(), false);
+            return (Verdict::from_findings(Vec::new(), false), per_statement);
         };
         let mut findings = Vec::new();
         let mut checked = 0;
@@ -361,16 +524,21 @@ impl Validator {
                 Ok(Check::Found(found)) => {
                     plpgsql += 1;
                     checked += 1;
+                    per_statement.entry(by_statement[&oid]).or_default().extend(found.clone());
                     findings.extend(found);
                 }
-                Err(e) => findings.push(Finding {
-                    line: Some(statement.line),
-                    level: Level::Error,
-                    message: format!("plpgsql_check could not read it: {}", message_of(&e)),
-                }),
+                Err(e) => {
+                    let finding = Finding {
+                        line: Some(statement.line),
+                        level: Level::Error,
+                        message: format!("plpgsql_check could not read it: {}", message_of(&e)),
+                    };
+                    per_statement.entry(by_statement[&oid]).or_default().push(finding.clone());
+                    findings.push(finding);
+                }
             }
         }
-        Verdict::from_findings(findings, plpgsql > 0 && checked == plpgsql)
+        (Verdict::from_findings(findings, plpgsql > 0 && checked == plpgsql), per_statement)
     }
 
     /// plpgsql_check's findings on one routine.
@@ -448,6 +616,24 @@ fn is_ignored(words: &str) -> bool {
     transaction || start || bodies_off
 }
 
+/// The statement as validation runs it: see [`idempotent_schema`] and
+/// [`extension_in_public`].
+fn as_run(text: &str, words: &str) -> Option<String> {
+    idempotent_schema(text, words).or_else(|| extension_in_public(text, words))
+}
+
+/// `CREATE EXTENSION x` without a schema lands in the first schema of the
+/// path, which is the object's own during validation; once there, it is
+/// invisible to the objects of other schemas, for which `IF NOT EXISTS`
+/// then does nothing. In `public` it is seen by every object, as it is
+/// where a team installs it.
+fn extension_in_public(text: &str, words: &str) -> Option<String> {
+    if !words.starts_with("create extension ") || words.contains(" schema ") {
+        return None;
+    }
+    Some(format!("{} SCHEMA public", text.trim_end()))
+}
+
 /// `CREATE SCHEMA s` as `CREATE SCHEMA IF NOT EXISTS s`: validation
 /// creates each object's schema beforehand, and a script that creates it
 /// too is right on a database that does not have it yet.
@@ -458,6 +644,46 @@ fn idempotent_schema(text: &str, words: &str) -> Option<String> {
     let lower = text.to_ascii_lowercase();
     let at = lower.find("schema")? + "schema".len();
     Some(format!("{} IF NOT EXISTS{}", &text[..at], &text[at..]))
+}
+
+/// The name a `CREATE [OR REPLACE] FUNCTION|PROCEDURE` statement gives,
+/// from its [`Statement::words`]: lower case, quotes taken out.
+fn routine_name(words: &str) -> Option<String> {
+    let rest = words.strip_prefix("create ")?;
+    let rest = rest.strip_prefix("or replace ").unwrap_or(rest);
+    let rest = rest.strip_prefix("function ").or_else(|| rest.strip_prefix("procedure "))?;
+    let name: String = rest.chars().take_while(|&c| c != '(' && c != ' ').collect();
+    Some(name.replace('"', "")).filter(|n| !n.is_empty())
+}
+
+/// Per statement that creates a function or procedure, its verdict: from
+/// its refusal, or plpgsql_check's findings on what it created.
+fn routine_verdicts(
+    statements: &[Statement],
+    run: &Run,
+    checks: &HashMap<usize, Vec<Finding>>,
+) -> Vec<RoutineVerdict> {
+    let refused: HashMap<usize, &Finding> = run.refused.iter().map(|(n, f)| (*n, f)).collect();
+    let one_line = |f: &Finding| f.message.replace(['\n', '\t', '\r'], " ");
+    let mut out = Vec::new();
+    for (n, statement) in statements.iter().enumerate() {
+        let Some(name) = routine_name(&statement.words()) else { continue };
+        let (status, message) = if let Some(f) = refused.get(&n) {
+            (RoutineStatus::Refused, one_line(f))
+        } else if let Some((at, f)) = run.stopped.as_ref().filter(|(at, _)| *at < n) {
+            let line = statements[*at].line;
+            (RoutineStatus::Refused, format!("not run: line {line} failed first: {}", one_line(f)))
+        } else if let Some(found) = checks.get(&n) {
+            match found.iter().find(|f| f.level == Level::Error) {
+                Some(f) => (RoutineStatus::Errors, one_line(f)),
+                None => (RoutineStatus::Clean, String::new()),
+            }
+        } else {
+            (RoutineStatus::Created, String::new())
+        };
+        out.push(RoutineVerdict { name, line: statement.line, status, message });
+    }
+    out
 }
 
 fn failed(line: Option<u32>, message: String) -> Verdict {
@@ -526,6 +752,17 @@ mod tests {
             None
         );
         assert_eq!(idempotent_schema("CREATE TABLE t (a int);", "create table t (a int);"), None);
+    }
+
+    #[test]
+    fn an_extension_without_a_schema_goes_to_public() {
+        let text = "CREATE EXTENSION IF NOT EXISTS dblink";
+        assert_eq!(
+            as_run(text, "create extension if not exists dblink").as_deref(),
+            Some("CREATE EXTENSION IF NOT EXISTS dblink SCHEMA public")
+        );
+        let text = "CREATE EXTENSION orafce SCHEMA oracle";
+        assert_eq!(as_run(text, "create extension orafce schema oracle"), None);
     }
 
     #[test]

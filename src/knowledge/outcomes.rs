@@ -1,6 +1,7 @@
 //! The conversion outcomes as a DuckDB file beside the knowledge base:
 //! `knowledge_base.conversions` (each engine's conversion of each object,
-//! with its validation) and `knowledge_base.conversion_notes`. Object ids
+//! with its validation), `knowledge_base.conversion_routines` (each
+//! function and procedure of it) and `knowledge_base.conversion_notes`. Object ids
 //! are the knowledge base's, so `ATTACH` joins the two.
 
 use std::path::Path;
@@ -43,6 +44,27 @@ pub fn write(path: &Path, outcomes: &[ObjectOutcome]) -> Result<(), StoreError> 
         }
         rows.flush().map_err(db("conversions"))?;
         drop(rows);
+        let mut routines =
+            conn.appender_to_db("conversion_routines", "knowledge_base").map_err(db("routines"))?;
+        for o in outcomes {
+            for a in &o.attempts {
+                for r in a.result.iter().flat_map(|r| &r.routines) {
+                    let message = Some(r.message.as_str()).filter(|m| !m.is_empty());
+                    routines
+                        .append_row(params![
+                            o.object,
+                            a.engine,
+                            r.name,
+                            r.line,
+                            r.status.as_str(),
+                            message
+                        ])
+                        .map_err(db("a routine"))?;
+                }
+            }
+        }
+        routines.flush().map_err(db("routines"))?;
+        drop(routines);
         let mut notes =
             conn.appender_to_db("conversion_notes", "knowledge_base").map_err(db("notes"))?;
         for o in outcomes {

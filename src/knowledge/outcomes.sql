@@ -18,6 +18,17 @@ CREATE TABLE knowledge_base.conversions (
     plpgsql_checked    BOOLEAN
 );
 
+-- Each CREATE FUNCTION and CREATE PROCEDURE of a conversion on its own
+-- (a package body fails as a whole when one member does).
+CREATE TABLE knowledge_base.conversion_routines (
+    object_id          VARCHAR NOT NULL,
+    engine             VARCHAR NOT NULL,
+    routine            VARCHAR NOT NULL,  -- as the statement names it, lower case
+    line               INTEGER NOT NULL,  -- of the statement in the converted file
+    status             VARCHAR NOT NULL,  -- clean, created, errors, refused
+    message            VARCHAR
+);
+
 -- The rewrites a person should review and the constructs with no
 -- equivalent, at their line in the extracted file.
 CREATE TABLE knowledge_base.conversion_notes (

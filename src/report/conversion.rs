@@ -10,6 +10,7 @@ use super::document::{
 };
 use crate::convert::outcomes::{ObjectOutcome, Verdict};
 use crate::convert::results::kind_of_failure;
+use crate::convert::validate::RoutineStatus;
 
 /// Where the outcomes came from.
 pub struct ConversionInfo<'a> {
@@ -56,6 +57,7 @@ pub(super) fn build(outcomes: &[ObjectOutcome], info: &ConversionInfo<'_>) -> Do
             "By object kind",
             vec![Block::Table(tally(outcomes, |o| o.object_type().to_owned(), true))],
         ),
+        section(2, "Functions and procedures", routines(outcomes)),
         section(2, "Most frequent failures", failures(outcomes)),
         section(2, "Most frequent notes", notes(outcomes)),
     ];
@@ -130,6 +132,65 @@ fn tally(
         })
         .collect();
     Table { columns: columns(&spec), rows }
+}
+
+/// Per object kind and engine, how each `CREATE FUNCTION` and `CREATE
+/// PROCEDURE` fared on its own: a package body fails as a whole when one
+/// member does, and this says how many members are fine.
+fn routines(outcomes: &[ObjectOutcome]) -> Vec<Block> {
+    let mut by: BTreeMap<(&str, &str), [usize; 5]> = BTreeMap::new();
+    for o in outcomes {
+        for a in &o.attempts {
+            for r in a.result.iter().flat_map(|r| &r.routines) {
+                let c = by.entry((o.object_type(), &a.engine)).or_default();
+                c[0] += 1;
+                let column = match r.status {
+                    RoutineStatus::Clean => 1,
+                    RoutineStatus::Created => 2,
+                    RoutineStatus::Errors => 3,
+                    RoutineStatus::Refused => 4,
+                };
+                c[column] += 1;
+            }
+        }
+    }
+    if by.is_empty() {
+        return vec![sentence(
+            "No function or procedure was validated (validation writes routines.tsv when a \
+             database is set).",
+        )];
+    }
+    let rows = by
+        .into_iter()
+        .map(|((kind, engine), c)| {
+            let created = c[1] + c[2] + c[3];
+            vec![
+                cell(kind),
+                code_cell(engine),
+                num(c[0]),
+                num(created),
+                num(c[1]),
+                num(c[3]),
+                num(c[4]),
+            ]
+        })
+        .collect();
+    let spec = [
+        ("kind", false),
+        ("engine", false),
+        ("routines", true),
+        ("created", true),
+        ("clean", true),
+        ("plpgsql_check errors", true),
+        ("refused", true),
+    ];
+    vec![
+        sentence(
+            "Each CREATE FUNCTION and CREATE PROCEDURE on its own, by the kind of object it \
+             belongs to: a package body fails as a whole when one member does.",
+        ),
+        Block::Table(Table { columns: columns(&spec), rows }),
+    ]
 }
 
 /// Per engine, the kinds of failure that cost the most objects.

@@ -77,7 +77,9 @@ impl StageKind for Pick {
                 notes.push((folder.clone(), outcomes::read_notes(&path).map_err(failed)?));
             } else if path.join(results::RESULTS).is_file() {
                 validations.push(folder.clone());
-                for row in results::read_results(&path).map_err(failed)? {
+                let mut rows = results::read_results(&path).map_err(failed)?;
+                results::read_routines(&path, &mut rows).map_err(failed)?;
+                for row in rows {
                     validated.insert(row.file.clone(), row);
                 }
             } else {

@@ -116,6 +116,7 @@ fn not_run(p: &Planned) -> ResultRow {
         line: None,
         message: String::new(),
         checked: false,
+        routines: Vec::new(),
     }
 }
 
@@ -151,6 +152,7 @@ fn apply_one(
     row.line = verdict.line();
     row.message = verdict.message();
     row.checked = verdict.checked;
+    row.routines = verdict.routines;
     Ok(())
 }
 
@@ -196,6 +198,11 @@ impl StageKind for Validate {
 
     fn implicit_params(&self) -> &'static [&'static str] {
         &["validate"]
+    }
+
+    fn output_version(&self) -> u32 {
+        // 2: routines.tsv, a verdict per function and procedure.
+        2
     }
 
     fn environment(&self, manifest: &crate::manifest::Manifest) -> Vec<(String, String)> {
@@ -246,8 +253,10 @@ impl StageKind for Validate {
         let dir = ctx.path(out);
         fs_err::create_dir_all(&dir)?;
         results::write_results(&dir, &rows)?;
+        results::write_routines(&dir, &rows)?;
         super::folder::write_if_changed(&dir.join(results::REPORT), report.as_bytes())?;
-        let keep = [results::RESULTS, results::REPORT].into_iter().map(Into::into).collect();
+        let keep = [results::RESULTS, results::ROUTINES, results::REPORT];
+        let keep = keep.into_iter().map(Into::into).collect();
         super::folder::remove_unlisted(&dir, &keep)?;
         let mut outcome = outcome(target.is_some(), &rows, check_note);
         outcome.warnings.extend(warnings);
