@@ -275,3 +275,50 @@ END;
         Some("updated")
     );
 }
+
+#[test]
+fn row_generators_and_select_star_bulk_collect_give_oracles_rows() {
+    let mut db = database(
+        "CREATE TABLE emp (id numeric, dept numeric);
+         INSERT INTO emp VALUES (3, 20), (1, 10), (2, 20);",
+        "CREATE FUNCTION series_sum(p_n NUMBER) RETURN NUMBER IS
+  v NUMBER;
+BEGIN
+  SELECT SUM(LEVEL) INTO v FROM dual CONNECT BY LEVEL <= p_n;
+  RETURN v;
+END;
+/
+CREATE FUNCTION numbered RETURN VARCHAR2 IS
+  TYPE t_ids IS TABLE OF NUMBER;
+  v t_ids;
+  r VARCHAR2(100);
+BEGIN
+  SELECT ROWNUM * 10 BULK COLLECT INTO v CONNECT BY LEVEL < 4;
+  FOR i IN 1 .. v.COUNT LOOP
+    r := r || v(i) || ';';
+  END LOOP;
+  RETURN r;
+END;
+/
+CREATE FUNCTION ids_of(p_dept NUMBER) RETURN VARCHAR2 IS
+  TYPE t_emps IS TABLE OF emp%ROWTYPE;
+  l t_emps;
+  r VARCHAR2(100);
+BEGIN
+  SELECT * BULK COLLECT INTO l FROM emp WHERE dept = p_dept ORDER BY id;
+  FOR i IN 1 .. l.COUNT LOOP
+    r := r || l(i).id || ';';
+  END LOOP;
+  RETURN l.COUNT || ':' || r;
+END;
+/
+",
+    );
+    // Oracle: SUM(LEVEL) over 1..4 is 10.
+    assert_eq!(value(&mut db, "series_sum(4)").as_deref(), Some("10"));
+    // Oracle: three rows, ROWNUM 1, 2, 3.
+    assert_eq!(value(&mut db, "numbered()").as_deref(), Some("10;20;30;"));
+    // Oracle: the two employees of dept 20, in id order.
+    assert_eq!(value(&mut db, "ids_of(20)").as_deref(), Some("2:2;3;"));
+    assert_eq!(value(&mut db, "ids_of(99)").as_deref(), Some("0:"));
+}

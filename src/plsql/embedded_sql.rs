@@ -128,9 +128,28 @@ fn set_aside(text: &str, toks: &[Tok], kind: SqlKind) -> SetAside {
         SqlKind::Select => {
             let top: Vec<usize> = top_level(toks).collect();
             let into = top.iter().copied().find(|&i| word_is(&toks[i], "INTO"));
-            let from = top.iter().copied().find(|&i| word_is(&toks[i], "FROM"));
-            if let (Some(into), Some(from)) = (into, from.filter(|&f| into.is_some_and(|i| f > i)))
-            {
+            // The targets end at FROM, or, in a query on nothing (Oracle
+            // 23's, or a row generator), at the next clause.
+            const CLAUSES: &[&str] = &[
+                "FROM",
+                "WHERE",
+                "CONNECT",
+                "START",
+                "GROUP",
+                "HAVING",
+                "ORDER",
+                "UNION",
+                "INTERSECT",
+                "MINUS",
+                "EXCEPT",
+            ];
+            let from = into.map(|into| {
+                top.iter()
+                    .copied()
+                    .find(|&i| i > into && CLAUSES.iter().any(|w| word_is(&toks[i], w)))
+                    .unwrap_or(toks.len())
+            });
+            if let (Some(into), Some(from)) = (into, from) {
                 let bulk = into >= 2
                     && word_is(&toks[into - 1], "COLLECT")
                     && word_is(&toks[into - 2], "BULK");
@@ -440,6 +459,15 @@ mod tests {
             ["v_ids", "v_names"]
         );
         assert_eq!(sql.reads, ["HR.EMP"]);
+    }
+
+    #[test]
+    fn into_of_a_query_on_nothing_ends_at_the_next_clause() {
+        let sql = read("SELECT ROWNUM BULK COLLECT INTO v_ids CONNECT BY LEVEL <= 3");
+        assert!(sql.bulk_collect);
+        assert_eq!(sql.into.iter().map(|f| f.text.as_str()).collect::<Vec<_>>(), ["v_ids"]);
+        let sql = read("SELECT 1 INTO v");
+        assert_eq!(sql.into.iter().map(|f| f.text.as_str()).collect::<Vec<_>>(), ["v"]);
     }
 
     #[test]

@@ -28,7 +28,6 @@
 -- unsupported (line 114): DBMS_XMLGEN.SETNULLHANDLING has no equivalent on PostgreSQL; left as written
 -- unsupported (line 115): DBMS_XMLGEN has no equivalent on PostgreSQL; left as written
 -- unsupported (line 116): DBMS_XMLGEN.CLOSECONTEXT has no equivalent on PostgreSQL; left as written
--- unsupported (line 137): CONNECT BY: rewrite it as WITH RECURSIVE
 -- unsupported (line 146): (+) outer join: rewrite it as LEFT JOIN
 -- unsupported (line 147): (+) outer join: rewrite it as LEFT JOIN
 -- unsupported (line 161): type DBMS_SQL.DESC_TAB2 has no PostgreSQL equivalent
@@ -183,7 +182,7 @@ BEGIN
     FOR r IN SELECT m.nro_mes, coalesce(SUM(f.total), 0) AS total
          FROM (SELECT LEVEL AS nro_mes,
                       ADD_MONTHS(to_timestamp(concat(p_anio, '0101'), 'YYYYMMDD')::timestamp(0), LEVEL - 1) AS inicio
-              CONNECT BY LEVEL <= 12) m,
+              FROM generate_series(1, 12) AS connect_by(level)) m,
               (SELECT fecha_emision, total, estado
                  FROM facturas
                 WHERE id_cliente = coalesce(p_id_cliente, id_cliente)

@@ -110,7 +110,7 @@ BEGIN
     END IF;
     v_cifrado := DBMS_CRYPTO.ENCRYPT(src => UTL_I18N.STRING_TO_RAW(p_texto, 'AL32UTF8'),
         typ => pkg_cripto.c_tipo_cifrado(),
-        key => pkg_cripto.fn_clave_maestra,
+        key => pkg_cripto.fn_clave_maestra(),
         iv  => v_iv);
     -- se antepone el IV al texto cifrado y se codifica en base64
     RETURN convert_from(UTL_ENCODE.BASE64_ENCODE(UTL_RAW.CONCAT(v_iv, v_cifrado)), 'UTF8');
@@ -134,7 +134,7 @@ BEGIN
     v_iv := UTL_RAW.SUBSTR(v_todo, 1, 16);
     v_dato := UTL_RAW.SUBSTR(v_todo, 17);
     RETURN UTL_I18N.RAW_TO_CHAR(
-        DBMS_CRYPTO.DECRYPT(src => v_dato, typ => pkg_cripto.c_tipo_cifrado(), key => pkg_cripto.fn_clave_maestra, iv => v_iv),
+        DBMS_CRYPTO.DECRYPT(src => v_dato, typ => pkg_cripto.c_tipo_cifrado(), key => pkg_cripto.fn_clave_maestra(), iv => v_iv),
         'AL32UTF8');
 EXCEPTION
     WHEN OTHERS THEN
@@ -200,7 +200,7 @@ BEGIN
         OR NOT REGEXP_LIKE(p_clave_nueva, '[A-Z]') THEN
         RAISE EXCEPTION USING ERRCODE = 'U0905', MESSAGE = 'La clave debe tener al menos 10 caracteres, un número y una mayúscula';
     END IF;
-    v_sal := pkg_cripto.fn_generar_sal;
+    v_sal := pkg_cripto.fn_generar_sal();
     UPDATE usuarios
           SET sal = v_sal,
               hash_clave = pkg_cripto.fn_hash_clave(p_clave_nueva, v_sal)

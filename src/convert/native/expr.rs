@@ -51,6 +51,18 @@ impl Cx<'_> {
                     i = close + 1;
                     continue;
                 }
+                // `v IS [NOT] EMPTY`: an array compared with the empty one
+                // (NULL for a NULL array, as in Oracle).
+                Token::Word(_) if item.is("IS") => {
+                    let not = items.get(i + 1).is_some_and(|n| n.is("NOT"));
+                    let at = if not { i + 2 } else { i + 1 };
+                    if items.get(at).is_some_and(|e| e.is("EMPTY")) {
+                        let op = if not { "<> '{}'" } else { "= '{}'" };
+                        out.push(Item::new(op).after(&item.gap));
+                        i = at + 1;
+                        continue;
+                    }
+                }
                 Token::Placeholder(p) => {
                     if let Some(replacement) = self.pseudo_record(p, item) {
                         out.push(replacement);
@@ -423,12 +435,25 @@ impl Cx<'_> {
         if let Some(rewritten) = self.state_method(parts, items, gap, end) {
             return Some(rewritten);
         }
+        // A function called without arguments is written without
+        // parentheses in PL/SQL; PostgreSQL needs them.
+        let called = items.get(end).is_some_and(|i| i.token == Token::LParen);
+        let parens = |info: &super::catalog::PackageInfo, name: &str| {
+            let function =
+                info.members.get(name) == Some(&crate::plsql::ast::SubprogramKind::Function);
+            if function && !called {
+                "()"
+            } else {
+                ""
+            }
+        };
         match parts {
             [name] if !self.is_local(name) => {
                 let package = self.package.clone()?;
                 let info = self.package_info()?;
                 if info.members.contains_key(name) {
-                    return one(format!("{}.{}", pg_name(&package), pg_name(name)));
+                    let parens = parens(info, name);
+                    return one(format!("{}.{}{parens}", pg_name(&package), pg_name(name)));
                 }
                 if info.state.contains_key(name) {
                     let reader = format!("{}.{}()", pg_name(&package), pg_name(name));
@@ -445,11 +470,14 @@ impl Cx<'_> {
                     let reader = format!("{}.{}()", pg_name(package), pg_name(name));
                     return self.state_read(reader, items, gap, end);
                 }
-                None
+                match parens(info, name) {
+                    "" => None,
+                    parens => one(format!("{}.{}{parens}", pg_name(package), pg_name(name))),
+                }
             }
             [_owner, package, name] if self.catalog.is_package(package) => {
                 let info = self.catalog.package(package)?;
-                let suffix = if info.state.contains_key(name) { "()" } else { "" };
+                let suffix = if info.state.contains_key(name) { "()" } else { parens(info, name) };
                 one(format!("{}.{}{suffix}", pg_name(package), pg_name(name)))
             }
             _ => {

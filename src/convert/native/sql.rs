@@ -40,6 +40,7 @@ impl Cx<'_> {
                 item.text = "EXCEPT".to_owned();
             }
         }
+        row_generators(&mut items);
         for (i, item) in items.iter().enumerate() {
             if item.is("CONNECT") && items.get(i + 1).is_some_and(|n| n.is("BY")) {
                 self.note(line, NoteKind::Unsupported, "CONNECT BY: rewrite it as WITH RECURSIVE");
@@ -197,6 +198,130 @@ fn drop_from_dual(items: &mut Vec<Item>) {
         }
         i += 1;
     }
+}
+
+/// Oracle's row generator, a query on nothing (or DUAL, already gone)
+/// with `CONNECT BY LEVEL <= n` (or `<`, or ROWNUM), as a query on
+/// `generate_series(1, n) AS connect_by(level)`: the same rows, `level`
+/// numbering them. Where the query has no WHERE, ROWNUM is that number
+/// too. A hierarchy (PRIOR, START WITH) or a query on a table is left for
+/// the CONNECT BY note.
+fn row_generators(items: &mut Vec<Item>) {
+    let mut i = 0;
+    while i + 4 < items.len() {
+        let generator = items[i].is("CONNECT")
+            && items[i + 1].is("BY")
+            && (items[i + 2].is("LEVEL") || items[i + 2].is("ROWNUM"))
+            && matches!(items[i + 3].token, Token::Lt | Token::LtEq);
+        if !generator {
+            i += 1;
+            continue;
+        }
+        // The query block: back to the parenthesis that opens it.
+        let mut depth = 0i32;
+        let mut start = 0;
+        for j in (0..i).rev() {
+            match items[j].token {
+                Token::RParen => depth += 1,
+                Token::LParen if depth == 0 => {
+                    start = j + 1;
+                    break;
+                }
+                Token::LParen => depth -= 1,
+                _ => {}
+            }
+        }
+        let same_depth = |items: &[Item], from: usize, to: usize| -> Vec<usize> {
+            let mut depth = 0i32;
+            let mut out = Vec::new();
+            for (j, item) in items.iter().enumerate().take(to).skip(from) {
+                match item.token {
+                    Token::LParen => depth += 1,
+                    Token::RParen => depth -= 1,
+                    _ if depth == 0 => out.push(j),
+                    _ => {}
+                }
+            }
+            out
+        };
+        let before = same_depth(items, start, i);
+        let select = before.iter().rposition(|&j| items[j].is("SELECT"));
+        let on_nothing = select.is_some_and(|s| {
+            !before[s..].iter().any(|&j| ["FROM", "START", "PRIOR"].iter().any(|w| items[j].is(w)))
+        });
+        // The condition: to the next clause, or the block's end.
+        let mut end = i + 4;
+        let mut depth = 0i32;
+        while end < items.len() {
+            match items[end].token {
+                Token::LParen => depth += 1,
+                Token::RParen if depth == 0 => break,
+                Token::RParen => depth -= 1,
+                Token::SemiColon if depth == 0 => break,
+                _ => {}
+            }
+            let clause = ["ORDER", "GROUP", "UNION", "INTERSECT", "MINUS", "EXCEPT", "START"]
+                .iter()
+                .any(|w| items[end].is(w));
+            if depth == 0 && (clause || items[end].is("AND") || items[end].is("OR")) {
+                break;
+            }
+            if items[end].is("PRIOR") {
+                depth = i32::MIN;
+                break;
+            }
+            end += 1;
+        }
+        let joined = end < items.len() && (items[end].is("AND") || items[end].is("OR"));
+        if !on_nothing || depth == i32::MIN || joined || end == i + 4 {
+            i += 1;
+            continue;
+        }
+        let select = before[select.expect("on_nothing")];
+        let where_at = before.iter().copied().find(|&j| j > select && items[j].is("WHERE"));
+        let less = items[i + 3].token == Token::Lt;
+        let gap = items[i].gap.clone();
+        let mut count: Vec<Item> = items.drain(i..end).skip(4).collect();
+        if let Some(first) = count.first_mut() {
+            first.gap = if less { String::new() } else { " ".to_owned() };
+        }
+        let open = if less { "FROM generate_series(1, (" } else { "FROM generate_series(1, " };
+        let close = if less { ") - 1) AS connect_by(level)" } else { ") AS connect_by(level)" };
+        let at = where_at.unwrap_or(i);
+        let gap = match where_at {
+            Some(w) => items[w].gap.clone(),
+            None if gap.is_empty() => " ".to_owned(),
+            None => gap,
+        };
+        let mut from = made(open);
+        from[0].gap = gap;
+        from.append(&mut count);
+        from.append(&mut made(close));
+        let added = from.len();
+        items.splice(at..at, from);
+        if where_at.is_none() {
+            for j in same_depth(items, select, at) {
+                if items[j].is("ROWNUM") {
+                    let gap = items[j].gap.clone();
+                    items[j] = Item::new("level").after(&gap);
+                }
+            }
+        }
+        i = at + added;
+        continue;
+    }
+}
+
+/// The tokens of SQL the translator writes, so that later rewrites see
+/// its words and parentheses.
+fn made(sql: &str) -> Vec<Item> {
+    let mut items = text::items_of(sql, crate::plsql::ast::Span::default())
+        .expect("the translator's own SQL lexes")
+        .items;
+    for item in &mut items {
+        item.line = 0;
+    }
+    items
 }
 
 /// `SELECT ... INTO x` raises on no row and on two in Oracle; `STRICT`

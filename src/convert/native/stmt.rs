@@ -1155,6 +1155,25 @@ impl<'w, 'c> Writer<'w, 'c> {
         format!(" USING {}", args.join(", "))
     }
 
+    /// A type for a cast, where PostgreSQL takes no `%TYPE` or `%ROWTYPE`.
+    fn cast_type(&mut self, datatype: &Fragment) -> String {
+        let here = std::mem::replace(&mut self.cx.no_anchors, true);
+        let text = self.cx.datatype(datatype);
+        self.cx.no_anchors = here;
+        text
+    }
+
+    /// Whether a type as Oracle writes it is a row: `t%ROWTYPE`, a record
+    /// type or an object type.
+    fn is_composite(&self, datatype: &Fragment) -> bool {
+        let text = datatype.text.trim().to_ascii_uppercase();
+        if text.ends_with("%ROWTYPE") {
+            return true;
+        }
+        let parts: Vec<String> = text.split('.').map(|p| p.trim().to_owned()).collect();
+        matches!(self.cx.type_def(&parts), Some((_, TypeDef::Record { .. } | TypeDef::Object)))
+    }
+
     /// `SELECT x BULK COLLECT INTO v FROM ...` as `SELECT array_agg(x) INTO v`.
     fn bulk_select(&mut self, statement: &crate::plsql::ast::SqlStatement) {
         let line = statement.span.line;
@@ -1191,18 +1210,36 @@ impl<'w, 'c> Writer<'w, 'c> {
         let target_name = targets.trim().to_ascii_uppercase();
         let element = self.cx.array_element(&target_name).cloned();
         if list.iter().any(|f| text::join_trimmed(f).ends_with('*')) {
-            self.cx.note(
-                line,
-                NoteKind::Unsupported,
-                "SELECT * BULK COLLECT INTO: name the columns",
+            if targets.contains(',') {
+                self.cx.note(
+                    line,
+                    NoteKind::Unsupported,
+                    "SELECT * BULK COLLECT into several collections: name the columns",
+                );
+                self.line(&format!("{sql};"));
+                return;
+            }
+            // The rows as they are, in their order: an array of the one
+            // column, or of the element's composite type.
+            let query = format!(
+                "{}{}",
+                text::join_trimmed(&items[select..bulk]),
+                text::join(&items[into_end..])
             );
-            self.line(&format!("{sql};"));
+            let value = match element.filter(|e| self.is_composite(e)) {
+                Some(element) => {
+                    let element = self.cast_type(&element);
+                    format!("ARRAY(SELECT ROW(bulk_rows.*)::{element} FROM ({query}) AS bulk_rows)")
+                }
+                None => format!("ARRAY({query})"),
+            };
+            self.line(&format!("{targets} := {value};"));
             return;
         }
         let value = match (list.as_slice(), element) {
             ([one], _) => text::join_trimmed(one),
             (_, Some(element)) => {
-                let element = self.cx.datatype(&element);
+                let element = self.cast_type(&element);
                 let fields: Vec<String> = list.iter().map(|f| text::join_trimmed(f)).collect();
                 format!("ROW({})::{element}", fields.join(", "))
             }

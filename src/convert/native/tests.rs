@@ -343,3 +343,124 @@ END;
     assert!(sql.contains("\"constraint\" := concat('PK_', \"offset\");"), "{sql}");
     assert!(sql.contains("INSERT INTO log_table AS l (msg) VALUES (\"constraint\");"), "{sql}");
 }
+
+#[test]
+fn the_row_generator_becomes_generate_series() {
+    let t = translated(
+        "CREATE PROCEDURE p(p_n NUMBER) IS
+  TYPE t_ids IS TABLE OF NUMBER;
+  v t_ids;
+  c SYS_REFCURSOR;
+BEGIN
+  SELECT LEVEL BULK COLLECT INTO v FROM dual CONNECT BY LEVEL <= p_n;
+  OPEN c FOR SELECT ROWNUM AS rn, 'a' AS x CONNECT BY LEVEL < 4;
+  OPEN c FOR SELECT LEVEL FROM dual WHERE MOD(LEVEL, 2) = 0 CONNECT BY LEVEL <= NVL(p_n, 3);
+END;
+/
+",
+    );
+    let sql = &t.sql;
+    assert!(
+        sql.contains(
+            "SELECT coalesce(array_agg(LEVEL), '{}') INTO v FROM generate_series(1, p_n) AS connect_by(level);"
+        ),
+        "{sql}"
+    );
+    // Without a WHERE, ROWNUM numbers the rows as LEVEL does.
+    assert!(
+        sql.contains(
+            "SELECT level AS rn, 'a' AS x FROM generate_series(1, (4) - 1) AS connect_by(level);"
+        ),
+        "{sql}"
+    );
+    // FROM goes before WHERE; the count is rewritten like any expression.
+    assert!(
+        sql.contains(
+            "SELECT LEVEL FROM generate_series(1, coalesce(p_n, 3)) AS connect_by(level) WHERE MOD(LEVEL, 2) = 0;"
+        ),
+        "{sql}"
+    );
+    assert!(!t.notes.iter().any(|n| n.message.contains("CONNECT BY")), "{:?}", t.notes);
+}
+
+#[test]
+fn a_hierarchy_keeps_its_connect_by_note() {
+    let t = translated(
+        "CREATE PROCEDURE p IS
+  c SYS_REFCURSOR;
+BEGIN
+  OPEN c FOR SELECT id FROM emp START WITH mgr IS NULL CONNECT BY PRIOR id = mgr;
+  OPEN c FOR SELECT LEVEL FROM emp CONNECT BY LEVEL <= 3;
+END;
+/
+",
+    );
+    assert!(t.sql.contains("CONNECT BY PRIOR id = mgr"), "{}", t.sql);
+    // A generator over a table multiplies its rows: not a row generator.
+    assert!(t.sql.contains("FROM emp CONNECT BY LEVEL <= 3"), "{}", t.sql);
+    let notes = t.notes.iter().filter(|n| n.message.contains("CONNECT BY")).count();
+    assert_eq!(notes, 2, "{:?}", t.notes);
+}
+
+#[test]
+fn select_star_bulk_collect_becomes_an_array_of_the_rows() {
+    let sql = sql_of(
+        "CREATE PROCEDURE p(a VARCHAR2) IS
+  TYPE t_lines IS TABLE OF VARCHAR2(4000);
+  TYPE t_emps IS TABLE OF emp%ROWTYPE;
+  l_lines t_lines;
+  l_emps t_emps;
+BEGIN
+  SELECT * BULK COLLECT INTO l_lines FROM TABLE(ut.run(a));
+  SELECT * BULK COLLECT INTO l_emps FROM emp WHERE dept = a ORDER BY id;
+END;
+/
+",
+    );
+    assert!(sql.contains("l_lines := ARRAY(SELECT * FROM ut.run(a));"), "{sql}");
+    assert!(
+        sql.contains(
+            "l_emps := ARRAY(SELECT ROW(bulk_rows.*)::emp FROM (SELECT * FROM emp WHERE dept = a ORDER BY id) AS bulk_rows);"
+        ),
+        "{sql}"
+    );
+}
+
+#[test]
+fn is_empty_compares_with_the_empty_array() {
+    let sql = sql_of(
+        "CREATE FUNCTION f(p ut_varchar2_list) RETURN BOOLEAN IS
+BEGIN
+  RETURN p IS NOT NULL AND p IS NOT EMPTY OR p IS EMPTY;
+END;
+/
+",
+    );
+    assert!(sql.contains("RETURN p IS NOT NULL AND p <> '{}' OR p = '{}';"), "{sql}");
+}
+
+#[test]
+fn functions_called_without_arguments_get_parentheses() {
+    let sql = sql_of(
+        "CREATE PACKAGE auth AS
+  FUNCTION date_string RETURN VARCHAR2;
+  PROCEDURE reset;
+END auth;
+/
+CREATE PACKAGE BODY s3 AS
+  FUNCTION stamp RETURN VARCHAR2 IS BEGIN RETURN 'x'; END;
+  PROCEDURE put IS
+    l VARCHAR2(100);
+  BEGIN
+    l := auth.date_string || stamp;
+    l := auth.date_string();
+    auth.reset;
+  END;
+END s3;
+/
+",
+    );
+    assert!(sql.contains("l := concat(auth.date_string(), s3.stamp());"), "{sql}");
+    assert!(sql.contains("l := auth.date_string();"), "{sql}");
+    assert!(sql.contains("CALL auth.reset();"), "{sql}");
+}
