@@ -97,7 +97,7 @@ fn each_member_of_a_package_gets_a_verdict_of_its_own() {
                CREATE OR REPLACE PROCEDURE \"pkg\".\"Reads\"() LANGUAGE plpgsql AS $$\nBEGIN\n  \
                PERFORM count(*) FROM no_such_table;\nEND $$;\n\
                CREATE FUNCTION pkg.plain() RETURNS int LANGUAGE sql AS 'SELECT 2';\n";
-    let verdict = v.apply("S.PKG (PACKAGE BODY)", sql);
+    let verdict = v.apply_keeping_what_compiled("S.PKG (PACKAGE BODY)", sql);
     // The object fails at its first refused member, as before...
     assert_eq!(verdict.status, VerdictStatus::Failed);
     assert_eq!(verdict.summary(), "line 8: syntax error at or near \"retrun\"");
@@ -126,6 +126,12 @@ fn each_member_of_a_package_gets_a_verdict_of_its_own() {
                   RETURN pkg.fine();\nEND $$;\n";
     let verdict = v.apply("S.USES_FINE (FUNCTION)", caller);
     assert_eq!(verdict.status, VerdictStatus::Ok, "{}", verdict.summary());
+    // An agent's attempt (apply) that fails leaves nothing: the next
+    // attempt starts clean.
+    let attempt = "CREATE FUNCTION pkg.again() RETURNS int LANGUAGE sql AS 'SELECT 1';\n\
+                   CREATE FUNCTION pkg.bad() RETURNS int LANGUAGE plpgsql AS $$ retrun $$;\n";
+    assert_eq!(v.apply("S.PKG2 (PACKAGE BODY)", attempt).status, VerdictStatus::Failed);
+    assert_eq!(count(&mut v, "again"), [Some("0".to_owned())]);
 }
 
 #[test]

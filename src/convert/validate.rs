@@ -175,6 +175,16 @@ impl Verdict {
     }
 }
 
+/// What of an object stays in the transaction after its validation.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Keep {
+    Nothing,
+    /// The object, when it passes.
+    Passed,
+    /// The object when it passes, else the statements that succeeded.
+    WhatCompiled,
+}
+
 /// What running an object's statements did.
 #[derive(Default)]
 struct Run {
@@ -322,13 +332,23 @@ impl Validator {
     /// created. Keeps the object when it passes (so that later objects can
     /// use it); undoes it otherwise.
     pub fn apply(&mut self, object: &str, sql: &str) -> Verdict {
-        self.check(object, sql, true)
+        self.check(object, sql, Keep::Passed)
+    }
+
+    /// [`Validator::apply`], and when the object fails, the statements
+    /// that succeeded are applied again on their own: the members of a
+    /// package body that compiled stay for the objects validated after
+    /// it, whose findings are then their own rather than the echo of one
+    /// broken member. For a validation run, not for attempts that will be
+    /// tried again.
+    pub fn apply_keeping_what_compiled(&mut self, object: &str, sql: &str) -> Verdict {
+        self.check(object, sql, Keep::WhatCompiled)
     }
 
     /// The same checks as [`Validator::apply`], always undone: for trying
     /// an agent's attempt.
     pub fn try_sql(&mut self, object: &str, sql: &str) -> Verdict {
-        self.check(object, sql, false)
+        self.check(object, sql, Keep::Nothing)
     }
 
     /// Runs `sql` (one query, inside the transaction) and returns the rows'
@@ -351,7 +371,7 @@ impl Validator {
     /// Rolls everything back and closes the connection.
     pub fn finish(self) {}
 
-    fn check(&mut self, object: &str, sql: &str, keep: bool) -> Verdict {
+    fn check(&mut self, object: &str, sql: &str, keep: Keep) -> Verdict {
         tracing::debug!("validating {object}");
         // The object's Oracle schema exists (ora2pg and agents keep it, in
         // lower case, for tables and routines), for the rest of the
@@ -393,7 +413,7 @@ impl Validator {
             }
             Err(finding) => Verdict::from_findings(vec![finding], false),
         };
-        let end = if keep && verdict.status != VerdictStatus::Failed {
+        let end = if keep != Keep::Nothing && verdict.status != VerdictStatus::Failed {
             "RELEASE SAVEPOINT pipeline_object"
         } else {
             "ROLLBACK TO SAVEPOINT pipeline_object; RELEASE SAVEPOINT pipeline_object"
@@ -401,16 +421,17 @@ impl Validator {
         if let Err(e) = self.client.batch_execute(end) {
             return failed(None, format!("the savepoint could not be closed: {}", describe(&e)));
         }
-        if keep && verdict.status == VerdictStatus::Failed && !applied.is_empty() {
+        if keep == Keep::WhatCompiled
+            && verdict.status == VerdictStatus::Failed
+            && !applied.is_empty()
+        {
             self.keep_what_passed(&statements, &applied, &settings);
         }
         verdict
     }
 
     /// Applies again, each on its own, the statements of a failed object
-    /// that succeeded: the members of a package body that compiled stay
-    /// for the objects validated after it, whose findings are then their
-    /// own rather than the echo of one broken member.
+    /// that succeeded.
     fn keep_what_passed(&mut self, statements: &[Statement], applied: &[usize], settings: &str) {
         let setup = format!("SAVEPOINT pipeline_partial; {settings}");
         if self.client.batch_execute(&setup).is_err() {

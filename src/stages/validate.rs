@@ -135,7 +135,7 @@ fn apply_one(
             return Ok(());
         }
     };
-    let verdict = v.apply(&p.row.object, &sql);
+    let verdict = v.apply_keeping_what_compiled(&p.row.object, &sql);
     if v.is_lost() {
         return Err(StageError::Failed(format!(
             "the connection to the database was lost while validating {} ({}): {}",
