@@ -322,3 +322,55 @@ END;
     assert_eq!(value(&mut db, "ids_of(20)").as_deref(), Some("2:2;3;"));
     assert_eq!(value(&mut db, "ids_of(99)").as_deref(), Some("0:"));
 }
+
+#[test]
+fn array_fields_of_records_grow_and_read_as_oracle_collections_do() {
+    let mut db = database(
+        "",
+        "CREATE PACKAGE terms AS
+  TYPE t_list IS TABLE OF VARCHAR2(100);
+  TYPE t_query IS RECORD (words t_list, label VARCHAR2(10));
+  FUNCTION collect_words(p VARCHAR2) RETURN VARCHAR2;
+END terms;
+/
+CREATE PACKAGE BODY terms AS
+  FUNCTION collect_words(p VARCHAR2) RETURN VARCHAR2 IS
+    q t_query;
+  BEGIN
+    q.words := t_list();
+    q.words.EXTEND;
+    q.words(q.words.LAST) := p;
+    q.words.EXTEND;
+    q.words(q.words.LAST) := p || '!';
+    RETURN q.words.COUNT || ':' || q.words(1) || ',' || q.words(2);
+  END;
+END terms;
+/
+",
+    );
+    // Oracle: two elements, in the order they were added.
+    assert_eq!(value(&mut db, "terms.collect_words('a')").as_deref(), Some("2:a,a!"));
+}
+
+#[test]
+fn substr_and_lpad_with_number_arguments_give_oracles_text() {
+    let mut db = database(
+        "",
+        "CREATE FUNCTION cut(s VARCHAR2, p NUMBER, n NUMBER) RETURN VARCHAR2 IS
+BEGIN
+  RETURN SUBSTR(s, p, n);
+END;
+/
+CREATE FUNCTION padded(n NUMBER) RETURN VARCHAR2 IS
+BEGIN
+  RETURN LPAD(n, 4, '0') || '/' || INSTR('a-b-c', '-', 1, 2);
+END;
+/
+",
+    );
+    // Oracle truncates NUMBER positions and lengths: 'bc'.
+    assert_eq!(value(&mut db, "cut('abcdef', 2.9, 2.7)").as_deref(), Some("bc"));
+    assert_eq!(value(&mut db, "cut('abcdef', -2, 5)").as_deref(), Some("ef"));
+    // Oracle: LPAD(7, 4, '0') is '0007'; the second '-' is at 4.
+    assert_eq!(value(&mut db, "padded(7)").as_deref(), Some("0007/4"));
+}

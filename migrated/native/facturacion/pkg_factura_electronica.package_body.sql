@@ -138,7 +138,7 @@ DECLARE
     v_base varchar(48);
 BEGIN
     SELECT fecha_emision, numero_factura INTO STRICT v_fecha, v_numero FROM facturas WHERE id_factura = p_id_factura;
-    v_base := concat(TO_CHAR(v_fecha, 'DDMMYYYY'), pkg_factura_electronica.c_tipo_comprobante(), pkg_factura_electronica.c_ruc_emisor(), pkg_factura_electronica.g_ambiente(), pkg_factura_electronica.c_establecimiento(), pkg_factura_electronica.c_punto_emision(), oracle.substr(v_numero, -9), LPAD(MOD(p_id_factura * 7919, 100000000), 8, '0'), '1');
+    v_base := concat(TO_CHAR(v_fecha, 'DDMMYYYY'), pkg_factura_electronica.c_tipo_comprobante(), pkg_factura_electronica.c_ruc_emisor(), pkg_factura_electronica.g_ambiente(), pkg_factura_electronica.c_establecimiento(), pkg_factura_electronica.c_punto_emision(), oracle.substr(v_numero, -9), lpad((MOD(p_id_factura * 7919, 100000000))::text, 8, '0'), '1');
     RETURN concat(v_base, pkg_factura_electronica.fn_modulo11(v_base));
 END;
 $body$;
@@ -187,7 +187,7 @@ BEGIN
     v_id := nextval('seq_facturas');
     INSERT INTO facturas (id_factura, numero_factura, id_pedido, id_cliente, fecha_emision, fecha_vencimiento,
                               subtotal_0, subtotal_iva, descuento, monto_iva, total, saldo, estado)
-        VALUES (v_id, concat(pkg_factura_electronica.c_establecimiento(), '-', pkg_factura_electronica.c_punto_emision(), '-', LPAD(v_id, 9, '0')),
+        VALUES (v_id, concat(pkg_factura_electronica.c_establecimiento(), '-', pkg_factura_electronica.c_punto_emision(), '-', lpad((v_id)::text, 9, '0')),
                 p_id_pedido, r_ped.id_cliente, clock_timestamp()::timestamp(0), TRUNC(clock_timestamp()::timestamp(0)) + interval '30 day',
                 v_sub_0, v_sub_iva, v_desc, v_iva, v_sub_0 + v_sub_iva - v_desc + v_iva,
                 v_sub_0 + v_sub_iva - v_desc + v_iva, 'EMITIDA');

@@ -95,7 +95,7 @@ BEGIN
     IF p_mes NOT BETWEEN 1 AND 12 THEN
         RAISE EXCEPTION USING ERRCODE = 'U0401', MESSAGE = concat('Mes inválido: ', p_mes);
     END IF;
-    v_desde := to_timestamp(concat(p_anio, LPAD(p_mes, 2, '0'), '01'), 'YYYYMMDD')::timestamp(0);
+    v_desde := to_timestamp(concat(p_anio, lpad((p_mes)::text, 2, '0'), '01'), 'YYYYMMDD')::timestamp(0);
     p_archivo := concat('ventas_', TO_CHAR(v_desde, 'YYYYMM'), '.csv');
     v_archivo := UTL_FILE.fopen(pkg_reportes.c_directorio(), p_archivo, 'w', 32767);
     CALL utl_file.put_line(v_archivo, 'Factura;Fecha;Identificación;Cliente;Subtotal 0%;Subtotal IVA;Descuento;IVA;Total;Estado');
@@ -306,8 +306,8 @@ LANGUAGE plpgsql
 AS $body$
 #variable_conflict use_column
 DECLARE
-    v_job varchar(30) := concat('RPT_VENTAS_', p_anio, LPAD(p_mes, 2, '0'));
+    v_job varchar(30) := concat('RPT_VENTAS_', p_anio, lpad((p_mes)::text, 2, '0'));
 BEGIN
-    CALL dbms_scheduler.create_job(job_name   => v_job, job_type   => 'PLSQL_BLOCK', job_action => concat('DECLARE v_archivo VARCHAR2(100); BEGIN facturacion.pkg_reportes.exportar_ventas_csv(', p_anio, ', ', p_mes, ', v_archivo); END;'), start_date => clock_timestamp() + interval '1 day' * INTERVAL '5' MINUTE, enabled    => TRUE, auto_drop  => TRUE, comments   => concat('Reporte de ventas ', LPAD(p_mes, 2, '0'), '/', p_anio));
+    CALL dbms_scheduler.create_job(job_name   => v_job, job_type   => 'PLSQL_BLOCK', job_action => concat('DECLARE v_archivo VARCHAR2(100); BEGIN facturacion.pkg_reportes.exportar_ventas_csv(', p_anio, ', ', p_mes, ', v_archivo); END;'), start_date => clock_timestamp() + interval '1 day' * INTERVAL '5' MINUTE, enabled    => TRUE, auto_drop  => TRUE, comments   => concat('Reporte de ventas ', lpad((p_mes)::text, 2, '0'), '/', p_anio));
 END;
 $body$;

@@ -47,7 +47,7 @@ DECLARE
 BEGIN
     v_periodo := CASE
           WHEN p_anio IS NULL OR p_mes IS NULL THEN ADD_MONTHS(TRUNC(clock_timestamp()::timestamp(0), 'MM'), -1)
-          ELSE to_timestamp(concat(p_anio, LPAD(p_mes, 2, '0')), 'YYYYMM')::timestamp(0)
+          ELSE to_timestamp(concat(p_anio, lpad((p_mes)::text, 2, '0')), 'YYYYMM')::timestamp(0)
         END;
     RAISE NOTICE '%', concat('Cierre del período ', TO_CHAR(v_periodo, 'MM/YYYY'));
     -- Paso 1: mora

@@ -607,23 +607,39 @@ impl Cx<'_> {
             (["SUBSTR"], true) => {
                 // PostgreSQL's substr counts a start of 0 or below differently;
                 // orafce's oracle.substr is Oracle's.
+                // PostgreSQL's takes integer positions only; orafce's also
+                // takes NUMBER ones, truncated as Oracle does.
                 let a = args(self);
-                let positive = a.get(1).is_some_and(|s| s.parse::<u64>().is_ok_and(|n| n > 0));
-                (a.len() >= 2 && !positive)
-                    .then(|| (format!("oracle.substr({})", a.join(", ")), None))
+                let literal = |s: &String| s.parse::<u64>().is_ok_and(|n| n > 0);
+                let plain = a.len() >= 2 && a[1..].iter().all(literal);
+                (a.len() >= 2 && !plain).then(|| (format!("oracle.substr({})", a.join(", ")), None))
             }
             (["INSTR"], true) => {
                 let a = args(self);
                 match a.len() {
                     2 => done(format!("strpos({}, {})", a[0], a[1])),
-                    // orafce's instr takes integer positions.
+                    // orafce's instr takes integer positions; it is in the
+                    // `oracle` schema, which a search path may lack.
                     3 | 4 => {
-                        let ints: Vec<String> =
-                            a[2..].iter().map(|x| format!("({x})::integer")).collect();
-                        done(format!("instr({}, {}, {})", a[0], a[1], ints.join(", ")))
+                        let ints: Vec<String> = a[2..].iter().map(|x| integer_arg(x)).collect();
+                        done(format!("oracle.instr({}, {}, {})", a[0], a[1], ints.join(", ")))
                     }
                     _ => None,
                 }
+            }
+            // Oracle pads a number as its text, to a NUMBER length.
+            (["LPAD" | "RPAD"], true) => {
+                let a = args(self);
+                let function = name[0].to_ascii_lowercase();
+                let rest: String = a.iter().skip(2).map(|p| format!(", {p}")).collect();
+                (a.len() >= 2).then(|| {
+                    let text = if a[0].starts_with('\'') {
+                        a[0].clone()
+                    } else {
+                        format!("({})::text", a[0])
+                    };
+                    (format!("{function}({text}, {}{rest})", integer_arg(&a[1])), None)
+                })
             }
             (["CHR"], true) => {
                 let a = args(self);
@@ -741,9 +757,13 @@ impl Cx<'_> {
         call: Option<(usize, usize)>,
         line: u32,
     ) -> Option<(String, Option<usize>)> {
-        let var = parts.first()?;
-        self.array_element(var)?;
-        let name = pg_name(var);
+        // A local array, or an array field of a local record (`r.list`).
+        parts.first()?;
+        let field = parts.len() >= 2 && self.array_element(&parts[..2].join(".")).is_some();
+        let width = if field { 2 } else { 1 };
+        self.array_element(&parts[..width].join("."))?;
+        let name = parts[..width].iter().map(|p| pg_name(p)).collect::<Vec<_>>().join(".");
+        let upper = &upper[width - 1..];
         match upper {
             [_] if call.is_some() => {
                 let a = args(self);
@@ -1242,4 +1262,14 @@ fn concat_operators(items: Vec<Item>) -> Vec<Item> {
         i = j + 1;
     }
     out
+}
+
+/// An argument where PostgreSQL wants an integer: a literal as it is,
+/// anything else cast (Oracle takes a NUMBER there).
+fn integer_arg(arg: &str) -> String {
+    if arg.parse::<i64>().is_ok() {
+        arg.to_owned()
+    } else {
+        format!("({arg})::integer")
+    }
 }

@@ -275,19 +275,39 @@ impl<'w, 'c> Writer<'w, 'c> {
         format!("{} {}", pg_name(&p.name.canonical()), self.cx.datatype(&p.datatype))
     }
 
-    /// Notes that `name` holds an array when its type is one.
+    /// Notes that `name` holds an array when its type is one, and which
+    /// of its fields do when it is a record.
     pub fn remember_array(&mut self, name: &str, datatype: &Fragment) {
-        let Ok(items) = text::items(datatype) else { return };
-        let parts: Vec<String> = items.items.iter().filter_map(Item::name).collect();
-        let mut def = self.cx.type_def(&parts).map(|(_, d)| d);
-        while let Some(TypeDef::Alias { of, .. }) = &def {
-            let Ok(items) = text::items(of) else { return };
+        match self.resolved(datatype) {
+            Some(TypeDef::Array { element }) => {
+                self.cx.scope().arrays.insert(name.to_owned(), element);
+            }
+            // The array fields of a record, as `R.FIELD`.
+            Some(TypeDef::Record { fields }) => {
+                for (field, datatype) in fields {
+                    if let Some(TypeDef::Array { element }) = self.resolved(&datatype) {
+                        let key = format!("{name}.{}", field.to_ascii_uppercase());
+                        self.cx.scope().arrays.insert(key, element);
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// The type `datatype` names, through any subtypes.
+    fn resolved(&self, datatype: &Fragment) -> Option<TypeDef> {
+        let mut datatype = datatype.clone();
+        // A bound, should subtypes name each other in a circle.
+        for _ in 0..16 {
+            let items = text::items(&datatype).ok()?;
             let parts: Vec<String> = items.items.iter().filter_map(Item::name).collect();
-            def = self.cx.type_def(&parts).map(|(_, d)| d);
+            match self.cx.type_def(&parts).map(|(_, d)| d)? {
+                TypeDef::Alias { of, .. } => datatype = of,
+                def => return Some(def),
+            }
         }
-        if let Some(TypeDef::Array { element }) = def {
-            self.cx.scope().arrays.insert(name.to_owned(), element);
-        }
+        None
     }
 
     /// `CREATE TYPE` for a record type, safe to run twice.
@@ -1028,11 +1048,16 @@ impl<'w, 'c> Writer<'w, 'c> {
         self.line(&format!("CALL {callee}({});", args.join(", ")));
     }
 
-    /// `v.EXTEND`, `v.DELETE`, `v.TRIM` of a local array.
+    /// `v.EXTEND`, `v.DELETE`, `v.TRIM` of a local array, or of an array
+    /// field of a local record (`r.list.EXTEND`).
     fn array_method(&mut self, parts: &[String], args: &[String], line: u32) -> Option<String> {
-        let [var, method] = parts else { return None };
-        let element = self.cx.array_element(var)?.clone();
-        let name = pg_name(var);
+        let (method, var) = match parts {
+            [var, method] => (method, vec![var.clone()]),
+            [record, field, method] => (method, vec![record.clone(), field.clone()]),
+            _ => return None,
+        };
+        let element = self.cx.array_element(&var.join("."))?.clone();
+        let name = var.iter().map(|p| pg_name(p)).collect::<Vec<_>>().join(".");
         let element = self.cx.datatype(&element);
         Some(match method.as_str() {
             "EXTEND" => match args.first() {

@@ -310,7 +310,7 @@ END;
     assert!(sql.contains("a numeric DEFAULT 1,\n    b numeric DEFAULT NULL\n"), "{sql}");
     assert!(
         sql.contains(
-            "RETURN concat((a)::text, chr((b)::integer), ((a)::bigint & (b)::bigint), instr('abc', 'b', (a)::integer));"
+            "RETURN concat((a)::text, chr((b)::integer), ((a)::bigint & (b)::bigint), oracle.instr('abc', 'b', (a)::integer));"
         ),
         "{sql}"
     );
@@ -463,4 +463,42 @@ END s3;
     assert!(sql.contains("l := concat(auth.date_string(), s3.stamp());"), "{sql}");
     assert!(sql.contains("l := auth.date_string();"), "{sql}");
     assert!(sql.contains("CALL auth.reset();"), "{sql}");
+}
+
+#[test]
+fn array_fields_of_records_are_arrays_too() {
+    let sql = sql_of(
+        "CREATE PACKAGE BODY parser AS
+  TYPE t_terms IS TABLE OF VARCHAR2(100);
+  TYPE queryterms IS RECORD (reqterms t_terms, label VARCHAR2(10));
+  PROCEDURE split(q IN OUT queryterms) IS
+  BEGIN
+    q.reqterms.EXTEND;
+    q.reqterms(q.reqterms.LAST) := 'x';
+    IF q.reqterms.COUNT > 1 THEN q.label := q.reqterms(1); END IF;
+  END;
+END parser;
+/
+",
+    );
+    assert!(sql.contains("q.reqterms := array_append(q.reqterms, NULL::varchar(100));"), "{sql}");
+    assert!(sql.contains("q.reqterms[array_upper(q.reqterms, 1)] := 'x';"), "{sql}");
+    assert!(sql.contains("IF coalesce(cardinality(q.reqterms), 0) > 1 THEN"), "{sql}");
+    assert!(sql.contains("q.label := q.reqterms[1];"), "{sql}");
+}
+
+#[test]
+fn substr_and_lpad_take_number_arguments_as_oracle_does() {
+    let sql = sql_of(
+        "CREATE FUNCTION f(s VARCHAR2, n NUMBER) RETURN VARCHAR2 IS
+BEGIN
+  RETURN SUBSTR(s, 1, n) || SUBSTR(s, 2, 3) || LPAD(n, 5, '0') || RPAD(s, n);
+END;
+/
+",
+    );
+    assert!(sql.contains("oracle.substr(s, 1, n)"), "{sql}");
+    assert!(sql.contains("SUBSTR(s, 2, 3)"), "{sql}");
+    assert!(sql.contains("lpad((n)::text, 5, '0')"), "{sql}");
+    assert!(sql.contains("rpad((s)::text, (n)::integer)"), "{sql}");
 }
