@@ -340,3 +340,47 @@ fn an_object_missing_from_the_order_is_there_when_its_dependents_are_tried_again
     assert_eq!(rows[0].object, "FACTURACION.ABIERTAS (VIEW)");
     assert_eq!(rows[0].status, ResultStatus::Ok, "{}", rows[0].message);
 }
+
+#[test]
+fn setup_scripts_among_the_inputs_are_applied_first_and_a_broken_one_is_named() {
+    let url = Server::shared_15().database("setup");
+    let p = TestProject::new();
+    p.manifest(
+        r#"
+[stages.validate]
+kind = "validate"
+inputs = ["deploy/helpers.sql", "deploy/broken.sql", "migrated/native/"]
+outputs = ["migrated/validation/native/"]
+"#,
+    );
+    p.write(
+        "deploy/helpers.sql",
+        "\\set ON_ERROR_STOP on\nBEGIN;\nCREATE SCHEMA helpers;\n\
+         CREATE FUNCTION helpers.tax(n numeric) RETURNS numeric LANGUAGE sql AS 'SELECT n * 0.21';\n\
+         COMMIT;\n",
+    );
+    p.write(
+        "deploy/broken.sql",
+        "CREATE SCHEMA other;\n\nCREATE TABLE other.t (x no_such_type);\n",
+    );
+    p.write(
+        "migrated/native/index.tsv",
+        "object\tfile\troute\tstatus\tsource\tfirst_line\thash\tmessage\n\
+         S.F (FUNCTION)\ts/f.function.sql\tnative\tconverted\tx.sql\t1\th\t\n",
+    );
+    p.write(
+        "migrated/native/s/f.function.sql",
+        "CREATE FUNCTION f(p numeric) RETURNS numeric LANGUAGE plpgsql AS $$\nBEGIN\n  \
+         RETURN helpers.tax(p);\nEND $$;\n",
+    );
+    let run = p.run_env(&["run"], &[("DATABASE_URL", &url)]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stderr.contains("setup script `deploy/broken.sql` not applied: line 3: type \"no_such_type\" does not exist"),
+        "{}",
+        run.stderr
+    );
+    let rows = read_results(&p.path("migrated/validation/native")).unwrap();
+    assert_eq!(rows[0].status, ResultStatus::Ok, "{:?}", rows[0]);
+    assert!(rows[0].checked);
+}

@@ -245,6 +245,13 @@ impl Validator {
         let sql = |what: &'static str| {
             move |e: postgres::Error| ValidateError::Sql { what: what.into(), detail: describe(&e) }
         };
+        // Validations of one database take turns (two stages of a run, or
+        // two people): each creates schemas, types and setup scripts' objects
+        // the other would wait for, until its lock_timeout failed them.
+        // The lock is the session's, released when the connection closes.
+        client
+            .batch_execute("SELECT pg_advisory_lock(hashtext('pipeline validation'))")
+            .map_err(sql("the wait for other validations of this database"))?;
         client
             // A shared database must not wait on others' locks, and a body
             // that loops must not hold the run.
@@ -311,6 +318,29 @@ impl Validator {
         let undo = "ROLLBACK TO SAVEPOINT pipeline_extension; RELEASE SAVEPOINT pipeline_extension";
         self.client.batch_execute(undo).map_err(|e| describe(&e))?;
         Err(message_of(&e))
+    }
+
+    /// Runs a setup script (psql's meta-commands and transaction control
+    /// left out) before the objects, kept for the rest of the validation;
+    /// on an error nothing of it is kept, and the error says at which line.
+    pub fn setup(&mut self, sql: &str) -> Result<(), String> {
+        self.client
+            .batch_execute("SAVEPOINT pipeline_setup; RESET search_path")
+            .map_err(|e| describe(&e))?;
+        for statement in script::split(sql) {
+            let words = statement.words();
+            if is_ignored(&words) {
+                continue;
+            }
+            if let Err(e) = self.client.batch_execute(&statement.text) {
+                let finding = finding_of(&statement, &e);
+                let undo = "ROLLBACK TO SAVEPOINT pipeline_setup; RELEASE SAVEPOINT pipeline_setup";
+                self.client.batch_execute(undo).map_err(|e| describe(&e))?;
+                let line = finding.line.unwrap_or(statement.line);
+                return Err(format!("line {line}: {}", finding.message));
+            }
+        }
+        self.client.batch_execute("RELEASE SAVEPOINT pipeline_setup").map_err(|e| describe(&e))
     }
 
     pub fn has_plpgsql_check(&self) -> bool {

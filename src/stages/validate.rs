@@ -9,7 +9,9 @@
 //! neither set the stage still succeeds: it warns, and every object is
 //! `not-run`, so that a fresh clone's `pipeline run` works.
 //! `[validate] extensions = ["orafce"]` creates extensions the converted
-//! code needs, inside the transaction too.
+//! code needs, inside the transaction too, and `.sql` files among the
+//! inputs are applied first, in the order listed: what the target has
+//! beside the converted code, such as `utl_http_utility`.
 
 use toml::Spanned;
 
@@ -42,16 +44,22 @@ pub(super) fn environment(manifest: &crate::manifest::Manifest) -> Vec<(String, 
     vec![("DATABASE_URL".to_owned(), identity)]
 }
 
-/// The conversion folders and the order file among a stage's inputs.
+/// The conversion folders, the order file and the setup scripts among a
+/// stage's inputs.
 pub(super) struct Sources {
     pub folders: Vec<String>,
     pub order: Option<String>,
+    /// `.sql` files applied before the objects, in the order listed: what
+    /// the target has beside the converted code (`utl_http_utility`).
+    pub setup: Vec<String>,
 }
 
 pub(super) fn sources(inputs: &[Spanned<String>]) -> Sources {
-    let folders = inputs.iter().map(|p| p.get_ref()).filter(|p| p.ends_with('/')).cloned();
-    let order = inputs.iter().map(|p| p.get_ref()).find(|p| p.ends_with("order.txt")).cloned();
-    Sources { folders: folders.collect(), order }
+    let paths = || inputs.iter().map(|p| p.get_ref());
+    let folders = paths().filter(|p| p.ends_with('/')).cloned();
+    let order = paths().find(|p| p.ends_with("order.txt")).cloned();
+    let setup = paths().filter(|p| p.ends_with(".sql")).cloned();
+    Sources { folders: folders.collect(), order, setup: setup.collect() }
 }
 
 /// The converted objects of the stage's folders, in the order to apply them.
@@ -227,7 +235,13 @@ impl StageKind for Validate {
 
         let (mut validator, warnings) = match &target {
             Some(t) => {
-                let (v, warnings) = start(ctx.manifest, t)?;
+                let (mut v, mut warnings) = start(ctx.manifest, t)?;
+                for script in &sources.setup {
+                    let sql = fs_err::read_to_string(ctx.path(script))?;
+                    if let Err(why) = v.setup(&sql) {
+                        warnings.push(format!("setup script `{script}` not applied: {why}"));
+                    }
+                }
                 (Some(v), warnings)
             }
             None => (None, Vec::new()),
