@@ -374,3 +374,33 @@ END;
     // Oracle: LPAD(7, 4, '0') is '0007'; the second '-' is at 4.
     assert_eq!(value(&mut db, "padded(7)").as_deref(), Some("0007/4"));
 }
+
+#[test]
+fn a_field_of_a_package_state_record_reads_what_was_set() {
+    let mut db = database(
+        "",
+        "CREATE PACKAGE pdf AS
+  PROCEDURE set_size(w NUMBER, h NUMBER);
+  FUNCTION ratio RETURN NUMBER;
+END pdf;
+/
+CREATE PACKAGE BODY pdf AS
+  TYPE tp_settings IS RECORD (page_width NUMBER, page_height NUMBER);
+  g_settings tp_settings;
+  PROCEDURE set_size(w NUMBER, h NUMBER) IS
+  BEGIN
+    g_settings.page_width := w;
+    g_settings.page_height := h;
+  END;
+  FUNCTION ratio RETURN NUMBER IS
+  BEGIN
+    RETURN g_settings.page_width / g_settings.page_height;
+  END;
+END pdf;
+/
+",
+    );
+    db.batch_execute("CALL pdf.set_size(6, 4)").unwrap();
+    // Oracle: the session's package state holds 6 and 4: 1.5.
+    assert_eq!(value(&mut db, "pdf.ratio() = 1.5").as_deref(), Some("true"));
+}

@@ -1,6 +1,7 @@
 -- FACTURACION.PKG_FACTURA_ELECTRONICA (PACKAGE BODY) from extracted/ddl/FACTURACION/PKG_FACTURA_ELECTRONICA.sql:29
 -- unsupported (line 29): the package's initialisation section is not run
 -- review (line 45): PLS_INTEGER (here and below) became integer: PostgreSQL truncates integer division where Oracle rounds the result on assignment
+-- unsupported (line 105): VALIDAR: a method called on V_LINEAS(...); object types have no methods in PostgreSQL, left as written
 -- unsupported (line 207): UTL_ENCODE has no equivalent on PostgreSQL; left as written
 -- unsupported (line 214): DBMS_LOB.READ has no equivalent on PostgreSQL; left as written
 -- unsupported (line 222): DBMS_LOB.CREATETEMPORARY has no equivalent on PostgreSQL; left as written
@@ -175,7 +176,7 @@ BEGIN
         RAISE EXCEPTION USING ERRCODE = 'U0311', MESSAGE = concat('El pedido ', p_id_pedido, ' no tiene líneas para facturar');
     END IF;
     FOR i IN 1..coalesce(cardinality(v_lineas), 0) LOOP
-        CALL v_lineas(i);
+        v_lineas(i).validar;
         IF (v_lineas[i]).porcentaje_iva > 0 THEN
             v_sub_iva := v_sub_iva + (v_lineas[i]).subtotal();
         ELSE

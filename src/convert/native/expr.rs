@@ -447,6 +447,37 @@ impl Cx<'_> {
                 ""
             }
         };
+        // A field of a package-state record: `g_settings.width` in its
+        // package, `pkg.g_settings.width` elsewhere.
+        const METHODS: &[&str] = &[
+            "COUNT", "FIRST", "LAST", "EXISTS", "NEXT", "PRIOR", "LIMIT", "DELETE", "EXTEND",
+            "TRIM",
+        ];
+        let method = parts.last().is_some_and(|p| METHODS.contains(&p.as_str()));
+        if !called && !method {
+            let field_of = |cx: &Self, package: &str, var: &str| {
+                cx.catalog.package(package).is_some_and(|info| {
+                    info.state.contains_key(var) && !info.members.contains_key(var)
+                })
+            };
+            let state_field = match parts {
+                [var, field] if !self.is_local(var) => {
+                    self.package.clone().filter(|p| field_of(self, p, var)).map(|p| (p, var, field))
+                }
+                [package, var, field] if field_of(self, package, var) => {
+                    Some((package.clone(), var, field))
+                }
+                _ => None,
+            };
+            if let Some((package, var, field)) = state_field {
+                return one(format!(
+                    "({}.{}()).{}",
+                    pg_name(&package),
+                    pg_name(var),
+                    pg_name(field)
+                ));
+            }
+        }
         match parts {
             [name] if !self.is_local(name) => {
                 let package = self.package.clone()?;

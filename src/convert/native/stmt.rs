@@ -976,6 +976,21 @@ impl<'w, 'c> Writer<'w, 'c> {
         let line = whole.span.line;
         let parts: Vec<String> = name.parts.iter().map(|p| p.canonical()).collect();
         let upper: Vec<&str> = parts.iter().map(String::as_str).collect();
+        if let Some(method) = chained_method(whole) {
+            // `f(x).m(y)`: a method of the object a function returns, or of
+            // a collection's element.
+            self.cx.note(
+                line,
+                NoteKind::Unsupported,
+                format!(
+                    "{method}: a method called on {}(...); object types have no methods in \
+                     PostgreSQL, left as written",
+                    parts.join(".")
+                ),
+            );
+            self.line(&format!("{};", whole.text.trim().trim_end_matches(';')));
+            return;
+        }
         let args: Vec<String> = arguments.iter().map(|a| self.cx.expr(a)).collect();
         match upper.as_slice() {
             ["DBMS_OUTPUT", "PUT_LINE" | "PUT"] => {
@@ -1289,6 +1304,19 @@ impl<'w, 'c> Writer<'w, 'c> {
         self.line(&format!(
             "SELECT coalesce(array_agg({value}{order_by}), '{{}}') INTO {targets}{tail};"
         ));
+    }
+}
+
+/// The method of `f(x).method(y)`, a call on what a call returns, in upper
+/// case; `None` for a plain call.
+fn chained_method(whole: &Fragment) -> Option<String> {
+    let items = text::items(whole).ok()?.items;
+    let open = items.iter().position(|i| i.token == Token::LParen)?;
+    let close = text::matching_paren(&items, open)?;
+    let rest = &items[close + 1..];
+    match rest {
+        [dot, method, ..] if dot.token == Token::Period => method.word(),
+        _ => None,
     }
 }
 

@@ -502,3 +502,42 @@ END;
     assert!(sql.contains("lpad((n)::text, 5, '0')"), "{sql}");
     assert!(sql.contains("rpad((s)::text, (n)::integer)"), "{sql}");
 }
+
+#[test]
+fn fields_of_package_state_records_are_read_through_the_reader() {
+    let sql = sql_of(
+        "CREATE PACKAGE BODY pdf AS
+  TYPE tp_settings IS RECORD (page_width NUMBER, page_height NUMBER);
+  g_settings tp_settings;
+  FUNCTION wide RETURN BOOLEAN IS
+  BEGIN
+    RETURN g_settings.page_width > pdf.g_settings.page_height;
+  END;
+END pdf;
+/
+",
+    );
+    assert!(
+        sql.contains("RETURN (pdf.g_settings()).page_width > (pdf.g_settings()).page_height;"),
+        "{sql}"
+    );
+}
+
+#[test]
+fn a_method_called_on_a_function_result_is_kept_and_noted() {
+    let t = translated(
+        "CREATE PROCEDURE t IS
+BEGIN
+  ut.expect(helper.failures).to_equal(0);
+END;
+/
+",
+    );
+    assert!(t.sql.contains("ut.expect(helper.failures).to_equal(0);"), "{}", t.sql);
+    assert!(!t.sql.contains("CALL ut.expect"), "{}", t.sql);
+    assert!(
+        t.notes.iter().any(|n| n.kind == NoteKind::Unsupported && n.message.starts_with("TO_EQUAL: a method")),
+        "{:?}",
+        t.notes
+    );
+}
