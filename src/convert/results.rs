@@ -78,10 +78,7 @@ fn cell(text: &str) -> String {
 
 /// Writes `results.tsv` in `folder`, sorted by object (then file).
 pub fn write_results(folder: &Path, rows: &[ResultRow]) -> std::io::Result<()> {
-    let mut sorted: Vec<&ResultRow> = rows.iter().collect();
-    sorted.sort_by(|a, b| (&a.object, &a.file).cmp(&(&b.object, &b.file)));
-    let mut out = String::from(HEADER);
-    for r in sorted {
+    write_sorted(folder, RESULTS, HEADER, rows, |out, r| {
         let _ = writeln!(
             out,
             "{}\t{}\t{}\t{}\t{}\t{}\t{}",
@@ -93,17 +90,13 @@ pub fn write_results(folder: &Path, rows: &[ResultRow]) -> std::io::Result<()> {
             cell(&r.message),
             if r.checked { "yes" } else { "no" }
         );
-    }
-    crate::runner::atomic::write(&folder.join(RESULTS), out.as_bytes())
+    })
 }
 
 /// Writes `routines.tsv` in `folder`: per object (sorted, then file), each
 /// function and procedure its SQL creates, in file order, and its verdict.
 pub fn write_routines(folder: &Path, rows: &[ResultRow]) -> std::io::Result<()> {
-    let mut sorted: Vec<&ResultRow> = rows.iter().collect();
-    sorted.sort_by(|a, b| (&a.object, &a.file).cmp(&(&b.object, &b.file)));
-    let mut out = String::from(ROUTINES_HEADER);
-    for r in sorted {
+    write_sorted(folder, ROUTINES, ROUTINES_HEADER, rows, |out, r| {
         for routine in &r.routines {
             let _ = writeln!(
                 out,
@@ -117,8 +110,25 @@ pub fn write_routines(folder: &Path, rows: &[ResultRow]) -> std::io::Result<()> 
                 cell(&routine.message)
             );
         }
+    })
+}
+
+/// Writes `name` in `folder`: `header`, then what `lines` writes for each
+/// row, the rows sorted by object, then file.
+fn write_sorted(
+    folder: &Path,
+    name: &str,
+    header: &str,
+    rows: &[ResultRow],
+    lines: impl Fn(&mut String, &ResultRow),
+) -> std::io::Result<()> {
+    let mut sorted: Vec<&ResultRow> = rows.iter().collect();
+    sorted.sort_by(|a, b| (&a.object, &a.file).cmp(&(&b.object, &b.file)));
+    let mut out = String::from(header);
+    for r in sorted {
+        lines(&mut out, r);
     }
-    crate::runner::atomic::write(&folder.join(ROUTINES), out.as_bytes())
+    crate::runner::atomic::write(&folder.join(name), out.as_bytes())
 }
 
 /// Reads the `routines.tsv` of a validation folder into the rows of its

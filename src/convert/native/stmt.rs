@@ -1195,6 +1195,12 @@ impl<'w, 'c> Writer<'w, 'c> {
         format!(" USING {}", args.join(", "))
     }
 
+    /// A statement with no PostgreSQL form, noted and left as written.
+    fn as_written(&mut self, line: u32, why: &str, sql: &str) {
+        self.cx.note(line, NoteKind::Unsupported, why);
+        self.line(&format!("{sql};"));
+    }
+
     /// A type for a cast, where PostgreSQL takes no `%TYPE` or `%ROWTYPE`.
     fn cast_type(&mut self, datatype: &Fragment) -> String {
         let here = std::mem::replace(&mut self.cx.no_anchors, true);
@@ -1240,8 +1246,7 @@ impl<'w, 'c> Writer<'w, 'c> {
         let bulk = select.and_then(|s| find("BULK", s));
         let from = bulk.and_then(|b| find("FROM", b));
         let (Some(select), Some(bulk), Some(from)) = (select, bulk, from) else {
-            self.cx.note(line, NoteKind::Unsupported, "BULK COLLECT in this form");
-            self.line(&format!("{sql};"));
+            self.as_written(line, "BULK COLLECT in this form", &sql);
             return;
         };
         let into_end = from;
@@ -1251,12 +1256,8 @@ impl<'w, 'c> Writer<'w, 'c> {
         let element = self.cx.array_element(&target_name).cloned();
         if list.iter().any(|f| text::join_trimmed(f).ends_with('*')) {
             if targets.contains(',') {
-                self.cx.note(
-                    line,
-                    NoteKind::Unsupported,
-                    "SELECT * BULK COLLECT into several collections: name the columns",
-                );
-                self.line(&format!("{sql};"));
+                let why = "SELECT * BULK COLLECT into several collections: name the columns";
+                self.as_written(line, why, &sql);
                 return;
             }
             // The rows as they are, in their order: an array of the one
@@ -1284,12 +1285,11 @@ impl<'w, 'c> Writer<'w, 'c> {
                 format!("ROW({})::{element}", fields.join(", "))
             }
             _ => {
-                self.cx.note(
+                self.as_written(
                     line,
-                    NoteKind::Unsupported,
                     "BULK COLLECT of several columns into several collections",
+                    &sql,
                 );
-                self.line(&format!("{sql};"));
                 return;
             }
         };
