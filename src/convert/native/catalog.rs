@@ -3,7 +3,7 @@
 //! to `pkg.proc`, a read of `pkg.g_limit` or a `WHEN pkg.e_locked` is
 //! written the same way in every object that uses it.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap};
 
 use crate::plsql::ast::{
     Declaration, DeclarationItem, Fragment, Package, SubprogramKind, TypeKind, UnitItem,
@@ -210,9 +210,25 @@ pub(super) fn type_def(kind: TypeKind, definition: &Fragment) -> Option<TypeDef>
             if let Some(not) = upper[of + 1..end].iter().position(|w| w == "NOT") {
                 element_end = of + 1 + not;
             }
+            // Indexed by an integer type, an array; by anything else (a
+            // string, or a subtype the catalogue cannot see through), not:
+            // the unsupported note is safer than an array read by a string.
+            const INTEGERS: &[&str] = &[
+                "PLS_INTEGER",
+                "BINARY_INTEGER",
+                "SIMPLE_INTEGER",
+                "INTEGER",
+                "INT",
+                "NATURAL",
+                "NATURALN",
+                "POSITIVE",
+                "POSITIVEN",
+                "SIGNTYPE",
+                "NUMBER",
+            ];
             if let Some(at) = index_by {
-                let by: HashSet<&str> = upper[at..].iter().map(String::as_str).collect();
-                if by.contains("VARCHAR2") || by.contains("VARCHAR") || by.contains("STRING") {
+                let key = upper.get(at + 2).map(String::as_str).unwrap_or_default();
+                if !INTEGERS.contains(&key) {
                     return Some(TypeDef::StringIndexed);
                 }
             }

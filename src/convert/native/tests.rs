@@ -541,3 +541,33 @@ END;
         t.notes
     );
 }
+
+#[test]
+fn a_table_indexed_by_a_string_subtype_is_not_an_array() {
+    let t = translated(
+        "CREATE PACKAGE BODY pdf AS
+  SUBTYPE car IS VARCHAR2(1);
+  TYPE charset IS TABLE OF PLS_INTEGER INDEX BY car;
+  TYPE widths IS TABLE OF PLS_INTEGER INDEX BY BINARY_INTEGER;
+  FUNCTION courier RETURN charset IS
+    s charset;
+    w widths;
+  BEGIN
+    s('a') := 600;
+    w(1) := 600;
+    RETURN s;
+  END;
+END pdf;
+/
+",
+    );
+    assert!(t.sql.contains("RETURNS jsonb"), "{}", t.sql);
+    assert!(t.sql.contains("w integer[];"), "{}", t.sql);
+    assert!(
+        t.notes
+            .iter()
+            .any(|n| n.kind == NoteKind::Unsupported && n.message.contains("indexed by strings")),
+        "{:?}",
+        t.notes
+    );
+}
