@@ -316,6 +316,9 @@ END;
     );
     // Oracle: SUM(LEVEL) over 1..4 is 10.
     assert_eq!(value(&mut db, "series_sum(4)").as_deref(), Some("10"));
+    // Oracle returns the first level whatever the condition: one row.
+    assert_eq!(value(&mut db, "series_sum(0)").as_deref(), Some("1"));
+    assert_eq!(value(&mut db, "series_sum(NULL)").as_deref(), Some("1"));
     // Oracle: three rows, ROWNUM 1, 2, 3.
     assert_eq!(value(&mut db, "numbered()").as_deref(), Some("10;20;30;"));
     // Oracle: the two employees of dept 20, in id order.

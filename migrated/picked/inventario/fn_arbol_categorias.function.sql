@@ -11,7 +11,7 @@ DECLARE
     -- Uso: SELECT * FROM TABLE(inventario.fn_arbol_categorias(10));
     -- Si p_id_raiz es NULL se devuelve el árbol completo.
     c_arbol CURSOR FOR SELECT c.id_categoria,
-        concat(lpad(' ', (2 * (LEVEL - 1))::integer), c.nombre)         AS nombre,
+        concat(lpad(' ', trunc(2 * (LEVEL - 1))::integer), c.nombre)         AS nombre,
         LEVEL                                            AS nivel,
         SYS_CONNECT_BY_PATH(c.nombre, ' > ')             AS ruta,
         CASE CONNECT_BY_ISLEAF WHEN 1 THEN 'S' ELSE 'N' END           AS es_hoja

@@ -22,6 +22,9 @@ pub struct Catalog {
     /// Column types of the tables, by table and column name, as Oracle
     /// writes them: what `t.c%TYPE` means where PostgreSQL cannot anchor.
     pub(super) columns: HashMap<(String, String), Fragment>,
+    /// Every column name of those tables: in SQL, a name that is one is
+    /// read as the column, as Oracle does, not as a package function.
+    pub(super) column_names: std::collections::HashSet<String>,
 }
 
 #[derive(Debug, Default, Clone)]
@@ -86,6 +89,7 @@ impl Catalog {
             UnitItem::PackageSpec(p) | UnitItem::PackageBody(p) => self.add_package(p),
             UnitItem::Ddl(statement) if object.kind == crate::plsql::ObjectKind::Table => {
                 for (column, datatype) in table_columns(&statement.text, statement.span) {
+                    self.column_names.insert(column.clone());
                     self.columns.insert((object.name.clone(), column), datatype);
                 }
             }

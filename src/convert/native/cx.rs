@@ -54,6 +54,8 @@ pub(super) struct Cx<'c> {
     pub package_cursors: Vec<crate::plsql::ast::Declaration>,
     /// Composite types the routine's record types need, written before it.
     pub preamble: Vec<String>,
+    /// Rewriting embedded SQL, where a column name wins over a PL/SQL name.
+    pub in_sql: bool,
     notes: Vec<Note>,
     /// Notes made once per object, by key.
     noted: BTreeSet<&'static str>,
@@ -77,6 +79,7 @@ impl<'c> Cx<'c> {
             no_anchors: false,
             package_cursors: Vec::new(),
             preamble: Vec::new(),
+            in_sql: false,
             notes: Vec::new(),
             noted: BTreeSet::new(),
         }

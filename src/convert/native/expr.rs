@@ -51,14 +51,22 @@ impl Cx<'_> {
                     i = close + 1;
                     continue;
                 }
-                // `v IS [NOT] EMPTY`: an array compared with the empty one
-                // (NULL for a NULL array, as in Oracle).
+                // `v IS [NOT] EMPTY`: the array's cardinality, which is NULL
+                // for a NULL array, as IS EMPTY is in Oracle.
                 Token::Word(_) if item.is("IS") => {
                     let not = items.get(i + 1).is_some_and(|n| n.is("NOT"));
                     let at = if not { i + 2 } else { i + 1 };
                     if items.get(at).is_some_and(|e| e.is("EMPTY")) {
-                        let op = if not { "<> '{}'" } else { "= '{}'" };
-                        out.push(Item::new(op).after(&item.gap));
+                        let op = if not { "<>" } else { "=" };
+                        let text = match take_operand(&mut out) {
+                            Some(operand) => {
+                                let gap = operand[0].gap.clone();
+                                let operand = text::join_trimmed(&operand);
+                                Item::new(format!("cardinality({operand}) {op} 0")).after(&gap)
+                            }
+                            None => Item::new(format!("{op} '{{}}'")).after(&item.gap),
+                        };
+                        out.push(text);
                         i = at + 1;
                         continue;
                     }
@@ -478,7 +486,12 @@ impl Cx<'_> {
                 ));
             }
         }
+        // The parameter name of a named argument (`p => x`) is not read,
+        // and in SQL a column's name is the column, as in Oracle.
+        let named_argument = items.get(end).is_some_and(|i| i.token == Token::RArrow);
+        let column = |cx: &Self, name: &str| cx.in_sql && cx.catalog.column_names.contains(name);
         match parts {
+            [name] if named_argument || column(self, name) => None,
             [name] if !self.is_local(name) => {
                 let package = self.package.clone()?;
                 let info = self.package_info()?;
@@ -1296,11 +1309,50 @@ fn concat_operators(items: Vec<Item>) -> Vec<Item> {
 }
 
 /// An argument where PostgreSQL wants an integer: a literal as it is,
-/// anything else cast (Oracle takes a NUMBER there).
+/// anything else truncated, as Oracle truncates the NUMBER it takes there
+/// (a cast would round).
 fn integer_arg(arg: &str) -> String {
     if arg.parse::<i64>().is_ok() {
         arg.to_owned()
     } else {
-        format!("({arg})::integer")
+        format!("trunc({arg})::integer")
     }
+}
+
+/// The operand just written at the end of `out`: a name (`a.b`, or what
+/// a rewrite made of one), or a call or parenthesised expression.
+fn take_operand(out: &mut Vec<Item>) -> Option<Vec<Item>> {
+    let named = |i: &Item| matches!(i.token, Token::Word(_) | Token::Char(' '));
+    let last = out.len().checked_sub(1)?;
+    let mut start = match out[last].token {
+        Token::RParen => {
+            let mut depth = 0i32;
+            let mut open = None;
+            for j in (0..=last).rev() {
+                match out[j].token {
+                    Token::RParen => depth += 1,
+                    Token::LParen => {
+                        depth -= 1;
+                        if depth == 0 {
+                            open = Some(j);
+                            break;
+                        }
+                    }
+                    _ => {}
+                }
+            }
+            let open = open?;
+            if open > 0 && named(&out[open - 1]) {
+                open - 1
+            } else {
+                open
+            }
+        }
+        _ if named(&out[last]) => last,
+        _ => return None,
+    };
+    while start >= 2 && out[start - 1].token == Token::Period && named(&out[start - 2]) {
+        start -= 2;
+    }
+    Some(out.split_off(start))
 }

@@ -28,7 +28,9 @@ impl Cx<'_> {
             items.pop();
         }
         let items = self.clauses(statement, items);
+        let outer = std::mem::replace(&mut self.in_sql, true);
         let items = self.rewrite(&items);
+        self.in_sql = outer;
         text::join_trimmed(&items)
     }
 
@@ -260,9 +262,19 @@ fn row_generators(items: &mut Vec<Item>) {
                 Token::SemiColon if depth == 0 => break,
                 _ => {}
             }
-            let clause = ["ORDER", "GROUP", "UNION", "INTERSECT", "MINUS", "EXCEPT", "START"]
-                .iter()
-                .any(|w| items[end].is(w));
+            let clause = [
+                "ORDER",
+                "GROUP",
+                "UNION",
+                "INTERSECT",
+                "MINUS",
+                "EXCEPT",
+                "START",
+                "FETCH",
+                "OFFSET",
+            ]
+            .iter()
+            .any(|w| items[end].is(w));
             if depth == 0 && (clause || items[end].is("AND") || items[end].is("OR")) {
                 break;
             }
@@ -272,7 +284,9 @@ fn row_generators(items: &mut Vec<Item>) {
             }
             end += 1;
         }
-        let joined = end < items.len() && (items[end].is("AND") || items[end].is("OR"));
+        // `CONNECT BY ... AND|OR ...` or a START WITH after it: a hierarchy.
+        let joined = end < items.len()
+            && (items[end].is("AND") || items[end].is("OR") || items[end].is("START"));
         if !on_nothing || depth == i32::MIN || joined || end == i + 4 {
             i += 1;
             continue;
@@ -282,11 +296,23 @@ fn row_generators(items: &mut Vec<Item>) {
         let less = items[i + 3].token == Token::Lt;
         let gap = items[i].gap.clone();
         let mut count: Vec<Item> = items.drain(i..end).skip(4).collect();
+        // Oracle returns the first level whatever the condition says
+        // (LEVEL <= 0, or NULL): at least one row. A literal needs no guard.
+        let literal = match count.as_slice() {
+            [n] => n.text.parse::<i64>().ok(),
+            _ => None,
+        };
+        let (open, close) = match (less, literal) {
+            (false, Some(n)) if n >= 1 => ("FROM generate_series(1, ", ") AS connect_by(level)"),
+            (true, Some(n)) if n >= 2 => {
+                ("FROM generate_series(1, (", ") - 1) AS connect_by(level)")
+            }
+            (false, _) => ("FROM generate_series(1, greatest(", ", 1)) AS connect_by(level)"),
+            (true, _) => ("FROM generate_series(1, greatest((", ") - 1, 1)) AS connect_by(level)"),
+        };
         if let Some(first) = count.first_mut() {
-            first.gap = if less { String::new() } else { " ".to_owned() };
+            first.gap = if open.ends_with('(') { String::new() } else { " ".to_owned() };
         }
-        let open = if less { "FROM generate_series(1, (" } else { "FROM generate_series(1, " };
-        let close = if less { ") - 1) AS connect_by(level)" } else { ") AS connect_by(level)" };
         let at = where_at.unwrap_or(i);
         let gap = match where_at {
             Some(w) => items[w].gap.clone(),

@@ -1262,11 +1262,9 @@ impl<'w, 'c> Writer<'w, 'c> {
             }
             // The rows as they are, in their order: an array of the one
             // column, or of the element's composite type.
-            let query = format!(
-                "{}{}",
-                text::join_trimmed(&items[select..bulk]),
-                text::join(&items[into_end..])
-            );
+            // From the start: a WITH clause comes along.
+            let query =
+                format!("{}{}", text::join_trimmed(&items[..bulk]), text::join(&items[into_end..]));
             let value = match element.filter(|e| self.is_composite(e)) {
                 Some(element) => {
                     let element = self.cast_type(&element);
@@ -1301,8 +1299,10 @@ impl<'w, 'c> Writer<'w, 'c> {
             }
             None => (text::join(&items[from..]), String::new()),
         };
+        let with = text::join_trimmed(&items[..select]);
+        let with = if with.is_empty() { with } else { format!("{with} ") };
         self.line(&format!(
-            "SELECT coalesce(array_agg({value}{order_by}), '{{}}') INTO {targets}{tail};"
+            "{with}SELECT coalesce(array_agg({value}{order_by}), '{{}}') INTO {targets}{tail};"
         ));
     }
 }
