@@ -162,7 +162,10 @@ outputs = ["picked/", "outcomes.duckdb"]
     assert!(report.contains("- `native` note at line 4, review: NVL2 became CASE"), "{report}");
     // The table was created and has no notes: it is counted, not listed.
     assert!(!report.contains("### S.T (TABLE)"), "{report}");
-    assert!(report.contains("1 object created with no finding and no note"), "{report}");
+    assert!(
+        report.contains("Not listed: 1 object created with no finding and no note."),
+        "{report}"
+    );
 
     let conn = duckdb::Connection::open(p.path("outcomes.duckdb")).unwrap();
     let rows: Vec<(String, String, bool, String, Option<i32>)> = conn

@@ -384,3 +384,42 @@ outputs = ["migrated/validation/native/"]
     assert_eq!(rows[0].status, ResultStatus::Ok, "{:?}", rows[0]);
     assert!(rows[0].checked);
 }
+
+#[test]
+fn a_failed_object_kept_in_part_passes_when_tried_again() {
+    let url = Server::shared_15().database("retry");
+    let mut v = validator(&url);
+    // The child's foreign key needs a parent that comes later.
+    let child = "CREATE SCHEMA a;\nCREATE TABLE a.t_child (id int, p_id int);\n\
+                 ALTER TABLE a.t_child ADD CONSTRAINT fk FOREIGN KEY (p_id) REFERENCES a.t_parent (id);\n\
+                 CREATE FUNCTION a.child_count() RETURNS bigint LANGUAGE sql AS 'SELECT 1::bigint';\n";
+    let parent = "CREATE TABLE a.t_parent (id int PRIMARY KEY);\n";
+    assert_eq!(
+        v.apply_keeping_what_compiled("A.T_CHILD (TABLE)", child).status,
+        VerdictStatus::Failed
+    );
+    assert_eq!(
+        v.apply_keeping_what_compiled("A.T_PARENT (TABLE)", parent).status,
+        VerdictStatus::Ok
+    );
+    // The retry at the end: the kept function is replaced, the table made.
+    let again = v.apply_keeping_what_compiled("A.T_CHILD (TABLE)", child);
+    assert_eq!(again.status, VerdictStatus::Ok, "{}", again.summary());
+}
+
+#[test]
+fn a_setup_script_cannot_lift_the_validation_limits_or_commit() {
+    let url = Server::shared_15().database("limits");
+    let mut v = validator(&url);
+    v.setup("SET statement_timeout = 0;\nSET lock_timeout = 0;\nCREATE TABLE kept (x int);\nCOMMIT AND CHAIN;\n")
+        .unwrap();
+    assert_eq!(v.query_text("SHOW statement_timeout").unwrap(), [Some("2min".to_owned())]);
+    assert_eq!(v.query_text("SHOW lock_timeout").unwrap(), [Some("10s".to_owned())]);
+    let copy = v.setup("CREATE TABLE s (x int);\nCOPY s (x) FROM stdin;\n");
+    assert!(copy.unwrap_err().starts_with("line 2: COPY ... FROM stdin"));
+    v.finish();
+    // Nothing was committed.
+    let mut client = postgres::Client::connect(&url, postgres::NoTls).unwrap();
+    let row = client.query_one("SELECT to_regclass('kept') IS NULL", &[]).unwrap();
+    assert!(row.get::<_, bool>(0));
+}

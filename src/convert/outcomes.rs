@@ -76,11 +76,20 @@ pub enum Verdict {
 
 impl Verdict {
     pub fn of(result: Option<&ResultRow>) -> Verdict {
+        // Failed, but every routine of it was created: plpgsql_check's
+        // errors, though it could not read them all (a trigger function
+        // with no trigger yet).
+        let all_created = |r: &ResultRow| {
+            !r.routines.is_empty() && r.routines.iter().all(|routine| routine.status.created())
+        };
         match result.map(|r| (r.status, r.checked)) {
             Some((ResultStatus::Ok, true)) => Verdict::Clean,
             Some((ResultStatus::Ok | ResultStatus::Warnings, _)) => Verdict::Created,
             None | Some((ResultStatus::NotRun, _)) => Verdict::NotValidated,
             Some((ResultStatus::Failed, true)) => Verdict::FailedCheck,
+            Some((ResultStatus::Failed, false)) if result.is_some_and(all_created) => {
+                Verdict::FailedCheck
+            }
             Some((ResultStatus::Failed, false)) => Verdict::Failed,
         }
     }

@@ -39,6 +39,42 @@ pub enum ValidateError {
     Sql { what: String, detail: String },
 }
 
+/// What the validation transaction allows itself: a shared database must
+/// not wait on others' locks, and a body that loops must not hold the run.
+const LIMITS: &str = "SET LOCAL lock_timeout = '10s'; SET LOCAL statement_timeout = '2min'";
+
+/// How long a validation waits for another of the same database.
+const TURN_WAIT: std::time::Duration = std::time::Duration::from_secs(30 * 60);
+
+/// Validations of one database take turns (two stages of a run, or two
+/// people): each creates schemas, types and setup scripts' objects the
+/// other would wait for, until its lock_timeout failed them. The lock is
+/// the session's, released when the connection closes. The wait is said,
+/// and bounded.
+fn wait_for_turn(client: &mut Client) -> Result<(), String> {
+    let started = std::time::Instant::now();
+    let mut said = false;
+    loop {
+        let row = client
+            .query_one("SELECT pg_try_advisory_lock(hashtext('pipeline validation'))", &[])
+            .map_err(|e| describe(&e))?;
+        if row.get::<_, bool>(0) {
+            return Ok(());
+        }
+        if started.elapsed() > TURN_WAIT {
+            return Err(format!(
+                "another validation of this database has run for more than {} minutes",
+                TURN_WAIT.as_secs() / 60
+            ));
+        }
+        if !said {
+            tracing::warn!("waiting for another validation of this database to finish");
+            said = true;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(500));
+    }
+}
+
 /// How an object fared.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum VerdictStatus {
@@ -245,19 +281,12 @@ impl Validator {
         let sql = |what: &'static str| {
             move |e: postgres::Error| ValidateError::Sql { what: what.into(), detail: describe(&e) }
         };
-        // Validations of one database take turns (two stages of a run, or
-        // two people): each creates schemas, types and setup scripts' objects
-        // the other would wait for, until its lock_timeout failed them.
-        // The lock is the session's, released when the connection closes.
+        wait_for_turn(&mut client).map_err(|detail| ValidateError::Sql {
+            what: "the wait for other validations of this database".into(),
+            detail,
+        })?;
         client
-            .batch_execute("SELECT pg_advisory_lock(hashtext('pipeline validation'))")
-            .map_err(sql("the wait for other validations of this database"))?;
-        client
-            // A shared database must not wait on others' locks, and a body
-            // that loops must not hold the run.
-            .batch_execute(
-                "BEGIN; SET LOCAL lock_timeout = '10s'; SET LOCAL statement_timeout = '2min'",
-            )
+            .batch_execute(&format!("BEGIN; {LIMITS}"))
             .map_err(sql("the start of the validation transaction"))?;
         let mut v = Validator { client, check_schema: None, check_note: None };
         v.find_plpgsql_check().map_err(sql("the look-up of plpgsql_check"))?;
@@ -332,6 +361,15 @@ impl Validator {
             if is_ignored(&words) {
                 continue;
             }
+            if words.starts_with("copy ") && words.contains(" from stdin") {
+                let undo = "ROLLBACK TO SAVEPOINT pipeline_setup; RELEASE SAVEPOINT pipeline_setup";
+                self.client.batch_execute(undo).map_err(|e| describe(&e))?;
+                return Err(format!(
+                    "line {}: COPY ... FROM stdin reads psql's input, which validation does not \
+                     have; load the data with psql",
+                    statement.line
+                ));
+            }
             if let Err(e) = self.client.batch_execute(&statement.text) {
                 let finding = finding_of(&statement, &e);
                 let undo = "ROLLBACK TO SAVEPOINT pipeline_setup; RELEASE SAVEPOINT pipeline_setup";
@@ -340,7 +378,11 @@ impl Validator {
                 return Err(format!("line {line}: {}", finding.message));
             }
         }
-        self.client.batch_execute("RELEASE SAVEPOINT pipeline_setup").map_err(|e| describe(&e))
+        // A script's own SETs (pg_dump turns the timeouts off) would
+        // outlast it: the validation's limits are set again.
+        self.client
+            .batch_execute(&format!("RELEASE SAVEPOINT pipeline_setup; {LIMITS}"))
+            .map_err(|e| describe(&e))
     }
 
     pub fn has_plpgsql_check(&self) -> bool {
@@ -470,6 +512,16 @@ impl Validator {
         for &n in applied {
             let statement = &statements[n];
             let words = statement.words();
+            // What later objects call, and what a retry of this object can
+            // run again: its schema, its routines (run as CREATE OR
+            // REPLACE) and DO blocks. A table or type kept here would make
+            // the retry fail on "already exists".
+            let callable = words.starts_with("create schema")
+                || words.starts_with("do ")
+                || routine_name(&words).is_some();
+            if !callable {
+                continue;
+            }
             let text = as_run(&statement.text, &words);
             let sql = format!(
                 "SAVEPOINT pipeline_statement; {}",
@@ -510,7 +562,10 @@ impl Validator {
             // before it are still checked.
             self.client.batch_execute("SAVEPOINT pipeline_statement").map_err(|e| internal(&e))?;
             if let Err(e) = self.client.batch_execute(text.as_deref().unwrap_or(&statement.text)) {
-                let finding = finding_of(statement, &e);
+                // Positions are in the text run, which may differ.
+                let run_as =
+                    Statement { text: text.clone().unwrap_or_default(), ..statement.clone() };
+                let finding = finding_of(if text.is_some() { &run_as } else { statement }, &e);
                 self.client
                     .batch_execute(
                         "ROLLBACK TO SAVEPOINT pipeline_statement; \
@@ -661,16 +716,32 @@ fn is_ignored(words: &str) -> bool {
     const CONTROL: &[&str] = &["begin", "commit", "end", "rollback", "abort"];
     let first = words.split([' ', ';']).next().unwrap_or_default();
     let transaction = CONTROL.contains(&first)
-        && words.split(' ').skip(1).all(|w| matches!(w, "work" | "transaction"));
+        && words
+            .split(' ')
+            .skip(1)
+            .all(|w| matches!(w, "work" | "transaction" | "and" | "no" | "chain"));
     let start = words.starts_with("start transaction");
     let bodies_off = words.starts_with("set") && words.contains("check_function_bodies");
     transaction || start || bodies_off
 }
 
-/// The statement as validation runs it: see [`idempotent_schema`] and
-/// [`extension_in_public`].
+/// The statement as validation runs it: see [`idempotent_schema`],
+/// [`extension_in_public`] and [`replaceable_routine`].
 fn as_run(text: &str, words: &str) -> Option<String> {
-    idempotent_schema(text, words).or_else(|| extension_in_public(text, words))
+    idempotent_schema(text, words)
+        .or_else(|| extension_in_public(text, words))
+        .or_else(|| replaceable_routine(text, words))
+}
+
+/// `CREATE FUNCTION` as `CREATE OR REPLACE FUNCTION` (and procedures): a
+/// failed object's routines are kept for the objects after it, and the
+/// object is tried again at the end, when its own routines exist.
+fn replaceable_routine(text: &str, words: &str) -> Option<String> {
+    if !(words.starts_with("create function ") || words.starts_with("create procedure ")) {
+        return None;
+    }
+    let at = text.to_ascii_lowercase().find("create")? + "create".len();
+    Some(format!("{} OR REPLACE{}", &text[..at], &text[at..]))
 }
 
 /// `CREATE EXTENSION x` without a schema lands in the first schema of the
@@ -821,6 +892,8 @@ mod tests {
         for words in [
             "begin",
             "commit",
+            "commit and chain",
+            "rollback and no chain",
             "end transaction",
             "start transaction isolation level serializable",
             "set check_function_bodies = false",

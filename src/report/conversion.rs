@@ -267,7 +267,7 @@ fn objects(outcomes: &[ObjectOutcome]) -> Vec<Section> {
     );
     if omitted > 0 {
         intro.push_str(&format!(
-            " {} created with no finding and no note are not listed.",
+            " Not listed: {} created with no finding and no note.",
             count(omitted, "object")
         ));
     }

@@ -70,7 +70,8 @@ fn escape_text(text: &str, in_table: bool) -> String {
     let mut out = String::with_capacity(text.len());
     for (i, &c) in chars.iter().enumerate() {
         let escape = match c {
-            '\\' | '`' | '*' | '[' | ']' | '<' | '>' | '&' | '#' | '!' | '~' => true,
+            // `$` opens inline math on GitHub (`V$SESSION ... V$MYSTAT`).
+            '\\' | '`' | '*' | '[' | ']' | '<' | '>' | '&' | '#' | '!' | '~' | '$' => true,
             '|' => in_table,
             '_' => {
                 let word = |j: Option<usize>| {
@@ -114,6 +115,7 @@ mod tests {
 
     #[test]
     fn markup_characters_are_escaped_and_pipes_only_in_tables() {
+        assert_eq!(escape_text("V$SESSION and V$MYSTAT", false), r"V\$SESSION and V\$MYSTAT");
         assert_eq!(escape_text("a*b* <c> [d] | e", false), r"a\*b\* \<c\> \[d\] | e");
         assert_eq!(escape_text("a | b", true), r"a \| b");
     }

@@ -40,7 +40,8 @@ impl StageKind for Pick {
 
     fn output_version(&self) -> u32 {
         // 2: report.md, the outcomes database, each engine once per object.
-        2
+        // 3: routines in the verdict; `$` escaped in the report.
+        3
     }
 
     fn check_paths(&self, inputs: &[Spanned<String>], outputs: &[Spanned<String>]) -> PathCheck {

@@ -209,8 +209,9 @@ impl StageKind for Validate {
     }
 
     fn output_version(&self) -> u32 {
-        // 2: routines.tsv, a verdict per function and procedure.
-        2
+        // 2: routines.tsv, a verdict per function and procedure. 3: what is
+        // kept of a failed object; routines created as OR REPLACE.
+        3
     }
 
     fn environment(&self, manifest: &crate::manifest::Manifest) -> Vec<(String, String)> {
