@@ -96,6 +96,11 @@ impl StageKind for Classify {
         &["project.name", "classify", "knowledge.embedding_dimensions"]
     }
 
+    fn output_version(&self) -> u32 {
+        // 2: `$` escaped in the Markdown report (GitHub reads it as math).
+        2
+    }
+
     fn check_paths(&self, _inputs: &[Spanned<String>], outs: &[Spanned<String>]) -> PathCheck {
         outputs(outs).map(|_| ())
     }
