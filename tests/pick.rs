@@ -167,6 +167,12 @@ outputs = ["picked/", "outcomes.duckdb"]
         "{report}"
     );
 
+    // The database's bytes differ from run to run; the lock must not.
+    let lock = p.read("pipeline.lock");
+    let again = p.run(&["run", "--force"]);
+    assert_eq!(again.code, 0, "{}", again.stderr);
+    assert_eq!(p.read("pipeline.lock"), lock);
+
     let conn = duckdb::Connection::open(p.path("outcomes.duckdb")).unwrap();
     let rows: Vec<(String, String, bool, String, Option<i32>)> = conn
         .prepare(

@@ -81,3 +81,26 @@ pub fn write(path: &Path, outcomes: &[ObjectOutcome]) -> Result<(), StoreError> 
     fs_err::rename(&fresh, path).map_err(io)?;
     Ok(())
 }
+
+/// What the file holds, as a short stable string for the lock: its bytes
+/// differ from run to run even when its rows do not. `None` when it cannot
+/// be read.
+pub fn identity(path: &Path) -> Option<String> {
+    let config = duckdb::Config::default().access_mode(duckdb::AccessMode::ReadOnly).ok()?;
+    let conn = Connection::open_with_flags(path, config).ok()?;
+    conn.query_row(
+        "SELECT (SELECT md5(coalesce(string_agg(concat_ws('|', object_id, engine, file, kept, verdict,
+                        validation_status, error_line, error_message, plpgsql_checked), chr(10)
+                        ORDER BY object_id, engine, file), ''))
+                 FROM knowledge_base.conversions)
+             || '|' || (SELECT md5(coalesce(string_agg(concat_ws('|', object_id, engine, routine, line,
+                        status, message), chr(10) ORDER BY object_id, engine, line, routine), ''))
+                 FROM knowledge_base.conversion_routines)
+             || '|' || (SELECT md5(coalesce(string_agg(concat_ws('|', object_id, engine, line, kind,
+                        message), chr(10) ORDER BY object_id, engine, line, kind, message), ''))
+                 FROM knowledge_base.conversion_notes)",
+        [],
+        |r| r.get(0),
+    )
+    .ok()
+}

@@ -44,6 +44,14 @@ impl StageKind for Pick {
         3
     }
 
+    fn untracked_output(&self, output: &str) -> bool {
+        output.ends_with(".duckdb")
+    }
+
+    fn untracked_identity(&self, output: &std::path::Path) -> Option<String> {
+        crate::knowledge::outcomes::identity(output)
+    }
+
     fn check_paths(&self, inputs: &[Spanned<String>], outputs: &[Spanned<String>]) -> PathCheck {
         if inputs.iter().filter(|p| p.get_ref().ends_with('/')).count() < 2 {
             return Err((None, USAGE.to_owned()));
