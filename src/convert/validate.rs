@@ -522,18 +522,8 @@ impl Validator {
             if !callable {
                 continue;
             }
-            let text = as_run(&statement.text, &words);
-            let sql = format!(
-                "SAVEPOINT pipeline_statement; {}",
-                text.as_deref().unwrap_or(&statement.text)
-            );
-            let end = match self.client.batch_execute(&sql) {
-                Ok(()) => "RELEASE SAVEPOINT pipeline_statement",
-                Err(_) => {
-                    "ROLLBACK TO SAVEPOINT pipeline_statement; RELEASE SAVEPOINT pipeline_statement"
-                }
-            };
-            if self.client.batch_execute(end).is_err() {
+            // A refused statement is simply not kept.
+            if self.in_savepoint(statement, &words).is_err() {
                 break;
             }
         }
@@ -556,22 +546,8 @@ impl Validator {
                 tracing::debug!("line {}: left out: {words}", statement.line);
                 continue;
             }
-            let text = as_run(&statement.text, &words);
-            // Each statement in a savepoint of its own, so that the
-            // transaction is usable after a failure: the members created
-            // before it are still checked.
-            self.client.batch_execute("SAVEPOINT pipeline_statement").map_err(|e| internal(&e))?;
-            if let Err(e) = self.client.batch_execute(text.as_deref().unwrap_or(&statement.text)) {
-                // Positions are in the text run, which may differ.
-                let run_as =
-                    Statement { text: text.clone().unwrap_or_default(), ..statement.clone() };
-                let finding = finding_of(if text.is_some() { &run_as } else { statement }, &e);
-                self.client
-                    .batch_execute(
-                        "ROLLBACK TO SAVEPOINT pipeline_statement; \
-                         RELEASE SAVEPOINT pipeline_statement",
-                    )
-                    .map_err(|e| internal(&e))?;
+            // The members created before a failure are still checked.
+            if let Err(finding) = self.in_savepoint(statement, &words).map_err(|e| internal(&e))? {
                 if routine_name(&words).is_none() {
                     run.stopped = Some((n, finding));
                     break;
@@ -579,9 +555,6 @@ impl Validator {
                 run.refused.push((n, finding));
                 continue;
             }
-            self.client
-                .batch_execute("RELEASE SAVEPOINT pipeline_statement")
-                .map_err(|e| internal(&e))?;
             run.applied.push(n);
             if !(words.starts_with("create") || words.starts_with("do")) {
                 continue;
@@ -593,6 +566,40 @@ impl Validator {
             known = now;
         }
         Ok(run)
+    }
+
+    /// Runs one statement, as validation runs it ([`as_run`]), in a
+    /// savepoint of its own that is undone when it fails, so that the
+    /// transaction stays usable. The inner error is the statement's, at its
+    /// line; the outer one, the savepoint's (a lost connection).
+    fn in_savepoint(
+        &mut self,
+        statement: &Statement,
+        words: &str,
+    ) -> Result<Result<(), Finding>, postgres::Error> {
+        // Positions are in the text run, which may differ from the file's.
+        let run_as = match as_run(&statement.text, words) {
+            Some(text) => std::borrow::Cow::Owned(Statement {
+                text,
+                line: statement.line,
+                body_line: statement.body_line,
+            }),
+            None => std::borrow::Cow::Borrowed(statement),
+        };
+        self.client.batch_execute("SAVEPOINT pipeline_statement")?;
+        match self.client.batch_execute(&run_as.text) {
+            Ok(()) => {
+                self.client.batch_execute("RELEASE SAVEPOINT pipeline_statement")?;
+                Ok(Ok(()))
+            }
+            Err(e) => {
+                let finding = finding_of(&run_as, &e);
+                self.client.batch_execute(
+                    "ROLLBACK TO SAVEPOINT pipeline_statement; RELEASE SAVEPOINT pipeline_statement",
+                )?;
+                Ok(Err(finding))
+            }
+        }
     }
 
     /// Every routine outside the system schemas, with its row version, so

@@ -211,131 +211,134 @@ fn drop_from_dual(items: &mut Vec<Item>) {
 fn row_generators(items: &mut Vec<Item>) {
     let mut i = 0;
     while i + 4 < items.len() {
-        let generator = items[i].is("CONNECT")
-            && items[i + 1].is("BY")
-            && (items[i + 2].is("LEVEL") || items[i + 2].is("ROWNUM"))
-            && matches!(items[i + 3].token, Token::Lt | Token::LtEq);
-        if !generator {
-            i += 1;
-            continue;
-        }
-        // The query block: back to the parenthesis that opens it.
-        let mut depth = 0i32;
-        let mut start = 0;
-        for j in (0..i).rev() {
-            match items[j].token {
-                Token::RParen => depth += 1,
-                Token::LParen if depth == 0 => {
-                    start = j + 1;
-                    break;
-                }
-                Token::LParen => depth -= 1,
-                _ => {}
-            }
-        }
-        let same_depth = |items: &[Item], from: usize, to: usize| -> Vec<usize> {
-            let mut depth = 0i32;
-            let mut out = Vec::new();
-            for (j, item) in items.iter().enumerate().take(to).skip(from) {
-                match item.token {
-                    Token::LParen => depth += 1,
-                    Token::RParen => depth -= 1,
-                    _ if depth == 0 => out.push(j),
-                    _ => {}
-                }
-            }
-            out
+        i = match generator_at(items, i) {
+            Some(generator) => rewrite_generator(items, i, generator),
+            None => i + 1,
         };
-        let before = same_depth(items, start, i);
-        let select = before.iter().rposition(|&j| items[j].is("SELECT"));
-        let on_nothing = select.is_some_and(|s| {
-            !before[s..].iter().any(|&j| ["FROM", "START", "PRIOR"].iter().any(|w| items[j].is(w)))
-        });
-        // The condition: to the next clause, or the block's end.
-        let mut end = i + 4;
-        let mut depth = 0i32;
-        while end < items.len() {
-            match items[end].token {
-                Token::LParen => depth += 1,
-                Token::RParen if depth == 0 => break,
-                Token::RParen => depth -= 1,
-                Token::SemiColon if depth == 0 => break,
-                _ => {}
-            }
-            let clause = [
-                "ORDER",
-                "GROUP",
-                "UNION",
-                "INTERSECT",
-                "MINUS",
-                "EXCEPT",
-                "START",
-                "FETCH",
-                "OFFSET",
-            ]
-            .iter()
-            .any(|w| items[end].is(w));
-            if depth == 0 && (clause || items[end].is("AND") || items[end].is("OR")) {
-                break;
-            }
-            if items[end].is("PRIOR") {
-                depth = i32::MIN;
-                break;
-            }
-            end += 1;
-        }
-        // `CONNECT BY ... AND|OR ...` or a START WITH after it: a hierarchy.
-        let joined = end < items.len()
-            && (items[end].is("AND") || items[end].is("OR") || items[end].is("START"));
-        if !on_nothing || depth == i32::MIN || joined || end == i + 4 {
-            i += 1;
-            continue;
-        }
-        let select = before[select.expect("on_nothing")];
-        let where_at = before.iter().copied().find(|&j| j > select && items[j].is("WHERE"));
-        let less = items[i + 3].token == Token::Lt;
-        let gap = items[i].gap.clone();
-        let mut count: Vec<Item> = items.drain(i..end).skip(4).collect();
-        // Oracle returns the first level whatever the condition says
-        // (LEVEL <= 0, or NULL): at least one row. A literal needs no guard.
-        let literal = match count.as_slice() {
-            [n] => n.text.parse::<i64>().ok(),
-            _ => None,
-        };
-        let (open, close) = match (less, literal) {
-            (false, Some(n)) if n >= 1 => ("FROM generate_series(1, ", ") AS connect_by(level)"),
-            (true, Some(n)) if n >= 2 => {
-                ("FROM generate_series(1, (", ") - 1) AS connect_by(level)")
-            }
-            (false, _) => ("FROM generate_series(1, greatest(", ", 1)) AS connect_by(level)"),
-            (true, _) => ("FROM generate_series(1, greatest((", ") - 1, 1)) AS connect_by(level)"),
-        };
-        if let Some(first) = count.first_mut() {
-            first.gap = if open.ends_with('(') { String::new() } else { " ".to_owned() };
-        }
-        let at = where_at.unwrap_or(i);
-        let gap = match where_at {
-            Some(w) => items[w].gap.clone(),
-            None if gap.is_empty() => " ".to_owned(),
-            None => gap,
-        };
-        let mut from = made(open);
-        from[0].gap = gap;
-        from.append(&mut count);
-        from.append(&mut made(close));
-        let added = from.len();
-        items.splice(at..at, from);
-        if where_at.is_none() {
-            for j in same_depth(items, select, at) {
-                if items[j].is("ROWNUM") {
-                    let gap = items[j].gap.clone();
-                    items[j] = Item::new("level").after(&gap);
-                }
-            }
-        }
-        i = at + added;
-        continue;
     }
+}
+
+/// A row generator whose `CONNECT BY` is at `items[i]`.
+struct Generator {
+    /// Its query block's SELECT.
+    select: usize,
+    /// Its WHERE, before the CONNECT BY.
+    where_at: Option<usize>,
+    /// Where its condition ends.
+    end: usize,
+}
+
+fn generator_at(items: &[Item], i: usize) -> Option<Generator> {
+    let generator = items[i].is("CONNECT")
+        && items[i + 1].is("BY")
+        && (items[i + 2].is("LEVEL") || items[i + 2].is("ROWNUM"))
+        && matches!(items[i + 3].token, Token::Lt | Token::LtEq);
+    if !generator {
+        return None;
+    }
+    let start = block_start(items, i);
+    let before: Vec<usize> = top_level(&items[start..i]).map(|j| j + start).collect();
+    let select = before.iter().rposition(|&j| items[j].is("SELECT"))?;
+    let on_nothing = !before[select..]
+        .iter()
+        .any(|&j| ["FROM", "START", "PRIOR"].iter().any(|w| items[j].is(w)));
+    if !on_nothing {
+        return None;
+    }
+    let end = condition_end(items, i + 4)?;
+    let select = before[select];
+    let where_at = before.iter().copied().find(|&j| j > select && items[j].is("WHERE"));
+    Some(Generator { select, where_at, end })
+}
+
+/// Where the query block holding `items[i]` starts: after the parenthesis
+/// that opens it, or at the start.
+fn block_start(items: &[Item], i: usize) -> usize {
+    let mut depth = 0i32;
+    for j in (0..i).rev() {
+        match items[j].token {
+            Token::RParen => depth += 1,
+            Token::LParen if depth == 0 => return j + 1,
+            Token::LParen => depth -= 1,
+            _ => {}
+        }
+    }
+    0
+}
+
+/// The end of a generator's condition starting at `from`: the next clause,
+/// or the block's end. `None` for a hierarchy (PRIOR, a condition joined
+/// with AND or OR, a START WITH after it) or no condition at all.
+fn condition_end(items: &[Item], from: usize) -> Option<usize> {
+    const CLAUSES: &[&str] =
+        &["ORDER", "GROUP", "UNION", "INTERSECT", "MINUS", "EXCEPT", "START", "FETCH", "OFFSET"];
+    let mut end = from;
+    let mut depth = 0i32;
+    while end < items.len() {
+        match items[end].token {
+            Token::LParen => depth += 1,
+            Token::RParen if depth == 0 => break,
+            Token::RParen => depth -= 1,
+            Token::SemiColon if depth == 0 => break,
+            _ => {}
+        }
+        let clause = CLAUSES.iter().any(|w| items[end].is(w));
+        if depth == 0 && (clause || items[end].is("AND") || items[end].is("OR")) {
+            break;
+        }
+        if items[end].is("PRIOR") {
+            return None;
+        }
+        end += 1;
+    }
+    let joined = end < items.len()
+        && (items[end].is("AND") || items[end].is("OR") || items[end].is("START"));
+    (!joined && end > from).then_some(end)
+}
+
+/// Replaces the generator's `CONNECT BY` at `items[i]` with its FROM;
+/// returns where to go on.
+fn rewrite_generator(items: &mut Vec<Item>, i: usize, g: Generator) -> usize {
+    let less = items[i + 3].token == Token::Lt;
+    let gap = items[i].gap.clone();
+    let mut count: Vec<Item> = items.drain(i..g.end).skip(4).collect();
+    // Oracle returns the first level whatever the condition says
+    // (LEVEL <= 0, or NULL): at least one row. A literal needs no guard.
+    let literal = match count.as_slice() {
+        [n] => n.text.parse::<i64>().ok(),
+        _ => None,
+    };
+    let (open, close) = match (less, literal) {
+        (false, Some(n)) if n >= 1 => ("FROM generate_series(1, ", ") AS connect_by(level)"),
+        (true, Some(n)) if n >= 2 => ("FROM generate_series(1, (", ") - 1) AS connect_by(level)"),
+        (false, _) => ("FROM generate_series(1, greatest(", ", 1)) AS connect_by(level)"),
+        (true, _) => ("FROM generate_series(1, greatest((", ") - 1, 1)) AS connect_by(level)"),
+    };
+    if let Some(first) = count.first_mut() {
+        first.gap = if open.ends_with('(') { String::new() } else { " ".to_owned() };
+    }
+    let at = g.where_at.unwrap_or(i);
+    let gap = match g.where_at {
+        Some(w) => items[w].gap.clone(),
+        None if gap.is_empty() => " ".to_owned(),
+        None => gap,
+    };
+    let mut from = made(open);
+    from[0].gap = gap;
+    from.append(&mut count);
+    from.append(&mut made(close));
+    let added = from.len();
+    items.splice(at..at, from);
+    if g.where_at.is_none() {
+        let rownums: Vec<usize> = top_level(&items[g.select..at]).map(|j| j + g.select).collect();
+        for j in rownums {
+            if items[j].is("ROWNUM") {
+                let gap = items[j].gap.clone();
+                items[j] = Item::new("level").after(&gap);
+            }
+        }
+    }
+    at + added
 }
 
 /// The tokens of SQL the translator writes, so that later rewrites see
