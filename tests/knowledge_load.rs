@@ -214,7 +214,7 @@ fn a_load_that_fails_half_way_leaves_the_old_contents() {
             "CREATE TEMP TABLE broken AS SELECT object_id FROM knowledge_base.objects {objects};
              UPDATE knowledge_base.objects SET row_hash = row_hash || 'x'
              WHERE object_id IN (SELECT object_id FROM broken);
-             UPDATE knowledge_base.knowledge_items SET title = 'changed'
+             UPDATE knowledge_base.knowledge_item_rows SET title = 'changed'
              WHERE object_id IN (SELECT object_id FROM broken);
              UPDATE knowledge_base.technical_features SET complexity_impact = 'EXTREME'
              WHERE object_id IN (SELECT object_id FROM broken);"

@@ -177,8 +177,14 @@ fn update(
             }
         }
         conn.execute_batch(
-            "DELETE FROM knowledge_base.knowledge_items WHERE object_id IN (SELECT object_id FROM stale);
-             DELETE FROM knowledge_base.business_rules WHERE object_id IN (SELECT object_id FROM stale);
+            "DELETE FROM knowledge_base.knowledge_item_embeddings WHERE id IN (
+                 SELECT id FROM knowledge_base.knowledge_item_rows
+                 WHERE object_id IN (SELECT object_id FROM stale));
+             DELETE FROM knowledge_base.business_rule_embeddings WHERE id IN (
+                 SELECT id FROM knowledge_base.business_rule_rows
+                 WHERE object_id IN (SELECT object_id FROM stale));
+             DELETE FROM knowledge_base.knowledge_item_rows WHERE object_id IN (SELECT object_id FROM stale);
+             DELETE FROM knowledge_base.business_rule_rows WHERE object_id IN (SELECT object_id FROM stale);
              DELETE FROM knowledge_base.technical_features WHERE object_id IN (SELECT object_id FROM stale);
              DELETE FROM knowledge_base.dependencies WHERE source_id IN (SELECT object_id FROM stale);
              DELETE FROM knowledge_base.objects;
@@ -348,7 +354,7 @@ fn load_items_and_rules(
     write: &[bool],
 ) -> Result<(), StoreError> {
     let mut items = conn
-        .appender_with_columns_to_db("knowledge_items", "knowledge_base", ITEM_COLUMNS)
+        .appender_with_columns_to_db("knowledge_item_rows", "knowledge_base", ITEM_COLUMNS)
         .map_err(db("knowledge_items"))?;
     let mut rule_rows = Vec::new();
     for (i, o) in a.objects.iter().enumerate().filter(|(i, _)| write[*i]) {
@@ -404,7 +410,7 @@ fn load_items_and_rules(
 
     let mut rules = conn
         .appender_with_columns_to_db(
-            "business_rules",
+            "business_rule_rows",
             "knowledge_base",
             &[
                 "id",

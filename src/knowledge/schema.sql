@@ -10,6 +10,15 @@
 -- from what a row describes), and DuckDB's constraint indexes would slow
 -- every load while its zone maps serve the lookups. The PostgreSQL
 -- knowledge base declares them.
+--
+-- `knowledge_items` and `business_rules` are views: each joins the rows
+-- classify writes (`knowledge_item_rows`, `business_rule_rows`) with the
+-- embeddings the embed stage writes (`knowledge_item_embeddings`,
+-- `business_rule_embeddings`), and reads as the seed's table, embedding
+-- column included. DuckDB stores all N floats of a NULL `FLOAT[N]`, so
+-- one table would write (and compress) N floats for every row before any
+-- embedding exists: 400 million for a large estate, most of the main
+-- job's time.
 
 CREATE SCHEMA knowledge_base;
 
@@ -45,7 +54,7 @@ CREATE TABLE knowledge_base.meta (
     value              VARCHAR NOT NULL
 );
 
-CREATE TABLE knowledge_base.knowledge_items (
+CREATE TABLE knowledge_base.knowledge_item_rows (
     id                 UUID,
     object_type        VARCHAR(50) NOT NULL,
     object_name        VARCHAR(256) NOT NULL,
@@ -55,7 +64,6 @@ CREATE TABLE knowledge_base.knowledge_items (
     description        TEXT NOT NULL,
     content_raw        TEXT,
     content_structured VARCHAR,
-    embedding          FLOAT[@DIMENSIONS@],
     confidence         DOUBLE DEFAULT 1.0,
     created_at         TIMESTAMP DEFAULT CURRENT_TIMESTAMP,
     updated_at         TIMESTAMP DEFAULT CURRENT_TIMESTAMP,
@@ -66,7 +74,7 @@ CREATE TABLE knowledge_base.knowledge_items (
     )
 );
 
-CREATE TABLE knowledge_base.business_rules (
+CREATE TABLE knowledge_base.business_rule_rows (
     id                 UUID,
     knowledge_id       UUID,
     rule_name          TEXT NOT NULL,
@@ -78,10 +86,34 @@ CREATE TABLE knowledge_base.business_rules (
     applies_to         VARCHAR[],
     source_code        TEXT,
     source_line        INTEGER,
-    embedding          FLOAT[@DIMENSIONS@],
     created_at         TIMESTAMP DEFAULT CURRENT_TIMESTAMP,
     object_id          VARCHAR NOT NULL
 );
+
+-- One row per embedded row of the table named, by its id.
+CREATE TABLE knowledge_base.knowledge_item_embeddings (
+    id                 UUID NOT NULL,
+    embedding          FLOAT[@DIMENSIONS@] NOT NULL
+);
+
+CREATE TABLE knowledge_base.business_rule_embeddings (
+    id                 UUID NOT NULL,
+    embedding          FLOAT[@DIMENSIONS@] NOT NULL
+);
+
+CREATE VIEW knowledge_base.knowledge_items AS
+SELECT r.id, r.object_type, r.object_name, r.schema_name, r.knowledge_type, r.title,
+       r.description, r.content_raw, r.content_structured, e.embedding, r.confidence,
+       r.created_at, r.updated_at, r.created_by, r.object_id
+FROM knowledge_base.knowledge_item_rows r
+LEFT JOIN knowledge_base.knowledge_item_embeddings e ON e.id = r.id;
+
+CREATE VIEW knowledge_base.business_rules AS
+SELECT r.id, r.knowledge_id, r.rule_name, r.rule_category, r.conditions, r.actions,
+       r.exceptions, r.business_context, r.applies_to, r.source_code, r.source_line,
+       e.embedding, r.created_at, r.object_id
+FROM knowledge_base.business_rule_rows r
+LEFT JOIN knowledge_base.business_rule_embeddings e ON e.id = r.id;
 
 CREATE TABLE knowledge_base.dependencies (
     id                 UUID,

@@ -98,7 +98,8 @@ impl StageKind for Classify {
 
     fn output_version(&self) -> u32 {
         // 2: `$` escaped in the Markdown report (GitHub reads it as math).
-        2
+        // 3: embeddings in tables of their own, behind two views.
+        3
     }
 
     fn check_paths(&self, _inputs: &[Spanned<String>], outs: &[Spanned<String>]) -> PathCheck {

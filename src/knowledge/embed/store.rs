@@ -290,9 +290,23 @@ fn update_base(
 ) -> Result<(), FillError> {
     stage_pending(conn, pending)?;
     for table in ["knowledge_items", "business_rules"] {
+        // The view's embeddings live in a table of their own (see schema.sql).
+        let embeddings = match table {
+            "knowledge_items" => "knowledge_item_embeddings",
+            _ => "business_rule_embeddings",
+        };
         conn.execute(
             &format!(
-                "UPDATE knowledge_base.{table} AS t SET embedding = c.embedding::FLOAT[{dims}]
+                "DELETE FROM knowledge_base.{embeddings}
+                 WHERE id IN (SELECT id FROM pending WHERE tbl = '{table}')"
+            ),
+            [],
+        )
+        .map_err(db("the embeddings"))?;
+        conn.execute(
+            &format!(
+                "INSERT INTO knowledge_base.{embeddings}
+                 SELECT p.id, c.embedding::FLOAT[{dims}]
                  FROM pending p JOIN (
                      SELECT text_hash, any_value(embedding) AS embedding
                      FROM embedding_cache.embeddings
@@ -300,7 +314,8 @@ fn update_base(
                        AND text_hash IN (SELECT text_hash FROM pending WHERE tbl = '{table}')
                      GROUP BY text_hash
                  ) c ON c.text_hash = p.text_hash
-                 WHERE p.tbl = '{table}' AND t.id = p.id"
+                 WHERE p.tbl = '{table}'
+                 ORDER BY p.id"
             ),
             params![model, dims as i64],
         )
