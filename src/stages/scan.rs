@@ -2,14 +2,14 @@
 //! stage's inputs match, splits it into objects and parses each one with
 //! the PL/SQL front end (`crate::plsql`), and writes the inventory.
 //!
-//! Work is per file, fanned out over cores, and cached per file (keyed by
-//! the file's content hash, its path and the extraction metadata that
-//! applies to it), so editing one file of thousands re-parses that file
-//! only. The cache holds what this stage writes, not the parse trees: a
+//! Work is per file, fanned out over cores, and cached per file (under its
+//! path and the extraction metadata that applies to it, with the hash of
+//! the content it was scanned from), so editing one file of thousands
+//! re-parses that file only. The cache holds what this stage writes, not the parse trees: a
 //! later stage that needs trees parses again, or caches them itself in a
 //! format chosen for that. `classify` scans through the same code and also
-//! caches each object's facts by the object's own text, so in a changed
-//! spool of many objects only the edited ones are parsed again. A file
+//! keeps each object's facts with its text and place, so in a changed spool
+//! of many objects only the edited ones are parsed again. A file
 //! that cannot be read or is not SQL text is reported and skipped; it never
 //! stops the run.
 //!
@@ -23,7 +23,7 @@
 //!   as `file:line: message`;
 //! - `summary.json`: counts by kind and status, and how embedded SQL was read.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::fmt::Write as _;
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 
@@ -89,8 +89,13 @@ pub(super) fn scan_inputs(ctx: &StageContext<'_>, analyze: bool) -> Result<Scann
     let total = sources.len() as u64;
     let done = AtomicU64::new(0);
     let cached = AtomicUsize::new(0);
+    // One file per task: files differ in size a thousandfold (a spool of
+    // hundreds of packages beside one-object files), and rayon's default
+    // split of the list into a few ranges left one core idle for half the
+    // scan when the big files were at the end.
     let results: Vec<FileResult> = sources
         .par_iter()
+        .with_max_len(1)
         .map(|input| {
             if ctx.interrupt.is_set() {
                 return FileResult::Interrupted;
@@ -155,9 +160,22 @@ enum FileResult {
     Interrupted,
 }
 
-/// What the cache keeps of one file: the scan without parse trees, and the
-/// facts of each object when they were asked for.
-type Cached = Result<(SourceFile, Vec<Facts>), String>;
+/// What the cache keeps of one file, under its path and the metadata that
+/// applies to it: the hash of the bytes it was scanned from, the scan
+/// without parse trees (or why the file was skipped), and each object's key
+/// (its text and place) with its counts. When the file changes, the objects
+/// whose key did not change are taken from here rather than parsed again.
+/// One entry per file: the cache is as many small files as the estate, and
+/// each result is written once.
+#[derive(serde::Deserialize, Serialize)]
+struct Entry {
+    hash: String,
+    scan: Result<(SourceFile, Vec<Facts>), String>,
+    objects: Vec<(String, ScanStats)>,
+}
+
+/// An object's scan and facts, as [`Entry`] keeps them.
+type Reused = HashMap<String, (plsql::Object, ScanStats, Facts)>;
 
 fn scan_one(
     ctx: &StageContext<'_>,
@@ -172,62 +190,72 @@ fn scan_one(
     // The runner has hashed the file already: a cache hit reads only the
     // cached result, never the source.
     let metadata_hash = metadata.map_or("", |(h, _)| h.as_str());
-    let key =
-        ctx.cache.key_parts(&[path.as_bytes(), metadata_hash.as_bytes(), input.hash.as_bytes()]);
-    if let Some(result) = ctx.cache.get::<Cached>(&key) {
-        cached.fetch_add(1, Ordering::Relaxed);
-        return result.map_or_else(skipped, found);
-    }
+    let kind: &[u8] = if analyze { b"analyzed" } else { b"scanned" };
+    let key = ctx.cache.key_parts(&[kind, path.as_bytes(), metadata_hash.as_bytes()]);
+    let previous = ctx.cache.get::<Entry>(&key);
+    let reused: Reused = match previous {
+        Some(entry) if entry.hash == input.hash => {
+            cached.fetch_add(1, Ordering::Relaxed);
+            return entry.scan.map_or_else(skipped, found);
+        }
+        Some(Entry { scan: Ok((file, facts)), objects, .. }) if analyze => objects
+            .into_iter()
+            .zip(file.objects.into_iter().zip(facts))
+            .map(|((key, stats), (object, facts))| (key, (object, stats, facts)))
+            .collect(),
+        _ => HashMap::new(),
+    };
 
     let bytes = match fs_err::read(ctx.path(path)) {
         Ok(bytes) => bytes,
         Err(e) => return skipped(format!("cannot read it: {e}")),
     };
-    let result: Cached = match plsql::looks_like_sql(&bytes) {
+    let (scan, objects) = match plsql::looks_like_sql(&bytes) {
         // Only summaries and facts are cached, never the parse trees: they
         // are about five times the size of the source, and an incremental
         // run would spend its time decoding them.
-        Ok(()) if analyze => Ok(analyze_file(ctx, path, &bytes, metadata.map(|(_, m)| m))),
-        Ok(()) => Ok((
-            without_trees(plsql::scan_file(path, &bytes, metadata.map(|(_, m)| m))),
-            Vec::new(),
-        )),
-        Err(reason) => Err(reason.to_string()),
+        Ok(()) if analyze => {
+            let (file, facts, objects) =
+                analyze_file(path, &bytes, metadata.map(|(_, m)| m), reused);
+            (Ok((file, facts)), objects)
+        }
+        Ok(()) => {
+            let file = plsql::scan_file(path, &bytes, metadata.map(|(_, m)| m));
+            (Ok((without_trees(file), Vec::new())), Vec::new())
+        }
+        Err(reason) => (Err(reason.to_string()), Vec::new()),
     };
+    let entry = Entry { hash: input.hash.clone(), scan, objects };
     // A cache that cannot be written only costs a re-parse next time.
-    if let Err(e) = ctx.cache.put(&key, &result) {
+    if let Err(e) = ctx.cache.put(&key, &entry) {
         tracing::debug!(file = path, error = %e, "could not cache the scan");
     }
-    result.map_or_else(skipped, found)
+    entry.scan.map_or_else(skipped, found)
 }
 
-/// Scans a file and computes each object's facts, reusing the cached
-/// results of objects whose text and place did not change: editing one
-/// object of a spool of hundreds re-parses that one.
+/// Scans a file and computes each object's facts, taking from `reused`
+/// those of objects whose text and place did not change: editing one
+/// object of a spool of hundreds re-parses that one. Also returns each
+/// object's key and counts, for the cache.
 fn analyze_file(
-    ctx: &StageContext<'_>,
     path: &str,
     bytes: &[u8],
     metadata: Option<&Metadata>,
-) -> (SourceFile, Vec<Facts>) {
-    type PerObject = (plsql::Object, ScanStats, Facts);
+    mut reused: Reused,
+) -> (SourceFile, Vec<Facts>, Vec<(String, ScanStats)>) {
+    let mut keys = Vec::new();
     let (file, facts) = plsql::scan_file_each(path, bytes, metadata, |key, scan| {
-        let key = ctx.cache.key_parts(&[b"object", key.as_bytes()]);
-        if let Some((object, stats, facts)) = ctx.cache.get::<PerObject>(&key) {
-            return ((object, stats), facts);
-        }
-        let (mut object, stats) = scan();
-        let facts = analysis::analyze(&object);
-        drop_tree(&mut object);
-        let entry: PerObject = (object, stats, facts);
-        if let Err(e) = ctx.cache.put(&key, &entry) {
-            tracing::debug!(file = path, error = %e, "could not cache an object");
-        }
-        let (object, stats, facts) = entry;
+        let (object, stats, facts) = reused.remove(key).unwrap_or_else(|| {
+            let (mut object, stats) = scan();
+            let facts = analysis::analyze(&object);
+            drop_tree(&mut object);
+            (object, stats, facts)
+        });
+        keys.push((key.to_owned(), stats));
         ((object, stats), facts)
     });
-    // Every object is without its tree already: cached ones never had it.
-    (file, facts)
+    // Every object is without its tree already: reused ones never had it.
+    (file, facts, keys)
 }
 
 /// A scanned file with its objects' parse trees left out.
@@ -459,4 +487,35 @@ pub(super) fn outcome(s: &Summary, cached: usize, problems: &[String], out: &str
     }
     outcome.details = problems.to_vec();
     outcome
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const SPOOL: &str = "CREATE OR REPLACE PROCEDURE a IS BEGIN NULL; END;\n/\n\
+                         CREATE OR REPLACE PROCEDURE b IS BEGIN NULL; END;\n/\n";
+
+    #[test]
+    fn a_changed_file_takes_its_unchanged_objects_from_the_last_scan() {
+        let (file, facts, keys) = analyze_file("f.sql", SPOOL.as_bytes(), None, Reused::new());
+        assert_eq!(file.objects.len(), 2);
+        // What the last scan kept, marked so that a reuse shows.
+        let mut marked = facts.clone();
+        marked[0].members.push("FROM THE CACHE".into());
+        marked[1].members.push("FROM THE CACHE".into());
+        let reused: Reused = keys
+            .into_iter()
+            .zip(file.objects.into_iter().zip(marked))
+            .map(|((key, stats), (object, facts))| (key, (object, stats, facts)))
+            .collect();
+
+        // `b` edited: `a` comes from the last scan, `b` is parsed again.
+        let edited = SPOOL.replace("b IS BEGIN NULL;", "b IS BEGIN NULL; NULL;");
+        let (file, facts, _) = analyze_file("f.sql", edited.as_bytes(), None, reused);
+        assert_eq!(file.objects.len(), 2);
+        assert!(facts[0].members.contains(&"FROM THE CACHE".to_owned()), "{:?}", facts[0]);
+        assert!(!facts[1].members.contains(&"FROM THE CACHE".to_owned()), "{:?}", facts[1]);
+        assert_eq!(file.objects[1].name, "B");
+    }
 }
