@@ -111,8 +111,11 @@ fn rebuild(
             params![fingerprint.estate],
         )
         .map_err(db("the estate hash"))?;
-        load(&conn, assessment, &fingerprint.rows, &all)?;
+        let clock = std::time::Instant::now();
+        load(&conn, assessment, &fingerprint.rows, &all, Writers::Parallel)?;
+        tracing::debug!(seconds = clock.elapsed().as_secs_f64(), "knowledge base: rows appended");
         conn.execute_batch("CHECKPOINT").map_err(db("the checkpoint"))?;
+        tracing::debug!(seconds = clock.elapsed().as_secs_f64(), "knowledge base: checkpointed");
     }
     fs_err::rename(&fresh, path).map_err(io)?;
     let objects_written = assessment.objects.len();
@@ -194,7 +197,7 @@ fn update(
         .map_err(db("the update"))?;
         conn.execute("INSERT INTO knowledge_base.meta VALUES ('estate', ?1)", params![summary])
             .map_err(db("the update"))?;
-        load(&conn, a, hashes, &changed)
+        load(&conn, a, hashes, &changed, Writers::One)
     })();
     match result {
         Ok(()) => conn.execute_batch("COMMIT").map_err(db("the commit"))?,
@@ -283,18 +286,55 @@ fn db(what: &'static str) -> impl Fn(duckdb::Error) -> StoreError {
 
 /// Appends the rows of every object, and the other tables' rows of the
 /// objects `write` marks.
+/// How [`load`] writes the tables.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Writers {
+    /// One after the other, on the caller's connection (and transaction).
+    One,
+    /// Side by side, each on a connection of its own: for a database no
+    /// one else sees yet, where there is no transaction to share.
+    Parallel,
+}
+
+/// Writes every object's `objects` row, and the other tables' rows of the
+/// objects `write` marks.
 fn load(
     conn: &Connection,
     a: &Assessment,
     hashes: &[String],
     write: &[bool],
+    writers: Writers,
 ) -> Result<(), StoreError> {
     let ids: Vec<String> = a.objects.iter().map(AssessedObject::id).collect();
+    let ids = ids.as_slice();
+    type Table<'t> = Box<dyn Fn(&Connection) -> Result<(), StoreError> + Send + Sync + 't>;
+    let tables: Vec<Table<'_>> = vec![
+        Box::new(move |c| load_items(c, a, ids, write)),
+        Box::new(move |c| load_rules(c, a, ids, write)),
+        Box::new(move |c| load_dependencies(c, a, ids, write)),
+        Box::new(move |c| load_features(c, a, ids, write)),
+        Box::new(move |c| load_objects(c, a, ids, hashes)),
+    ];
+    if writers == Writers::One {
+        return tables.iter().try_for_each(|load| load(conn));
+    }
+    let conns = tables
+        .iter()
+        .map(|_| conn.try_clone().map_err(db("a connection")))
+        .collect::<Result<Vec<_>, _>>()?;
+    tables.into_par_iter().zip(conns).try_for_each(|(load, conn)| load(&conn))
+}
+
+fn load_objects(
+    conn: &Connection,
+    a: &Assessment,
+    ids: &[String],
+    hashes: &[String],
+) -> Result<(), StoreError> {
     let mut position = vec![0; a.objects.len()];
     for (n, &i) in a.order.iter().enumerate() {
         position[i] = n + 1;
     }
-
     let mut objects = conn.appender_to_db("objects", "knowledge_base").map_err(db("objects"))?;
     for (i, o) in a.objects.iter().enumerate() {
         let m = &o.facts.metrics;
@@ -326,12 +366,7 @@ fn load(
             ])
             .map_err(db("an objects row"))?;
     }
-    objects.flush().map_err(db("objects"))?;
-    drop(objects);
-
-    load_items_and_rules(conn, a, &ids, write)?;
-    load_features(conn, a, &ids, write)?;
-    load_dependencies(conn, a, &ids, write)
+    objects.flush().map_err(db("objects"))
 }
 
 const ITEM_COLUMNS: &[&str] = &[
@@ -347,7 +382,12 @@ const ITEM_COLUMNS: &[&str] = &[
     "object_id",
 ];
 
-fn load_items_and_rules(
+/// The knowledge item of an object's `n`th rule.
+fn rule_item(id: &str, n: usize) -> String {
+    uuid(&["rule-item", id, &n.to_string()])
+}
+
+fn load_items(
     conn: &Connection,
     a: &Assessment,
     ids: &[String],
@@ -356,7 +396,6 @@ fn load_items_and_rules(
     let mut items = conn
         .appender_with_columns_to_db("knowledge_item_rows", "knowledge_base", ITEM_COLUMNS)
         .map_err(db("knowledge_items"))?;
-    let mut rule_rows = Vec::new();
     for (i, o) in a.objects.iter().enumerate().filter(|(i, _)| write[*i]) {
         let kind = o.kind.oracle_name();
         let structured = serde_json::json!({
@@ -381,7 +420,6 @@ fn load_items_and_rules(
             ])
             .map_err(db("a knowledge item"))?;
         for (n, rule) in o.facts.rules.iter().enumerate() {
-            let item = uuid(&["rule-item", &ids[i], &n.to_string()]);
             let knowledge_type = match rule.category {
                 crate::analysis::RuleCategory::Validation => "VALIDATION",
                 crate::analysis::RuleCategory::Calculation => "CALCULATION",
@@ -390,7 +428,7 @@ fn load_items_and_rules(
             let structured = serde_json::to_string(rule).unwrap_or_default();
             items
                 .append_row(params![
-                    item,
+                    rule_item(&ids[i], n),
                     kind,
                     o.name,
                     o.schema,
@@ -402,12 +440,17 @@ fn load_items_and_rules(
                     ids[i],
                 ])
                 .map_err(db("a knowledge item"))?;
-            rule_rows.push((i, n, item));
         }
     }
-    items.flush().map_err(db("knowledge_items"))?;
-    drop(items);
+    items.flush().map_err(db("knowledge_items"))
+}
 
+fn load_rules(
+    conn: &Connection,
+    a: &Assessment,
+    ids: &[String],
+    write: &[bool],
+) -> Result<(), StoreError> {
     let mut rules = conn
         .appender_with_columns_to_db(
             "business_rule_rows",
@@ -428,9 +471,10 @@ fn load_items_and_rules(
             ],
         )
         .map_err(db("business_rules"))?;
-    for (i, n, item) in rule_rows {
-        let o = &a.objects[i];
-        let rule = &o.facts.rules[n];
+    let objects = a.objects.iter().enumerate().filter(|(i, _)| write[*i]);
+    for (i, n, o, rule) in
+        objects.flat_map(|(i, o)| o.facts.rules.iter().enumerate().map(move |(n, r)| (i, n, o, r)))
+    {
         let context = match &rule.subprogram {
             Some(s) => format!("{} in {}.{s}", rule.category.as_str(), o.qualified_name),
             None => format!("{} in {}", rule.category.as_str(), o.qualified_name),
@@ -439,7 +483,7 @@ fn load_items_and_rules(
         rules
             .append_row(params![
                 uuid(&["rule", &ids[i], &n.to_string()]),
-                item,
+                rule_item(&ids[i], n),
                 rule.name,
                 rule.category.as_str(),
                 serde_json::to_string(&rule.conditions).unwrap_or_default(),
