@@ -366,10 +366,13 @@ fn count_keywords(tokens: &[Tok], counts: &mut BTreeMap<&'static str, u32>) {
             }
             _ => {}
         }
-        if let Some(keyword) = keyword_at(tokens, i, after_from) {
+        // Every token is looked at: its word in capitals goes on the stack.
+        let mut buf = [0u8; 64];
+        let upper = word(tokens, i).map(|w| capitals(w, &mut buf));
+        if let Some(keyword) = keyword_at(tokens, i, upper.as_deref(), after_from) {
             *counts.entry(keyword).or_default() += 1;
         }
-        if let Some(f) = word(tokens, i).and_then(ora_function) {
+        if let Some(f) = upper.as_deref().and_then(ora_function) {
             if !functions_seen.contains(&f) {
                 functions_seen.push(f);
             }
@@ -380,9 +383,21 @@ fn count_keywords(tokens: &[Tok], counts: &mut BTreeMap<&'static str, u32>) {
     }
 }
 
-fn ora_function(word: &str) -> Option<&'static str> {
-    let upper = word.to_ascii_uppercase();
-    ORA_FUNCTIONS.binary_search(&upper.as_str()).ok().map(|i| ORA_FUNCTIONS[i])
+fn ora_function(upper: &str) -> Option<&'static str> {
+    ORA_FUNCTIONS.binary_search(&upper).ok().map(|i| ORA_FUNCTIONS[i])
+}
+
+/// `word` in ASCII capitals, in `buf` when it fits (every keyword does).
+fn capitals<'b>(word: &str, buf: &'b mut [u8; 64]) -> std::borrow::Cow<'b, str> {
+    match buf.get_mut(..word.len()) {
+        Some(out) => {
+            out.copy_from_slice(word.as_bytes());
+            out.make_ascii_uppercase();
+            // ASCII case changes keep UTF-8 valid.
+            std::borrow::Cow::Borrowed(std::str::from_utf8(out).unwrap_or_default())
+        }
+        None => std::borrow::Cow::Owned(word.to_ascii_uppercase()),
+    }
 }
 
 /// The unquoted word at `i`.
@@ -410,7 +425,13 @@ fn token_is(tokens: &[Tok], i: usize, token: &Token) -> bool {
 
 /// The keyword that starts at token `i`, if any; `after_from` says whether a `FROM`
 /// came earlier in the statement.
-fn keyword_at(tokens: &[Tok], i: usize, after_from: bool) -> Option<&'static str> {
+/// The priced keyword at `i`; `upper` is its word in capitals, if a word.
+fn keyword_at(
+    tokens: &[Tok],
+    i: usize,
+    upper: Option<&str>,
+    after_from: bool,
+) -> Option<&'static str> {
     let tok = &tokens[i].token;
     match tok {
         Token::StringConcat => return Some("CONCAT"),
@@ -438,10 +459,10 @@ fn keyword_at(tokens: &[Tok], i: usize, after_from: bool) -> Option<&'static str
         }
         _ => {}
     }
-    let upper = word(tokens, i)?.to_ascii_uppercase();
+    let upper = upper?;
     let call = token_is(tokens, i + 1, &Token::LParen);
     let next = |k: &str| word_is(tokens, i + 1, k);
-    let keyword = match upper.as_str() {
+    let keyword = match upper {
         "IS" if next("TABLE") && word_is(tokens, i + 2, "OF") => "IS TABLE OF",
         "IS" if next("RECORD") => "IS RECORD",
         "IS" if next("JSON") || (next("NOT") && word_is(tokens, i + 2, "JSON")) => "JSON",
@@ -455,15 +476,15 @@ fn keyword_at(tokens: &[Tok], i: usize, after_from: bool) -> Option<&'static str
         "FORALL" | "GOTO" | "ROWNUM" | "NOTFOUND" | "ROWID" | "UROWID" | "SQLCODE"
         | "SAVEPOINT" | "ORA_ROWSCN" | "ANYDATA" | "ADD_MONTHS" | "LAST_DAY" | "NEXT_DAY"
         | "MONTHS_BETWEEN" | "REGEXP_LIKE" | "REGEXP_SUBSTR" | "REGEXP_COUNT" | "REGEXP_INSTR"
-        | "NVL2" => keyword_name(&upper),
-        _ if PRICED_EXCEPTIONS.binary_search(&upper.as_str()).is_ok() => "EXCEPTION",
+        | "NVL2" => keyword_name(upper),
+        _ if PRICED_EXCEPTIONS.binary_search(&upper).is_ok() => "EXCEPTION",
         "COMMIT" if !(i > 0 && word_is(tokens, i - 1, "ON")) => "COMMIT",
         "INSERTING" | "UPDATING" | "DELETING" => "TG_OP",
         "TIMEZONE_REGION" | "TIMEZONE_ABBR" => "TIMEZONE",
         "TABLE" if call && after_from => "TABLE",
-        "TRUNC" | "TO_NUMBER" | "EXTRACT" | "CONTAINS" if call => keyword_name(&upper),
+        "TRUNC" | "TO_NUMBER" | "EXTRACT" | "CONTAINS" if call => keyword_name(upper),
         "TO_CHAR" | "TO_NCHAR" | "TO_CLOB" if call && single_argument(tokens, i + 1) => {
-            keyword_name(&upper)
+            keyword_name(upper)
         }
         "PRAGMA" => {
             let ignored = ["RESTRICT_REFERENCES", "SERIALLY_REUSABLE", "INLINE"];
@@ -482,7 +503,7 @@ fn keyword_at(tokens: &[Tok], i: usize, after_from: bool) -> Option<&'static str
         }
         "MDSYS" if token_is(tokens, i + 1, &Token::Period) => "MDSYS",
         "HTP" | "HTF" if token_is(tokens, i + 1, &Token::Period) => "HTP",
-        _ if call && XML_METHODS.contains(&upper.as_str()) => "XMLTYPE",
+        _ if call && XML_METHODS.contains(&upper) => "XMLTYPE",
         _ if upper.contains('@') && !upper.starts_with('@') => "DBLINK",
         _ if upper.len() > 5 && upper.starts_with("DBMS_") => "DBMS_",
         _ if upper.len() > 4 && upper.starts_with("UTL_") => "UTL_",
