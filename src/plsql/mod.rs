@@ -32,6 +32,7 @@
 pub mod ast;
 pub mod embedded_sql;
 pub mod encoding;
+mod fast_lex;
 pub mod header;
 pub mod inventory;
 pub mod lexer;
