@@ -423,9 +423,9 @@ fn token_is(tokens: &[Tok], i: usize, token: &Token) -> bool {
     tokens.get(i).is_some_and(|t| t.token == *token)
 }
 
-/// The keyword that starts at token `i`, if any; `after_from` says whether a `FROM`
-/// came earlier in the statement.
-/// The priced keyword at `i`; `upper` is its word in capitals, if a word.
+/// The priced keyword that starts at token `i`, if any. `upper` is the token's word
+/// in capitals, if it is a word; `after_from` says whether a `FROM` came earlier in
+/// the statement.
 fn keyword_at(
     tokens: &[Tok],
     i: usize,

@@ -284,8 +284,6 @@ fn db(what: &'static str) -> impl Fn(duckdb::Error) -> StoreError {
     move |source| StoreError::Db { what: what.to_owned(), source }
 }
 
-/// Appends the rows of every object, and the other tables' rows of the
-/// objects `write` marks.
 /// How [`load`] writes the tables.
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Writers {

@@ -5,14 +5,14 @@
 //!
 //! It knows words, quoted names, integers and decimals, `'...'` and
 //! `q'[...]'` strings, both kinds of comment, and the operators PL/SQL uses.
-//! At anything else (a character outside ASCII outside a literal, comment
-//! or quoted name; `N'` and `X'` literals; exponents; `..` ranges; `&`,
-//! `$`, `@`, `#` and `?` as tokens; rare operators; an unterminated
-//! literal) it gives up, and
-//! the caller tokenizes the object with sqlparser, which also gives the
-//! error an unterminated literal deserves. The output must be what
-//! sqlparser's tokens become after `lexer::keep_tokens`; the tests compare
-//! the two on every object of the bundled sample and on the cases above.
+//! At anything else it gives up: a character outside ASCII outside a
+//! literal, comment or quoted name; `N'` and `X'` literals; exponents;
+//! numbers against a dot, as in `1..n` and `.5`; `&`, `$`, `@`, `#` and `?`
+//! as tokens; rare operators; an unterminated literal. The caller then
+//! tokenizes the object with sqlparser, which also gives the error an
+//! unterminated literal deserves. The output must be what sqlparser's
+//! tokens become after `lexer::keep_tokens`; the tests compare the two on
+//! every object of the bundled sample and on the cases above.
 
 use sqlparser::ast::QuoteDelimitedString;
 use sqlparser::tokenizer::{Token, Word};

@@ -188,7 +188,8 @@ fn ends_substitution(prev: &Tok, tokens: &[Tok]) -> bool {
     prev.token == Token::Period
         && before.is_some_and(|b| {
             b.span.end == prev.span.start
-                && matches!(&b.token, Token::Word(w) if w.value.starts_with('&') && !w.value.ends_with('.'))
+                && matches!(&b.token, Token::Word(w)
+                    if w.quote_style.is_none() && w.value.starts_with('&') && !w.value.ends_with('.'))
         })
 }
 
@@ -331,6 +332,8 @@ mod tests {
             "\tnested\r\n\ttabs",
             "x := y;\r",
             "x := q'[it's]' || Q'{a}' || q'<b>' || q'(c)' || q'!d!' || q'[a]b]';",
+            // A quoted name is never a substitution variable.
+            "\"&x\"..y",
         ];
         for text in fast {
             assert!(fast_checked(text, origin).is_some(), "{text:?} left to sqlparser");
