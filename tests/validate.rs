@@ -417,6 +417,11 @@ fn a_setup_script_cannot_lift_the_validation_limits_or_commit() {
     assert_eq!(v.query_text("SHOW lock_timeout").unwrap(), [Some("10s".to_owned())]);
     let copy = v.setup("CREATE TABLE s (x int);\nCOPY s (x) FROM stdin;\n");
     assert!(copy.unwrap_err().starts_with("line 2: COPY ... FROM stdin"));
+    // A file psql would include is not read, and the note says so.
+    let notes =
+        v.setup("\\set ON_ERROR_STOP on\n\\i types.sql\nCREATE TABLE t (x int);\n").unwrap();
+    assert_eq!(notes.len(), 1, "{notes:?}");
+    assert!(notes[0].starts_with("line 2: `\\i types.sql` is psql's"), "{notes:?}");
     v.finish();
     // Nothing was committed.
     let mut client = postgres::Client::connect(&url, postgres::NoTls).unwrap();

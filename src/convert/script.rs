@@ -45,21 +45,37 @@ impl Statement {
     }
 }
 
+/// A psql meta-command line of a script (`\i other.sql`), which the
+/// server never sees.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MetaCommand {
+    /// The line, without its end.
+    pub text: String,
+    /// Its file line, 1-based.
+    pub line: u32,
+}
+
 /// Cuts `text` into statements. Statements holding nothing but comments
 /// are left out.
 pub fn split(text: &str) -> Vec<Statement> {
-    let mut cutter = Cutter { chars: text.chars().collect(), at: 0, line: 1 };
+    split_with_meta_commands(text).0
+}
+
+/// [`split`], and the psql meta-command lines it left out.
+pub fn split_with_meta_commands(text: &str) -> (Vec<Statement>, Vec<MetaCommand>) {
+    let mut cutter = Cutter { chars: text.chars().collect(), at: 0, line: 1, meta: Vec::new() };
     let mut out = Vec::new();
     while let Some(statement) = cutter.next_statement() {
         out.push(statement);
     }
-    out
+    (out, cutter.meta)
 }
 
 struct Cutter {
     chars: Vec<char>,
     at: usize,
     line: u32,
+    meta: Vec<MetaCommand>,
 }
 
 impl Cutter {
@@ -85,7 +101,12 @@ impl Cutter {
                 }
                 (Some('-'), Some('-')) => self.skip_line(),
                 (Some('/'), Some('*')) => self.skip_block_comment(),
-                (Some('\\'), _) => self.skip_line(),
+                (Some('\\'), _) => {
+                    let (start, line) = (self.at, self.line);
+                    self.skip_line();
+                    let text: String = self.chars[start..self.at].iter().collect();
+                    self.meta.push(MetaCommand { text: text.trim_end().to_owned(), line });
+                }
                 _ => return,
             }
         }
@@ -243,6 +264,8 @@ mod tests {
     fn psql_meta_lines_are_left_out() {
         let got = texts("\\set ON_ERROR_STOP on\n\\i other.sql\nSELECT 1;\n");
         assert_eq!(got, vec![("SELECT 1".to_owned(), 3)]);
+        let (_, meta) = split_with_meta_commands("SELECT 1;\n  \\i other.sql  \r\nSELECT 2;\n");
+        assert_eq!(meta, [MetaCommand { text: "\\i other.sql".into(), line: 2 }]);
     }
 
     #[test]

@@ -352,11 +352,25 @@ impl Validator {
     /// Runs a setup script (psql's meta-commands and transaction control
     /// left out) before the objects, kept for the rest of the validation;
     /// on an error nothing of it is kept, and the error says at which line.
-    pub fn setup(&mut self, sql: &str) -> Result<(), String> {
+    /// What it returns are notes on what was left out that a person should
+    /// know: files the script includes with `\i`, which are not read.
+    pub fn setup(&mut self, sql: &str) -> Result<Vec<String>, String> {
         self.client
             .batch_execute("SAVEPOINT pipeline_setup; RESET search_path")
             .map_err(|e| describe(&e))?;
-        for statement in script::split(sql) {
+        let (statements, meta) = script::split_with_meta_commands(sql);
+        let notes = meta
+            .iter()
+            .filter(|m| includes_a_file(&m.text))
+            .map(|m| {
+                format!(
+                    "line {}: `{}` is psql's, and the file it includes is not read: list that \
+                     file among the stage's inputs instead",
+                    m.line, m.text
+                )
+            })
+            .collect();
+        for statement in statements {
             let words = statement.words();
             if is_ignored(&words) {
                 continue;
@@ -382,7 +396,8 @@ impl Validator {
         // outlast it: the validation's limits are set again.
         self.client
             .batch_execute(&format!("RELEASE SAVEPOINT pipeline_setup; {LIMITS}"))
-            .map_err(|e| describe(&e))
+            .map_err(|e| describe(&e))?;
+        Ok(notes)
     }
 
     pub fn has_plpgsql_check(&self) -> bool {
@@ -714,6 +729,13 @@ impl Drop for Validator {
         // for the server than noticing a vanished client.
         let _ = self.client.batch_execute("ROLLBACK");
     }
+}
+
+/// Whether a psql meta-command reads another file: `\i`, `\ir`,
+/// `\include`, `\include_relative`.
+fn includes_a_file(meta: &str) -> bool {
+    let command = meta.split_whitespace().next().unwrap_or_default();
+    matches!(command, "\\i" | "\\ir" | "\\include" | "\\include_relative")
 }
 
 /// Statements validation leaves out: transaction control, which would end

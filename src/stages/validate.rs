@@ -239,8 +239,13 @@ impl StageKind for Validate {
                 let (mut v, mut warnings) = start(ctx.manifest, t)?;
                 for script in &sources.setup {
                     let sql = fs_err::read_to_string(ctx.path(script))?;
-                    if let Err(why) = v.setup(&sql) {
-                        warnings.push(format!("setup script `{script}` not applied: {why}"));
+                    match v.setup(&sql) {
+                        Ok(notes) => warnings.extend(
+                            notes.into_iter().map(|n| format!("setup script `{script}`, {n}")),
+                        ),
+                        Err(why) => {
+                            warnings.push(format!("setup script `{script}` not applied: {why}"))
+                        }
                     }
                 }
                 (Some(v), warnings)
