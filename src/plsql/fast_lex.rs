@@ -14,7 +14,10 @@
 //! tokens become after `lexer::keep_tokens`; the tests compare the two on
 //! every object of the bundled sample and on the cases above.
 
+use memchr::memchr;
+use memchr::memmem::find;
 use sqlparser::ast::QuoteDelimitedString;
+use sqlparser::keywords::Keyword;
 use sqlparser::tokenizer::{Token, Word};
 
 use super::ast::{Comment, Span};
@@ -145,7 +148,7 @@ impl Lexer<'_> {
             return None;
         }
         let value = self.text[start..close].to_owned();
-        let word = Word { value, quote_style: Some('"'), keyword: keyword_none() };
+        let word = Word { value, quote_style: Some('"'), keyword: Keyword::NoKeyword };
         self.token(close + 1, Token::Word(word));
         Some(())
     }
@@ -195,7 +198,7 @@ impl Lexer<'_> {
             c => c,
         };
         let start = self.pos + 3;
-        let end = start + find(&[close, b'\''], &self.bytes[start..])?;
+        let end = start + find(&self.bytes[start..], &[close, b'\''])?;
         let value = self.text[start..end].to_owned();
         let (start_quote, end_quote) = (char::from(open), char::from(close));
         let literal = QuoteDelimitedString { start_quote, value, end_quote };
@@ -229,7 +232,7 @@ impl Lexer<'_> {
 
     fn block_comment(&mut self) -> Option<()> {
         let start = self.pos + 2;
-        let close = start + find(b"*/", &self.bytes[start..])?;
+        let close = start + find(&self.bytes[start..], b"*/")?;
         let text = self.text[start..close].to_owned();
         let span = self.span_to(close + 2);
         self.out.comments.push(Comment { text, block: true, span });
@@ -272,16 +275,4 @@ fn operator(b: u8, next: u8, after: u8) -> Option<(usize, Token)> {
         (b':', _) => (1, Token::Colon),
         _ => return None,
     })
-}
-
-fn keyword_none() -> sqlparser::keywords::Keyword {
-    sqlparser::keywords::Keyword::NoKeyword
-}
-
-fn memchr(needle: u8, haystack: &[u8]) -> Option<usize> {
-    haystack.iter().position(|&b| b == needle)
-}
-
-fn find(needle: &[u8], haystack: &[u8]) -> Option<usize> {
-    haystack.windows(needle.len()).position(|w| w == needle)
 }

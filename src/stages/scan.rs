@@ -177,6 +177,19 @@ struct Entry {
 /// An object's scan and facts, as [`Entry`] keeps them.
 type Reused = HashMap<String, (plsql::Object, ScanStats, Facts)>;
 
+impl Entry {
+    /// Each object of the entry by its key, for a new scan of the file.
+    fn reusable(self) -> Reused {
+        let Ok((file, facts)) = self.scan else { return Reused::new() };
+        let objects = file.objects.into_iter().zip(facts);
+        self.objects
+            .into_iter()
+            .zip(objects)
+            .map(|((key, stats), (object, facts))| (key, (object, stats, facts)))
+            .collect()
+    }
+}
+
 fn scan_one(
     ctx: &StageContext<'_>,
     input: &InputFile,
@@ -198,12 +211,8 @@ fn scan_one(
             cached.fetch_add(1, Ordering::Relaxed);
             return entry.scan.map_or_else(skipped, found);
         }
-        Some(Entry { scan: Ok((file, facts)), objects, .. }) if analyze => objects
-            .into_iter()
-            .zip(file.objects.into_iter().zip(facts))
-            .map(|((key, stats), (object, facts))| (key, (object, stats, facts)))
-            .collect(),
-        _ => HashMap::new(),
+        Some(entry) if analyze => entry.reusable(),
+        _ => Reused::new(),
     };
 
     let bytes = match fs_err::read(ctx.path(path)) {
@@ -504,11 +513,8 @@ mod tests {
         let mut marked = facts.clone();
         marked[0].members.push("FROM THE CACHE".into());
         marked[1].members.push("FROM THE CACHE".into());
-        let reused: Reused = keys
-            .into_iter()
-            .zip(file.objects.into_iter().zip(marked))
-            .map(|((key, stats), (object, facts))| (key, (object, stats, facts)))
-            .collect();
+        let entry = Entry { hash: String::new(), scan: Ok((file, marked)), objects: keys };
+        let reused = entry.reusable();
 
         // `b` edited: `a` comes from the last scan, `b` is parsed again.
         let edited = SPOOL.replace("b IS BEGIN NULL;", "b IS BEGIN NULL; NULL;");

@@ -289,12 +289,12 @@ fn update_base(
     pending: &[Pending],
 ) -> Result<(), FillError> {
     stage_pending(conn, pending)?;
-    for table in ["knowledge_items", "business_rules"] {
-        // The view's embeddings live in a table of their own (see schema.sql).
-        let embeddings = match table {
-            "knowledge_items" => "knowledge_item_embeddings",
-            _ => "business_rule_embeddings",
-        };
+    // Each view's embeddings live in a table of their own (see schema.sql).
+    let tables = [
+        ("knowledge_items", "knowledge_item_embeddings"),
+        ("business_rules", "business_rule_embeddings"),
+    ];
+    for (table, embeddings) in tables {
         conn.execute(
             &format!(
                 "DELETE FROM knowledge_base.{embeddings}
