@@ -375,21 +375,23 @@ impl Validator {
             if is_ignored(&words) {
                 continue;
             }
-            if words.starts_with("copy ") && words.contains(" from stdin") {
-                let undo = "ROLLBACK TO SAVEPOINT pipeline_setup; RELEASE SAVEPOINT pipeline_setup";
-                self.client.batch_execute(undo).map_err(|e| describe(&e))?;
-                return Err(format!(
+            let refused = if words.starts_with("copy ") && words.contains(" from stdin") {
+                Some(format!(
                     "line {}: COPY ... FROM stdin reads psql's input, which validation does not \
                      have; load the data with psql",
                     statement.line
-                ));
-            }
-            if let Err(e) = self.client.batch_execute(&statement.text) {
-                let finding = finding_of(&statement, &e);
+                ))
+            } else {
+                self.client.batch_execute(&statement.text).err().map(|e| {
+                    let finding = finding_of(&statement, &e);
+                    let line = finding.line.unwrap_or(statement.line);
+                    format!("line {line}: {}", finding.message)
+                })
+            };
+            if let Some(why) = refused {
                 let undo = "ROLLBACK TO SAVEPOINT pipeline_setup; RELEASE SAVEPOINT pipeline_setup";
                 self.client.batch_execute(undo).map_err(|e| describe(&e))?;
-                let line = finding.line.unwrap_or(statement.line);
-                return Err(format!("line {line}: {}", finding.message));
+                return Err(why);
             }
         }
         // A script's own SETs (pg_dump turns the timeouts off) would
