@@ -407,3 +407,108 @@ END pdf;
     // Oracle: the session's package state holds 6 and 4: 1.5.
     assert_eq!(value(&mut db, "pdf.ratio() = 1.5").as_deref(), Some("true"));
 }
+
+#[test]
+fn object_types_keep_their_methods_constructors_and_state() {
+    let mut db = database(
+        "",
+        "CREATE TYPE t_line AS OBJECT (
+  qty NUMBER,
+  price NUMBER,
+  CONSTRUCTOR FUNCTION t_line(p_qty NUMBER) RETURN SELF AS RESULT,
+  MEMBER FUNCTION subtotal RETURN NUMBER,
+  MEMBER PROCEDURE double_it,
+  STATIC FUNCTION unit RETURN t_line
+);
+/
+CREATE TYPE BODY t_line AS
+  CONSTRUCTOR FUNCTION t_line(p_qty NUMBER) RETURN SELF AS RESULT IS
+  BEGIN
+    SELF.qty := p_qty;
+    price := 2.5;
+    RETURN;
+  END;
+  MEMBER FUNCTION subtotal RETURN NUMBER IS
+  BEGIN
+    RETURN qty * price;
+  END;
+  MEMBER PROCEDURE double_it IS
+  BEGIN
+    qty := qty * 2;
+  END;
+  STATIC FUNCTION unit RETURN t_line IS
+  BEGIN
+    RETURN t_line(1, 1);
+  END;
+END;
+/
+CREATE FUNCTION use_lines(p_which VARCHAR2) RETURN NUMBER IS
+  l t_line := t_line(4);
+  u t_line := t_line.unit;
+BEGIN
+  l.double_it;
+  IF p_which = 'unit' THEN
+    RETURN u.subtotal;
+  END IF;
+  RETURN CASE p_which WHEN 'qty' THEN l.qty ELSE l.subtotal() END;
+END;
+/
+",
+    );
+    // Oracle: t_line(4) has price 2.5; double_it makes qty 8, so the
+    // subtotal is 20; t_line.unit is t_line(1, 1), subtotal 1.
+    assert_eq!(value(&mut db, "use_lines('qty') = 8").as_deref(), Some("true"));
+    assert_eq!(value(&mut db, "use_lines('subtotal') = 20").as_deref(), Some("true"));
+    assert_eq!(value(&mut db, "use_lines('unit') = 1").as_deref(), Some("true"));
+}
+
+#[test]
+fn lobs_and_raws_are_values_changed_by_assignment() {
+    let mut db = database(
+        "",
+        "CREATE FUNCTION build RETURN CLOB IS
+  c CLOB;
+BEGIN
+  DBMS_LOB.CREATETEMPORARY(c, TRUE, DBMS_LOB.CALL);
+  DBMS_LOB.APPEND(c, 'Hello');
+  DBMS_LOB.WRITEAPPEND(c, 3, ', world');
+  DBMS_LOB.WRITE(c, 2, 1, 'YE');
+  RETURN c || '|' || DBMS_LOB.GETLENGTH(c) || '|' || DBMS_LOB.INSTR(c, 'l', 1, 2);
+END;
+/
+CREATE FUNCTION chunks(p CLOB) RETURN VARCHAR2 IS
+  amount INTEGER := 4;
+  offset INTEGER := 1;
+  buffer VARCHAR2(10);
+  result VARCHAR2(100);
+BEGIN
+  LOOP
+    DBMS_LOB.READ(p, amount, offset, buffer);
+    result := result || '[' || buffer || ']';
+    offset := offset + amount;
+  END LOOP;
+EXCEPTION
+  WHEN NO_DATA_FOUND THEN
+    RETURN result;
+END;
+/
+CREATE FUNCTION raw_ops RETURN VARCHAR2 IS
+  r RAW(100) := UTL_RAW.CAST_TO_RAW('abc');
+BEGIN
+  r := UTL_RAW.CONCAT(r, NULL, UTL_RAW.CAST_FROM_BINARY_INTEGER(258));
+  RETURN RAWTOHEX(r) || '|' || UTL_RAW.LENGTH(r) || '|'
+    || UTL_RAW.CAST_TO_VARCHAR2(UTL_RAW.SUBSTR(r, 2, 2)) || '|'
+    || UTL_RAW.CAST_TO_BINARY_INTEGER(UTL_RAW.SUBSTR(r, 4)) || '|'
+    || RAWTOHEX(UTL_RAW.COPIES(HEXTORAW('0A'), 3));
+END;
+/
+",
+    );
+    // Oracle: 'Hello' + ', w' (3 characters) is 'Hello, w'; writing 'YE'
+    // at 1 gives 'YEllo, w', 8 long; its second 'l' is at 4.
+    assert_eq!(value(&mut db, "build()").as_deref(), Some("YEllo, w|8|4"));
+    // Oracle: READ past the end raises NO_DATA_FOUND; the last read is short.
+    assert_eq!(value(&mut db, "chunks('abcdefghij')").as_deref(), Some("[abcd][efgh][ij]"));
+    // Oracle: 616263 then 258 as 4 big-endian bytes; 7 bytes; 'bc'; 258; 0A0A0A.
+    assert_eq!(value(&mut db, "raw_ops()").as_deref(), Some("61626300000102|7|bc|258|0A0A0A"));
+}

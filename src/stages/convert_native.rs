@@ -39,12 +39,12 @@ impl StageKind for ConvertNative {
     }
 
     fn about(&self) -> &'static str {
-        "translates routines, packages, triggers, types and views with our own engine"
+        "translates routines, packages, triggers, types, type bodies and views with our own engine"
     }
 
     fn output_version(&self) -> u32 {
         // Raised when the translator writes something else for the same input.
-        7
+        8
     }
 
     fn check_paths(&self, inputs: &[Spanned<String>], outputs: &[Spanned<String>]) -> PathCheck {

@@ -1,13 +1,8 @@
 -- FACTURACION.PKG_FACTURA_ELECTRONICA (PACKAGE BODY) from extracted/ddl/FACTURACION/PKG_FACTURA_ELECTRONICA.sql:29
 -- unsupported (line 29): the package's initialisation section is not run
 -- review (line 45): PLS_INTEGER (here and below) became integer: PostgreSQL truncates integer division where Oracle rounds the result on assignment
--- unsupported (line 105): VALIDAR: a method called on V_LINEAS(...); object types have no methods in PostgreSQL, left as written
--- unsupported (line 207): UTL_ENCODE has no equivalent on PostgreSQL; left as written
--- unsupported (line 214): DBMS_LOB.READ has no equivalent on PostgreSQL; left as written
--- unsupported (line 222): DBMS_LOB.CREATETEMPORARY has no equivalent on PostgreSQL; left as written
--- unsupported (line 226): DBMS_LOB.WRITEAPPEND has no equivalent on PostgreSQL; left as written
+-- review (line 207): UTL_ENCODE.BASE64_ENCODE became encode(..., 'base64'), which breaks lines after 76 characters with LF where Oracle breaks them after 64 with CR LF
 -- unsupported (line 281): DBMS_LOB has no equivalent on PostgreSQL; left as written
--- unsupported (line 282): DBMS_LOB.FREETEMPORARY has no equivalent on PostgreSQL; left as written
 -- review (line 289): SQLCODE is computed from SQLSTATE: exact for application errors (-20000..-20999) and NO_DATA_FOUND, -1 for the rest
 -- unsupported (line 306): COMMIT inside a block with an EXCEPTION handler: PostgreSQL refuses it (cannot commit while a subtransaction is active)
 
@@ -166,9 +161,7 @@ BEGIN
         RAISE EXCEPTION USING ERRCODE = 'U0310', MESSAGE = concat('Solo se facturan pedidos APROBADOS; el pedido ', p_id_pedido, ' está ', r_ped.estado);
     END IF;
     SELECT (valor)::numeric INTO STRICT v_pct_iva FROM seguridad.parametros_sistema WHERE codigo = 'IVA_PORCENTAJE';
-    SELECT coalesce(array_agg(t_linea_factura(l.id_producto, pr.descripcion, l.cantidad, l.precio_unitario,
-                              coalesce(r_ped.porcentaje_descuento, 0),
-                              CASE l.grava_iva WHEN 'S' THEN v_pct_iva ELSE 0 END) ORDER BY l.nro_linea), '{}') INTO v_lineas
+    SELECT coalesce(array_agg(ROW(l.id_producto, pr.descripcion, l.cantidad, l.precio_unitario, coalesce(r_ped.porcentaje_descuento, 0), CASE l.grava_iva WHEN 'S' THEN v_pct_iva ELSE 0 END)::facturacion.t_linea_factura ORDER BY l.nro_linea), '{}') INTO v_lineas
          FROM ventas.pedido_lineas l
          JOIN inventario.productos pr ON pr.id_producto = l.id_producto
         WHERE l.id_pedido = p_id_pedido;
@@ -176,14 +169,14 @@ BEGIN
         RAISE EXCEPTION USING ERRCODE = 'U0311', MESSAGE = concat('El pedido ', p_id_pedido, ' no tiene líneas para facturar');
     END IF;
     FOR i IN 1..coalesce(cardinality(v_lineas), 0) LOOP
-        v_lineas(i).validar;
+        CALL t_linea_factura.validar(v_lineas[i]);
         IF (v_lineas[i]).porcentaje_iva > 0 THEN
-            v_sub_iva := v_sub_iva + (v_lineas[i]).subtotal();
+            v_sub_iva := v_sub_iva + t_linea_factura.subtotal(v_lineas[i]);
         ELSE
-            v_sub_0 := v_sub_0 + (v_lineas[i]).subtotal();
+            v_sub_0 := v_sub_0 + t_linea_factura.subtotal(v_lineas[i]);
         END IF;
-        v_desc := v_desc + (v_lineas[i]).valor_descuento();
-        v_iva := v_iva + (v_lineas[i]).valor_iva();
+        v_desc := v_desc + t_linea_factura.valor_descuento(v_lineas[i]);
+        v_iva := v_iva + t_linea_factura.valor_iva(v_lineas[i]);
     END LOOP;
     v_id := nextval('seq_facturas');
     INSERT INTO facturas (id_factura, numero_factura, id_pedido, id_cliente, fecha_emision, fecha_vencimiento,
@@ -284,23 +277,27 @@ BEGIN
             PERFORM utl_http_utility.set_body_charset(v_req, 'UTF-8');
             PERFORM utl_http_utility.set_header(v_req, 'Content-Type', 'application/json; charset=utf-8');
             PERFORM utl_http_utility.set_header(v_req, 'Accept', 'application/json');
-            PERFORM utl_http_utility.set_header(v_req, 'Authorization', concat('Basic ', convert_from(UTL_ENCODE.base64_encode(convert_to(concat(pkg_factura_electronica.g_usuario(), ':', pkg_factura_electronica.g_clave()), 'UTF8')), 'UTF8')));
+            PERFORM utl_http_utility.set_header(v_req, 'Authorization', concat('Basic ', convert_from(convert_to(encode(convert_to(concat(pkg_factura_electronica.g_usuario(), ':', pkg_factura_electronica.g_clave()), 'UTF8'), 'base64'), 'UTF8'), 'UTF8')));
             -- TODO: Content-Length en bytes, no en caracteres (falla con tildes). Ticket SD-4471
             PERFORM utl_http_utility.set_header(v_req, 'Content-Length', length(v_body));
             v_offset := 1;
             WHILE v_offset <= length(v_body) LOOP
                 v_chunk := 8000;
-                CALL dbms_lob.read(v_body, v_chunk, v_offset, v_buffer);
+                IF v_offset > coalesce(length(v_body), 0) THEN
+                    RAISE no_data_found;
+                END IF;
+                v_buffer := substr(v_body, v_offset, v_chunk);
+                v_chunk := length(v_buffer);
                 PERFORM utl_http_utility.write_text(v_req, v_buffer);
                 v_offset := v_offset + v_chunk;
             END LOOP;
             v_resp := utl_http_utility.get_response(v_req);
             v_resp_abierta := TRUE;
-            CALL dbms_lob.createtemporary(v_respuesta, TRUE);
+            v_respuesta := '';
             BEGIN
                 LOOP
                     v_buffer := utl_http_utility.read_text(v_resp, 32767);
-                    CALL dbms_lob.writeappend(v_respuesta, LENGTH(v_buffer), v_buffer);
+                    v_respuesta := v_respuesta || v_buffer;
                 END LOOP;
             EXCEPTION
                 WHEN SQLSTATE 'UH001' THEN
@@ -348,7 +345,7 @@ BEGIN
             UPDATE facturas SET estado = 'ENVIADA', intentos_envio = intentos_envio + 1 WHERE id_factura = p_id_factura;
     END CASE;
     IF DBMS_LOB.istemporary(v_respuesta) = 1 THEN
-        CALL dbms_lob.freetemporary(v_respuesta);
+        v_respuesta := NULL;
     END IF;
 EXCEPTION
     WHEN OTHERS THEN

@@ -31,17 +31,14 @@
 -- unsupported (line 146): (+) outer join: rewrite it as LEFT JOIN
 -- unsupported (line 147): (+) outer join: rewrite it as LEFT JOIN
 -- unsupported (line 161): type DBMS_SQL.DESC_TAB2 has no PostgreSQL equivalent
--- unsupported (line 169): DBMS_LOB.CREATETEMPORARY has no equivalent on PostgreSQL; left as written
 -- unsupported (line 170): DBMS_SQL has no equivalent on PostgreSQL; left as written
 -- unsupported (line 171): DBMS_SQL has no equivalent on PostgreSQL; left as written
 -- unsupported (line 171): DBMS_SQL.PARSE has no equivalent on PostgreSQL; left as written
 -- unsupported (line 172): DBMS_SQL.DESCRIBE_COLUMNS2 has no equivalent on PostgreSQL; left as written
 -- unsupported (line 176): DBMS_SQL.DEFINE_COLUMN has no equivalent on PostgreSQL; left as written
--- unsupported (line 179): DBMS_LOB.WRITEAPPEND has no equivalent on PostgreSQL; left as written
 -- unsupported (line 181): DBMS_SQL has no equivalent on PostgreSQL; left as written
 -- unsupported (line 182): DBMS_SQL has no equivalent on PostgreSQL; left as written
 -- unsupported (line 185): DBMS_SQL.COLUMN_VALUE has no equivalent on PostgreSQL; left as written
--- unsupported (line 188): DBMS_LOB.WRITEAPPEND has no equivalent on PostgreSQL; left as written
 -- unsupported (line 191): DBMS_SQL.CLOSE_CURSOR has no equivalent on PostgreSQL; left as written
 -- unsupported (line 194): DBMS_SQL has no equivalent on PostgreSQL; left as written
 -- unsupported (line 195): DBMS_SQL.CLOSE_CURSOR has no equivalent on PostgreSQL; left as written
@@ -216,7 +213,7 @@ BEGIN
     IF NOT REGEXP_LIKE(LTRIM(p_sql), '^select\s', 'i') THEN
         RAISE EXCEPTION USING ERRCODE = 'U0404', MESSAGE = 'Solo se permiten consultas SELECT';
     END IF;
-    CALL dbms_lob.createtemporary(p_resultado, TRUE);
+    p_resultado := '';
     v_cursor := DBMS_SQL.open_cursor;
     CALL dbms_sql.parse(v_cursor, p_sql, DBMS_SQL.native);
     CALL dbms_sql.describe_columns2(v_cursor, v_ncols, v_desc);
@@ -225,7 +222,7 @@ BEGIN
         CALL dbms_sql.define_column(v_cursor, i, v_valor, 4000);
         v_linea := concat(v_linea, CASE WHEN i > 1 THEN pkg_reportes.c_sep() END, v_desc(i).col_name);
     END LOOP;
-    CALL dbms_lob.writeappend(p_resultado, LENGTH(v_linea) + 1, concat(v_linea, chr((10)::integer)));
+    p_resultado := p_resultado || substr(concat(v_linea, chr((10)::integer)), 1, LENGTH(v_linea) + 1);
     v_filas := DBMS_SQL.execute(v_cursor);
     WHILE DBMS_SQL.fetch_rows(v_cursor) > 0 LOOP
         v_linea := NULL;
@@ -233,7 +230,7 @@ BEGIN
             CALL dbms_sql.column_value(v_cursor, i, v_valor);
             v_linea := concat(v_linea, CASE WHEN i > 1 THEN pkg_reportes.c_sep() END, pkg_reportes.csv(v_valor));
         END LOOP;
-        CALL dbms_lob.writeappend(p_resultado, LENGTH(v_linea) + 1, concat(v_linea, chr((10)::integer)));
+        p_resultado := p_resultado || substr(concat(v_linea, chr((10)::integer)), 1, LENGTH(v_linea) + 1);
     END LOOP;
     CALL dbms_sql.close_cursor(v_cursor);
 EXCEPTION

@@ -6,16 +6,9 @@
 -- unsupported (line 50): DBMS_CRYPTO has no equivalent on PostgreSQL; left as written
 -- unsupported (line 59): DBMS_CRYPTO has no equivalent on PostgreSQL; left as written
 -- unsupported (line 62): DBMS_CRYPTO has no equivalent on PostgreSQL; left as written
--- unsupported (line 62): UTL_RAW has no equivalent on PostgreSQL; left as written
 -- unsupported (line 68): DBMS_CRYPTO has no equivalent on PostgreSQL; left as written
 -- unsupported (line 74): DBMS_CRYPTO has no equivalent on PostgreSQL; left as written
--- unsupported (line 74): UTL_I18N has no equivalent on PostgreSQL; left as written
--- unsupported (line 79): UTL_ENCODE has no equivalent on PostgreSQL; left as written
--- unsupported (line 79): UTL_RAW has no equivalent on PostgreSQL; left as written
--- unsupported (line 90): UTL_ENCODE has no equivalent on PostgreSQL; left as written
--- unsupported (line 91): UTL_RAW has no equivalent on PostgreSQL; left as written
--- unsupported (line 92): UTL_RAW has no equivalent on PostgreSQL; left as written
--- unsupported (line 93): UTL_I18N has no equivalent on PostgreSQL; left as written
+-- review (line 79): UTL_ENCODE.BASE64_ENCODE became encode(..., 'base64'), which breaks lines after 76 characters with LF where Oracle breaks them after 64 with CR LF
 -- unsupported (line 94): DBMS_CRYPTO has no equivalent on PostgreSQL; left as written
 -- review (line 98): SQLCODE is computed from SQLSTATE: exact for application errors (-20000..-20999) and NO_DATA_FOUND, -1 for the rest
 
@@ -90,7 +83,7 @@ BEGIN
     v_hash := DBMS_CRYPTO.HASH(convert_to(concat(p_clave, p_sal), 'UTF8'), DBMS_CRYPTO.HASH_SH256);
     -- 1000 iteraciones para encarecer ataques de diccionario
     FOR i IN 1..1000 LOOP
-        v_hash := DBMS_CRYPTO.HASH(UTL_RAW.CONCAT(v_hash, convert_to(p_sal, 'UTF8')), DBMS_CRYPTO.HASH_SH256);
+        v_hash := DBMS_CRYPTO.HASH(nullif(coalesce(v_hash, ''::bytea) || coalesce(convert_to(p_sal, 'UTF8'), ''::bytea), ''::bytea), DBMS_CRYPTO.HASH_SH256);
     END LOOP;
     RETURN LOWER(upper(encode(v_hash, 'hex')));
 END;
@@ -108,12 +101,12 @@ BEGIN
     IF p_texto IS NULL THEN
         RETURN NULL;
     END IF;
-    v_cifrado := DBMS_CRYPTO.ENCRYPT(src => UTL_I18N.STRING_TO_RAW(p_texto, 'AL32UTF8'),
+    v_cifrado := DBMS_CRYPTO.ENCRYPT(src => convert_to(p_texto, 'UTF8'),
         typ => pkg_cripto.c_tipo_cifrado(),
         key => pkg_cripto.fn_clave_maestra(),
         iv  => v_iv);
     -- se antepone el IV al texto cifrado y se codifica en base64
-    RETURN convert_from(UTL_ENCODE.BASE64_ENCODE(UTL_RAW.CONCAT(v_iv, v_cifrado)), 'UTF8');
+    RETURN convert_from(convert_to(encode(nullif(coalesce(v_iv, ''::bytea) || coalesce(v_cifrado, ''::bytea), ''::bytea), 'base64'), 'UTF8'), 'UTF8');
 END;
 $body$;
 
@@ -130,12 +123,10 @@ BEGIN
     IF p_texto_b64 IS NULL THEN
         RETURN NULL;
     END IF;
-    v_todo := UTL_ENCODE.BASE64_DECODE(convert_to(p_texto_b64, 'UTF8'));
-    v_iv := UTL_RAW.SUBSTR(v_todo, 1, 16);
-    v_dato := UTL_RAW.SUBSTR(v_todo, 17);
-    RETURN UTL_I18N.RAW_TO_CHAR(
-        DBMS_CRYPTO.DECRYPT(src => v_dato, typ => pkg_cripto.c_tipo_cifrado(), key => pkg_cripto.fn_clave_maestra(), iv => v_iv),
-        'AL32UTF8');
+    v_todo := decode(convert_from(convert_to(p_texto_b64, 'UTF8'), 'UTF8'), 'base64');
+    v_iv := substr(v_todo, 1, 16);
+    v_dato := substr(v_todo, 17);
+    RETURN convert_from(DBMS_CRYPTO.DECRYPT(src => v_dato, typ => pkg_cripto.c_tipo_cifrado(), key => pkg_cripto.fn_clave_maestra(), iv => v_iv), 'UTF8');
 EXCEPTION
     WHEN OTHERS THEN
         CALL prc_registrar_auditoria('PKG_CRIPTO', 'DESCIFRAR_ERROR', SQLERRM, (CASE WHEN SQLSTATE LIKE 'U0%' THEN -20000 - right(SQLSTATE, 3)::integer WHEN SQLSTATE = 'P0002' THEN 100 ELSE -1 END));

@@ -22,7 +22,7 @@ DECLARE
         ORDER SIBLINGS BY c.nombre;
 BEGIN
     FOR r IN c_arbol LOOP
-        RETURN NEXT (t_nodo_categoria(r.id_categoria, r.nombre, r.nivel, SUBSTR(r.ruta, 4), r.es_hoja));
+        RETURN NEXT (ROW(r.id_categoria, r.nombre, r.nivel, SUBSTR(r.ruta, 4), r.es_hoja)::inventario.t_nodo_categoria);
     END LOOP;
     RETURN;
 EXCEPTION

@@ -2,8 +2,7 @@
 -- unsupported (line 132): the package's initialisation section is not run
 -- review (line 135): PLS_INTEGER (here and below) became integer: PostgreSQL truncates integer division where Oracle rounds the result on assignment
 -- unsupported (line 137): UTL_TCP has no equivalent on PostgreSQL; left as written
--- unsupported (line 144): UTL_ENCODE has no equivalent on PostgreSQL; left as written
--- unsupported (line 144): UTL_I18N has no equivalent on PostgreSQL; left as written
+-- review (line 144): UTL_ENCODE.BASE64_ENCODE became encode(..., 'base64'), which breaks lines after 76 characters with LF where Oracle breaks them after 64 with CR LF
 -- unsupported (line 147): type UTL_SMTP.CONNECTION has no PostgreSQL equivalent
 -- unsupported (line 148): type UTL_SMTP.CONNECTION has no PostgreSQL equivalent
 -- unsupported (line 150): UTL_SMTP has no equivalent on PostgreSQL; left as written
@@ -20,7 +19,6 @@
 -- unsupported (line 168): type UTL_SMTP.CONNECTION has no PostgreSQL equivalent
 -- unsupported (line 171): UTL_SMTP.WRITE_DATA has no equivalent on PostgreSQL; left as written
 -- unsupported (line 173): UTL_SMTP.WRITE_DATA has no equivalent on PostgreSQL; left as written
--- unsupported (line 174): UTL_I18N has no equivalent on PostgreSQL; left as written
 -- unsupported (line 174): UTL_SMTP.WRITE_RAW_DATA has no equivalent on PostgreSQL; left as written
 -- unsupported (line 175): UTL_SMTP.CLOSE_DATA has no equivalent on PostgreSQL; left as written
 -- unsupported (line 176): UTL_SMTP.QUIT has no equivalent on PostgreSQL; left as written
@@ -32,14 +30,12 @@
 -- unsupported (line 197): UTL_SMTP.WRITE_DATA has no equivalent on PostgreSQL; left as written
 -- unsupported (line 199): UTL_SMTP.WRITE_DATA has no equivalent on PostgreSQL; left as written
 -- unsupported (line 200): UTL_SMTP.WRITE_DATA has no equivalent on PostgreSQL; left as written
--- unsupported (line 201): UTL_I18N has no equivalent on PostgreSQL; left as written
 -- unsupported (line 201): UTL_SMTP.WRITE_RAW_DATA has no equivalent on PostgreSQL; left as written
 -- unsupported (line 203): UTL_SMTP.WRITE_DATA has no equivalent on PostgreSQL; left as written
 -- unsupported (line 204): UTL_SMTP.WRITE_DATA has no equivalent on PostgreSQL; left as written
 -- unsupported (line 205): UTL_SMTP.WRITE_DATA has no equivalent on PostgreSQL; left as written
 -- unsupported (line 206): UTL_SMTP.WRITE_DATA has no equivalent on PostgreSQL; left as written
--- unsupported (line 211): DBMS_LOB.READ has no equivalent on PostgreSQL; left as written
--- unsupported (line 212): UTL_ENCODE has no equivalent on PostgreSQL; left as written
+-- review (line 212): UTL_ENCODE.BASE64_ENCODE became encode(..., 'base64'), which breaks lines after 76 characters with LF where Oracle breaks them after 64 with CR LF
 -- unsupported (line 212): UTL_SMTP.WRITE_RAW_DATA has no equivalent on PostgreSQL; left as written
 -- unsupported (line 213): UTL_SMTP.WRITE_DATA has no equivalent on PostgreSQL; left as written
 -- unsupported (line 217): UTL_SMTP.WRITE_DATA has no equivalent on PostgreSQL; left as written
@@ -109,7 +105,7 @@ AS $body$
 #variable_conflict use_column
 BEGIN
     -- RFC 2047: asunto con tildes y eñes en base64
-    RETURN concat('=?UTF-8?B?', convert_from(UTL_ENCODE.base64_encode(UTL_I18N.string_to_raw(p_asunto, 'AL32UTF8')), 'UTF8'), '?=');
+    RETURN concat('=?UTF-8?B?', convert_from(convert_to(encode(convert_to(p_asunto, 'UTF8'), 'base64'), 'UTF8'), 'UTF8'), '?=');
 END;
 $body$;
 
@@ -153,7 +149,7 @@ BEGIN
     v_con := pkg_notificaciones.abrir_conexion(p_para, p_asunto);
     CALL utl_smtp.write_data(v_con, concat('Content-Type: ', CASE WHEN p_html THEN 'text/html' ELSE 'text/plain' END, '; charset=UTF-8', pkg_notificaciones.c_crlf()));
     CALL utl_smtp.write_data(v_con, concat('Content-Transfer-Encoding: 8bit', pkg_notificaciones.c_crlf(), pkg_notificaciones.c_crlf()));
-    CALL utl_smtp.write_raw_data(v_con, UTL_I18N.string_to_raw(p_mensaje, 'AL32UTF8'));
+    CALL utl_smtp.write_raw_data(v_con, convert_to(p_mensaje, 'UTF8'));
     CALL utl_smtp.close_data(v_con);
     CALL utl_smtp.quit(v_con);
 EXCEPTION
@@ -190,7 +186,7 @@ BEGIN
     CALL utl_smtp.write_data(v_con, concat('Content-Type: multipart/mixed; boundary="', pkg_notificaciones.c_limite(), '"', pkg_notificaciones.c_crlf(), pkg_notificaciones.c_crlf()));
     CALL utl_smtp.write_data(v_con, concat('--', pkg_notificaciones.c_limite(), pkg_notificaciones.c_crlf()));
     CALL utl_smtp.write_data(v_con, concat('Content-Type: text/plain; charset=UTF-8', pkg_notificaciones.c_crlf(), pkg_notificaciones.c_crlf()));
-    CALL utl_smtp.write_raw_data(v_con, UTL_I18N.string_to_raw(concat(p_mensaje, pkg_notificaciones.c_crlf()), 'AL32UTF8'));
+    CALL utl_smtp.write_raw_data(v_con, convert_to(concat(p_mensaje, pkg_notificaciones.c_crlf()), 'UTF8'));
     CALL utl_smtp.write_data(v_con, concat('--', pkg_notificaciones.c_limite(), pkg_notificaciones.c_crlf()));
     CALL utl_smtp.write_data(v_con, concat('Content-Type: application/octet-stream; name="', p_nombre_adjunto, '"', pkg_notificaciones.c_crlf()));
     CALL utl_smtp.write_data(v_con, concat('Content-Transfer-Encoding: base64', pkg_notificaciones.c_crlf()));
@@ -198,8 +194,12 @@ BEGIN
     v_largo := length(p_adjunto);
     WHILE v_pos <= v_largo LOOP
         v_trozo := 57;
-        CALL dbms_lob.read(p_adjunto, v_trozo, v_pos, v_raw);
-        CALL utl_smtp.write_raw_data(v_con, UTL_ENCODE.base64_encode(v_raw));
+        IF v_pos > coalesce(length(p_adjunto), 0) THEN
+            RAISE no_data_found;
+        END IF;
+        v_raw := substr(p_adjunto, v_pos, v_trozo);
+        v_trozo := length(v_raw);
+        CALL utl_smtp.write_raw_data(v_con, convert_to(encode(v_raw, 'base64'), 'UTF8'));
         CALL utl_smtp.write_data(v_con, pkg_notificaciones.c_crlf());
         v_pos := v_pos + v_trozo;
     END LOOP;

@@ -25,11 +25,44 @@ pub struct Catalog {
     /// Every column name of those tables: in SQL, a name that is one is
     /// read as the column, as Oracle does, not as a package function.
     pub(super) column_names: std::collections::HashSet<String>,
+    /// Object types (`AS OBJECT`, `UNDER t`), by name.
+    pub(super) objects: HashMap<String, ObjectInfo>,
+    /// The owners objects of the estate have.
+    pub(super) schemas: std::collections::HashSet<String>,
+    /// The PostgreSQL schema of each schema-level type, by name: the
+    /// first owner's, for a name two owners use.
+    pub(super) type_schemas: HashMap<String, String>,
+}
+
+/// An object type: its supertype, attributes and methods.
+#[derive(Debug, Default, Clone)]
+pub(super) struct ObjectInfo {
+    pub under: Option<String>,
+    /// Its own attributes, in order, without the supertype's.
+    pub attributes: Vec<String>,
+    /// Its methods by name (overloads share one entry), constructors
+    /// under the type's name.
+    pub methods: HashMap<String, Method>,
+}
+
+/// What a call of a method needs to know: what it is, and what it returns.
+#[derive(Debug, Clone, PartialEq)]
+pub(super) struct Method {
+    pub kind: SubprogramKind,
+    /// `STATIC`: called without an object.
+    pub is_static: bool,
+    pub constructor: bool,
+    /// The object type a function returns, when it returns one.
+    pub returns: Option<String>,
+    /// Constructors: the numbers of parameters they take.
+    pub arities: Vec<usize>,
 }
 
 #[derive(Debug, Default, Clone)]
 pub(super) struct PackageInfo {
     pub members: HashMap<String, SubprogramKind>,
+    /// The object types a member function returns, over its overloads.
+    pub returns: HashMap<String, Vec<String>>,
     /// Package-level variables and constants, sorted by name.
     pub state: BTreeMap<String, StateVar>,
     /// Declared exceptions and the SQLSTATE each is raised with.
@@ -84,6 +117,9 @@ impl Catalog {
 
     /// Adds what one object declares.
     pub fn add(&mut self, object: &Object) {
+        if let Some(schema) = &object.schema {
+            self.schemas.insert(schema.clone());
+        }
         let Some(unit) = &object.unit else { return };
         match &unit.item {
             UnitItem::PackageSpec(p) | UnitItem::PackageBody(p) => self.add_package(p),
@@ -94,17 +130,110 @@ impl Catalog {
                 }
             }
             UnitItem::TypeSpec(t) => {
+                if t.kind == TypeKind::Object {
+                    self.add_object(t);
+                }
                 let def = match (&t.kind, &t.definition) {
                     (TypeKind::Object, _) => Some(TypeDef::Object),
                     (_, Some(definition)) => type_def(t.kind, definition),
                     _ => None,
                 };
                 if let Some(def) = def {
+                    let schema = super::cx::pg_name(object.schema.as_deref().unwrap_or("PUBLIC"));
+                    self.type_schemas.entry(t.name.last().canonical()).or_insert(schema);
                     self.types.insert(t.name.last().canonical(), def);
                 }
             }
             _ => {}
         }
+    }
+
+    fn add_object(&mut self, t: &crate::plsql::ast::TypeSpec) {
+        let name = t.name.last().canonical();
+        let mut info = ObjectInfo {
+            under: t.under.as_ref().map(|u| u.last().canonical()),
+            attributes: t.attributes.iter().map(|a| a.name.canonical()).collect(),
+            methods: HashMap::new(),
+        };
+        for m in &t.methods {
+            let has = |word: &str| m.method_modifiers.iter().any(|w| w == word);
+            let constructor = has("CONSTRUCTOR");
+            let method_name = if constructor { name.clone() } else { m.name.last().canonical() };
+            let returns = if constructor { Some(name.clone()) } else { returned_type(m) };
+            let arity = m.parameters.iter().filter(|p| p.name.canonical() != "SELF").count();
+            let entry = info.methods.entry(method_name).or_insert(Method {
+                kind: m.kind,
+                is_static: has("STATIC"),
+                constructor,
+                returns,
+                arities: Vec::new(),
+            });
+            entry.arities.push(arity);
+        }
+        self.objects.insert(name, info);
+    }
+
+    /// An object type's attributes, its supertypes' first.
+    pub(super) fn attributes(&self, object: &str) -> Vec<String> {
+        let mut chain = self.lineage(object);
+        chain.reverse();
+        chain
+            .iter()
+            .filter_map(|t| self.objects.get(t))
+            .flat_map(|o| o.attributes.iter().cloned())
+            .collect()
+    }
+
+    /// The type and its supertypes, nearest first.
+    pub(super) fn lineage(&self, object: &str) -> Vec<String> {
+        let mut out = vec![object.to_owned()];
+        // A bound, should types name each other in a circle.
+        while out.len() < 32 {
+            let Some(parent) =
+                self.objects.get(out.last().expect("one")).and_then(|o| o.under.clone())
+            else {
+                break;
+            };
+            out.push(parent);
+        }
+        out
+    }
+
+    /// The schema that holds the methods of a type hierarchy: its root
+    /// type's name. One schema per hierarchy lets PostgreSQL's overload
+    /// resolution pick, for an object of a subtype, the method that type
+    /// declares, as Oracle's dispatch does for the static type.
+    pub(super) fn method_schema(&self, object: &str) -> String {
+        let lineage = self.lineage(object);
+        super::cx::pg_name(lineage.last().expect("at least the type"))
+    }
+
+    /// A method by name, on the type or one of its supertypes.
+    pub(super) fn method(&self, object: &str, method: &str) -> Option<&Method> {
+        self.lineage(object)
+            .iter()
+            .find_map(|t| self.objects.get(t).and_then(|o| o.methods.get(method)))
+    }
+
+    /// The methods of this name over every type, with the schema each is
+    /// in, sorted by schema: a call needs them all in one schema.
+    pub(super) fn methods_named(&self, method: &str) -> Vec<(String, &Method)> {
+        let mut out: Vec<(String, &String, &Method)> = self
+            .objects
+            .iter()
+            .filter_map(|(t, o)| o.methods.get(method).map(|m| (self.method_schema(t), t, m)))
+            .filter(|(_, _, m)| !m.constructor)
+            .collect();
+        // By type too: the first of a schema's is the same on every run.
+        out.sort_by(|a, b| (&a.0, a.1).cmp(&(&b.0, b.1)));
+        out.into_iter().map(|(schema, _, m)| (schema, m)).collect()
+    }
+
+    /// The one schema that holds methods of this name, if only one does.
+    pub(super) fn method_home(&self, method: &str) -> Option<String> {
+        let named = self.methods_named(method);
+        let first = named.first()?.0.clone();
+        named.iter().all(|(s, _)| *s == first).then_some(first)
     }
 
     fn add_package(&mut self, package: &Package) {
@@ -113,6 +242,12 @@ impl Catalog {
             match &declaration.item {
                 DeclarationItem::Subprogram(s) => {
                     info.members.insert(s.name.last().canonical(), s.kind);
+                    if let Some(returned) = returned_type(s) {
+                        let returns = info.returns.entry(s.name.last().canonical()).or_default();
+                        if !returns.contains(&returned) {
+                            returns.push(returned);
+                        }
+                    }
                 }
                 DeclarationItem::Variable { name, constant, datatype, default, .. } => {
                     let var = StateVar {
@@ -154,6 +289,15 @@ impl Catalog {
     pub(super) fn is_package(&self, name: &str) -> bool {
         self.packages.contains_key(name)
     }
+}
+
+/// The type a function returns, by its last name (`RETURN t`,
+/// `RETURN owner.t`), when it names one rather than a built-in type.
+fn returned_type(s: &crate::plsql::ast::Subprogram) -> Option<String> {
+    let ret = s.return_type.as_ref()?;
+    let items = text::items(ret).ok()?.items;
+    let parts: Vec<String> = items.iter().filter_map(text::Item::name).collect();
+    (parts.len() == items.len().div_ceil(2)).then(|| parts.last().cloned()).flatten()
 }
 
 /// Declarations with conditional-compilation branches opened up: every

@@ -22,6 +22,10 @@ pub(super) struct Scope {
     pub exceptions: HashMap<String, String>,
     /// Variables and parameters of a date or timestamp type.
     pub dates: BTreeSet<String>,
+    /// Variables and parameters of type bytea (BLOB, RAW).
+    pub binary: BTreeSet<String>,
+    /// Variables and parameters of an object type, with the type.
+    pub objects: HashMap<String, String>,
 }
 
 /// The trigger being translated: what `:NEW` and `:OLD` are called.
@@ -56,6 +60,11 @@ pub(super) struct Cx<'c> {
     pub preamble: Vec<String>,
     /// Rewriting embedded SQL, where a column name wins over a PL/SQL name.
     pub in_sql: bool,
+    /// The object type whose body is being translated: its attributes are
+    /// `self`'s, its methods callable by their bare names.
+    pub object_type: Option<String>,
+    /// What a `RETURN` without a value returns: `self` in a constructor.
+    pub bare_return: Option<String>,
     notes: Vec<Note>,
     /// Notes made once per object, by key.
     noted: BTreeSet<&'static str>,
@@ -80,6 +89,8 @@ impl<'c> Cx<'c> {
             package_cursors: Vec::new(),
             preamble: Vec::new(),
             in_sql: false,
+            object_type: None,
+            bare_return: None,
             notes: Vec::new(),
             noted: BTreeSet::new(),
         }
@@ -133,6 +144,19 @@ impl<'c> Cx<'c> {
         if pg_type.starts_with("timestamp") {
             self.scope().dates.insert(name.canonical());
         }
+        if pg_type == "bytea" {
+            self.scope().binary.insert(name.canonical());
+        }
+    }
+
+    /// Whether a local (by its text as written) holds bytes, not characters.
+    pub fn is_binary_var(&self, written: &str) -> bool {
+        let name = written.trim().trim_matches('"').to_ascii_uppercase();
+        self.scopes
+            .iter()
+            .rev()
+            .find(|s| s.names.contains(&name))
+            .is_some_and(|s| s.binary.contains(&name))
     }
 
     pub fn is_date_var(&self, name: &str) -> bool {
@@ -141,6 +165,38 @@ impl<'c> Cx<'c> {
             .rev()
             .find(|s| s.names.contains(name))
             .is_some_and(|s| s.dates.contains(name))
+    }
+
+    /// Notes that a local holds an object when its type is an object type.
+    pub fn remember_object(&mut self, name: &Ident, datatype: &Fragment) {
+        let Ok(items) = super::text::items(datatype) else { return };
+        let items = items.items;
+        let parts: Vec<String> = items.iter().filter_map(super::text::Item::name).collect();
+        let plain = !parts.is_empty() && items.len() == parts.len() * 2 - 1;
+        if let Some(object) =
+            parts.last().filter(|t| plain && self.catalog.objects.contains_key(*t))
+        {
+            let object = object.clone();
+            self.scope().objects.insert(name.canonical(), object);
+        }
+    }
+
+    /// The object type of a local, or of `SELF` in a type body.
+    pub fn object_of(&self, name: &str) -> Option<String> {
+        if let Some(scope) = self.scopes.iter().rev().find(|s| s.names.contains(name)) {
+            return scope.objects.get(name).cloned();
+        }
+        if name == "SELF" {
+            return self.object_type.clone();
+        }
+        None
+    }
+
+    /// Whether `name` is an attribute of the object type whose body this is.
+    pub fn is_self_attribute(&self, name: &str) -> bool {
+        self.object_type.as_ref().is_some_and(|t| {
+            !self.is_local(name) && self.catalog.attributes(t).iter().any(|a| a == name)
+        })
     }
 
     /// The element type of a local array variable.
@@ -174,7 +230,14 @@ impl<'c> Cx<'c> {
                     return Some((format!("{}.{}", pg_name(package), pg_name(name)), def.clone()));
                 }
                 let def = self.catalog.types.get(name)?;
-                Some((format!("{}.{}", pg_name(package), pg_name(name)), def.clone()))
+                // An owner the estate does not have (its objects were
+                // extracted without it): the type of the inventory.
+                let schema = if self.catalog.schemas.contains(package) {
+                    pg_name(package)
+                } else {
+                    self.catalog.type_schemas.get(name).cloned().unwrap_or(self.schema.clone())
+                };
+                Some((format!("{schema}.{}", pg_name(name)), def.clone()))
             }
             [_owner, package, name] => self.type_def(&[package.clone(), name.clone()]),
             _ => None,

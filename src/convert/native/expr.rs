@@ -113,6 +113,11 @@ impl Cx<'_> {
                 }
                 Token::Word(_) if !matches!(out.last().map(|o| &o.token), Some(Token::Period)) => {
                     let end = name_end(items, i);
+                    if let Some((text, next, _)) = self.method_chain(items, i, end, false) {
+                        out.push(Item::new(text).after(&item.gap));
+                        i = next;
+                        continue;
+                    }
                     if let Some((replacement, next)) = self.rewrite_name(items, i, end) {
                         out.extend(replacement);
                         i = next;
@@ -361,7 +366,162 @@ impl Cx<'_> {
             }
         }
 
+        // Object constructors: `t(a, b)`, the type's own or one it declares.
+        if let (Some((type_name, super::catalog::TypeDef::Object)), Some(_)) =
+            (self.type_def(&parts).filter(|_| constructor), call)
+        {
+            let object = parts.last().cloned().unwrap_or_default();
+            let values = args(self);
+            let declared = self.catalog.objects.get(&object).and_then(|o| o.methods.get(&object));
+            let text = if declared.is_some_and(|c| c.arities.contains(&values.len())) {
+                let schema = self.catalog.method_schema(&object);
+                format!("{schema}.{}({})", pg_name(&object), values.join(", "))
+            } else {
+                format!("ROW({})::{type_name}", values.join(", "))
+            };
+            return Some((one(text), after_call));
+        }
+
         self.qualified_name(&parts, &gap, items, end, line)
+    }
+
+    /// A method call, as a call of the function or procedure the method
+    /// became, with the object as its first argument: `v.m(x)` on a local
+    /// object, `SELF.m(x)` and `m(x)` in a type body, `t.m(x)` of a static
+    /// method, and `f(x).m(y)` on what a function returns, chained as far
+    /// as it goes (`f(x).m(y).n`). Returns the text, where to go on and
+    /// the last method's kind.
+    pub(super) fn method_chain(
+        &mut self,
+        items: &[Item],
+        start: usize,
+        end: usize,
+        statement: bool,
+    ) -> Option<(String, usize, crate::plsql::ast::SubprogramKind)> {
+        if self.catalog.objects.is_empty() {
+            return None;
+        }
+        let parts: Vec<String> = items[start..end].iter().filter_map(Item::name).collect();
+        let catalog = self.catalog;
+        let not_attribute =
+            |object: &str, name: &str| !catalog.attributes(object).iter().any(|a| a == name);
+        // The object the first method is called on, its type when known,
+        // and where the first method's name is.
+        // `f(x).m`: a call, then a period and a name.
+        let chained = items.get(end).is_some_and(|i| i.token == Token::LParen)
+            && matching_paren(items, end).is_some_and(|close| {
+                items.get(close + 1).is_some_and(|i| i.token == Token::Period)
+                    && items.get(close + 2).and_then(Item::word).is_some()
+            });
+        let (mut base, mut object, mut at): (Option<String>, Option<String>, usize) = if chained {
+            let close = matching_paren(items, end)?;
+            let method = items[close + 2].name()?;
+            let returned = match parts.as_slice() {
+                // `v(i).m`: an element of a local array, if it is an object.
+                [var] if self.is_local(var) => {
+                    let element = self.array_element(var)?.text.to_ascii_uppercase();
+                    let element = element.rsplit('.').next().unwrap_or_default().trim().to_owned();
+                    Some(element).filter(|t| catalog.objects.contains_key(t))
+                }
+                _ => self.returned_object(&parts),
+            };
+            if parts.len() == 1 && self.is_local(&parts[0]) && returned.is_none() {
+                return None;
+            }
+            // Unless the function is known, only a method name that one
+            // type hierarchy declares will do.
+            if returned.is_none() && catalog.method_home(&method).is_none() {
+                return None;
+            }
+            let called = text::join_trimmed(&self.rewrite(&items[start..=close]));
+            (Some(called), returned, close + 2)
+        } else {
+            match parts.as_slice() {
+                [var, method] => match self.object_of(var) {
+                    Some(t)
+                        if catalog.method(&t, method).is_some() && not_attribute(&t, method) =>
+                    {
+                        (Some(pg_name(var)), Some(t), end - 1)
+                    }
+                    None if !self.is_local(var)
+                        && catalog.objects.get(var).is_some_and(|o| {
+                            o.methods.get(method).is_some_and(|m| m.is_static)
+                        }) =>
+                    {
+                        (None, Some(var.clone()), end - 1)
+                    }
+                    _ => return None,
+                },
+                [method] if !self.is_local(method) && !self.is_self_attribute(method) => {
+                    let t = self.object_type.clone()?;
+                    let m = catalog.method(&t, method)?;
+                    if m.constructor {
+                        return None;
+                    }
+                    (Some("self".to_owned()), Some(t), start)
+                }
+                _ => return None,
+            }
+        };
+        loop {
+            let method = items[at].name()?;
+            let mut next = at + 1;
+            let mut arguments: Vec<String> = Vec::new();
+            if items.get(next).map(|i| &i.token) == Some(&Token::LParen) {
+                let close = matching_paren(items, next)?;
+                arguments = split_commas(&items[next + 1..close])
+                    .into_iter()
+                    .map(|a| text::join_trimmed(&self.rewrite(&a)))
+                    .collect();
+                next = close + 1;
+            }
+            let more = items.get(next).is_some_and(|i| i.token == Token::Period)
+                && items.get(next + 1).and_then(Item::word).is_some();
+            let (schema, m) = match &object {
+                Some(t) => (catalog.method_schema(t), catalog.method(t, &method)?),
+                None => {
+                    // Of the type's own method and its subtypes', the one a
+                    // statement can end with is a procedure; any other, a
+                    // function.
+                    let schema = catalog.method_home(&method)?;
+                    let named = catalog.methods_named(&method);
+                    let procedure = statement && !more;
+                    let wanted = |m: &&super::catalog::Method| {
+                        (m.kind == crate::plsql::ast::SubprogramKind::Procedure) == procedure
+                    };
+                    let m = named.iter().map(|(_, m)| *m).find(wanted).unwrap_or(named[0].1);
+                    (schema, m)
+                }
+            };
+            if !m.is_static {
+                arguments.insert(0, base.take()?);
+            }
+            let text = format!("{schema}.{}({})", pg_name(&method), arguments.join(", "));
+            let kind = m.kind;
+            object = m.returns.clone().filter(|t| catalog.objects.contains_key(t));
+            base = Some(text);
+            if !more {
+                return Some((base?, next, kind));
+            }
+            at = next + 1;
+        }
+    }
+
+    /// The object type a function named `parts` returns, when the
+    /// catalogue knows it and every overload returns the same one.
+    fn returned_object(&self, parts: &[String]) -> Option<String> {
+        let (package, name) = match parts {
+            [name] => (self.package.clone()?, name.clone()),
+            [package, name] | [_, package, name] => (package.clone(), name.clone()),
+            _ => return None,
+        };
+        let returns = self.catalog.package(&package)?.returns.get(&name)?;
+        let objects: Vec<&String> =
+            returns.iter().filter(|t| self.catalog.objects.contains_key(*t)).collect();
+        match objects.as_slice() {
+            [one] => Some((*one).clone()),
+            _ => None,
+        }
     }
 
     /// `owner.pkg.member` without its owner, a package member or package
@@ -492,6 +652,7 @@ impl Cx<'_> {
         let column = |cx: &Self, name: &str| cx.in_sql && cx.catalog.column_names.contains(name);
         match parts {
             [name] if named_argument || column(self, name) => None,
+            [name] if self.is_self_attribute(name) => one(format!("self.{}", pg_name(name))),
             [name] if !self.is_local(name) => {
                 let package = self.package.clone()?;
                 let info = self.package_info()?;
@@ -750,7 +911,105 @@ impl Cx<'_> {
             }
             (["DBMS_LOB", "INSTR"], true) => {
                 let a = args(self);
-                (a.len() == 2).then(|| (format!("strpos({}, {})", a[0], a[1]), None))
+                match a.len() {
+                    2 => done(format!("strpos({}, {})", a[0], a[1])),
+                    3 | 4 => {
+                        let ints: Vec<String> = a[2..].iter().map(|x| integer_arg(x)).collect();
+                        done(format!("oracle.instr({}, {}, {})", a[0], a[1], ints.join(", ")))
+                    }
+                    _ => None,
+                }
+            }
+            (["DBMS_LOB", "COMPARE"], true) => {
+                let a = args(self);
+                (a.len() == 2).then(|| {
+                    let (x, y) = (&a[0], &a[1]);
+                    (
+                        format!("(CASE WHEN {x} = {y} THEN 0 WHEN {x} < {y} THEN -1 ELSE 1 END)"),
+                        None,
+                    )
+                })
+            }
+            // The package's constants, as Oracle defines them.
+            (["DBMS_LOB", constant], false) => {
+                let value = match *constant {
+                    "LOBMAXSIZE" => "18446744073709551615",
+                    "CALL" => "12",
+                    "SESSION" => "10",
+                    "LOB_READONLY" | "FILE_READONLY" | "DEFAULT_CSID" | "DEFAULT_LANG_CTX"
+                    | "NO_WARNING" => "0",
+                    "LOB_READWRITE" | "WARN_INCONVERTIBLE_CHAR" => "1",
+                    _ => return None,
+                };
+                done(value.to_owned())
+            }
+            (["UTL_RAW", "LENGTH"], true) => done(format!("length({})", args(self).join(", "))),
+            (["UTL_RAW", "SUBSTR"], true) => {
+                let a = args(self);
+                match a.len() {
+                    2 => done(format!("substr({}, {})", a[0], integer_arg(&a[1]))),
+                    3 => done(format!(
+                        "substr({}, {}, {})",
+                        a[0],
+                        integer_arg(&a[1]),
+                        integer_arg(&a[2])
+                    )),
+                    _ => None,
+                }
+            }
+            // NULL operands are left out; all of them NULL is NULL.
+            (["UTL_RAW", "CONCAT"], true) => {
+                let a = args(self);
+                let parts: Vec<String> =
+                    a.iter().map(|x| format!("coalesce({x}, ''::bytea)")).collect();
+                done(format!("nullif({}, ''::bytea)", parts.join(" || ")))
+            }
+            (["UTL_RAW", "COPIES"], true) => {
+                let a = args(self);
+                (a.len() == 2).then(|| {
+                    let n = integer_arg(&a[1]);
+                    (format!("decode(repeat(encode({}, 'hex'), {n}), 'hex')", a[0]), None)
+                })
+            }
+            (["UTL_RAW", "CAST_FROM_BINARY_INTEGER"], true) => {
+                let a = args(self);
+                let big_endian = a
+                    .get(1)
+                    .is_none_or(|e| e == "1" || e.eq_ignore_ascii_case("utl_raw.big_endian"));
+                (big_endian && !a.is_empty())
+                    .then(|| (format!("int4send(({})::integer)", a[0]), None))
+            }
+            (["UTL_RAW", "CAST_TO_BINARY_INTEGER"], true) => {
+                let a = args(self);
+                (a.len() == 1).then(|| {
+                    let hex = format!("lpad(encode({}, 'hex'), 8, '0')", a[0]);
+                    (format!("('x' || {hex})::bit(32)::integer"), None)
+                })
+            }
+            (["UTL_RAW", "BIG_ENDIAN"], false) => done("1".to_owned()),
+            (["UTL_RAW", "LITTLE_ENDIAN"], false) => done("2".to_owned()),
+            (["UTL_RAW", "MACHINE_ENDIAN"], false) => done("3".to_owned()),
+            (["UTL_ENCODE", "BASE64_ENCODE"], true) => {
+                self.note(
+                    line,
+                    NoteKind::Review,
+                    "UTL_ENCODE.BASE64_ENCODE became encode(..., 'base64'), which breaks lines \
+                     after 76 characters with LF where Oracle breaks them after 64 with CR LF",
+                );
+                done(format!("convert_to(encode({}, 'base64'), 'UTF8')", args(self).join(", ")))
+            }
+            (["UTL_ENCODE", "BASE64_DECODE"], true) => {
+                done(format!("decode(convert_from({}, 'UTF8'), 'base64')", args(self).join(", ")))
+            }
+            (["UTL_I18N", "STRING_TO_RAW"], true) => {
+                let a = args(self);
+                let value = a.first().filter(|_| a.len() <= 2 && utf8(a.get(1)))?;
+                done(format!("convert_to({value}, 'UTF8')"))
+            }
+            (["UTL_I18N", "RAW_TO_CHAR"], true) => {
+                let a = args(self);
+                let value = a.first().filter(|_| a.len() <= 2 && utf8(a.get(1)))?;
+                done(format!("convert_from({value}, 'UTF8')"))
             }
             (["UTL_RAW", "CAST_TO_RAW"], true) => {
                 done(format!("convert_to({}, 'UTF8')", args(self).join(", ")))
@@ -1022,7 +1281,7 @@ fn operand_after(items: &[Item], start: usize) -> usize {
 }
 
 /// Where a dotted name starting at `start` ends: `a . b . c`.
-fn name_end(items: &[Item], start: usize) -> usize {
+pub(super) fn name_end(items: &[Item], start: usize) -> usize {
     let mut end = start + 1;
     while end + 1 < items.len()
         && items[end].token == Token::Period
@@ -1311,6 +1570,13 @@ fn concat_operators(items: Vec<Item>) -> Vec<Item> {
 /// An argument where PostgreSQL wants an integer: a literal as it is,
 /// anything else truncated, as Oracle truncates the NUMBER it takes there
 /// (a cast would round).
+/// Whether a character set argument is UTF-8, or left to the default
+/// (the database's, which is UTF-8 on Aurora).
+fn utf8(charset: Option<&String>) -> bool {
+    charset
+        .is_none_or(|c| matches!(c.to_ascii_uppercase().as_str(), "'AL32UTF8'" | "'UTF8'" | "NULL"))
+}
+
 fn integer_arg(arg: &str) -> String {
     if arg.parse::<i64>().is_ok() {
         arg.to_owned()

@@ -16,7 +16,7 @@ use super::text::{self, quote_literal, safe_comment_body, Item};
 use super::NoteKind;
 use crate::plsql::ast::{
     Block, Comment, Conditional, Declaration, DeclarationItem, Fragment, Handler, LoopKind,
-    Parameter, QualifiedName, SqlKind, Statement, StatementItem,
+    Parameter, QualifiedName, SqlKind, Statement, StatementItem, SubprogramKind,
 };
 
 /// Writes PL/pgSQL text with indentation, placing the source's comments.
@@ -136,6 +136,7 @@ impl<'w, 'c> Writer<'w, 'c> {
         match &d.item {
             DeclarationItem::Variable { name, constant, datatype, not_null, default } => {
                 self.remember_array(&name.canonical(), datatype);
+                self.cx.remember_object(name, datatype);
                 let pg_type = self.cx.datatype(datatype);
                 self.cx.declare_typed(name, &pg_type);
                 let mut text = pg_name(&name.canonical());
@@ -545,7 +546,10 @@ impl<'w, 'c> Writer<'w, 'c> {
                     self.line(&format!("RETURN {value};"));
                 }
                 (None, Some(ret)) => self.line(&format!("RETURN {ret};")),
-                (None, None) => self.line("RETURN;"),
+                (None, None) => match self.cx.bare_return.clone() {
+                    Some(ret) => self.line(&format!("RETURN {ret};")),
+                    None => self.line("RETURN;"),
+                },
             },
             StatementItem::Raise { exception } => self.raise(exception.as_ref()),
             StatementItem::Open { cursor, query, dynamic, using } => {
@@ -976,6 +980,10 @@ impl<'w, 'c> Writer<'w, 'c> {
         let line = whole.span.line;
         let parts: Vec<String> = name.parts.iter().map(|p| p.canonical()).collect();
         let upper: Vec<&str> = parts.iter().map(String::as_str).collect();
+        if let Some(text) = self.method_call(whole) {
+            self.line(&text);
+            return;
+        }
         if let Some(method) = chained_method(whole) {
             // `f(x).m(y)`: a method of the object a function returns, or of
             // a collection's element.
@@ -1021,6 +1029,14 @@ impl<'w, 'c> Writer<'w, 'c> {
                 ));
                 return;
             }
+            ["DBMS_LOB", procedure] => {
+                if let Some(lines) = self.lob_procedure(procedure, &args, line) {
+                    for l in lines {
+                        self.line(&l);
+                    }
+                    return;
+                }
+            }
             ["DBMS_LOCK" | "DBMS_SESSION" | "USER_LOCK", "SLEEP"] if args.len() == 1 => {
                 self.line(&format!("PERFORM pg_sleep({});", args[0]));
                 return;
@@ -1061,6 +1077,120 @@ impl<'w, 'c> Writer<'w, 'c> {
         }
         let callee = self.callee(&parts, line);
         self.line(&format!("CALL {callee}({});", args.join(", ")));
+    }
+
+    /// A method called as a statement: `CALL` of the procedure it became,
+    /// or `PERFORM` of the function.
+    fn method_call(&mut self, whole: &Fragment) -> Option<String> {
+        let items = text::items(whole).ok()?.items;
+        let items = match items.split_last() {
+            Some((last, rest)) if last.token == Token::SemiColon => rest,
+            _ => &items[..],
+        };
+        let end = super::expr::name_end(items, 0);
+        let (text, next, kind) = self.cx.method_chain(items, 0, end, true)?;
+        if next != items.len() {
+            return None;
+        }
+        Some(match kind {
+            SubprogramKind::Procedure => format!("CALL {text};"),
+            SubprogramKind::Function => format!("PERFORM {text};"),
+        })
+    }
+
+    /// DBMS_LOB's procedures on CLOB and BLOB variables, which are values
+    /// in PostgreSQL (text and bytea): each changes its variable by
+    /// assignment.
+    fn lob_procedure(
+        &mut self,
+        procedure: &str,
+        args: &[String],
+        line: u32,
+    ) -> Option<Vec<String>> {
+        let target = |i: usize| args.get(i).map(|a| assignment_target(a));
+        let lob = target(0)?;
+        let part = |value: &str, amount: &str| {
+            if amount.eq_ignore_ascii_case(&format!("length({value})")) {
+                value.to_owned()
+            } else {
+                format!("substr({value}, 1, {amount})")
+            }
+        };
+        Some(match (procedure, args.len()) {
+            ("CREATETEMPORARY", _) => {
+                let empty = if self.cx.is_binary_var(&lob) { "''::bytea" } else { "''" };
+                vec![format!("{lob} := {empty};")]
+            }
+            ("FREETEMPORARY", 1) => vec![format!("{lob} := NULL;")],
+            ("OPEN" | "CLOSE", _) => {
+                self.cx.note_once(
+                    "lob-open",
+                    line,
+                    NoteKind::Review,
+                    "DBMS_LOB.OPEN and CLOSE were left out: a LOB is a value in PostgreSQL"
+                        .to_owned(),
+                );
+                vec!["NULL;".to_owned()]
+            }
+            ("APPEND", 2) => vec![format!("{lob} := {lob} || {};", args[1])],
+            ("WRITEAPPEND", 3) => vec![format!("{lob} := {lob} || {};", part(&args[2], &args[1]))],
+            ("TRIM", 2) => vec![format!("{lob} := substr({lob}, 1, {});", args[1])],
+            ("WRITE", 4) => {
+                self.lob_overlay_note(line);
+                let (amount, offset) = (&args[1], &args[2]);
+                let piece = part(&args[3], amount);
+                vec![format!("{lob} := overlay({lob} placing {piece} from {offset} for {amount});")]
+            }
+            ("COPY", 3..=5) => {
+                self.lob_overlay_note(line);
+                let amount = &args[2];
+                let to = args.get(3).map_or("1", String::as_str);
+                let from = args.get(4).map_or("1", String::as_str);
+                let piece = format!("substr({}, {from}, {amount})", args[1]);
+                vec![format!(
+                    "{lob} := overlay(coalesce({lob}, {piece}) placing {piece} from {to} for {amount});"
+                )]
+            }
+            // READ(lob, amount IN OUT, offset, buffer OUT) raises
+            // NO_DATA_FOUND past the end, which loops over a LOB rely on.
+            ("READ", 4) => {
+                let amount = target(1)?;
+                let offset = &args[2];
+                let buffer = target(3)?;
+                vec![
+                    format!("IF {offset} > coalesce(length({lob}), 0) THEN"),
+                    "    RAISE no_data_found;".to_owned(),
+                    "END IF;".to_owned(),
+                    format!("{buffer} := substr({lob}, {offset}, {amount});"),
+                    format!("{amount} := length({buffer});"),
+                ]
+            }
+            ("CONVERTTOBLOB" | "CONVERTTOCLOB", 8) => {
+                let function =
+                    if procedure == "CONVERTTOBLOB" { "convert_to" } else { "convert_from" };
+                self.cx.note(
+                    line,
+                    NoteKind::Review,
+                    format!(
+                        "DBMS_LOB.{procedure} became {function}(..., 'UTF8') of the whole source: \
+                         the amount, offsets, character set and warning are not used"
+                    ),
+                );
+                vec![format!("{lob} := {function}({}, 'UTF8');", args[1])]
+            }
+            _ => return None,
+        })
+    }
+
+    fn lob_overlay_note(&mut self, line: u32) {
+        self.cx.note_once(
+            "lob-overlay",
+            line,
+            NoteKind::Review,
+            "DBMS_LOB.WRITE and COPY became overlay(): an offset past the end of the LOB is not \
+             padded as Oracle pads it"
+                .to_owned(),
+        );
     }
 
     /// `v.EXTEND`, `v.DELETE`, `v.TRIM` of a local array, or of an array

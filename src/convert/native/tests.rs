@@ -610,3 +610,235 @@ END pk;
     // Outside SQL the name is the package's function.
     assert!(sql.contains("s := pk.status();"), "{sql}");
 }
+
+const LINEA: &str = "CREATE OR REPLACE TYPE t_linea FORCE AS OBJECT (
+  cantidad NUMBER(10,2),
+  precio NUMBER(12,4),
+  CONSTRUCTOR FUNCTION t_linea(p_cantidad NUMBER) RETURN SELF AS RESULT,
+  MEMBER FUNCTION subtotal RETURN NUMBER,
+  MEMBER PROCEDURE doblar,
+  MEMBER PROCEDURE validar,
+  STATIC FUNCTION vacia RETURN t_linea,
+  ORDER MEMBER FUNCTION comparar(p_otra t_linea) RETURN INTEGER
+) NOT FINAL;
+/
+CREATE OR REPLACE TYPE BODY t_linea AS
+  CONSTRUCTOR FUNCTION t_linea(p_cantidad NUMBER) RETURN SELF AS RESULT IS
+  BEGIN
+    SELF.cantidad := p_cantidad;
+    precio := 0;
+    RETURN;
+  END;
+  MEMBER FUNCTION subtotal RETURN NUMBER IS
+  BEGIN
+    RETURN cantidad * precio;
+  END;
+  MEMBER PROCEDURE doblar IS
+  BEGIN
+    cantidad := cantidad * 2;
+  END;
+  MEMBER PROCEDURE validar IS
+  BEGIN
+    IF subtotal() < 0 OR SELF.subtotal < 0 THEN
+      RAISE_APPLICATION_ERROR(-20301, 'negativo');
+    END IF;
+  END;
+  STATIC FUNCTION vacia RETURN t_linea IS
+  BEGIN
+    RETURN t_linea(0, 0);
+  END;
+  ORDER MEMBER FUNCTION comparar(p_otra t_linea) RETURN INTEGER IS
+  BEGIN
+    RETURN SIGN(SELF.subtotal() - p_otra.subtotal());
+  END;
+END;
+/
+";
+
+#[test]
+fn a_type_body_becomes_routines_taking_self() {
+    let t = translated(LINEA);
+    let sql = &t.sql;
+    assert!(sql.starts_with("CREATE SCHEMA IF NOT EXISTS t_linea;\n"), "{sql}");
+    // A constructor declares self, fills it and returns it.
+    assert!(
+        sql.contains("CREATE OR REPLACE FUNCTION t_linea.t_linea(p_cantidad numeric)\nRETURNS public.t_linea\n"),
+        "{sql}"
+    );
+    assert!(sql.contains("    self public.t_linea;\n"), "{sql}");
+    assert!(
+        sql.contains("    SELF.cantidad := p_cantidad;\n    self.precio := 0;\n    RETURN self;\n"),
+        "{sql}"
+    );
+    // Members take the object first; attributes by their bare names are self's.
+    assert!(
+        sql.contains(
+            "CREATE OR REPLACE FUNCTION t_linea.subtotal(self public.t_linea)\nRETURNS numeric\n"
+        ),
+        "{sql}"
+    );
+    assert!(sql.contains("RETURN self.cantidad * self.precio;"), "{sql}");
+    // A procedure that changes the object gets it INOUT; one that does not, IN.
+    assert!(sql.contains("PROCEDURE t_linea.doblar(INOUT self public.t_linea)"), "{sql}");
+    assert!(sql.contains("self.cantidad := self.cantidad * 2;"), "{sql}");
+    assert!(sql.contains("PROCEDURE t_linea.validar(self public.t_linea)"), "{sql}");
+    // Methods called by their bare names, on SELF and on another object.
+    assert!(
+        sql.contains("IF t_linea.subtotal(self) < 0 OR t_linea.subtotal(self) < 0 THEN"),
+        "{sql}"
+    );
+    assert!(
+        sql.contains("RETURN SIGN(t_linea.subtotal(self) - t_linea.subtotal(p_otra));"),
+        "{sql}"
+    );
+    // A static method takes no object; the default constructor is a row.
+    assert!(sql.contains("FUNCTION t_linea.vacia()\nRETURNS public.t_linea\n"), "{sql}");
+    assert!(sql.contains("RETURN ROW(0, 0)::public.t_linea;"), "{sql}");
+    assert!(
+        t.notes.iter().any(|n| n.message.starts_with("ORDER MEMBER FUNCTION comparar")),
+        "{:?}",
+        t.notes
+    );
+}
+
+#[test]
+fn methods_are_called_on_locals_and_on_what_functions_return() {
+    let sql = sql_of(&format!(
+        "{LINEA}CREATE OR REPLACE PACKAGE facturas AS
+  FUNCTION linea(p NUMBER) RETURN t_linea;
+END;
+/
+CREATE OR REPLACE PROCEDURE usar IS
+  l t_linea := t_linea(3);
+  n NUMBER;
+BEGIN
+  l.doblar;
+  l.validar();
+  n := l.subtotal + l.cantidad;
+  n := facturas.linea(2).subtotal();
+  facturas.linea(n).validar;
+  l := t_linea.vacia;
+END;
+/
+"
+    ));
+    assert!(sql.contains("l public.t_linea := t_linea.t_linea(3);"), "{sql}");
+    assert!(sql.contains("    CALL t_linea.doblar(l);\n    CALL t_linea.validar(l);\n"), "{sql}");
+    assert!(sql.contains("n := t_linea.subtotal(l) + l.cantidad;"), "{sql}");
+    assert!(sql.contains("n := t_linea.subtotal(facturas.linea(2));"), "{sql}");
+    assert!(sql.contains("CALL t_linea.validar(facturas.linea(n));"), "{sql}");
+    assert!(sql.contains("l := t_linea.vacia();"), "{sql}");
+}
+
+#[test]
+fn a_method_of_an_array_element_of_objects() {
+    let sql = sql_of(&format!(
+        "{LINEA}CREATE OR REPLACE TYPE t_lineas AS TABLE OF t_linea;
+/
+CREATE OR REPLACE FUNCTION total(p t_lineas) RETURN NUMBER IS
+  n NUMBER := 0;
+BEGIN
+  FOR i IN 1 .. p.COUNT LOOP
+    n := n + p(i).subtotal();
+  END LOOP;
+  RETURN n;
+END;
+/
+"
+    ));
+    assert!(sql.contains("n := n + t_linea.subtotal(p[i]);"), "{sql}");
+}
+
+#[test]
+fn a_type_under_an_owner_the_estate_lacks_is_the_inventory_type() {
+    let sql = sql_of(&format!(
+        "{LINEA}CREATE OR REPLACE FUNCTION f RETURN NUMBER IS
+  l ut3.t_linea := ut3.t_linea(1, 2);
+BEGIN
+  RETURN l.subtotal;
+END;
+/
+"
+    ));
+    assert!(sql.contains("l public.t_linea := ROW(1, 2)::public.t_linea;"), "{sql}");
+    assert!(sql.contains("RETURN t_linea.subtotal(l);"), "{sql}");
+}
+
+#[test]
+fn a_method_of_a_type_hierarchy_is_called_in_its_root_schema() {
+    // `expect` returns one type or its subtype, by overload: the static
+    // type is not known, so the method is called in the hierarchy's schema,
+    // and a statement ends with the procedure, a chain goes on with the
+    // function.
+    let sql = sql_of(
+        "CREATE TYPE expectation AS OBJECT (actual VARCHAR2(100),
+  MEMBER PROCEDURE to_equal(self IN expectation, a_expected VARCHAR2)) NOT FINAL;
+/
+CREATE TYPE compound UNDER expectation (
+  MEMBER FUNCTION to_equal(a_expected NUMBER) RETURN compound,
+  MEMBER PROCEDURE join_by(a_columns VARCHAR2));
+/
+CREATE PACKAGE ut AS
+  FUNCTION expect(a VARCHAR2) RETURN expectation;
+  FUNCTION expect(a NUMBER) RETURN compound;
+END;
+/
+CREATE PROCEDURE test_it IS
+BEGIN
+  ut3_develop.ut.expect('a').to_equal('a');
+  ut.expect(1).to_equal(1).join_by('ID');
+END;
+/
+",
+    );
+    assert!(sql.contains("    CALL expectation.to_equal(ut.expect('a'), 'a');\n"), "{sql}");
+    assert!(
+        sql.contains(
+            "    CALL expectation.join_by(expectation.to_equal(ut.expect(1), 1), 'ID');\n"
+        ),
+        "{sql}"
+    );
+}
+
+#[test]
+fn dbms_lob_procedures_assign_to_their_lob() {
+    let t = translated(
+        "CREATE PROCEDURE p(b IN OUT BLOB) IS
+  c CLOB;
+  n INTEGER := 10;
+  buf VARCHAR2(10);
+  lang INTEGER := DBMS_LOB.DEFAULT_LANG_CTX;
+BEGIN
+  DBMS_LOB.CREATETEMPORARY(c, TRUE);
+  DBMS_LOB.CREATETEMPORARY(b, TRUE);
+  DBMS_LOB.OPEN(c, DBMS_LOB.LOB_READWRITE);
+  DBMS_LOB.WRITEAPPEND(c, LENGTH(buf), buf);
+  DBMS_LOB.COPY(c, c, 2, 5, 1);
+  DBMS_LOB.READ(c, n, 1, buf);
+  DBMS_LOB.TRIM(c, 3);
+  DBMS_LOB.FREETEMPORARY(c);
+  b := UTL_RAW.CONCAT(b, UTL_RAW.CAST_TO_RAW(buf));
+END;
+/
+",
+    );
+    let sql = &t.sql;
+    for line in [
+        "lang numeric(38) := 0;",
+        "c := '';",
+        "b := ''::bytea;",
+        "NULL;",
+        "c := c || buf;",
+        "c := overlay(coalesce(c, substr(c, 1, 2)) placing substr(c, 1, 2) from 5 for 2);",
+        "IF 1 > coalesce(length(c), 0) THEN",
+        "RAISE no_data_found;",
+        "buf := substr(c, 1, n);",
+        "n := length(buf);",
+        "c := substr(c, 1, 3);",
+        "c := NULL;",
+        "b := nullif(coalesce(b, ''::bytea) || coalesce(convert_to(buf, 'UTF8'), ''::bytea), ''::bytea);",
+    ] {
+        assert!(sql.contains(&format!("    {line}\n")), "{line}\n{sql}");
+    }
+    assert!(t.notes.iter().any(|n| n.message.contains("overlay()")), "{:?}", t.notes);
+}

@@ -72,6 +72,12 @@ pub fn builtin(items: &[Item]) -> Option<Mapped> {
             None => "timestamp".to_owned(),
         }),
         "INTERVAL" => Mapped::plain("interval"),
+        // PL/SQL's STANDARD subtypes without precision limits.
+        "TIMESTAMP_UNCONSTRAINED" => Mapped::plain("timestamp"),
+        "TIMESTAMP_TZ_UNCONSTRAINED" | "TIMESTAMP_LTZ_UNCONSTRAINED" => {
+            Mapped::plain("timestamptz")
+        }
+        "YMINTERVAL_UNCONSTRAINED" | "DSINTERVAL_UNCONSTRAINED" => Mapped::plain("interval"),
         "BOOLEAN" => Mapped::plain("boolean"),
         "XMLTYPE" => Mapped::plain("xml"),
         "SYS_REFCURSOR" => Mapped::plain("refcursor"),
@@ -130,6 +136,8 @@ mod tests {
         assert_eq!(map("LONG RAW"), "bytea");
         assert_eq!(map("RAW(16)"), "bytea");
         assert_eq!(map("SYS_REFCURSOR"), "refcursor");
+        assert_eq!(map("timestamp_tz_unconstrained"), "timestamptz");
+        assert_eq!(map("DSINTERVAL_UNCONSTRAINED"), "interval");
         assert_eq!(map("EMPLOYEES"), "-");
     }
 }

@@ -30,7 +30,7 @@ pub(super) fn translate(
             Ok(view(cx, v, object.kind == crate::plsql::ObjectKind::MaterializedView))
         }
         UnitItem::TypeSpec(t) => type_spec(cx, t, comments),
-        UnitItem::TypeBody(_) => Err(TranslateError::Kind("a type body")),
+        UnitItem::TypeBody(p) => type_body(cx, object, p, comments),
         UnitItem::Ddl(_) => Err(TranslateError::Kind(match object.kind {
             crate::plsql::ObjectKind::Table => "a table",
             crate::plsql::ObjectKind::Index => "an index",
@@ -173,6 +173,7 @@ fn header(w: &mut Writer<'_, '_>, s: &Subprogram, name: &str) -> String {
     let mut seen_default = false;
     for p in &s.parameters {
         w.remember_array(&p.name.canonical(), &p.datatype);
+        w.cx.remember_object(&p.name, &p.datatype);
         w.cx.no_anchors = true;
         let pg_type = w.cx.datatype(&p.datatype);
         w.cx.no_anchors = false;
@@ -392,6 +393,161 @@ fn package_body(
         cx.note(line, NoteKind::Unsupported, "the package's initialisation section is not run");
     }
     Ok(out)
+}
+
+/// A type body: each method a routine of the schema of its type
+/// hierarchy ([`catalog::Catalog::method_schema`]). A member takes the
+/// object as its first parameter, `self`; a constructor declares `self`,
+/// fills it and returns it; a static method is a plain routine.
+fn type_body(
+    cx: &mut Cx<'_>,
+    object: &Object,
+    p: &Package,
+    comments: &[crate::plsql::ast::Comment],
+) -> Result<String, TranslateError> {
+    let type_name = p.name.last().canonical();
+    if !cx.catalog.objects.contains_key(&type_name) {
+        return Err(TranslateError::Kind("a type body whose object type is not in the inventory"));
+    }
+    let schema = cx.catalog.method_schema(&type_name);
+    let mut assigns = SelfAssignments {
+        attributes: cx.catalog.attributes(&type_name),
+        spans: Default::default(),
+    };
+    crate::analysis::walk::walk(object, &mut assigns);
+    cx.object_type = Some(type_name.clone());
+    let mut out = format!("CREATE SCHEMA IF NOT EXISTS {schema};\n");
+    let mut last_end = 0;
+    for d in catalog::flat(&p.declarations) {
+        let DeclarationItem::Subprogram(s) = &d.item else {
+            last_end = d.span.end;
+            continue;
+        };
+        let leading = leading_comments(comments, last_end, d.span.start);
+        last_end = d.span.end;
+        if s.body.is_none() {
+            continue;
+        }
+        let assigns_self = assigns.spans.contains(&s.span.start);
+        let (method, name) = method_routine(cx, s, &type_name, &schema, assigns_self);
+        match routine(cx, &method, &name, comments) {
+            Ok(text) => {
+                out.push('\n');
+                out.push_str(&leading);
+                out.push_str(&text);
+            }
+            Err(e) => {
+                cx.note(s.span.line, NoteKind::Unsupported, format!("{}: {e}", s.name.last().text))
+            }
+        }
+        cx.bare_return = None;
+    }
+    cx.object_type = None;
+    Ok(out)
+}
+
+/// A method as the routine it becomes, and that routine's name.
+fn method_routine(
+    cx: &mut Cx<'_>,
+    s: &Subprogram,
+    type_name: &str,
+    schema: &str,
+    assigns_self: bool,
+) -> (Subprogram, String) {
+    let has = |word: &str| s.method_modifiers.iter().any(|w| w == word);
+    let mut method = s.clone();
+    let is_self = |p: &crate::plsql::ast::Parameter| p.name.canonical() == "SELF";
+    let self_type = crate::plsql::ast::Fragment { text: type_name.to_owned(), span: s.span };
+    let self_ident =
+        crate::plsql::ast::Ident { text: "self".to_owned(), quoted: false, span: s.name.span };
+    if has("MAP") || has("ORDER") {
+        cx.note(
+            s.span.line,
+            NoteKind::Review,
+            format!(
+                "{} MEMBER FUNCTION {}: PostgreSQL compares composite values attribute by \
+                 attribute, not with this method",
+                if has("MAP") { "MAP" } else { "ORDER" },
+                s.name.last().text
+            ),
+        );
+    }
+    if has("CONSTRUCTOR") {
+        method.parameters.retain(|p| !is_self(p));
+        method.return_type = Some(self_type.clone());
+        if let Some(crate::plsql::ast::SubprogramBody::Block(block)) = &mut method.body {
+            let declaration = crate::plsql::ast::Declaration {
+                span: crate::plsql::ast::Span { end: s.span.start, ..s.span },
+                item: DeclarationItem::Variable {
+                    name: self_ident,
+                    constant: false,
+                    datatype: self_type,
+                    not_null: false,
+                    default: None,
+                },
+            };
+            block.declarations.insert(0, declaration);
+        }
+        cx.bare_return = Some("self".to_owned());
+        return (method, format!("{schema}.{}", pg_name(type_name)));
+    }
+    let name = format!("{schema}.{}", pg_name(&s.name.last().canonical()));
+    if has("STATIC") {
+        return (method, name);
+    }
+    match method.parameters.iter_mut().find(|p| is_self(p)) {
+        // A function's SELF is IN in Oracle; PostgreSQL would make an
+        // INOUT one part of the result.
+        Some(p) if s.kind == SubprogramKind::Function => p.mode = ParameterMode::In,
+        Some(_) => {}
+        None => {
+            // A member procedure's SELF is IN OUT in Oracle. In PostgreSQL,
+            // INOUT needs a variable as the argument: only where the
+            // procedure changes the object.
+            let mode = if s.kind == SubprogramKind::Procedure && assigns_self {
+                ParameterMode::InOut
+            } else {
+                ParameterMode::In
+            };
+            let parameter = crate::plsql::ast::Parameter {
+                name: self_ident,
+                mode,
+                nocopy: false,
+                datatype: self_type,
+                default: None,
+                span: s.name.span,
+            };
+            method.parameters.insert(0, parameter);
+        }
+    }
+    (method, name)
+}
+
+/// The methods (by where they start) that assign to `SELF` or to one of
+/// its attributes by name.
+struct SelfAssignments {
+    attributes: Vec<String>,
+    spans: std::collections::BTreeSet<u32>,
+}
+
+impl<'a> crate::analysis::walk::Visitor<'a> for SelfAssignments {
+    fn statement(
+        &mut self,
+        statement: &'a crate::plsql::ast::Statement,
+        cx: &crate::analysis::walk::Context<'a>,
+    ) {
+        let crate::plsql::ast::StatementItem::Assignment { target, .. } = &statement.item else {
+            return;
+        };
+        let Some(s) = cx.subprogram else { return };
+        let first = target.text.trim_start().split(['.', '(', ' ']).next().unwrap_or_default();
+        let first = first.to_ascii_uppercase();
+        // `SELF.x := ...`, or an attribute by its bare name.
+        let parameter = s.parameters.iter().any(|p| p.name.canonical() == first);
+        if first == "SELF" || (!parameter && self.attributes.contains(&first)) {
+            self.spans.insert(s.span.start);
+        }
+    }
 }
 
 /// The comments between `from` and `to`, as SQL comment lines.
