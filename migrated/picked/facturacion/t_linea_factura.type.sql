@@ -1,5 +1,4 @@
 -- FACTURACION.T_LINEA_FACTURA (TYPE) from extracted/ddl/FACTURACION/types.sql:5
--- unsupported (line 5): object type methods are not translated; the type keeps its attributes
 
 CREATE TYPE facturacion.t_linea_factura AS (
     id_producto numeric(10),

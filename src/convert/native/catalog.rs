@@ -27,6 +27,8 @@ pub struct Catalog {
     pub(super) column_names: std::collections::HashSet<String>,
     /// Object types (`AS OBJECT`, `UNDER t`), by name.
     pub(super) objects: HashMap<String, ObjectInfo>,
+    /// The object types that have a body.
+    pub(super) type_bodies: std::collections::HashSet<String>,
     /// The owners objects of the estate have.
     pub(super) schemas: std::collections::HashSet<String>,
     /// The PostgreSQL schema of each schema-level type, by name: the
@@ -38,11 +40,14 @@ pub struct Catalog {
 #[derive(Debug, Default, Clone)]
 pub(super) struct ObjectInfo {
     pub under: Option<String>,
-    /// Its own attributes, in order, without the supertype's.
-    pub attributes: Vec<String>,
+    /// Its own attributes and their types as written, in order, without
+    /// the supertype's.
+    pub attributes: Vec<(String, Fragment)>,
     /// Its methods by name (overloads share one entry), constructors
     /// under the type's name.
     pub methods: HashMap<String, Method>,
+    /// The methods as the type's spec declares them, in order.
+    pub specs: Vec<crate::plsql::ast::Subprogram>,
 }
 
 /// What a call of a method needs to know: what it is, and what it returns.
@@ -54,8 +59,8 @@ pub(super) struct Method {
     pub constructor: bool,
     /// The object type a function returns, when it returns one.
     pub returns: Option<String>,
-    /// Constructors: the numbers of parameters they take.
-    pub arities: Vec<usize>,
+    /// Constructors: how many arguments each takes, at least and at most.
+    pub arities: Vec<(usize, usize)>,
 }
 
 #[derive(Debug, Default, Clone)]
@@ -123,6 +128,9 @@ impl Catalog {
         let Some(unit) = &object.unit else { return };
         match &unit.item {
             UnitItem::PackageSpec(p) | UnitItem::PackageBody(p) => self.add_package(p),
+            UnitItem::TypeBody(p) => {
+                self.type_bodies.insert(p.name.last().canonical());
+            }
             UnitItem::Ddl(statement) if object.kind == crate::plsql::ObjectKind::Table => {
                 for (column, datatype) in table_columns(&statement.text, statement.span) {
                     self.column_names.insert(column.clone());
@@ -152,15 +160,23 @@ impl Catalog {
         let name = t.name.last().canonical();
         let mut info = ObjectInfo {
             under: t.under.as_ref().map(|u| u.last().canonical()),
-            attributes: t.attributes.iter().map(|a| a.name.canonical()).collect(),
+            attributes: t
+                .attributes
+                .iter()
+                .map(|a| (a.name.canonical(), a.datatype.clone()))
+                .collect(),
             methods: HashMap::new(),
+            specs: t.methods.clone(),
         };
         for m in &t.methods {
             let has = |word: &str| m.method_modifiers.iter().any(|w| w == word);
             let constructor = has("CONSTRUCTOR");
             let method_name = if constructor { name.clone() } else { m.name.last().canonical() };
             let returns = if constructor { Some(name.clone()) } else { returned_type(m) };
-            let arity = m.parameters.iter().filter(|p| p.name.canonical() != "SELF").count();
+            let parameters: Vec<_> =
+                m.parameters.iter().filter(|p| p.name.canonical() != "SELF").collect();
+            let required = parameters.iter().filter(|p| p.default.is_none()).count();
+            let arity = (required, parameters.len());
             let entry = info.methods.entry(method_name).or_insert(Method {
                 kind: m.kind,
                 is_static: has("STATIC"),
@@ -173,8 +189,13 @@ impl Catalog {
         self.objects.insert(name, info);
     }
 
-    /// An object type's attributes, its supertypes' first.
+    /// An object type's attribute names, its supertypes' first.
     pub(super) fn attributes(&self, object: &str) -> Vec<String> {
+        self.attribute_types(object).into_iter().map(|(name, _)| name).collect()
+    }
+
+    /// An object type's attributes and their types, its supertypes' first.
+    pub(super) fn attribute_types(&self, object: &str) -> Vec<(String, Fragment)> {
         let mut chain = self.lineage(object);
         chain.reverse();
         chain

@@ -373,7 +373,12 @@ impl Cx<'_> {
             let object = parts.last().cloned().unwrap_or_default();
             let values = args(self);
             let declared = self.catalog.objects.get(&object).and_then(|o| o.methods.get(&object));
-            let text = if declared.is_some_and(|c| c.arities.contains(&values.len())) {
+            // Arguments by name are a declared constructor's parameters.
+            let named = values.iter().any(|v| v.contains("=>"));
+            let fits = |c: &super::catalog::Method| {
+                c.arities.iter().any(|&(min, max)| (min..=max).contains(&values.len()))
+            };
+            let text = if declared.is_some_and(|c| named || fits(c)) {
                 let schema = self.catalog.method_schema(&object);
                 format!("{schema}.{}({})", pg_name(&object), values.join(", "))
             } else {

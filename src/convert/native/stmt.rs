@@ -283,6 +283,17 @@ impl<'w, 'c> Writer<'w, 'c> {
             Some(TypeDef::Array { element }) => {
                 self.cx.scope().arrays.insert(name.to_owned(), element);
             }
+            // The array attributes of an object, as `R.FIELD`.
+            Some(TypeDef::Object) => {
+                let items = text::items(datatype).map(|i| i.items).unwrap_or_default();
+                let Some(object) = items.iter().filter_map(Item::name).next_back() else { return };
+                for (field, datatype) in self.cx.catalog.attribute_types(&object) {
+                    if let Some(TypeDef::Array { element }) = self.resolved(&datatype) {
+                        let key = format!("{name}.{field}");
+                        self.cx.scope().arrays.insert(key, element);
+                    }
+                }
+            }
             // The array fields of a record, as `R.FIELD`.
             Some(TypeDef::Record { fields }) => {
                 for (field, datatype) in fields {

@@ -842,3 +842,37 @@ END;
     }
     assert!(t.notes.iter().any(|n| n.message.contains("overlay()")), "{:?}", t.notes);
 }
+
+#[test]
+fn a_subtype_gets_its_supertypes_attributes_and_inherited_methods() {
+    let t = translated(
+        "CREATE TYPE shape AS OBJECT (name VARCHAR2(20),
+  MEMBER FUNCTION label RETURN VARCHAR2,
+  MEMBER FUNCTION area RETURN NUMBER,
+  MEMBER PROCEDURE rename(self IN OUT shape, p VARCHAR2)) NOT FINAL;
+/
+CREATE TYPE square UNDER shape (side NUMBER, OVERRIDING MEMBER FUNCTION area RETURN NUMBER);
+/
+",
+    );
+    let sql = &t.sql;
+    assert!(
+        sql.starts_with(
+            "CREATE TYPE public.square AS (\n    name varchar(20),\n    side numeric\n);\n"
+        ),
+        "{sql}"
+    );
+    assert!(
+        sql.contains(
+            "CREATE OR REPLACE FUNCTION shape.label(self public.square)\nRETURNS varchar\n"
+        ),
+        "{sql}"
+    );
+    assert!(sql.contains("    RETURN shape.label(ROW(self.name)::public.shape);\n"), "{sql}");
+    // Overridden: not wrapped; IN OUT SELF: cannot be passed on.
+    assert!(!sql.contains("shape.area(self public.square)"), "{sql}");
+    assert!(!sql.contains("rename"), "{sql}");
+    let notes: Vec<&str> = t.notes.iter().map(|n| n.message.as_str()).collect();
+    assert!(notes.iter().any(|n| n.starts_with("rename inherited from SHAPE")), "{notes:?}");
+    assert!(notes.iter().any(|n| n.starts_with("methods SQUARE inherits run as")), "{notes:?}");
+}

@@ -417,6 +417,10 @@ fn type_body(
     crate::analysis::walk::walk(object, &mut assigns);
     cx.object_type = Some(type_name.clone());
     let mut out = format!("CREATE SCHEMA IF NOT EXISTS {schema};\n");
+    let own = cx.catalog.objects[&type_name].specs.clone();
+    if cx.catalog.lineage(&type_name).len() > 1 {
+        out.push_str(&inherited_methods(cx, &type_name, &own, p.name.span.line));
+    }
     let mut last_end = 0;
     for d in catalog::flat(&p.declarations) {
         let DeclarationItem::Subprogram(s) = &d.item else {
@@ -521,6 +525,110 @@ fn method_routine(
         }
     }
     (method, name)
+}
+
+/// A subtype's object is not its supertype's in PostgreSQL: for each
+/// method it inherits and does not override, a routine taking the subtype
+/// that calls the supertype's with the object made one of the supertype
+/// (its attributes come first). A method whose SELF is IN OUT, or a
+/// function with OUT parameters, is left out with a note.
+fn inherited_methods(cx: &mut Cx<'_>, type_name: &str, own: &[Subprogram], line: u32) -> String {
+    let type_name = type_name.to_owned();
+    let schema = cx.catalog.method_schema(&type_name);
+    let key = |m: &Subprogram| {
+        let arity = m.parameters.iter().filter(|p| p.name.canonical() != "SELF").count();
+        (m.name.last().canonical(), arity)
+    };
+    let mut covered: std::collections::BTreeSet<(String, usize)> = own.iter().map(key).collect();
+    let mut out = String::new();
+    let catalog = cx.catalog;
+    for ancestor in catalog.lineage(&type_name).iter().skip(1) {
+        let Some(info) = catalog.objects.get(ancestor) else { continue };
+        let parent = format!(
+            "{}.{}",
+            catalog.type_schemas.get(ancestor).cloned().unwrap_or_else(|| cx.schema.clone()),
+            pg_name(ancestor)
+        );
+        let fields: Vec<String> =
+            catalog.attributes(ancestor).iter().map(|a| format!("self.{}", pg_name(a))).collect();
+        let upcast = format!("ROW({})::{parent}", fields.join(", "));
+        for spec in &info.specs {
+            let has = |word: &str| spec.method_modifiers.iter().any(|w| w == word);
+            if has("STATIC") || has("CONSTRUCTOR") || !covered.insert(key(spec)) {
+                continue;
+            }
+            let in_out_self = spec
+                .parameters
+                .iter()
+                .any(|p| p.name.canonical() == "SELF" && p.mode != ParameterMode::In);
+            let has_out = spec
+                .parameters
+                .iter()
+                .any(|p| p.name.canonical() != "SELF" && p.mode != ParameterMode::In);
+            let function = spec.kind == SubprogramKind::Function;
+            if in_out_self || (function && has_out) {
+                cx.note(
+                    line,
+                    NoteKind::Unsupported,
+                    format!(
+                        "{} inherited from {ancestor} is not callable on {type_name}: its object \
+                         or its OUT parameters cannot be passed on",
+                        spec.name.last().text
+                    ),
+                );
+                continue;
+            }
+            let mut method = spec.clone();
+            method.parameters.retain(|p| p.name.canonical() != "SELF");
+            let arguments: Vec<String> = std::iter::once(upcast.clone())
+                .chain(method.parameters.iter().map(|p| pg_name(&p.name.canonical())))
+                .collect();
+            method.parameters.insert(
+                0,
+                crate::plsql::ast::Parameter {
+                    name: crate::plsql::ast::Ident {
+                        text: "self".to_owned(),
+                        quoted: false,
+                        span: spec.name.span,
+                    },
+                    mode: ParameterMode::In,
+                    nocopy: false,
+                    datatype: crate::plsql::ast::Fragment {
+                        text: type_name.clone(),
+                        span: spec.span,
+                    },
+                    default: None,
+                    span: spec.name.span,
+                },
+            );
+            let name = format!("{schema}.{}", pg_name(&spec.name.last().canonical()));
+            let mut w = Writer::new(cx, &[]);
+            w.cx.push_scope();
+            let header = header(&mut w, &method, &name);
+            w.cx.pop_scope();
+            let call = format!("{name}({})", arguments.join(", "));
+            let body = if function {
+                format!("BEGIN\n    RETURN {call};\nEND;\n")
+            } else {
+                format!("BEGIN\n    CALL {call};\nEND;\n")
+            };
+            if own.iter().any(|m| m.method_modifiers.iter().any(|w| w == "OVERRIDING")) {
+                cx.note_once(
+                    "inherited-dispatch",
+                    line,
+                    NoteKind::Review,
+                    format!(
+                        "methods {type_name} inherits run as its supertype's: where they call a \
+                         method {type_name} overrides, they call the supertype's (Oracle calls \
+                         {type_name}'s)"
+                    ),
+                );
+            }
+            out.push_str(&format!("\n-- {} inherited from {ancestor}\n", spec.name.last().text));
+            out.push_str(&plpgsql_function(&[], &header, Vec::new(), &body));
+        }
+    }
+    out
 }
 
 /// The methods (by where they start) that assign to `SELF` or to one of
@@ -739,21 +847,41 @@ fn type_spec(
     let name = format!("{}.{}", cx.schema, pg_name(&t.name.last().canonical()));
     match t.kind {
         TypeKind::Object => {
-            if !t.methods.is_empty() {
+            // A subtype holds its supertypes' attributes first, as Oracle's.
+            let own: Vec<(String, crate::plsql::ast::Fragment)> =
+                t.attributes.iter().map(|a| (a.name.canonical(), a.datatype.clone())).collect();
+            let all = match &t.under {
+                Some(_) => cx.catalog.attribute_types(&t.name.last().canonical()),
+                None => own,
+            };
+            cx.no_anchors = true;
+            let attributes: Vec<String> = all
+                .iter()
+                .map(|(a, datatype)| format!("{} {}", pg_name(a), cx.datatype(datatype)))
+                .collect();
+            cx.no_anchors = false;
+            let mut out =
+                format!("CREATE TYPE {name} AS (\n    {}\n);\n", attributes.join(",\n    "));
+            // Without a body of its own, the type holds the routines of
+            // the methods it inherits; else its body does.
+            let type_name = t.name.last().canonical();
+            let bodied = cx.catalog.type_bodies.contains(&type_name);
+            if !t.methods.is_empty() && !bodied {
                 cx.note(
                     t.name.span.line,
                     NoteKind::Unsupported,
-                    "object type methods are not translated; the type keeps its attributes",
+                    "the type's body is not in the inventory: its methods are not created",
                 );
             }
-            cx.no_anchors = true;
-            let attributes: Vec<String> = t
-                .attributes
-                .iter()
-                .map(|a| format!("{} {}", pg_name(&a.name.canonical()), cx.datatype(&a.datatype)))
-                .collect();
-            cx.no_anchors = false;
-            Ok(format!("CREATE TYPE {name} AS (\n    {}\n);\n", attributes.join(",\n    ")))
+            if t.under.is_some() && !bodied {
+                let inherited = inherited_methods(cx, &type_name, &t.methods, t.name.span.line);
+                if !inherited.is_empty() {
+                    let schema = cx.catalog.method_schema(&type_name);
+                    out.push_str(&format!("\nCREATE SCHEMA IF NOT EXISTS {schema};\n"));
+                    out.push_str(&inherited);
+                }
+            }
+            Ok(out)
         }
         TypeKind::Table | TypeKind::Varray => {
             let Some(definition) = &t.definition else {
