@@ -560,3 +560,22 @@ END;
     // on the type (checked in the unit tests).
     assert_eq!(value(&mut db, "describe(3)").as_deref(), Some("sq:0/9"));
 }
+
+#[test]
+fn a_nested_function_is_called_as_a_routine_of_its_own() {
+    let mut db = database(
+        "",
+        "CREATE FUNCTION tag(p VARCHAR2) RETURN VARCHAR2 IS
+  FUNCTION wrap(p_text VARCHAR2, p_with VARCHAR2 := '*') RETURN VARCHAR2 IS
+  BEGIN
+    RETURN p_with || p_text || p_with;
+  END;
+BEGIN
+  RETURN wrap(p) || wrap(p, '#');
+END;
+/
+",
+    );
+    // Oracle: '*a*' || '#a#'.
+    assert_eq!(value(&mut db, "tag('a')").as_deref(), Some("*a*#a#"));
+}

@@ -1,6 +1,6 @@
 -- VENTAS.PKG_PEDIDOS (PACKAGE BODY) from extracted/ddl/VENTAS/PKG_PEDIDOS.sql:38
 -- review (line 168): PLS_INTEGER (here and below) became integer: PostgreSQL truncates integer division where Oracle rounds the result on assignment
--- unsupported (line 189): nested procedure validar_credito: PL/pgSQL has no nested routines; not translated
+-- review (line 189): nested procedure validar_credito became the routine pkg_pedidos.aprobar_pedido_validar_credito
 -- unsupported (line 202): nested procedure reservar_lineas: PL/pgSQL has no nested routines; not translated
 -- unsupported (line 214): SAVEPOINT: use a block with an EXCEPTION handler
 -- unsupported (line 230): ROLLBACK TO SAVEPOINT: use a block with an EXCEPTION handler
@@ -169,6 +169,25 @@ BEGIN
 END;
 $body$;
 
+CREATE OR REPLACE PROCEDURE pkg_pedidos.aprobar_pedido_validar_credito(
+    p_id_cliente numeric,
+    p_monto numeric
+)
+LANGUAGE plpgsql
+AS $body$
+#variable_conflict use_column
+DECLARE
+    v_limite clientes.limite_credito%TYPE;
+    v_saldo clientes.saldo_pendiente%TYPE;
+BEGIN
+    SELECT limite_credito, saldo_pendiente INTO STRICT v_limite, v_saldo
+        FROM clientes WHERE id_cliente = p_id_cliente;
+    IF coalesce(v_limite, 0) > 0 AND coalesce(v_saldo, 0) + p_monto > v_limite THEN
+        RAISE EXCEPTION USING ERRCODE = 'U0103', MESSAGE = concat('Crédito excedido. Límite: ', v_limite, ' saldo: ', v_saldo, ' pedido: ', p_monto);
+    END IF;
+END;
+$body$;
+
 CREATE OR REPLACE PROCEDURE pkg_pedidos.aprobar_pedido(
     p_id_pedido numeric,
     p_usuario varchar,
@@ -188,7 +207,7 @@ BEGIN
     CALL pkg_pedidos.validar_transicion(r_ped.estado, 'APROBADO');
     SAVEPOINT sp_aprobacion;
     BEGIN
-        CALL validar_credito(r_ped.id_cliente, r_ped.total);
+        CALL pkg_pedidos.aprobar_pedido_validar_credito(r_ped.id_cliente, r_ped.total);
         CALL reservar_lineas();
         UPDATE pedidos
               SET estado = 'APROBADO',

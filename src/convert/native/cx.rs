@@ -65,6 +65,12 @@ pub(super) struct Cx<'c> {
     pub object_type: Option<String>,
     /// What a `RETURN` without a value returns: `self` in a constructor.
     pub bare_return: Option<String>,
+    /// Nested subprograms (by where they start) that use nothing of the
+    /// routine around them, and so become routines of their own.
+    pub hoistable: BTreeSet<u32>,
+    /// The nested subprograms of the routines being written, by name, with
+    /// the routine each became and its kind.
+    pub nested: Vec<HashMap<String, (String, crate::plsql::ast::SubprogramKind)>>,
     notes: Vec<Note>,
     /// Notes made once per object, by key.
     noted: BTreeSet<&'static str>,
@@ -91,6 +97,8 @@ impl<'c> Cx<'c> {
             in_sql: false,
             object_type: None,
             bare_return: None,
+            hoistable: BTreeSet::new(),
+            nested: Vec::new(),
             notes: Vec::new(),
             noted: BTreeSet::new(),
         }
@@ -130,6 +138,14 @@ impl<'c> Cx<'c> {
     /// Declares a local name.
     pub fn declare(&mut self, name: &Ident) {
         self.scope().names.insert(name.canonical());
+    }
+
+    /// The routine a nested subprogram became, if `name` names one here.
+    pub fn nested_routine(
+        &self,
+        name: &str,
+    ) -> Option<&(String, crate::plsql::ast::SubprogramKind)> {
+        self.nested.iter().rev().find_map(|n| n.get(name))
     }
 
     /// Whether `name` is a local variable, parameter or cursor.

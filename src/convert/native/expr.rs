@@ -658,6 +658,11 @@ impl Cx<'_> {
         match parts {
             [name] if named_argument || column(self, name) => None,
             [name] if self.is_self_attribute(name) => one(format!("self.{}", pg_name(name))),
+            [name] if !self.is_local(name) && self.nested_routine(name).is_some() => {
+                let (routine, kind) = self.nested_routine(name).expect("just found").clone();
+                let function = kind == crate::plsql::ast::SubprogramKind::Function;
+                one(if function && !called { format!("{routine}()") } else { routine })
+            }
             [name] if !self.is_local(name) => {
                 let package = self.package.clone()?;
                 let info = self.package_info()?;

@@ -242,7 +242,9 @@ impl<'w, 'c> Writer<'w, 'c> {
                 lines.push(format!("{} CURSOR{params} FOR {sql};", pg_name(&name.canonical())));
             }
             DeclarationItem::Subprogram(s) => {
-                if s.body.is_some() {
+                let hoisted =
+                    self.cx.hoistable.contains(&s.span.start) && self.cx.object_type.is_none();
+                if s.body.is_some() && !hoisted {
                     self.cx.note(
                         line,
                         NoteKind::Unsupported,
@@ -1258,6 +1260,9 @@ impl<'w, 'c> Writer<'w, 'c> {
     fn callee(&mut self, parts: &[String], line: u32) -> String {
         let cx = &mut *self.cx;
         match parts {
+            [name] if !cx.is_local(name) && cx.nested_routine(name).is_some() => {
+                cx.nested_routine(name).expect("just found").0.clone()
+            }
             [name] if !cx.is_local(name) => {
                 if let (Some(package), Some(info)) = (cx.package.clone(), cx.package_info()) {
                     if info.members.contains_key(name) {

@@ -876,3 +876,49 @@ CREATE TYPE square UNDER shape (side NUMBER, OVERRIDING MEMBER FUNCTION area RET
     assert!(notes.iter().any(|n| n.starts_with("rename inherited from SHAPE")), "{notes:?}");
     assert!(notes.iter().any(|n| n.starts_with("methods SQUARE inherits run as")), "{notes:?}");
 }
+
+#[test]
+fn a_nested_subprogram_that_uses_nothing_of_its_routine_becomes_a_routine() {
+    let t = translated(
+        "CREATE OR REPLACE PACKAGE BODY mail AS
+  PROCEDURE send(p_to VARCHAR2) IS
+    l_body VARCHAR2(100);
+    FUNCTION envelope(p_text VARCHAR2) RETURN VARCHAR2 IS
+    BEGIN
+      RETURN '<' || p_text || '>';
+    END;
+    FUNCTION stamp RETURN VARCHAR2 IS
+    BEGIN
+      RETURN 'x';
+    END;
+    PROCEDURE trace IS
+    BEGIN
+      DBMS_OUTPUT.PUT_LINE(l_body);
+    END;
+  BEGIN
+    l_body := envelope(p_to) || stamp;
+    trace;
+  END;
+END;
+/
+",
+    );
+    let sql = &t.sql;
+    assert!(sql.contains("CREATE OR REPLACE FUNCTION mail.send_envelope(p_text varchar)"), "{sql}");
+    assert!(sql.contains("CREATE OR REPLACE FUNCTION mail.send_stamp()"), "{sql}");
+    assert!(
+        sql.contains("l_body := concat(mail.send_envelope(p_to), mail.send_stamp());"),
+        "{sql}"
+    );
+    // `trace` reads l_body of its routine: it stays a gap, noted.
+    assert!(!sql.contains("send_trace"), "{sql}");
+    let notes: Vec<&str> = t.notes.iter().map(|n| n.message.as_str()).collect();
+    assert!(
+        notes.contains(&"nested function envelope became the routine mail.send_envelope"),
+        "{notes:?}"
+    );
+    assert!(
+        notes.iter().any(|n| n.starts_with("nested procedure trace: PL/pgSQL has no nested")),
+        "{notes:?}"
+    );
+}

@@ -70,13 +70,117 @@ fn routine(
             _ => "a declaration without a body",
         }));
     };
-    // A first pass finds whether SQL%ROWCOUNT is read; the second keeps it.
-    let (text, uses_rowcount) = routine_text(cx, s, block, name, comments, false);
-    if !uses_rowcount {
-        return Ok(text);
+    // Nested subprograms that use nothing of this routine come first, as
+    // routines of their own named after both.
+    // (Not in a type body: there they would read attributes of a `self`
+    // they do not have.)
+    let mut out = String::new();
+    cx.nested.push(std::collections::HashMap::new());
+    for d in catalog::flat(&block.declarations) {
+        let DeclarationItem::Subprogram(n) = &d.item else { continue };
+        let hoisted = n.body.is_some() && cx.hoistable.contains(&n.span.start);
+        if !hoisted || cx.object_type.is_some() {
+            continue;
+        }
+        let combined = format!("{}_{}", s.name.last().canonical(), n.name.last().canonical());
+        let schema =
+            name.rsplit_once('.').map_or(cx.schema.clone(), |(schema, _)| schema.to_owned());
+        let inner = format!("{schema}.{}", pg_name(&combined));
+        cx.nested
+            .last_mut()
+            .expect("pushed")
+            .insert(n.name.last().canonical(), (inner.clone(), n.kind));
+        let kind = if n.kind == SubprogramKind::Function { "function" } else { "procedure" };
+        cx.note(
+            n.span.line,
+            NoteKind::Review,
+            format!("nested {kind} {} became the routine {inner}", n.name.last().text),
+        );
+        let saved = std::mem::take(&mut cx.scopes);
+        let bare_return = cx.bare_return.take();
+        let text = routine(cx, n, &inner, comments);
+        cx.scopes = saved;
+        cx.bare_return = bare_return;
+        match text {
+            Ok(text) => {
+                out.push_str(&text);
+                out.push('\n');
+            }
+            Err(e) => {
+                cx.note(n.span.line, NoteKind::Unsupported, format!("{}: {e}", n.name.last().text))
+            }
+        }
     }
-    let (text, _) = routine_text(cx, s, block, name, comments, true);
-    Ok(text)
+    // A first pass finds whether SQL%ROWCOUNT is read; the second keeps it.
+    let (mut text, uses_rowcount) = routine_text(cx, s, block, name, comments, false);
+    if uses_rowcount {
+        text = routine_text(cx, s, block, name, comments, true).0;
+    }
+    cx.nested.pop();
+    out.push_str(&text);
+    Ok(out)
+}
+
+/// The nested subprograms of `object` (by where they start) that name
+/// nothing declared by the routine around them: no parameter, variable,
+/// cursor, type or exception of it. They can live as routines of their
+/// own; the others would need the routine's state passed to them.
+pub(super) fn hoistable(object: &Object) -> std::collections::BTreeSet<u32> {
+    let mut out = std::collections::BTreeSet::new();
+    let Some(unit) = &object.unit else { return out };
+    let mut routines: Vec<&Subprogram> = Vec::new();
+    match &unit.item {
+        UnitItem::Subprogram(s) => routines.push(s),
+        UnitItem::PackageBody(p) | UnitItem::TypeBody(p) => {
+            for d in catalog::flat(&p.declarations) {
+                if let DeclarationItem::Subprogram(s) = &d.item {
+                    routines.push(s);
+                }
+            }
+        }
+        _ => {}
+    }
+    while let Some(s) = routines.pop() {
+        let Some(SubprogramBody::Block(block)) = &s.body else { continue };
+        let mut names: std::collections::BTreeSet<String> =
+            s.parameters.iter().map(|p| p.name.canonical()).collect();
+        let declarations = catalog::flat(&block.declarations);
+        for d in &declarations {
+            match &d.item {
+                DeclarationItem::Variable { name, .. }
+                | DeclarationItem::Exception { name }
+                | DeclarationItem::Type { name, .. }
+                | DeclarationItem::Subtype { name, .. }
+                | DeclarationItem::Cursor { name, .. } => {
+                    names.insert(name.canonical());
+                }
+                _ => {}
+            }
+        }
+        for d in &declarations {
+            let DeclarationItem::Subprogram(n) = &d.item else { continue };
+            if n.body.is_none() {
+                continue;
+            }
+            routines.push(n);
+            let own: std::collections::BTreeSet<String> =
+                n.parameters.iter().map(|p| p.name.canonical()).collect();
+            let uses_outer =
+                crate::analysis::walk::tokens_in(&object.tokens, n.span).iter().any(|t| {
+                    let sqlparser::tokenizer::Token::Word(w) = &t.token else { return false };
+                    let name = if w.quote_style.is_some() {
+                        w.value.clone()
+                    } else {
+                        w.value.to_ascii_uppercase()
+                    };
+                    names.contains(&name) && !own.contains(&name)
+                });
+            if !uses_outer {
+                out.insert(n.span.start);
+            }
+        }
+    }
+    out
 }
 
 fn routine_text(
