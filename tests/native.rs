@@ -492,6 +492,13 @@ EXCEPTION
     RETURN result;
 END;
 /
+CREATE FUNCTION copy_into(p_dest CLOB, p_src CLOB, p_amount NUMBER, p_at NUMBER) RETURN CLOB IS
+  d CLOB := p_dest;
+BEGIN
+  DBMS_LOB.COPY(d, p_src, p_amount, p_at, 1);
+  RETURN d;
+END;
+/
 CREATE FUNCTION raw_ops RETURN VARCHAR2 IS
   r RAW(100) := UTL_RAW.CAST_TO_RAW('abc');
 BEGIN
@@ -509,6 +516,10 @@ END;
     assert_eq!(value(&mut db, "build()").as_deref(), Some("YEllo, w|8|4"));
     // Oracle: READ past the end raises NO_DATA_FOUND; the last read is short.
     assert_eq!(value(&mut db, "chunks('abcdefghij')").as_deref(), Some("[abcd][efgh][ij]"));
+    // Oracle: COPY writes what the source has, up to the amount, and
+    // keeps the rest of the destination.
+    assert_eq!(value(&mut db, "copy_into('abcdefgh', 'XY', 100, 1)").as_deref(), Some("XYcdefgh"));
+    assert_eq!(value(&mut db, "copy_into('abcdefgh', 'XYZ', 2.0, 3)").as_deref(), Some("abXYefgh"));
     // Oracle: 616263 then 258 as 4 big-endian bytes; 7 bytes; 'bc'; 258; 0A0A0A.
     assert_eq!(value(&mut db, "raw_ops()").as_deref(), Some("61626300000102|7|bc|258|0A0A0A"));
 }

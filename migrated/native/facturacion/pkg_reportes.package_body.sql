@@ -222,7 +222,7 @@ BEGIN
         CALL dbms_sql.define_column(v_cursor, i, v_valor, 4000);
         v_linea := concat(v_linea, CASE WHEN i > 1 THEN pkg_reportes.c_sep() END, v_desc(i).col_name);
     END LOOP;
-    p_resultado := p_resultado || substr(concat(v_linea, chr((10)::integer)), 1, LENGTH(v_linea) + 1);
+    p_resultado := p_resultado || substr(concat(v_linea, chr((10)::integer)), 1, trunc(LENGTH(v_linea) + 1)::integer);
     v_filas := DBMS_SQL.execute(v_cursor);
     WHILE DBMS_SQL.fetch_rows(v_cursor) > 0 LOOP
         v_linea := NULL;
@@ -230,7 +230,7 @@ BEGIN
             CALL dbms_sql.column_value(v_cursor, i, v_valor);
             v_linea := concat(v_linea, CASE WHEN i > 1 THEN pkg_reportes.c_sep() END, pkg_reportes.csv(v_valor));
         END LOOP;
-        p_resultado := p_resultado || substr(concat(v_linea, chr((10)::integer)), 1, LENGTH(v_linea) + 1);
+        p_resultado := p_resultado || substr(concat(v_linea, chr((10)::integer)), 1, trunc(LENGTH(v_linea) + 1)::integer);
     END LOOP;
     CALL dbms_sql.close_cursor(v_cursor);
 EXCEPTION

@@ -286,7 +286,7 @@ BEGIN
                 IF v_offset > coalesce(length(v_body), 0) THEN
                     RAISE no_data_found;
                 END IF;
-                v_buffer := substr(v_body, v_offset, v_chunk);
+                v_buffer := substr(v_body, trunc(v_offset)::integer, trunc(v_chunk)::integer);
                 v_chunk := length(v_buffer);
                 PERFORM utl_http_utility.write_text(v_req, v_buffer);
                 v_offset := v_offset + v_chunk;

@@ -197,7 +197,7 @@ BEGIN
         IF v_pos > coalesce(length(p_adjunto), 0) THEN
             RAISE no_data_found;
         END IF;
-        v_raw := substr(p_adjunto, v_pos, v_trozo);
+        v_raw := substr(p_adjunto, trunc(v_pos)::integer, trunc(v_trozo)::integer);
         v_trozo := length(v_raw);
         CALL utl_smtp.write_raw_data(v_con, convert_to(encode(v_raw, 'base64'), 'UTF8'));
         CALL utl_smtp.write_data(v_con, pkg_notificaciones.c_crlf());

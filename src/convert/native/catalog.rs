@@ -27,6 +27,8 @@ pub struct Catalog {
     pub(super) column_names: std::collections::HashSet<String>,
     /// Object types (`AS OBJECT`, `UNDER t`), by name.
     pub(super) objects: HashMap<String, ObjectInfo>,
+    /// The types standalone functions return, by function name.
+    pub(super) functions: HashMap<String, Vec<String>>,
     /// The object types that have a body.
     pub(super) type_bodies: std::collections::HashSet<String>,
     /// The owners objects of the estate have.
@@ -130,6 +132,11 @@ impl Catalog {
             UnitItem::PackageSpec(p) | UnitItem::PackageBody(p) => self.add_package(p),
             UnitItem::TypeBody(p) => {
                 self.type_bodies.insert(p.name.last().canonical());
+            }
+            UnitItem::Subprogram(s) => {
+                if let Some(returned) = returned_type(s) {
+                    self.functions.entry(s.name.last().canonical()).or_default().push(returned);
+                }
             }
             UnitItem::Ddl(statement) if object.kind == crate::plsql::ObjectKind::Table => {
                 for (column, datatype) in table_columns(&statement.text, statement.span) {

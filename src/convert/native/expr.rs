@@ -111,6 +111,17 @@ impl Cx<'_> {
                     i += 1;
                     continue;
                 }
+                // `NEW t(...)` is the constructor `t(...)`.
+                Token::Word(_)
+                    if item.is("NEW")
+                        && self.trigger.is_none()
+                        && items.get(i + 1).and_then(Item::name).is_some_and(|t| {
+                            self.catalog.objects.contains_key(&t) && !self.is_local(&t)
+                        }) =>
+                {
+                    i += 1;
+                    continue;
+                }
                 Token::Word(_) if !matches!(out.last().map(|o| &o.token), Some(Token::Period)) => {
                     let end = name_end(items, i);
                     if let Some((text, next, _)) = self.method_chain(items, i, end, false) {
@@ -407,6 +418,13 @@ impl Cx<'_> {
             return None;
         }
         let parts: Vec<String> = items[start..end].iter().filter_map(Item::name).collect();
+        // The parameter of a named argument; in SQL, a column (of a table
+        // alias named like a local, too), as Oracle reads them.
+        if items.get(end).is_some_and(|i| i.token == Token::RArrow)
+            || (self.in_sql && parts.last().is_some_and(|p| self.catalog.column_names.contains(p)))
+        {
+            return None;
+        }
         let catalog = self.catalog;
         let not_attribute =
             |object: &str, name: &str| !catalog.attributes(object).iter().any(|a| a == name);
@@ -430,12 +448,13 @@ impl Cx<'_> {
                 }
                 _ => self.returned_object(&parts),
             };
-            if parts.len() == 1 && self.is_local(&parts[0]) && returned.is_none() {
-                return None;
-            }
-            // Unless the function is known, only a method name that one
-            // type hierarchy declares will do.
-            if returned.is_none() && catalog.method_home(&method).is_none() {
+            // Overloads that return different types of one hierarchy: the
+            // method is that hierarchy's. Anything else (a record, an
+            // array element of records) is not an object.
+            if returned.is_none()
+                && (self.returned_hierarchy(&parts).is_none()
+                    || self.returned_hierarchy(&parts) != catalog.method_home(&method))
+            {
                 return None;
             }
             let called = text::join_trimmed(&self.rewrite(&items[start..=close]));
@@ -512,21 +531,55 @@ impl Cx<'_> {
         }
     }
 
-    /// The object type a function named `parts` returns, when the
-    /// catalogue knows it and every overload returns the same one.
-    fn returned_object(&self, parts: &[String]) -> Option<String> {
-        let (package, name) = match parts {
-            [name] => (self.package.clone()?, name.clone()),
-            [package, name] | [_, package, name] => (package.clone(), name.clone()),
-            _ => return None,
+    /// The types what `parts` names returns, over its overloads: a
+    /// package function, a standalone function, or an object type's
+    /// constructor (`t(...)`, `owner.t(...)`).
+    fn returns_of(&self, parts: &[String]) -> Option<&[String]> {
+        let member = |package: &str, name: &str| {
+            let info = self.catalog.package(package)?;
+            if info.state.contains_key(name) {
+                return None;
+            }
+            info.returns.get(name).map(Vec::as_slice)
         };
-        let returns = self.catalog.package(&package)?.returns.get(&name)?;
-        let objects: Vec<&String> =
-            returns.iter().filter(|t| self.catalog.objects.contains_key(*t)).collect();
-        match objects.as_slice() {
-            [one] => Some((*one).clone()),
+        let constructor = |name: &String| {
+            let object = self.catalog.objects.get_key_value(name)?.0;
+            Some(std::slice::from_ref(object))
+        };
+        match parts {
+            [name] if self.is_local(name) => None,
+            [name] => self
+                .package
+                .as_deref()
+                .and_then(|p| member(p, name))
+                .or_else(|| self.catalog.functions.get(name).map(Vec::as_slice))
+                .or_else(|| constructor(name)),
+            [package, name] if self.catalog.is_package(package) => member(package, name),
+            [_, name] => {
+                constructor(name).or_else(|| self.catalog.functions.get(name).map(Vec::as_slice))
+            }
+            [_, package, name] => member(package, name),
             _ => None,
         }
+    }
+
+    /// The schema of the methods of the types a function named `parts`
+    /// returns, when every overload returns an object of one hierarchy.
+    fn returned_hierarchy(&self, parts: &[String]) -> Option<String> {
+        let returns = self.returns_of(parts)?;
+        let mut schemas = returns
+            .iter()
+            .map(|t| self.catalog.objects.contains_key(t).then(|| self.catalog.method_schema(t)));
+        let first = schemas.next()??;
+        schemas.all(|s| s.as_ref() == Some(&first)).then_some(first)
+    }
+
+    /// The object type a function named `parts` returns, when every
+    /// overload returns the same one.
+    fn returned_object(&self, parts: &[String]) -> Option<String> {
+        let returns = self.returns_of(parts)?;
+        let first = returns.first().filter(|t| self.catalog.objects.contains_key(*t))?;
+        returns.iter().all(|t| t == first).then(|| first.clone())
     }
 
     /// `owner.pkg.member` without its owner, a package member or package
@@ -921,7 +974,10 @@ impl Cx<'_> {
             }
             (["DBMS_LOB", "INSTR"], true) => {
                 let a = args(self);
+                let binary = a.first().is_some_and(|lob| self.is_binary_var(lob));
                 match a.len() {
+                    2 if binary => done(format!("position({} in {})", a[1], a[0])),
+                    _ if binary => None,
                     2 => done(format!("strpos({}, {})", a[0], a[1])),
                     3 | 4 => {
                         let ints: Vec<String> = a[2..].iter().map(|x| integer_arg(x)).collect();
@@ -956,14 +1012,14 @@ impl Cx<'_> {
             (["UTL_RAW", "LENGTH"], true) => done(format!("length({})", args(self).join(", "))),
             (["UTL_RAW", "SUBSTR"], true) => {
                 let a = args(self);
+                // A negative position counts from the end, as in Oracle.
+                let start = match a.get(1).map(|p| p.parse::<i64>()) {
+                    Some(Ok(p)) if p < 0 => format!("length({}) + {}", a[0], p + 1),
+                    _ => integer_arg(a.get(1)?),
+                };
                 match a.len() {
-                    2 => done(format!("substr({}, {})", a[0], integer_arg(&a[1]))),
-                    3 => done(format!(
-                        "substr({}, {}, {})",
-                        a[0],
-                        integer_arg(&a[1]),
-                        integer_arg(&a[2])
-                    )),
+                    2 => done(format!("substr({}, {start})", a[0])),
+                    3 => done(format!("substr({}, {start}, {})", a[0], integer_arg(&a[2]))),
                     _ => None,
                 }
             }
@@ -1577,9 +1633,6 @@ fn concat_operators(items: Vec<Item>) -> Vec<Item> {
     out
 }
 
-/// An argument where PostgreSQL wants an integer: a literal as it is,
-/// anything else truncated, as Oracle truncates the NUMBER it takes there
-/// (a cast would round).
 /// Whether a character set argument is UTF-8, or left to the default
 /// (the database's, which is UTF-8 on Aurora).
 fn utf8(charset: Option<&String>) -> bool {
@@ -1587,7 +1640,10 @@ fn utf8(charset: Option<&String>) -> bool {
         .is_none_or(|c| matches!(c.to_ascii_uppercase().as_str(), "'AL32UTF8'" | "'UTF8'" | "NULL"))
 }
 
-fn integer_arg(arg: &str) -> String {
+/// An argument where PostgreSQL wants an integer: a literal as it is,
+/// anything else truncated, as Oracle truncates the NUMBER it takes there
+/// (a cast would round).
+pub(super) fn integer_arg(arg: &str) -> String {
     if arg.parse::<i64>().is_ok() {
         arg.to_owned()
     } else {

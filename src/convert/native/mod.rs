@@ -8,7 +8,8 @@
 //! comments included. [`unit`] wraps each kind of object: a routine becomes
 //! `CREATE FUNCTION` or `CREATE PROCEDURE`, a package a schema of its own
 //! with one routine per member, a trigger a trigger function and its
-//! `CREATE TRIGGER`.
+//! `CREATE TRIGGER`. [`object`] does object types: a composite type, and
+//! one routine per method taking the object as `self`.
 //!
 //! Every rewrite that may change meaning, and every construct with no
 //! PostgreSQL equivalent, is recorded as a [`Note`] at its line; nothing is
@@ -30,15 +31,20 @@
 //! - Expressions are rewritten as tokens, not trees: a rewrite that needs
 //!   the type of an operand (date arithmetic, `TRUNC` of a date or a number,
 //!   integer division) is not made.
-//! - Nested subprograms, autonomous transactions, `CONNECT BY`, `(+)` outer
-//!   joins, `GOTO` and associative arrays indexed by strings are reported,
-//!   not translated.
+//! - Nested subprograms that use their routine's variables, autonomous
+//!   transactions, `CONNECT BY`, `(+)` outer joins, `GOTO` and associative
+//!   arrays indexed by strings are reported, not translated.
+//! - Methods are called through the static type the translator can see:
+//!   inside an inherited method, a call of a method the subtype overrides
+//!   runs the supertype's (noted), and a member procedure gets `self`
+//!   INOUT only when it assigns to it.
 //! - Package initialisation sections are not run.
 
 mod catalog;
 mod cx;
 mod errors;
 mod expr;
+mod object;
 mod sql;
 mod stmt;
 pub mod text;

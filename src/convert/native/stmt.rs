@@ -1043,7 +1043,7 @@ impl<'w, 'c> Writer<'w, 'c> {
                 return;
             }
             ["DBMS_LOB", procedure] => {
-                if let Some(lines) = self.lob_procedure(procedure, &args, line) {
+                if let Some(lines) = self.lob_procedure(procedure, arguments, &args, line) {
                     for l in lines {
                         self.line(&l);
                     }
@@ -1113,20 +1113,30 @@ impl<'w, 'c> Writer<'w, 'c> {
 
     /// DBMS_LOB's procedures on CLOB and BLOB variables, which are values
     /// in PostgreSQL (text and bytea): each changes its variable by
-    /// assignment.
+    /// assignment. Amounts and offsets are integers there; an amount of
+    /// LOBMAXSIZE is "to the end". Not for a package variable, which is
+    /// assigned through its setting: that call is left as written.
     fn lob_procedure(
         &mut self,
         procedure: &str,
+        arguments: &[Fragment],
         args: &[String],
         line: u32,
     ) -> Option<Vec<String>> {
+        if self.package_state_target(arguments.first()?).is_some() {
+            return None;
+        }
         let target = |i: usize| args.get(i).map(|a| assignment_target(a));
         let lob = target(0)?;
-        let part = |value: &str, amount: &str| {
-            if amount.eq_ignore_ascii_case(&format!("length({value})")) {
-                value.to_owned()
-            } else {
-                format!("substr({value}, 1, {amount})")
+        let int = |a: &str| super::expr::integer_arg(a);
+        // The first `amount` of `value`, or `value` when the amount is
+        // all of it.
+        let part = |value: &str, amount: &str, from: &str| {
+            let whole = amount.eq_ignore_ascii_case(&format!("length({value})"));
+            match (whole || amount == LOB_MAX_SIZE, from) {
+                (true, "1") => value.to_owned(),
+                (true, _) => format!("substr({value}, {})", int(from)),
+                (false, _) => format!("substr({value}, {}, {})", int(from), int(amount)),
             }
         };
         Some(match (procedure, args.len()) {
@@ -1146,22 +1156,26 @@ impl<'w, 'c> Writer<'w, 'c> {
                 vec!["NULL;".to_owned()]
             }
             ("APPEND", 2) => vec![format!("{lob} := {lob} || {};", args[1])],
-            ("WRITEAPPEND", 3) => vec![format!("{lob} := {lob} || {};", part(&args[2], &args[1]))],
-            ("TRIM", 2) => vec![format!("{lob} := substr({lob}, 1, {});", args[1])],
+            ("WRITEAPPEND", 3) => {
+                vec![format!("{lob} := {lob} || {};", part(&args[2], &args[1], "1"))]
+            }
+            ("TRIM", 2) => vec![format!("{lob} := substr({lob}, 1, {});", int(&args[1]))],
+            // Overwrites from the offset as many characters as it writes.
             ("WRITE", 4) => {
                 self.lob_overlay_note(line);
-                let (amount, offset) = (&args[1], &args[2]);
-                let piece = part(&args[3], amount);
-                vec![format!("{lob} := overlay({lob} placing {piece} from {offset} for {amount});")]
+                let piece = part(&args[3], &args[1], "1");
+                let offset = int(&args[2]);
+                vec![format!(
+                    "{lob} := overlay({lob} placing {piece} from {offset} for length({piece}));"
+                )]
             }
             ("COPY", 3..=5) => {
                 self.lob_overlay_note(line);
-                let amount = &args[2];
-                let to = args.get(3).map_or("1", String::as_str);
+                let to = int(args.get(3).map_or("1", String::as_str));
                 let from = args.get(4).map_or("1", String::as_str);
-                let piece = format!("substr({}, {from}, {amount})", args[1]);
+                let piece = part(&args[1], &args[2], from);
                 vec![format!(
-                    "{lob} := overlay(coalesce({lob}, {piece}) placing {piece} from {to} for {amount});"
+                    "{lob} := overlay(coalesce({lob}, {piece}) placing {piece} from {to} for length({piece}));"
                 )]
             }
             // READ(lob, amount IN OUT, offset, buffer OUT) raises
@@ -1174,7 +1188,7 @@ impl<'w, 'c> Writer<'w, 'c> {
                     format!("IF {offset} > coalesce(length({lob}), 0) THEN"),
                     "    RAISE no_data_found;".to_owned(),
                     "END IF;".to_owned(),
-                    format!("{buffer} := substr({lob}, {offset}, {amount});"),
+                    format!("{buffer} := substr({lob}, {}, {});", int(offset), int(&amount)),
                     format!("{amount} := length({buffer});"),
                 ]
             }
@@ -1487,6 +1501,9 @@ fn assignment_target(text: &str) -> String {
     }
     t.to_owned()
 }
+
+/// DBMS_LOB.LOBMAXSIZE as the expression rewriter writes it.
+const LOB_MAX_SIZE: &str = "18446744073709551615";
 
 /// The session setting that holds a package variable.
 pub(super) fn setting_name(package: &str, name: &str) -> String {

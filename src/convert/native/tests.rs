@@ -829,10 +829,10 @@ END;
         "b := ''::bytea;",
         "NULL;",
         "c := c || buf;",
-        "c := overlay(coalesce(c, substr(c, 1, 2)) placing substr(c, 1, 2) from 5 for 2);",
+        "c := overlay(coalesce(c, substr(c, 1, 2)) placing substr(c, 1, 2) from 5 for length(substr(c, 1, 2)));",
         "IF 1 > coalesce(length(c), 0) THEN",
         "RAISE no_data_found;",
-        "buf := substr(c, 1, n);",
+        "buf := substr(c, 1, trunc(n)::integer);",
         "n := length(buf);",
         "c := substr(c, 1, 3);",
         "c := NULL;",
@@ -920,5 +920,75 @@ END;
     assert!(
         notes.iter().any(|n| n.starts_with("nested procedure trace: PL/pgSQL has no nested")),
         "{notes:?}"
+    );
+}
+
+#[test]
+fn review_fixes_for_methods_and_lobs() {
+    let sql = sql_of(&format!(
+        "{LINEA}CREATE OR REPLACE PACKAGE pk AS
+  TYPE r_line IS RECORD (subtotal NUMBER);
+  TYPE t_recs IS TABLE OF r_line INDEX BY PLS_INTEGER;
+  g_clob CLOB;
+  FUNCTION get_rec(p NUMBER) RETURN r_line;
+  FUNCTION f(subtotal NUMBER) RETURN NUMBER;
+END;
+/
+CREATE OR REPLACE PACKAGE BODY pk AS
+  FUNCTION get_rec(p NUMBER) RETURN r_line IS r r_line; BEGIN RETURN r; END;
+  FUNCTION f(subtotal NUMBER) RETURN NUMBER IS BEGIN RETURN subtotal; END;
+  PROCEDURE p(b BLOB, src CLOB) IS
+    recs t_recs;
+    n NUMBER;
+    l t_linea := NEW t_linea(1);
+    c CLOB;
+    amt INTEGER := 4;
+    pos INTEGER := 1;
+    buf VARCHAR2(10);
+  BEGIN
+    n := recs(1).subtotal + get_rec(1).subtotal + f(subtotal => 2);
+    n := DBMS_LOB.INSTR(b, HEXTORAW('FF'));
+    DBMS_LOB.READ(c, amt, pos, buf);
+    DBMS_LOB.COPY(c, src, DBMS_LOB.LOBMAXSIZE, 1, 1);
+    DBMS_LOB.APPEND(g_clob, 'x');
+    buf := UTL_RAW.CAST_TO_VARCHAR2(UTL_RAW.SUBSTR(b, -2));
+  END;
+END;
+/
+"
+    ));
+    // Record fields and named parameters are not methods.
+    assert!(
+        sql.contains("n := (recs[1]).subtotal + pk.get_rec(1).subtotal + pk.f(subtotal => 2);"),
+        "{sql}"
+    );
+    assert!(!sql.contains("t_linea.subtotal("), "{sql}");
+    assert!(sql.contains("l public.t_linea := t_linea.t_linea(1);"), "{sql}");
+    assert!(sql.contains("n := position(decode('FF', 'hex') in b);"), "{sql}");
+    assert!(sql.contains("buf := substr(c, trunc(pos)::integer, trunc(amt)::integer);"), "{sql}");
+    assert!(
+        sql.contains("c := overlay(coalesce(c, src) placing src from 1 for length(src));"),
+        "{sql}"
+    );
+    assert!(sql.contains("CALL dbms_lob.append(pk.g_clob(), 'x');"), "{sql}");
+    assert!(sql.contains("substr(b, length(b) + -1)"), "{sql}");
+}
+
+#[test]
+fn methods_of_constructed_objects_and_standalone_function_results() {
+    let sql = sql_of(&format!(
+        "{LINEA}CREATE FUNCTION nueva(p NUMBER) RETURN t_linea IS BEGIN RETURN t_linea(p); END;
+/
+CREATE PROCEDURE usar IS
+  n NUMBER;
+BEGIN
+  n := t_linea(2).subtotal() + nueva(3).subtotal;
+END;
+/
+"
+    ));
+    assert!(
+        sql.contains("n := t_linea.subtotal(t_linea.t_linea(2)) + t_linea.subtotal(nueva(3));"),
+        "{sql}"
     );
 }

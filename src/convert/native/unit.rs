@@ -8,7 +8,7 @@ use super::text;
 use super::{NoteKind, TranslateError};
 use crate::plsql::ast::{
     Block, DeclarationItem, Package, ParameterMode, Subprogram, SubprogramBody, SubprogramKind,
-    Trigger, TriggerBody, TypeKind, TypeSpec, Unit, UnitItem, View,
+    Trigger, TriggerBody, TypeKind, Unit, UnitItem, View,
 };
 use crate::plsql::Object;
 
@@ -29,8 +29,8 @@ pub(super) fn translate(
         UnitItem::View(v) => {
             Ok(view(cx, v, object.kind == crate::plsql::ObjectKind::MaterializedView))
         }
-        UnitItem::TypeSpec(t) => type_spec(cx, t, comments),
-        UnitItem::TypeBody(p) => type_body(cx, object, p, comments),
+        UnitItem::TypeSpec(t) => super::object::type_spec(cx, t, comments),
+        UnitItem::TypeBody(p) => super::object::type_body(cx, object, p, comments),
         UnitItem::Ddl(_) => Err(TranslateError::Kind(match object.kind {
             crate::plsql::ObjectKind::Table => "a table",
             crate::plsql::ObjectKind::Index => "an index",
@@ -58,7 +58,7 @@ fn dollar_tag(text: &str) -> String {
 }
 
 /// `CREATE OR REPLACE FUNCTION|PROCEDURE name(...)` with its body.
-fn routine(
+pub(super) fn routine(
     cx: &mut Cx<'_>,
     s: &Subprogram,
     name: &str,
@@ -235,7 +235,7 @@ fn routine_text(
 /// A PL/pgSQL function or procedure: the types it needs, its header
 /// (`CREATE ... RETURNS ...`, ending in a line break), its DECLARE lines
 /// and its body (`BEGIN ... END;`), in a dollar quote its text does not hold.
-fn plpgsql_function(
+pub(super) fn plpgsql_function(
     preamble: &[String],
     header: &str,
     declarations: Vec<String>,
@@ -270,7 +270,7 @@ fn declarations_end(block: &Block) -> u32 {
 }
 
 /// `CREATE OR REPLACE FUNCTION s.f(a numeric, OUT b text) RETURNS ...`.
-fn header(w: &mut Writer<'_, '_>, s: &Subprogram, name: &str) -> String {
+pub(super) fn header(w: &mut Writer<'_, '_>, s: &Subprogram, name: &str) -> String {
     let line = s.span.line;
     let mut params = Vec::new();
     let mut has_out = false;
@@ -499,271 +499,12 @@ fn package_body(
     Ok(out)
 }
 
-/// A type body: each method a routine of the schema of its type
-/// hierarchy ([`catalog::Catalog::method_schema`]). A member takes the
-/// object as its first parameter, `self`; a constructor declares `self`,
-/// fills it and returns it; a static method is a plain routine.
-fn type_body(
-    cx: &mut Cx<'_>,
-    object: &Object,
-    p: &Package,
-    comments: &[crate::plsql::ast::Comment],
-) -> Result<String, TranslateError> {
-    let type_name = p.name.last().canonical();
-    if !cx.catalog.objects.contains_key(&type_name) {
-        return Err(TranslateError::Kind("a type body whose object type is not in the inventory"));
-    }
-    let schema = cx.catalog.method_schema(&type_name);
-    let mut assigns = SelfAssignments {
-        attributes: cx.catalog.attributes(&type_name),
-        spans: Default::default(),
-    };
-    crate::analysis::walk::walk(object, &mut assigns);
-    cx.object_type = Some(type_name.clone());
-    let mut out = format!("CREATE SCHEMA IF NOT EXISTS {schema};\n");
-    let own = cx.catalog.objects[&type_name].specs.clone();
-    if cx.catalog.lineage(&type_name).len() > 1 {
-        out.push_str(&inherited_methods(cx, &type_name, &own, p.name.span.line));
-    }
-    let mut last_end = 0;
-    for d in catalog::flat(&p.declarations) {
-        let DeclarationItem::Subprogram(s) = &d.item else {
-            last_end = d.span.end;
-            continue;
-        };
-        let leading = leading_comments(comments, last_end, d.span.start);
-        last_end = d.span.end;
-        if s.body.is_none() {
-            continue;
-        }
-        let assigns_self = assigns.spans.contains(&s.span.start);
-        let (method, name) = method_routine(cx, s, &type_name, &schema, assigns_self);
-        match routine(cx, &method, &name, comments) {
-            Ok(text) => {
-                out.push('\n');
-                out.push_str(&leading);
-                out.push_str(&text);
-            }
-            Err(e) => {
-                cx.note(s.span.line, NoteKind::Unsupported, format!("{}: {e}", s.name.last().text))
-            }
-        }
-        cx.bare_return = None;
-    }
-    cx.object_type = None;
-    Ok(out)
-}
-
-/// A method as the routine it becomes, and that routine's name.
-fn method_routine(
-    cx: &mut Cx<'_>,
-    s: &Subprogram,
-    type_name: &str,
-    schema: &str,
-    assigns_self: bool,
-) -> (Subprogram, String) {
-    let has = |word: &str| s.method_modifiers.iter().any(|w| w == word);
-    let mut method = s.clone();
-    let is_self = |p: &crate::plsql::ast::Parameter| p.name.canonical() == "SELF";
-    let self_type = crate::plsql::ast::Fragment { text: type_name.to_owned(), span: s.span };
-    let self_ident =
-        crate::plsql::ast::Ident { text: "self".to_owned(), quoted: false, span: s.name.span };
-    if has("MAP") || has("ORDER") {
-        cx.note(
-            s.span.line,
-            NoteKind::Review,
-            format!(
-                "{} MEMBER FUNCTION {}: PostgreSQL compares composite values attribute by \
-                 attribute, not with this method",
-                if has("MAP") { "MAP" } else { "ORDER" },
-                s.name.last().text
-            ),
-        );
-    }
-    if has("CONSTRUCTOR") {
-        method.parameters.retain(|p| !is_self(p));
-        method.return_type = Some(self_type.clone());
-        if let Some(crate::plsql::ast::SubprogramBody::Block(block)) = &mut method.body {
-            let declaration = crate::plsql::ast::Declaration {
-                span: crate::plsql::ast::Span { end: s.span.start, ..s.span },
-                item: DeclarationItem::Variable {
-                    name: self_ident,
-                    constant: false,
-                    datatype: self_type,
-                    not_null: false,
-                    default: None,
-                },
-            };
-            block.declarations.insert(0, declaration);
-        }
-        cx.bare_return = Some("self".to_owned());
-        return (method, format!("{schema}.{}", pg_name(type_name)));
-    }
-    let name = format!("{schema}.{}", pg_name(&s.name.last().canonical()));
-    if has("STATIC") {
-        return (method, name);
-    }
-    match method.parameters.iter_mut().find(|p| is_self(p)) {
-        // A function's SELF is IN in Oracle; PostgreSQL would make an
-        // INOUT one part of the result.
-        Some(p) if s.kind == SubprogramKind::Function => p.mode = ParameterMode::In,
-        Some(_) => {}
-        None => {
-            // A member procedure's SELF is IN OUT in Oracle. In PostgreSQL,
-            // INOUT needs a variable as the argument: only where the
-            // procedure changes the object.
-            let mode = if s.kind == SubprogramKind::Procedure && assigns_self {
-                ParameterMode::InOut
-            } else {
-                ParameterMode::In
-            };
-            let parameter = crate::plsql::ast::Parameter {
-                name: self_ident,
-                mode,
-                nocopy: false,
-                datatype: self_type,
-                default: None,
-                span: s.name.span,
-            };
-            method.parameters.insert(0, parameter);
-        }
-    }
-    (method, name)
-}
-
-/// A subtype's object is not its supertype's in PostgreSQL: for each
-/// method it inherits and does not override, a routine taking the subtype
-/// that calls the supertype's with the object made one of the supertype
-/// (its attributes come first). A method whose SELF is IN OUT, or a
-/// function with OUT parameters, is left out with a note.
-fn inherited_methods(cx: &mut Cx<'_>, type_name: &str, own: &[Subprogram], line: u32) -> String {
-    let type_name = type_name.to_owned();
-    let schema = cx.catalog.method_schema(&type_name);
-    let key = |m: &Subprogram| {
-        let arity = m.parameters.iter().filter(|p| p.name.canonical() != "SELF").count();
-        (m.name.last().canonical(), arity)
-    };
-    let mut covered: std::collections::BTreeSet<(String, usize)> = own.iter().map(key).collect();
-    let mut out = String::new();
-    let catalog = cx.catalog;
-    for ancestor in catalog.lineage(&type_name).iter().skip(1) {
-        let Some(info) = catalog.objects.get(ancestor) else { continue };
-        let parent = format!(
-            "{}.{}",
-            catalog.type_schemas.get(ancestor).cloned().unwrap_or_else(|| cx.schema.clone()),
-            pg_name(ancestor)
-        );
-        let fields: Vec<String> =
-            catalog.attributes(ancestor).iter().map(|a| format!("self.{}", pg_name(a))).collect();
-        let upcast = format!("ROW({})::{parent}", fields.join(", "));
-        for spec in &info.specs {
-            let has = |word: &str| spec.method_modifiers.iter().any(|w| w == word);
-            if has("STATIC") || has("CONSTRUCTOR") || !covered.insert(key(spec)) {
-                continue;
-            }
-            let in_out_self = spec
-                .parameters
-                .iter()
-                .any(|p| p.name.canonical() == "SELF" && p.mode != ParameterMode::In);
-            let has_out = spec
-                .parameters
-                .iter()
-                .any(|p| p.name.canonical() != "SELF" && p.mode != ParameterMode::In);
-            let function = spec.kind == SubprogramKind::Function;
-            if in_out_self || (function && has_out) {
-                cx.note(
-                    line,
-                    NoteKind::Unsupported,
-                    format!(
-                        "{} inherited from {ancestor} is not callable on {type_name}: its object \
-                         or its OUT parameters cannot be passed on",
-                        spec.name.last().text
-                    ),
-                );
-                continue;
-            }
-            let mut method = spec.clone();
-            method.parameters.retain(|p| p.name.canonical() != "SELF");
-            let arguments: Vec<String> = std::iter::once(upcast.clone())
-                .chain(method.parameters.iter().map(|p| pg_name(&p.name.canonical())))
-                .collect();
-            method.parameters.insert(
-                0,
-                crate::plsql::ast::Parameter {
-                    name: crate::plsql::ast::Ident {
-                        text: "self".to_owned(),
-                        quoted: false,
-                        span: spec.name.span,
-                    },
-                    mode: ParameterMode::In,
-                    nocopy: false,
-                    datatype: crate::plsql::ast::Fragment {
-                        text: type_name.clone(),
-                        span: spec.span,
-                    },
-                    default: None,
-                    span: spec.name.span,
-                },
-            );
-            let name = format!("{schema}.{}", pg_name(&spec.name.last().canonical()));
-            let mut w = Writer::new(cx, &[]);
-            w.cx.push_scope();
-            let header = header(&mut w, &method, &name);
-            w.cx.pop_scope();
-            let call = format!("{name}({})", arguments.join(", "));
-            let body = if function {
-                format!("BEGIN\n    RETURN {call};\nEND;\n")
-            } else {
-                format!("BEGIN\n    CALL {call};\nEND;\n")
-            };
-            if own.iter().any(|m| m.method_modifiers.iter().any(|w| w == "OVERRIDING")) {
-                cx.note_once(
-                    "inherited-dispatch",
-                    line,
-                    NoteKind::Review,
-                    format!(
-                        "methods {type_name} inherits run as its supertype's: where they call a \
-                         method {type_name} overrides, they call the supertype's (Oracle calls \
-                         {type_name}'s)"
-                    ),
-                );
-            }
-            out.push_str(&format!("\n-- {} inherited from {ancestor}\n", spec.name.last().text));
-            out.push_str(&plpgsql_function(&[], &header, Vec::new(), &body));
-        }
-    }
-    out
-}
-
-/// The methods (by where they start) that assign to `SELF` or to one of
-/// its attributes by name.
-struct SelfAssignments {
-    attributes: Vec<String>,
-    spans: std::collections::BTreeSet<u32>,
-}
-
-impl<'a> crate::analysis::walk::Visitor<'a> for SelfAssignments {
-    fn statement(
-        &mut self,
-        statement: &'a crate::plsql::ast::Statement,
-        cx: &crate::analysis::walk::Context<'a>,
-    ) {
-        let crate::plsql::ast::StatementItem::Assignment { target, .. } = &statement.item else {
-            return;
-        };
-        let Some(s) = cx.subprogram else { return };
-        let first = target.text.trim_start().split(['.', '(', ' ']).next().unwrap_or_default();
-        let first = first.to_ascii_uppercase();
-        // `SELF.x := ...`, or an attribute by its bare name.
-        let parameter = s.parameters.iter().any(|p| p.name.canonical() == first);
-        if first == "SELF" || (!parameter && self.attributes.contains(&first)) {
-            self.spans.insert(s.span.start);
-        }
-    }
-}
-
 /// The comments between `from` and `to`, as SQL comment lines.
-fn leading_comments(comments: &[crate::plsql::ast::Comment], from: u32, to: u32) -> String {
+pub(super) fn leading_comments(
+    comments: &[crate::plsql::ast::Comment],
+    from: u32,
+    to: u32,
+) -> String {
     let mut out = String::new();
     for c in comments.iter().filter(|c| c.span.start >= from && c.span.start < to) {
         if c.block {
@@ -941,64 +682,4 @@ fn view(cx: &mut Cx<'_>, v: &View, materialized: bool) -> String {
     // with REFRESH MATERIALIZED VIEW.
     let create = if materialized { "CREATE MATERIALIZED VIEW" } else { "CREATE OR REPLACE VIEW" };
     format!("{create} {name}{columns} AS\n{};\n", query.trim_end())
-}
-
-fn type_spec(
-    cx: &mut Cx<'_>,
-    t: &TypeSpec,
-    _comments: &[crate::plsql::ast::Comment],
-) -> Result<String, TranslateError> {
-    let name = format!("{}.{}", cx.schema, pg_name(&t.name.last().canonical()));
-    match t.kind {
-        TypeKind::Object => {
-            // A subtype holds its supertypes' attributes first, as Oracle's.
-            let own: Vec<(String, crate::plsql::ast::Fragment)> =
-                t.attributes.iter().map(|a| (a.name.canonical(), a.datatype.clone())).collect();
-            let all = match &t.under {
-                Some(_) => cx.catalog.attribute_types(&t.name.last().canonical()),
-                None => own,
-            };
-            cx.no_anchors = true;
-            let attributes: Vec<String> = all
-                .iter()
-                .map(|(a, datatype)| format!("{} {}", pg_name(a), cx.datatype(datatype)))
-                .collect();
-            cx.no_anchors = false;
-            let mut out =
-                format!("CREATE TYPE {name} AS (\n    {}\n);\n", attributes.join(",\n    "));
-            // Without a body of its own, the type holds the routines of
-            // the methods it inherits; else its body does.
-            let type_name = t.name.last().canonical();
-            let bodied = cx.catalog.type_bodies.contains(&type_name);
-            if !t.methods.is_empty() && !bodied {
-                cx.note(
-                    t.name.span.line,
-                    NoteKind::Unsupported,
-                    "the type's body is not in the inventory: its methods are not created",
-                );
-            }
-            if t.under.is_some() && !bodied {
-                let inherited = inherited_methods(cx, &type_name, &t.methods, t.name.span.line);
-                if !inherited.is_empty() {
-                    let schema = cx.catalog.method_schema(&type_name);
-                    out.push_str(&format!("\nCREATE SCHEMA IF NOT EXISTS {schema};\n"));
-                    out.push_str(&inherited);
-                }
-            }
-            Ok(out)
-        }
-        TypeKind::Table | TypeKind::Varray => {
-            let Some(definition) = &t.definition else {
-                return Err(TranslateError::Kind("a collection type without its definition"));
-            };
-            match catalog::type_def(t.kind, definition) {
-                Some(catalog::TypeDef::Array { element }) => {
-                    let element = cx.datatype(&element);
-                    Ok(format!("CREATE DOMAIN {name} AS {element}[];\n"))
-                }
-                _ => Err(TranslateError::Kind("this collection type")),
-            }
-        }
-        _ => Err(TranslateError::Kind("this kind of type")),
-    }
 }
