@@ -65,6 +65,9 @@ pub(super) struct Cx<'c> {
     pub object_type: Option<String>,
     /// What a `RETURN` without a value returns: `self` in a constructor.
     pub bare_return: Option<String>,
+    /// The object translated: its name, owner, kind and first line, for
+    /// `$$PLSQL_UNIT` and `$$PLSQL_LINE`.
+    pub unit: (String, Option<String>, &'static str, u32),
     /// Nested subprograms (by where they start) that use nothing of the
     /// routine around them, and so become routines of their own.
     pub hoistable: BTreeSet<u32>,
@@ -97,6 +100,12 @@ impl<'c> Cx<'c> {
             in_sql: false,
             object_type: None,
             bare_return: None,
+            unit: (
+                object.name.clone(),
+                object.schema.clone(),
+                object.kind.oracle_name(),
+                object.first_line,
+            ),
             hoistable: BTreeSet::new(),
             nested: Vec::new(),
             notes: Vec::new(),

@@ -71,6 +71,14 @@ impl Cx<'_> {
                         continue;
                     }
                 }
+                // Oracle's inquiry directives, which PostgreSQL would read
+                // as the start of a dollar quote.
+                _ if item.text.starts_with("$$") => {
+                    let text = self.inquiry(&item.text, item.line);
+                    out.push(Item::new(text).after(&item.gap));
+                    i += 1;
+                    continue;
+                }
                 Token::Placeholder(p) => {
                     if let Some(replacement) = self.pseudo_record(p, item) {
                         out.push(replacement);
@@ -528,6 +536,26 @@ impl Cx<'_> {
                 return Some((base?, next, kind));
             }
             at = next + 1;
+        }
+    }
+
+    /// The value of `$$PLSQL_UNIT` and the other inquiry directives Oracle
+    /// predefines; any other is NULL, as an undefined one is in Oracle.
+    fn inquiry(&mut self, directive: &str, line: u32) -> String {
+        let (name, owner, kind, first_line) = self.unit.clone();
+        match directive[2..].to_ascii_uppercase().as_str() {
+            "PLSQL_UNIT" => quote_literal(&name),
+            "PLSQL_UNIT_TYPE" => quote_literal(kind),
+            "PLSQL_LINE" => (line.saturating_sub(first_line) + 1).to_string(),
+            "PLSQL_UNIT_OWNER" if owner.is_some() => quote_literal(&owner.unwrap_or_default()),
+            _ => {
+                self.note(
+                    line,
+                    NoteKind::Unsupported,
+                    format!("{directive}: no such setting on PostgreSQL; NULL, as Oracle gives for an undefined one"),
+                );
+                "NULL".to_owned()
+            }
         }
     }
 

@@ -992,3 +992,26 @@ END;
         "{sql}"
     );
 }
+
+#[test]
+fn inquiry_directives_are_values_not_dollar_quotes() {
+    let t = translated(
+        "CREATE OR REPLACE PACKAGE BODY hr.audit_pkg AS
+  PROCEDURE log_here IS
+    v VARCHAR2(100);
+  BEGIN
+    v := $$PLSQL_UNIT || ':' || $$plsql_line || $$PLSQL_UNIT_OWNER;
+    v := $$my_flag;
+  END;
+END;
+/
+",
+    );
+    assert!(t.sql.contains("v := concat('AUDIT_PKG', ':', 5, 'HR');"), "{}", t.sql);
+    assert!(t.sql.contains("v := NULL;"), "{}", t.sql);
+    assert!(
+        t.notes.iter().any(|n| n.message.starts_with("$$my_flag: no such setting")),
+        "{:?}",
+        t.notes
+    );
+}
