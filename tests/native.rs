@@ -590,3 +590,30 @@ END;
     // Oracle: '*a*' || '#a#'.
     assert_eq!(value(&mut db, "tag('a')").as_deref(), Some("*a*#a#"));
 }
+
+#[test]
+fn xmltype_extract_reads_what_oracle_reads() {
+    let mut db = database(
+        "",
+        "CREATE FUNCTION read_doc(p_doc CLOB, p_what VARCHAR2) RETURN VARCHAR2 IS
+  l_xml XMLTYPE := XMLTYPE(p_doc);
+BEGIN
+  IF p_what = 'exists' THEN
+    RETURN l_xml.existsNode('/r/missing') || l_xml.existsNode('/r/a');
+  ELSIF p_what = 'sum' THEN
+    RETURN l_xml.extract('/r/n/text()').getNumberVal() + 1;
+  END IF;
+  RETURN l_xml.extract('/r/a/text()').getStringVal() || '|' || l_xml.extract('/r/a').getStringVal();
+END;
+/
+",
+    );
+    let doc = "'<r><a>x</a><a>y</a><n>41</n></r>'";
+    // Oracle: the text nodes one after the other, then the elements.
+    assert_eq!(
+        value(&mut db, &format!("read_doc({doc}, 'text')")).as_deref(),
+        Some("xy|<a>x</a><a>y</a>")
+    );
+    assert_eq!(value(&mut db, &format!("read_doc({doc}, 'exists')")).as_deref(), Some("01"));
+    assert_eq!(value(&mut db, &format!("read_doc({doc}, 'sum')")).as_deref(), Some("42"));
+}

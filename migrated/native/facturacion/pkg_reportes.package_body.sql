@@ -153,7 +153,7 @@ BEGIN
         RAISE EXCEPTION USING ERRCODE = 'U0403', MESSAGE = concat('Factura ', p_id_factura, ' no encontrada para XML');
     END IF;
     -- valida que sea XML bien formado y agrega atributos de versión
-    v_doc := XMLTYPE(v_xml);
+    v_doc := xmlparse(document v_xml);
     SELECT XMLSERIALIZE(DOCUMENT
                XMLQUERY('copy $d := $x modify insert node attribute version {"1.1.0"} into $d/factura return $d'
                         PASSING v_doc AS "x" RETURNING CONTENT)

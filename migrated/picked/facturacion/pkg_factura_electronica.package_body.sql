@@ -193,7 +193,7 @@ BEGIN
     -- se calculan fuera del UPDATE: ambas funciones leen FACTURAS (ORA-04091)
     v_clave := pkg_factura_electronica.fn_clave_acceso(v_id);
     UPDATE facturas SET clave_acceso = v_clave WHERE id_factura = v_id;
-    v_xml := XMLTYPE(pkg_reportes.fn_xml_factura(v_id));
+    v_xml := xmlparse(document pkg_reportes.fn_xml_factura(v_id));
     UPDATE facturas SET xml_comprobante = v_xml WHERE id_factura = v_id;
     UPDATE ventas.pedidos SET estado = 'FACTURADO' WHERE id_pedido = p_id_pedido;
     CALL seguridad.prc_registrar_auditoria(pkg_factura_electronica.c_modulo(), 'GENERAR', concat('Pedido ', p_id_pedido, ' -> factura ', v_id));

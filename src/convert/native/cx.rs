@@ -24,6 +24,8 @@ pub(super) struct Scope {
     pub dates: BTreeSet<String>,
     /// Variables and parameters of type bytea (BLOB, RAW).
     pub binary: BTreeSet<String>,
+    /// Variables and parameters of type xml (XMLTYPE).
+    pub xml: BTreeSet<String>,
     /// Variables and parameters of an object type, with the type.
     pub objects: HashMap<String, String>,
 }
@@ -172,6 +174,18 @@ impl<'c> Cx<'c> {
         if pg_type == "bytea" {
             self.scope().binary.insert(name.canonical());
         }
+        if pg_type == "xml" {
+            self.scope().xml.insert(name.canonical());
+        }
+    }
+
+    /// Whether a local (canonical name) holds an XMLTYPE.
+    pub fn is_xml_var(&self, name: &str) -> bool {
+        self.scopes
+            .iter()
+            .rev()
+            .find(|s| s.names.contains(name))
+            .is_some_and(|s| s.xml.contains(name))
     }
 
     /// Whether a local (by its text as written) holds bytes, not characters.

@@ -132,6 +132,11 @@ impl Cx<'_> {
                 }
                 Token::Word(_) if !matches!(out.last().map(|o| &o.token), Some(Token::Period)) => {
                     let end = name_end(items, i);
+                    if let Some((text, next)) = self.xml_method(items, i, end) {
+                        out.push(Item::new(text).after(&item.gap));
+                        i = next;
+                        continue;
+                    }
                     if let Some((text, next, _)) = self.method_chain(items, i, end, false) {
                         out.push(Item::new(text).after(&item.gap));
                         i = next;
@@ -536,6 +541,53 @@ impl Cx<'_> {
                 return Some((base?, next, kind));
             }
             at = next + 1;
+        }
+    }
+
+    /// XMLTYPE's methods on a local: `x.extract(path)` and what is read of
+    /// it (`.getStringVal()`, `.getClobVal()`, `.getNumberVal()`), and
+    /// `x.existsNode(path)`, as PostgreSQL's `xpath` functions. Oracle's
+    /// extract serialises the nodes found one after the other, as
+    /// `array_to_string` of xpath's array does. A namespace argument is
+    /// not translated.
+    fn xml_method(&mut self, items: &[Item], start: usize, end: usize) -> Option<(String, usize)> {
+        let parts: Vec<String> = items[start..end].iter().filter_map(Item::name).collect();
+        let [var, method] = parts.as_slice() else { return None };
+        if !self.is_xml_var(var) || items.get(end).map(|i| &i.token) != Some(&Token::LParen) {
+            return None;
+        }
+        let close = matching_paren(items, end)?;
+        let args: Vec<String> = split_commas(&items[end + 1..close])
+            .into_iter()
+            .map(|a| text::join_trimmed(&self.rewrite(&a)))
+            .collect();
+        let value = pg_name(var);
+        let next = close + 1;
+        match (method.as_str(), args.as_slice()) {
+            ("EXISTSNODE", [path]) => {
+                Some((format!("(CASE WHEN xpath_exists({path}, {value}) THEN 1 ELSE 0 END)"), next))
+            }
+            ("GETSTRINGVAL" | "GETCLOBVAL", []) => Some((format!("({value})::text"), next)),
+            ("EXTRACT", [path]) => {
+                let found = format!("array_to_string(xpath({path}, {value})::text[], '')");
+                // `.getStringVal()` and the like after it.
+                let read = (items.get(next).is_some_and(|i| i.token == Token::Period))
+                    .then(|| items.get(next + 1).and_then(Item::name))
+                    .flatten();
+                let called = |at: usize| {
+                    items.get(at).is_some_and(|i| i.token == Token::LParen)
+                        && items.get(at + 1).is_some_and(|i| i.token == Token::RParen)
+                };
+                // Oracle calls a method without arguments with or without `()`.
+                let after = if called(next + 2) { next + 4 } else { next + 2 };
+                match read.as_deref() {
+                    Some("GETSTRINGVAL" | "GETCLOBVAL") => Some((found, after)),
+                    Some("GETNUMBERVAL") => Some((format!("({found})::numeric"), after)),
+                    Some(_) => None,
+                    None => Some((format!("({found})::xml"), next)),
+                }
+            }
+            _ => None,
         }
     }
 
@@ -944,6 +996,10 @@ impl Cx<'_> {
             (["BITAND"], true) => {
                 let a = args(self);
                 (a.len() == 2).then(|| (format!("(({})::bigint & ({})::bigint)", a[0], a[1]), None))
+            }
+            (["XMLTYPE"], true) => {
+                let a = args(self);
+                (a.len() == 1).then(|| (format!("xmlparse(document {})", a[0]), None))
             }
             (["LENGTHB"], true) => done(format!("octet_length({})", args(self).join(", "))),
             (["RAWTOHEX"], true) => {

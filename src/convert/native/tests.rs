@@ -1015,3 +1015,37 @@ END;
         t.notes
     );
 }
+
+#[test]
+fn xmltype_methods_on_a_local_are_xpath() {
+    let sql = sql_of(
+        "CREATE FUNCTION code_of(p_doc CLOB) RETURN VARCHAR2 IS
+  l_xml XMLTYPE := XMLTYPE(p_doc);
+  n NUMBER;
+BEGIN
+  IF l_xml.existsNode('/Error') = 1 THEN
+    n := l_xml.extract('/Error/Count/text()').getNumberVal();
+    RETURN l_xml.extract('/Error/Code/text()').getStringVal;
+  END IF;
+  RETURN l_xml.getClobVal();
+END;
+/
+",
+    );
+    assert!(
+        sql.contains("IF (CASE WHEN xpath_exists('/Error', l_xml) THEN 1 ELSE 0 END) = 1 THEN"),
+        "{sql}"
+    );
+    assert!(
+        sql.contains(
+            "n := (array_to_string(xpath('/Error/Count/text()', l_xml)::text[], ''))::numeric;"
+        ),
+        "{sql}"
+    );
+    assert!(
+        sql.contains("RETURN array_to_string(xpath('/Error/Code/text()', l_xml)::text[], '');"),
+        "{sql}"
+    );
+    assert!(sql.contains("RETURN (l_xml)::text;"), "{sql}");
+    assert!(sql.contains("l_xml xml := xmlparse(document p_doc);"), "{sql}");
+}
