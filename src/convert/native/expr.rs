@@ -464,11 +464,11 @@ impl Cx<'_> {
             // Overloads that return different types of one hierarchy: the
             // method is that hierarchy's. Anything else (a record, an
             // array element of records) is not an object.
-            if returned.is_none()
-                && (self.returned_hierarchy(&parts).is_none()
-                    || self.returned_hierarchy(&parts) != catalog.method_home(&method))
-            {
-                return None;
+            if returned.is_none() {
+                let hierarchy = self.returned_hierarchy(&parts);
+                if hierarchy.is_none() || hierarchy != catalog.method_home(&method) {
+                    return None;
+                }
             }
             let called = text::join_trimmed(&self.rewrite(&items[start..=close]));
             (Some(called), returned, close + 2)

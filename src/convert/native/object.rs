@@ -3,10 +3,12 @@
 //! methods, in the schema of the type hierarchy
 //! ([`super::catalog::Catalog::method_schema`]).
 
+use std::borrow::Cow;
+
 use super::catalog;
 use super::cx::{pg_name, Cx};
 use super::stmt::Writer;
-use super::unit::{header, leading_comments, plpgsql_function, routine};
+use super::unit::{header, member_routines, plpgsql_function};
 use super::{NoteKind, TranslateError};
 use crate::plsql::ast::{
     Comment, Declaration, DeclarationItem, Fragment, Ident, Package, Parameter, ParameterMode,
@@ -100,31 +102,11 @@ pub(super) fn type_body(
     if cx.catalog.lineage(&type_name).len() > 1 {
         out.push_str(&inherited_methods(cx, &type_name, &own, p.name.span.line));
     }
-    let mut last_end = 0;
-    for d in catalog::flat(&p.declarations) {
-        let DeclarationItem::Subprogram(s) = &d.item else {
-            last_end = d.span.end;
-            continue;
-        };
-        let leading = leading_comments(comments, last_end, d.span.start);
-        last_end = d.span.end;
-        if s.body.is_none() {
-            continue;
-        }
+    member_routines(cx, p, comments, &mut out, |cx, s| {
         let assigns_self = assigns.spans.contains(&s.span.start);
         let (method, name) = method_routine(cx, s, &type_name, &schema, assigns_self);
-        match routine(cx, &method, &name, comments) {
-            Ok(text) => {
-                out.push('\n');
-                out.push_str(&leading);
-                out.push_str(&text);
-            }
-            Err(e) => {
-                cx.note(s.span.line, NoteKind::Unsupported, format!("{}: {e}", s.name.last().text))
-            }
-        }
-        cx.bare_return = None;
-    }
+        (Cow::Owned(method), name)
+    });
     cx.object_type = None;
     Ok(out)
 }
@@ -204,18 +186,22 @@ fn method_routine(
             } else {
                 ParameterMode::In
             };
-            let parameter = Parameter {
-                name: self_ident,
-                mode,
-                nocopy: false,
-                datatype: self_type,
-                default: None,
-                span: s.name.span,
-            };
-            method.parameters.insert(0, parameter);
+            method.parameters.insert(0, self_parameter(type_name, mode, s));
         }
     }
     (method, name)
+}
+
+/// `self`, of the object type, as the first parameter of method `s`.
+fn self_parameter(type_name: &str, mode: ParameterMode, s: &Subprogram) -> Parameter {
+    Parameter {
+        name: Ident { text: "self".to_owned(), quoted: false, span: s.name.span },
+        mode,
+        nocopy: false,
+        datatype: Fragment { text: type_name.to_owned(), span: s.span },
+        default: None,
+        span: s.name.span,
+    }
 }
 
 /// A subtype's object is not its supertype's in PostgreSQL: for each
@@ -274,17 +260,7 @@ fn inherited_methods(cx: &mut Cx<'_>, type_name: &str, own: &[Subprogram], line:
             let arguments: Vec<String> = std::iter::once(upcast.clone())
                 .chain(method.parameters.iter().map(|p| pg_name(&p.name.canonical())))
                 .collect();
-            method.parameters.insert(
-                0,
-                Parameter {
-                    name: Ident { text: "self".to_owned(), quoted: false, span: spec.name.span },
-                    mode: ParameterMode::In,
-                    nocopy: false,
-                    datatype: Fragment { text: type_name.clone(), span: spec.span },
-                    default: None,
-                    span: spec.name.span,
-                },
-            );
+            method.parameters.insert(0, self_parameter(&type_name, ParameterMode::In, spec));
             let name = format!("{schema}.{}", pg_name(&spec.name.last().canonical()));
             let mut w = Writer::new(cx, &[]);
             w.cx.push_scope();

@@ -1,6 +1,8 @@
 //! Whole objects: the `CREATE` statements each kind of PL/SQL object
 //! becomes.
 
+use std::borrow::Cow;
+
 use super::catalog::{self, StateVar};
 use super::cx::{pg_name, Cx, TriggerNames, ROWCOUNT};
 use super::stmt::{setting_name, Writer};
@@ -468,6 +470,27 @@ fn package_body(
         .cloned()
         .collect();
     let schema = package_schema(p);
+    member_routines(cx, p, comments, &mut out, |_, s| {
+        (Cow::Borrowed(s), format!("{schema}.{}", pg_name(&s.name.last().canonical())))
+    });
+    cx.package_cursors.clear();
+    if p.initialization.is_some() {
+        let line = p.name.span.line;
+        cx.note(line, NoteKind::Unsupported, "the package's initialisation section is not run");
+    }
+    Ok(out)
+}
+
+/// Each member of a package or type body that has a body, as the routine
+/// `as_routine` makes of it (the subprogram to write and its name), after
+/// the comments before it; one that cannot be translated is noted.
+pub(super) fn member_routines<'p>(
+    cx: &mut Cx<'_>,
+    p: &'p Package,
+    comments: &[crate::plsql::ast::Comment],
+    out: &mut String,
+    mut as_routine: impl FnMut(&mut Cx<'_>, &'p Subprogram) -> (Cow<'p, Subprogram>, String),
+) {
     let mut last_end = 0;
     for d in catalog::flat(&p.declarations) {
         let DeclarationItem::Subprogram(s) = &d.item else {
@@ -479,8 +502,8 @@ fn package_body(
         if s.body.is_none() {
             continue;
         }
-        let name = format!("{schema}.{}", pg_name(&s.name.last().canonical()));
-        match routine(cx, s, &name, comments) {
+        let (member, name) = as_routine(cx, s);
+        match routine(cx, &member, &name, comments) {
             Ok(text) => {
                 out.push('\n');
                 out.push_str(&leading);
@@ -490,13 +513,9 @@ fn package_body(
                 cx.note(s.span.line, NoteKind::Unsupported, format!("{}: {e}", s.name.last().text))
             }
         }
+        // What a constructor's RETURN returns is its own.
+        cx.bare_return = None;
     }
-    cx.package_cursors.clear();
-    if p.initialization.is_some() {
-        let line = p.name.span.line;
-        cx.note(line, NoteKind::Unsupported, "the package's initialisation section is not run");
-    }
-    Ok(out)
 }
 
 /// The comments between `from` and `to`, as SQL comment lines.
