@@ -366,3 +366,15 @@ fn methods_on_sql_aliases_are_not_package_calls() {
     assert_eq!(names(&facts, RefKind::Calls), ["LINES_PKG.OF", "SUM"]);
     assert!(names(&facts, RefKind::Reads).is_empty(), "{:?}", facts.references);
 }
+
+#[test]
+fn a_subtype_references_its_supertype() {
+    let source = b"CREATE OR REPLACE TYPE shape_t AS OBJECT (id NUMBER) NOT FINAL;\n/\n\
+                   CREATE OR REPLACE TYPE app.circle_t UNDER app.shape_t (r NUMBER);\n/\n";
+    let objects = plsql::scan_file("shapes.sql", source, None).objects;
+    let circle = objects.iter().find(|o| o.name == "CIRCLE_T").unwrap();
+    let refs = targets(&analysis::analyze(circle), RefKind::References);
+    assert_eq!(refs, [("APP.SHAPE_T".to_owned(), vec![3])], "the supertype, at the UNDER line");
+    let shape = objects.iter().find(|o| o.name == "SHAPE_T").unwrap();
+    assert!(targets(&analysis::analyze(shape), RefKind::References).is_empty());
+}

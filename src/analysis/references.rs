@@ -14,7 +14,8 @@
 //! Reads and writes come from the embedded SQL statements, one use per statement.
 //! References are `%TYPE` and `%ROWTYPE` anchors, sequences (`seq.NEXTVAL`), data
 //! types naming a user type, and the table or view a trigger is defined on: a
-//! trigger depends on its table's existence and shape without reading it.
+//! trigger depends on its table's existence and shape without reading it, and
+//! the supertype a subtype is declared `UNDER`.
 //!
 //! Scoping is per object, not per block: a name declared anywhere in the object is
 //! local everywhere in it. A bare name without parentheses (`v := f;`) is taken for a
@@ -152,10 +153,15 @@ pub fn extract(object: &Object) -> Vec<Reference> {
     let mut refs =
         Refs { tokens: &object.tokens, locals: Locals::of(object), found: BTreeMap::new() };
     walk::walk(object, &mut refs);
-    if let Some(UnitItem::Trigger(t)) = object.unit.as_ref().map(|u| &u.item) {
-        if let Some(target) = &t.target {
-            refs.add(RefKind::References, target.canonical(), target.span.line);
-        }
+    // A trigger depends on its table, a subtype on its supertype: neither
+    // is read from a statement.
+    let structural = match object.unit.as_ref().map(|u| &u.item) {
+        Some(UnitItem::Trigger(t)) => t.target.as_ref(),
+        Some(UnitItem::TypeSpec(t)) => t.under.as_ref(),
+        _ => None,
+    };
+    if let Some(target) = structural {
+        refs.add(RefKind::References, target.canonical(), target.span.line);
     }
     // A type naming itself (a method's parameter of its own type) depends on nothing.
     let own = [object.name.clone(), object.qualified_name()];

@@ -108,8 +108,10 @@ pub(super) fn apply_all(
         apply_one(ctx, v, to_apply[n], &mut again)?;
         if again.status.created() {
             tracing::debug!("{} passed when tried again, after what came later", again.object);
-            rows[n] = again;
         }
+        // The second verdict is the truer one either way: it saw
+        // everything the first could not.
+        rows[n] = again;
     }
     (ctx.progress)(to_apply.len() as u64, to_apply.len() as u64);
     Ok(rows)
