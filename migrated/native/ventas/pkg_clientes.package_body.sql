@@ -1,4 +1,5 @@
 -- VENTAS.PKG_CLIENTES (PACKAGE BODY) from extracted/all_source/packages_body.sql:1
+-- review (line 50): procedure crear_cliente is crear_cliente_proc: a function of the same name takes the same parameters, and PostgreSQL cannot hold both; calls from the estate are rewritten, other callers must change
 -- review (line 89): PLS_INTEGER (here and below) became integer: PostgreSQL truncates integer division where Oracle rounds the result on assignment
 -- unsupported (line 93): ROWNUM with ORDER BY, GROUP BY, UNION or an aggregate: Oracle numbers the rows before these apply; rewrite it as a subquery with LIMIT
 
@@ -64,7 +65,7 @@ EXCEPTION
 END;
 $body$;
 
-CREATE OR REPLACE PROCEDURE pkg_clientes.crear_cliente(
+CREATE OR REPLACE PROCEDURE pkg_clientes.crear_cliente_proc(
     p_tipo_documento varchar(3),
     p_numero_documento varchar(20),
     p_razon_social varchar(200),

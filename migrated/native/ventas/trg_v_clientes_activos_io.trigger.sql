@@ -8,7 +8,7 @@ BEGIN
     -- La vista se publica a la aplicación de call center: solo permite
     -- actualizar datos de contacto o dar de alta con datos mínimos.
     IF (TG_OP = 'INSERT') THEN
-        CALL pkg_clientes.crear_cliente(p_tipo_documento   => SUBSTR(NEW.documento, 1, 3), p_numero_documento => SUBSTR(NEW.documento, 5), p_razon_social     => NEW.nombre, p_email            => NEW.email, p_telefono         => NEW.telefono);
+        CALL pkg_clientes.crear_cliente_proc(p_tipo_documento   => SUBSTR(NEW.documento, 1, 3), p_numero_documento => SUBSTR(NEW.documento, 5), p_razon_social     => NEW.nombre, p_email            => NEW.email, p_telefono         => NEW.telefono);
     ELSE
         IF NEW.categoria <> OLD.categoria OR NEW.cupo_disponible <> OLD.cupo_disponible THEN
             RAISE EXCEPTION USING ERRCODE = 'U0130', MESSAGE = 'Categoría y cupo solo se modifican desde el módulo de crédito';

@@ -6,7 +6,8 @@
 use std::collections::{BTreeMap, HashMap};
 
 use crate::plsql::ast::{
-    Declaration, DeclarationItem, Fragment, Package, SubprogramKind, TypeKind, UnitItem,
+    Declaration, DeclarationItem, Fragment, Package, ParameterMode, Subprogram, SubprogramKind,
+    TypeKind, UnitItem,
 };
 use crate::plsql::Object;
 
@@ -36,6 +37,9 @@ pub struct Catalog {
     /// The PostgreSQL schema of each schema-level type, by name: the
     /// first owner's, for a name two owners use.
     pub(super) type_schemas: HashMap<String, String>,
+    /// The methods' schemas and names whose procedures are renamed (see
+    /// [`Catalog::method_routine`]), worked out on first use.
+    renamed_methods: std::sync::OnceLock<std::collections::HashSet<(String, String)>>,
 }
 
 /// An object type: its supertype, attributes and methods.
@@ -49,7 +53,68 @@ pub(super) struct ObjectInfo {
     /// under the type's name.
     pub methods: HashMap<String, Method>,
     /// The methods as the type's spec declares them, in order.
-    pub specs: Vec<crate::plsql::ast::Subprogram>,
+    pub specs: Vec<Subprogram>,
+}
+
+/// A function and a procedure of one name that PostgreSQL tells apart by
+/// their parameters only: each overload's kind and identity.
+#[derive(Debug, Default, Clone, PartialEq)]
+pub(super) struct Overloads(Vec<(SubprogramKind, Vec<String>)>);
+
+impl Overloads {
+    fn add(&mut self, s: &Subprogram) {
+        let overload = (s.kind, identity(s));
+        if !self.0.contains(&overload) {
+            self.0.push(overload);
+        }
+    }
+
+    /// Whether a procedure has a function's identity: PostgreSQL cannot
+    /// hold both, and the procedures of this name are renamed.
+    pub(super) fn collide(&self) -> bool {
+        let of = |kind| self.0.iter().filter(move |(k, _)| *k == kind).map(|(_, id)| id);
+        of(SubprogramKind::Procedure).any(|p| of(SubprogramKind::Function).any(|f| f == p))
+    }
+
+    fn has(&self, kind: SubprogramKind) -> bool {
+        self.0.iter().any(|(k, _)| *k == kind)
+    }
+
+    fn extend(&mut self, other: &Overloads) {
+        for overload in &other.0 {
+            if !self.0.contains(overload) {
+                self.0.push(overload.clone());
+            }
+        }
+    }
+}
+
+/// What PostgreSQL tells routines of one name apart by: the types of the
+/// IN and IN OUT parameters (SELF aside; a static method has none), as
+/// written, without an owner.
+pub(super) fn identity(s: &Subprogram) -> Vec<String> {
+    let is_static = s.method_modifiers.iter().any(|w| w == "STATIC");
+    let member = !s.method_modifiers.is_empty() && !is_static;
+    let parameters = s
+        .parameters
+        .iter()
+        .filter(|p| p.mode != ParameterMode::Out && p.name.canonical() != "SELF")
+        .map(|p| {
+            let written: String = p.datatype.text.split_whitespace().collect();
+            let written = written.to_ascii_uppercase();
+            // `owner.t` is `t`; an anchor (`t.c%TYPE`) stays whole.
+            match written.contains('%') {
+                true => written,
+                false => written.rsplit('.').next().unwrap_or_default().to_owned(),
+            }
+        });
+    member.then(|| "SELF".to_owned()).into_iter().chain(parameters).collect()
+}
+
+/// The name a procedure that shares its name and parameters with a
+/// function of its package or type is created under.
+pub(super) fn renamed_procedure(name: &str) -> String {
+    super::cx::pg_name(&format!("{name}_PROC"))
 }
 
 /// What a call of a method needs to know: what it is, and what it returns.
@@ -63,11 +128,27 @@ pub(super) struct Method {
     pub returns: Option<String>,
     /// Constructors: how many arguments each takes, at least and at most.
     pub arities: Vec<(usize, usize)>,
+    pub overloads: Overloads,
+}
+
+impl Method {
+    /// The overload a call takes, when the method has both kinds: the
+    /// procedure for a call a statement ends with, else the function.
+    pub(super) fn kind_for(&self, procedure: bool) -> SubprogramKind {
+        let wanted = if procedure { SubprogramKind::Procedure } else { SubprogramKind::Function };
+        if self.overloads.has(wanted) {
+            wanted
+        } else {
+            self.kind
+        }
+    }
 }
 
 #[derive(Debug, Default, Clone)]
 pub(super) struct PackageInfo {
+    /// The members by name: a function when one of the overloads is.
     pub members: HashMap<String, SubprogramKind>,
+    pub overloads: HashMap<String, Overloads>,
     /// The object types a member function returns, over its overloads.
     pub returns: HashMap<String, Vec<String>>,
     /// Package-level variables and constants, sorted by name.
@@ -124,6 +205,7 @@ impl Catalog {
 
     /// Adds what one object declares.
     pub fn add(&mut self, object: &Object) {
+        self.renamed_methods = std::sync::OnceLock::new();
         if let Some(schema) = &object.schema {
             self.schemas.insert(schema.clone());
         }
@@ -190,8 +272,10 @@ impl Catalog {
                 constructor,
                 returns,
                 arities: Vec::new(),
+                overloads: Overloads::default(),
             });
             entry.arities.push(arity);
+            entry.overloads.add(m);
         }
         self.objects.insert(name, info);
     }
@@ -243,6 +327,62 @@ impl Catalog {
             .find_map(|t| self.objects.get(t).and_then(|o| o.methods.get(method)))
     }
 
+    /// The method a call takes on an object of type `object`: the nearest
+    /// in its lineage with a procedure of this name for a call a statement
+    /// ends with (`procedure`), with a function for any other.
+    pub(super) fn method_for(
+        &self,
+        object: &str,
+        method: &str,
+        procedure: bool,
+    ) -> Option<&Method> {
+        let wanted = if procedure { SubprogramKind::Procedure } else { SubprogramKind::Function };
+        let lineage = self.lineage(object);
+        let of = |t: &String| self.objects.get(t).and_then(|o| o.methods.get(method));
+        lineage
+            .iter()
+            .filter_map(of)
+            .find(|m| m.overloads.has(wanted))
+            .or_else(|| self.method(object, method))
+    }
+
+    /// The routine that a call of a method of `kind`, in the methods'
+    /// schema `schema`, names. A procedure that has a function's identity
+    /// in some type of the hierarchy, declared there or inherited, is
+    /// renamed in every type of it, so that the name depends on the
+    /// hierarchy alone.
+    pub(super) fn method_routine(
+        &self,
+        schema: &str,
+        method: &str,
+        kind: SubprogramKind,
+    ) -> String {
+        let renamed = self.renamed_methods.get_or_init(|| {
+            let mut renamed = std::collections::HashSet::new();
+            for t in self.objects.keys() {
+                let mut all: HashMap<&String, Overloads> = HashMap::new();
+                for a in self.lineage(t) {
+                    for (name, m) in self.objects.get(&a).into_iter().flat_map(|o| &o.methods) {
+                        all.entry(name).or_default().extend(&m.overloads);
+                    }
+                }
+                let schema = self.method_schema(t);
+                renamed.extend(
+                    all.into_iter()
+                        .filter(|(_, o)| o.collide())
+                        .map(|(name, _)| (schema.clone(), name.clone())),
+                );
+            }
+            renamed
+        });
+        let key = (schema.to_owned(), method.to_owned());
+        if kind == SubprogramKind::Procedure && renamed.contains(&key) {
+            renamed_procedure(method)
+        } else {
+            super::cx::pg_name(method)
+        }
+    }
+
     /// The methods of this name over every type, with the schema each is
     /// in, sorted by schema: a call needs them all in one schema.
     pub(super) fn methods_named(&self, method: &str) -> Vec<(String, &Method)> {
@@ -269,7 +409,11 @@ impl Catalog {
         for declaration in flat(&package.declarations) {
             match &declaration.item {
                 DeclarationItem::Subprogram(s) => {
-                    info.members.insert(s.name.last().canonical(), s.kind);
+                    let kind = info.members.entry(s.name.last().canonical()).or_insert(s.kind);
+                    if s.kind == SubprogramKind::Function {
+                        *kind = s.kind;
+                    }
+                    info.overloads.entry(s.name.last().canonical()).or_default().add(s);
                     if let Some(returned) = returned_type(s) {
                         let returns = info.returns.entry(s.name.last().canonical()).or_default();
                         if !returns.contains(&returned) {
@@ -313,6 +457,21 @@ impl Catalog {
         self.packages.get(name)
     }
 
+    /// The routine a package member called as a procedure is: its name, or
+    /// the renamed one where a function of the package has its parameters.
+    pub(super) fn procedure(&self, package: &str, name: &str) -> String {
+        let collide = self
+            .packages
+            .get(package)
+            .and_then(|info| info.overloads.get(name))
+            .is_some_and(Overloads::collide);
+        if collide {
+            renamed_procedure(name)
+        } else {
+            super::cx::pg_name(name)
+        }
+    }
+
     /// The package names, for telling `owner.pkg.proc` from `pkg.proc.x`.
     pub(super) fn is_package(&self, name: &str) -> bool {
         self.packages.contains_key(name)
@@ -321,7 +480,7 @@ impl Catalog {
 
 /// The type a function returns, by its last name (`RETURN t`,
 /// `RETURN owner.t`), when it names one rather than a built-in type.
-fn returned_type(s: &crate::plsql::ast::Subprogram) -> Option<String> {
+fn returned_type(s: &Subprogram) -> Option<String> {
     let ret = s.return_type.as_ref()?;
     let items = text::items(ret).ok()?.items;
     let parts: Vec<String> = items.iter().filter_map(text::Item::name).collect();

@@ -514,17 +514,18 @@ impl Cx<'_> {
             }
             let more = items.get(next).is_some_and(|i| i.token == Token::Period)
                 && items.get(next + 1).and_then(Item::word).is_some();
+            // The one a statement can end with is a procedure; any other,
+            // a function.
+            let procedure = statement && !more;
             let (schema, m) = match &object {
-                Some(t) => (catalog.method_schema(t), catalog.method(t, &method)?),
+                Some(t) => (catalog.method_schema(t), catalog.method_for(t, &method, procedure)?),
                 None => {
-                    // Of the type's own method and its subtypes', the one a
-                    // statement can end with is a procedure; any other, a
-                    // function.
+                    // Of the type's own method and its subtypes'.
                     let schema = catalog.method_home(&method)?;
                     let named = catalog.methods_named(&method);
-                    let procedure = statement && !more;
                     let wanted = |m: &&super::catalog::Method| {
-                        (m.kind == crate::plsql::ast::SubprogramKind::Procedure) == procedure
+                        (m.kind_for(procedure) == crate::plsql::ast::SubprogramKind::Procedure)
+                            == procedure
                     };
                     let m = named.iter().map(|(_, m)| *m).find(wanted).unwrap_or(named[0].1);
                     (schema, m)
@@ -533,8 +534,9 @@ impl Cx<'_> {
             if !m.is_static {
                 arguments.insert(0, base.take()?);
             }
-            let text = format!("{schema}.{}({})", pg_name(&method), arguments.join(", "));
-            let kind = m.kind;
+            let kind = m.kind_for(procedure);
+            let routine = catalog.method_routine(&schema, &method, kind);
+            let text = format!("{schema}.{routine}({})", arguments.join(", "));
             object = m.returns.clone().filter(|t| catalog.objects.contains_key(t));
             base = Some(text);
             if !more {
@@ -635,6 +637,15 @@ impl Cx<'_> {
                 .or_else(|| self.catalog.functions.get(name).map(Vec::as_slice))
                 .or_else(|| constructor(name)),
             [package, name] if self.catalog.is_package(package) => member(package, name),
+            // `t.m()`: a static method.
+            [object, name] if !self.is_local(object) => {
+                let method = self.catalog.objects.get(object).and_then(|o| o.methods.get(name));
+                match method.filter(|m| m.is_static) {
+                    Some(m) => m.returns.as_ref().map(std::slice::from_ref),
+                    None => constructor(name)
+                        .or_else(|| self.catalog.functions.get(name).map(Vec::as_slice)),
+                }
+            }
             [_, name] => {
                 constructor(name).or_else(|| self.catalog.functions.get(name).map(Vec::as_slice))
             }

@@ -155,7 +155,12 @@ fn method_routine(
         cx.bare_return = Some("self".to_owned());
         return (method, format!("{schema}.{}", pg_name(type_name)));
     }
-    let name = format!("{schema}.{}", pg_name(&s.name.last().canonical()));
+    let method_name = s.name.last().canonical();
+    let routine = cx.catalog.method_routine(schema, &method_name, s.kind);
+    if routine != pg_name(&method_name) {
+        super::unit::renamed_note(cx, s, &routine);
+    }
+    let name = format!("{schema}.{routine}");
     if has("STATIC") {
         return (method, name);
     }
@@ -212,11 +217,11 @@ fn self_parameter(type_name: &str, mode: ParameterMode, s: &Subprogram) -> Param
 fn inherited_methods(cx: &mut Cx<'_>, type_name: &str, own: &[Subprogram], line: u32) -> String {
     let type_name = type_name.to_owned();
     let schema = cx.catalog.method_schema(&type_name);
+    // What overrides a method: one of its name, kind and parameter types.
     let key = |m: &Subprogram| {
-        let arity = m.parameters.iter().filter(|p| p.name.canonical() != "SELF").count();
-        (m.name.last().canonical(), arity)
+        (m.name.last().canonical(), m.kind == SubprogramKind::Function, catalog::identity(m))
     };
-    let mut covered: std::collections::BTreeSet<(String, usize)> = own.iter().map(key).collect();
+    let mut covered: std::collections::BTreeSet<_> = own.iter().map(key).collect();
     let mut out = String::new();
     let catalog = cx.catalog;
     for ancestor in catalog.lineage(&type_name).iter().skip(1) {
@@ -261,7 +266,9 @@ fn inherited_methods(cx: &mut Cx<'_>, type_name: &str, own: &[Subprogram], line:
                 .chain(method.parameters.iter().map(|p| pg_name(&p.name.canonical())))
                 .collect();
             method.parameters.insert(0, self_parameter(&type_name, ParameterMode::In, spec));
-            let name = format!("{schema}.{}", pg_name(&spec.name.last().canonical()));
+            let method_name = spec.name.last().canonical();
+            let routine = catalog.method_routine(&schema, &method_name, spec.kind);
+            let name = format!("{schema}.{routine}");
             let mut w = Writer::new(cx, &[]);
             w.cx.push_scope();
             let header = header(&mut w, &method, &name);

@@ -1280,7 +1280,11 @@ impl<'w, 'c> Writer<'w, 'c> {
             [name] if !cx.is_local(name) => {
                 if let (Some(package), Some(info)) = (cx.package.clone(), cx.package_info()) {
                     if info.members.contains_key(name) {
-                        return format!("{}.{}", pg_name(&package), pg_name(name));
+                        return format!(
+                            "{}.{}",
+                            pg_name(&package),
+                            cx.catalog.procedure(&package, name)
+                        );
                     }
                 }
                 pg_name(name)
@@ -1297,10 +1301,10 @@ impl<'w, 'c> Writer<'w, 'c> {
                 } else if cx.is_local(package) {
                     cx.note(line, NoteKind::Unsupported, format!("method call {package}.{name}"));
                 }
-                format!("{}.{}", pg_name(package), pg_name(name))
+                format!("{}.{}", pg_name(package), cx.catalog.procedure(package, name))
             }
             [_owner, package, name] if cx.catalog.is_package(package) => {
-                format!("{}.{}", pg_name(package), pg_name(name))
+                format!("{}.{}", pg_name(package), cx.catalog.procedure(package, name))
             }
             _ => parts.iter().map(|p| pg_name(p)).collect::<Vec<_>>().join("."),
         }

@@ -1049,3 +1049,106 @@ END;
     assert!(sql.contains("RETURN (l_xml)::text;"), "{sql}");
     assert!(sql.contains("l_xml xml := xmlparse(document p_doc);"), "{sql}");
 }
+
+#[test]
+fn a_procedure_with_a_functions_parameters_is_renamed_and_so_are_its_calls() {
+    let spec = "CREATE OR REPLACE PACKAGE q IS
+  FUNCTION run(p_path VARCHAR2) RETURN NUMBER;
+  PROCEDURE run(p_path VARCHAR2);
+  PROCEDURE run(p_path VARCHAR2, p_n NUMBER);
+  FUNCTION size_of(p NUMBER) RETURN NUMBER;
+  PROCEDURE size_of(p VARCHAR2);
+END;
+/
+";
+    let body = "CREATE OR REPLACE PACKAGE BODY q IS
+  FUNCTION run(p_path VARCHAR2) RETURN NUMBER IS BEGIN RETURN 1; END;
+  PROCEDURE run(p_path VARCHAR2) IS n NUMBER; BEGIN n := run(p_path); END;
+  PROCEDURE run(p_path VARCHAR2, p_n NUMBER) IS BEGIN run(p_path); END;
+  FUNCTION size_of(p NUMBER) RETURN NUMBER IS BEGIN RETURN p; END;
+  PROCEDURE size_of(p VARCHAR2) IS BEGIN NULL; END;
+END;
+/
+";
+    let t = translated(&format!("{spec}{body}"));
+    let sql = &t.sql;
+    assert!(sql.contains("CREATE OR REPLACE FUNCTION q.run(p_path varchar)"), "{sql}");
+    assert!(sql.contains("CREATE OR REPLACE PROCEDURE q.run_proc(p_path varchar)"), "{sql}");
+    assert!(sql.contains("n := q.run(p_path);"), "the function call is the function: {sql}");
+    assert!(
+        sql.contains("PROCEDURE q.run_proc(\n    p_path varchar,\n    p_n numeric\n)"),
+        "every procedure of the name, for calls to be rewritten by name alone: {sql}"
+    );
+    assert!(sql.contains("CALL q.run_proc(p_path);"), "{sql}");
+    assert!(sql.contains("PROCEDURE q.size_of(p varchar)"), "other parameters: kept: {sql}");
+    let notes: Vec<_> = t.notes.iter().filter(|n| n.message.contains("run_proc")).collect();
+    assert_eq!(notes.len(), 2, "{:?}", t.notes);
+    let caller = sql_of(&format!(
+        "{spec}{body}CREATE PROCEDURE go IS BEGIN q.run('a'); IF q.run('b') > 0 THEN NULL; END IF; END;\n/\n"
+    ));
+    assert!(caller.contains("CALL q.run_proc('a');"), "{caller}");
+    assert!(caller.contains("IF q.run('b') > 0 THEN"), "{caller}");
+}
+
+#[test]
+fn a_method_procedure_with_a_functions_identity_is_renamed_and_chains_pick_by_position() {
+    let sql = "CREATE OR REPLACE TYPE opts AS OBJECT (
+  flag NUMBER,
+  MEMBER FUNCTION unordered RETURN opts,
+  MEMBER PROCEDURE unordered(SELF IN opts),
+  STATIC FUNCTION make RETURN opts
+);
+/
+CREATE OR REPLACE TYPE BODY opts AS
+  MEMBER FUNCTION unordered RETURN opts IS r opts := SELF; BEGIN r.flag := 1; RETURN r; END;
+  MEMBER PROCEDURE unordered(SELF IN opts) IS BEGIN NULL; END;
+  STATIC FUNCTION make RETURN opts IS BEGIN RETURN opts(0); END;
+END;
+/
+";
+    let body = sql_of(sql);
+    assert!(body.contains("FUNCTION opts.unordered(self public.opts)"), "{body}");
+    assert!(body.contains("PROCEDURE opts.unordered_proc(self public.opts)"), "{body}");
+    let caller = sql_of(&format!(
+        "{sql}CREATE PROCEDURE go IS o opts := opts(1); BEGIN o.unordered; o := o.unordered(); \
+         opts.make().unordered().unordered; END;\n/\n"
+    ));
+    assert!(caller.contains("CALL opts.unordered_proc(o);"), "{caller}");
+    assert!(caller.contains("o := opts.unordered(o);"), "{caller}");
+    assert!(caller.contains("CALL opts.unordered_proc(opts.unordered(opts.make()));"), "{caller}");
+}
+
+#[test]
+fn a_subtypes_function_does_not_hide_the_procedure_it_inherits() {
+    let sql = "CREATE OR REPLACE TYPE expectation AS OBJECT (
+  actual VARCHAR2(100),
+  MEMBER PROCEDURE to_equal(SELF IN expectation, a_expected VARCHAR2),
+  MEMBER PROCEDURE to_equal(SELF IN expectation, a_expected NUMBER)
+) NOT FINAL;
+/
+CREATE OR REPLACE TYPE BODY expectation AS
+  MEMBER PROCEDURE to_equal(SELF IN expectation, a_expected VARCHAR2) IS BEGIN NULL; END;
+  MEMBER PROCEDURE to_equal(SELF IN expectation, a_expected NUMBER) IS BEGIN NULL; END;
+END;
+/
+CREATE OR REPLACE TYPE compound UNDER expectation (
+  MEMBER FUNCTION to_equal(a_expected VARCHAR2) RETURN compound
+);
+/
+CREATE OR REPLACE TYPE BODY compound AS
+  MEMBER FUNCTION to_equal(a_expected VARCHAR2) RETURN compound IS BEGIN RETURN SELF; END;
+END;
+/
+";
+    let body = sql_of(sql);
+    assert!(body.contains("FUNCTION expectation.to_equal(\n    self public.compound,"), "{body}");
+    // Both inherited overloads, though they take as many arguments.
+    let wrappers = body.matches("PROCEDURE expectation.to_equal_proc(\n    self public.compound,");
+    assert_eq!(wrappers.count(), 2, "{body}");
+    let caller = sql_of(&format!(
+        "{sql}CREATE PROCEDURE go IS c compound := compound('x'); BEGIN c.to_equal('y'); \
+         c := c.to_equal('z'); END;\n/\n"
+    ));
+    assert!(caller.contains("CALL expectation.to_equal_proc(c, 'y');"), "{caller}");
+    assert!(caller.contains("c := expectation.to_equal(c, 'z');"), "{caller}");
+}

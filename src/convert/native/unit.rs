@@ -470,8 +470,17 @@ fn package_body(
         .cloned()
         .collect();
     let schema = package_schema(p);
-    member_routines(cx, p, comments, &mut out, |_, s| {
-        (Cow::Borrowed(s), format!("{schema}.{}", pg_name(&s.name.last().canonical())))
+    let package = p.name.last().canonical();
+    member_routines(cx, p, comments, &mut out, |cx, s| {
+        let name = s.name.last().canonical();
+        let routine = match s.kind {
+            SubprogramKind::Procedure => cx.catalog.procedure(&package, &name),
+            SubprogramKind::Function => pg_name(&name),
+        };
+        if routine != pg_name(&name) {
+            renamed_note(cx, s, &routine);
+        }
+        (Cow::Borrowed(s), format!("{schema}.{routine}"))
     });
     cx.package_cursors.clear();
     if p.initialization.is_some() {
@@ -479,6 +488,21 @@ fn package_body(
         cx.note(line, NoteKind::Unsupported, "the package's initialisation section is not run");
     }
     Ok(out)
+}
+
+/// Says that procedure `s` is created as `routine`, apart from the function
+/// with its name and parameters.
+pub(super) fn renamed_note(cx: &mut Cx<'_>, s: &Subprogram, routine: &str) {
+    cx.note(
+        s.span.line,
+        NoteKind::Review,
+        format!(
+            "procedure {} is {routine}: a function of the same name takes the same parameters, \
+             and PostgreSQL cannot hold both; calls from the estate are rewritten, other callers \
+             must change",
+            s.name.last().text
+        ),
+    );
 }
 
 /// Each member of a package or type body that has a body, as the routine
