@@ -37,6 +37,9 @@ pub struct Catalog {
     /// The PostgreSQL schema of each schema-level type, by name: the
     /// first owner's, for a name two owners use.
     pub(super) type_schemas: HashMap<String, String>,
+    /// Synonyms for another name of the estate (`equal` for `ut_equal`),
+    /// by name: what they name, by its last name.
+    pub(super) synonyms: HashMap<String, String>,
     /// The methods' schemas and names whose procedures are renamed (see
     /// [`Catalog::method_routine`]), worked out on first use.
     renamed_methods: std::sync::OnceLock<std::collections::HashSet<(String, String)>>,
@@ -218,6 +221,13 @@ impl Catalog {
             UnitItem::Subprogram(s) => {
                 if let Some(returned) = returned_type(s) {
                     self.functions.entry(s.name.last().canonical()).or_default().push(returned);
+                }
+            }
+            UnitItem::Ddl(statement) if object.kind == crate::plsql::ObjectKind::Synonym => {
+                if let Some(target) = synonym_target(&statement.text, statement.span) {
+                    if target != object.name {
+                        self.synonyms.insert(object.name.clone(), target);
+                    }
                 }
             }
             UnitItem::Ddl(statement) if object.kind == crate::plsql::ObjectKind::Table => {
@@ -476,6 +486,22 @@ impl Catalog {
     pub(super) fn is_package(&self, name: &str) -> bool {
         self.packages.contains_key(name)
     }
+}
+
+/// The last name of what `CREATE SYNONYM s FOR [owner.]target` names; none
+/// for an object across a database link.
+fn synonym_target(sql: &str, span: crate::plsql::ast::Span) -> Option<String> {
+    let items = text::items_of(sql, span).ok()?.items;
+    let after = items.iter().position(|i| i.is("FOR"))? + 1;
+    let target = &items[after..];
+    if target.iter().any(|i| i.token == sqlparser::tokenizer::Token::AtSign) {
+        return None;
+    }
+    target
+        .iter()
+        .take_while(|i| i.token != sqlparser::tokenizer::Token::SemiColon)
+        .filter_map(text::Item::name)
+        .last()
 }
 
 /// The type a function returns, by its last name (`RETURN t`,

@@ -231,6 +231,36 @@ impl<'c> Cx<'c> {
         None
     }
 
+    /// `parts` with a synonym of the estate (`equal`, `owner.equal`)
+    /// replaced by what it names.
+    pub fn through_synonym(&self, parts: Vec<String>) -> Vec<String> {
+        let synonym = match parts.as_slice() {
+            [name] if !self.is_local(name) => self.catalog.synonyms.get(name),
+            [owner, name] if !self.is_local(owner) && !self.catalog.is_package(owner) => {
+                self.catalog.synonyms.get(name)
+            }
+            _ => None,
+        };
+        match synonym {
+            Some(target) => vec![target.clone()],
+            None => parts,
+        }
+    }
+
+    /// `value`, an object of a subtype of `target`, made one of `target`:
+    /// a row of its first attributes, which are `target`'s.
+    pub fn upcast(&self, value: &str, target: &str) -> String {
+        let schema = self.catalog.type_schemas.get(target).cloned();
+        let schema = schema.unwrap_or_else(|| self.schema.clone());
+        let fields: Vec<String> = self
+            .catalog
+            .attributes(target)
+            .iter()
+            .map(|a| format!("{value}.{}", pg_name(a)))
+            .collect();
+        format!("ROW({})::{schema}.{}", fields.join(", "), pg_name(target))
+    }
+
     /// Whether `name` is an attribute of the object type whose body this is.
     pub fn is_self_attribute(&self, name: &str) -> bool {
         self.object_type.as_ref().is_some_and(|t| {

@@ -34,7 +34,27 @@ impl Cx<'_> {
         while i < items.len() {
             let item = &items[i];
             match &item.token {
+                // `f(x)(i)`: an element of what a function returns.
+                Token::LParen if called_before(items, i) => {
+                    let close = matching_paren(items, i).unwrap_or(items.len());
+                    let index = text::join_trimmed(&self.rewrite(&items[i + 1..close]));
+                    if let Some(operand) = take_operand(&mut out) {
+                        let gap = operand[0].gap.clone();
+                        let operand = text::join_trimmed(&operand);
+                        out.push(Item::new(format!("({operand})[{index}]")).after(&gap));
+                        i = close + 1;
+                        continue;
+                    }
+                    out.push(Item::new(format!("({index})")).after(&item.gap));
+                    i = close + 1;
+                    continue;
+                }
                 Token::LParen => {
+                    if let Some((text, next, _)) = self.upcast_chain(items, i, false) {
+                        out.push(Item::new(text).after(&item.gap));
+                        i = next;
+                        continue;
+                    }
                     let close = matching_paren(items, i).unwrap_or(items.len());
                     if close == i + 2 && items[i + 1].token == Token::Plus {
                         self.note(
@@ -271,6 +291,7 @@ impl Cx<'_> {
         end: usize,
     ) -> Option<(Vec<Item>, usize)> {
         let parts: Vec<String> = items[start..end].iter().filter_map(Item::name).collect();
+        let parts = self.through_synonym(parts);
         let upper: Vec<&str> = parts.iter().map(String::as_str).collect();
         let gap = items[start].gap.clone();
         let line = items[start].line;
@@ -431,6 +452,7 @@ impl Cx<'_> {
             return None;
         }
         let parts: Vec<String> = items[start..end].iter().filter_map(Item::name).collect();
+        let parts = self.through_synonym(parts);
         // The parameter of a named argument; in SQL, a column (of a table
         // alias named like a local, too), as Oracle reads them.
         if items.get(end).is_some_and(|i| i.token == Token::RArrow)
@@ -449,7 +471,7 @@ impl Cx<'_> {
                 items.get(close + 1).is_some_and(|i| i.token == Token::Period)
                     && items.get(close + 2).and_then(Item::word).is_some()
             });
-        let (mut base, mut object, mut at): (Option<String>, Option<String>, usize) = if chained {
+        let (base, object, at): (Option<String>, Option<String>, usize) = if chained {
             let close = matching_paren(items, end)?;
             let method = items[close + 2].name()?;
             let returned = match parts.as_slice() {
@@ -500,6 +522,49 @@ impl Cx<'_> {
                 _ => return None,
             }
         };
+        self.chain_from(items, base, object, at, statement)
+    }
+
+    /// `(x AS t).m(...)`, Oracle's generalised invocation: the method of
+    /// supertype `t` called on `x` (SELF or a local object) made one of
+    /// `t`, whose attributes are `x`'s first.
+    pub(super) fn upcast_chain(
+        &mut self,
+        items: &[Item],
+        open: usize,
+        statement: bool,
+    ) -> Option<(String, usize, crate::plsql::ast::SubprogramKind)> {
+        let close = matching_paren(items, open)?;
+        let inner = &items[open + 1..close];
+        let var = inner.first()?.name()?;
+        if !inner.get(1)?.is("AS")
+            || items.get(close + 1)?.token != Token::Period
+            || items.get(close + 2).and_then(Item::word).is_none()
+        {
+            return None;
+        }
+        let target = inner[2..].iter().rev().find_map(Item::name)?;
+        let own = self.object_of(&var)?;
+        let value = if var == "SELF" { "self".to_owned() } else { pg_name(&var) };
+        if !self.catalog.lineage(&own).contains(&target) {
+            return None;
+        }
+        let upcast = if own == target { value } else { self.upcast(&value, &target) };
+        self.chain_from(items, Some(upcast), Some(target), close + 2, statement)
+    }
+
+    /// The methods called from `items[at]` on, on `base` (of type `object`
+    /// when known; `None` for a static method's type), as far as the
+    /// chain goes.
+    fn chain_from(
+        &mut self,
+        items: &[Item],
+        mut base: Option<String>,
+        mut object: Option<String>,
+        mut at: usize,
+        statement: bool,
+    ) -> Option<(String, usize, crate::plsql::ast::SubprogramKind)> {
+        let catalog = self.catalog;
         loop {
             let method = items[at].name()?;
             let mut next = at + 1;
@@ -1748,6 +1813,24 @@ pub(super) fn integer_arg(arg: &str) -> String {
 
 /// The operand just written at the end of `out`: a name (`a.b`, or what
 /// a rewrite made of one), or a call or parenthesised expression.
+/// Whether the group opening at `items[open]` follows a call's closing
+/// parenthesis, with one argument: the index of an element of the result.
+fn called_before(items: &[Item], open: usize) -> bool {
+    let Some(before) = open.checked_sub(1) else { return false };
+    if items[before].token != Token::RParen {
+        return false;
+    }
+    let Some(call) = (0..before).rev().find(|&j| matching_paren(items, j) == Some(before)) else {
+        return false;
+    };
+    let named = call.checked_sub(1).is_some_and(|n| items[n].word().is_some());
+    let close = matching_paren(items, open).unwrap_or(items.len());
+    let one_argument = close > open + 1 && split_commas(&items[open + 1..close]).len() == 1;
+    // `INSERT INTO t (c) (SELECT ...)` is no index.
+    let query = items.get(open + 1).is_some_and(|i| i.is("SELECT") || i.is("WITH"));
+    named && one_argument && !query
+}
+
 fn take_operand(out: &mut Vec<Item>) -> Option<Vec<Item>> {
     let named = |i: &Item| matches!(i.token, Token::Word(_) | Token::Char(' '));
     let last = out.len().checked_sub(1)?;

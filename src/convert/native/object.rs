@@ -226,14 +226,7 @@ fn inherited_methods(cx: &mut Cx<'_>, type_name: &str, own: &[Subprogram], line:
     let catalog = cx.catalog;
     for ancestor in catalog.lineage(&type_name).iter().skip(1) {
         let Some(info) = catalog.objects.get(ancestor) else { continue };
-        let parent = format!(
-            "{}.{}",
-            catalog.type_schemas.get(ancestor).cloned().unwrap_or_else(|| cx.schema.clone()),
-            pg_name(ancestor)
-        );
-        let fields: Vec<String> =
-            catalog.attributes(ancestor).iter().map(|a| format!("self.{}", pg_name(a))).collect();
-        let upcast = format!("ROW({})::{parent}", fields.join(", "));
+        let upcast = cx.upcast("self", ancestor);
         for spec in &info.specs {
             let has = |word: &str| spec.method_modifiers.iter().any(|w| w == word);
             if has("STATIC") || has("CONSTRUCTOR") || !covered.insert(key(spec)) {

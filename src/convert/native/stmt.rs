@@ -1100,8 +1100,12 @@ impl<'w, 'c> Writer<'w, 'c> {
             Some((last, rest)) if last.token == Token::SemiColon => rest,
             _ => &items[..],
         };
-        let end = super::expr::name_end(items, 0);
-        let (text, next, kind) = self.cx.method_chain(items, 0, end, true)?;
+        let (text, next, kind) = if items.first()?.token == Token::LParen {
+            self.cx.upcast_chain(items, 0, true)?
+        } else {
+            let end = super::expr::name_end(items, 0);
+            self.cx.method_chain(items, 0, end, true)?
+        };
         if next != items.len() {
             return None;
         }

@@ -1152,3 +1152,64 @@ END;
     assert!(caller.contains("CALL expectation.to_equal_proc(c, 'y');"), "{caller}");
     assert!(caller.contains("c := expectation.to_equal(c, 'z');"), "{caller}");
 }
+
+#[test]
+fn an_element_of_a_functions_result_is_indexed_on_the_parenthesised_call() {
+    let sql = sql_of(
+        "CREATE OR REPLACE PACKAGE h IS TYPE t_list IS TABLE OF VARCHAR2(10); \
+         FUNCTION warnings RETURN t_list; END;\n/\n\
+         CREATE PROCEDURE go IS v VARCHAR2(10); BEGIN v := h.warnings()(1); \
+         v := upper(h.warnings()(v_n + 1)); \
+         INSERT INTO log_t (msg) (SELECT 'x' FROM dual); END;\n/\n",
+    );
+    assert!(sql.contains("v := (h.warnings())[1];"), "{sql}");
+    assert!(sql.contains("v := upper((h.warnings())[v_n + 1]);"), "{sql}");
+    assert!(sql.contains("INSERT INTO log_t (msg) (SELECT 'x'"), "{sql}");
+}
+
+#[test]
+fn a_supertypes_method_is_called_on_the_object_made_one_of_it() {
+    let sql = "CREATE OR REPLACE TYPE food_t AS OBJECT (
+  name VARCHAR2(30),
+  MEMBER FUNCTION describe RETURN VARCHAR2,
+  MEMBER PROCEDURE show
+) NOT FINAL;
+/
+CREATE OR REPLACE TYPE cake_t UNDER food_t (
+  diameter NUMBER,
+  OVERRIDING MEMBER FUNCTION describe RETURN VARCHAR2,
+  OVERRIDING MEMBER PROCEDURE show
+);
+/
+CREATE OR REPLACE TYPE BODY cake_t AS
+  OVERRIDING MEMBER FUNCTION describe RETURN VARCHAR2 IS
+  BEGIN
+    RETURN 'cake ' || (SELF AS food_t).describe();
+  END;
+  OVERRIDING MEMBER PROCEDURE show IS
+    c cake_t := SELF;
+  BEGIN
+    (SELF AS food_t).show;
+    (c AS food_t).show();
+  END;
+END;
+/
+";
+    let body = sql_of(sql);
+    let upcast = "ROW(self.name)::public.food_t";
+    assert!(body.contains(&format!("concat('cake ', food_t.describe({upcast}))")), "{body}");
+    assert!(body.contains(&format!("CALL food_t.show({upcast});")), "{body}");
+    assert!(body.contains("CALL food_t.show(ROW(c.name)::public.food_t);"), "{body}");
+}
+
+#[test]
+fn a_synonym_for_a_type_is_its_constructor() {
+    let sql = sql_of(
+        "CREATE OR REPLACE TYPE ut_equal AS OBJECT (expected NUMBER, \
+         MEMBER FUNCTION unordered RETURN ut_equal);\n/\n\
+         CREATE SYNONYM equal FOR app.ut_equal;\n/\n\
+         CREATE PROCEDURE go IS e ut_equal; BEGIN e := app.equal(1).unordered(); e := equal(2); END;\n/\n",
+    );
+    assert!(sql.contains("e := ut_equal.unordered(ROW(1)::public.ut_equal);"), "{sql}");
+    assert!(sql.contains("e := ROW(2)::public.ut_equal;"), "{sql}");
+}
