@@ -623,3 +623,33 @@ END;
     assert_eq!(value(&mut db, &format!("read_doc({doc}, 'exists')")).as_deref(), Some("01"));
     assert_eq!(value(&mut db, &format!("read_doc({doc}, 'sum')")).as_deref(), Some("42"));
 }
+
+#[test]
+fn an_error_backtrace_names_where_the_error_was_raised() {
+    let mut db = database(
+        "",
+        "CREATE FUNCTION fails RETURN NUMBER IS
+BEGIN
+  RETURN 1 / 0;
+END;
+/
+CREATE FUNCTION where_it_failed RETURN VARCHAR2 IS
+  n NUMBER;
+BEGIN
+  n := fails;
+  RETURN 'no error';
+EXCEPTION
+  WHEN ZERO_DIVIDE THEN
+    RETURN 'caught: ' || DBMS_UTILITY.FORMAT_ERROR_BACKTRACE;
+END;
+/
+",
+    );
+    // Oracle: 'caught: ORA-06512: at "FAILS", line 3' and a line for the
+    // caller. PostgreSQL's context names the same functions, innermost
+    // first, with lines of the translated text.
+    let caught = value(&mut db, "where_it_failed()").unwrap();
+    let fails = caught.find("PL/pgSQL function fails() line 4 at RETURN").expect(&caught);
+    let caller = caught.find("PL/pgSQL function where_it_failed() line").expect(&caught);
+    assert!(caught.starts_with("caught: ") && fails < caller, "{caught}");
+}

@@ -1,5 +1,5 @@
 -- VENTAS.PKG_CLIENTES (PACKAGE BODY) from extracted/all_source/packages_body.sql:1
--- review (line 50): procedure crear_cliente is crear_cliente_proc: a function of the same name takes the same parameters, and PostgreSQL cannot hold both; calls from the estate are rewritten, other callers must change
+-- review (line 50): procedure crear_cliente is crear_cliente_proc: a function has its name, and PostgreSQL resolves calls over functions and procedures together; calls from the estate are rewritten, other callers must change
 -- review (line 89): PLS_INTEGER (here and below) became integer: PostgreSQL truncates integer division where Oracle rounds the result on assignment
 -- unsupported (line 93): ROWNUM with ORDER BY, GROUP BY, UNION or an aggregate: Oracle numbers the rows before these apply; rewrite it as a subquery with LIMIT
 

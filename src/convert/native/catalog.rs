@@ -30,6 +30,8 @@ pub struct Catalog {
     pub(super) objects: HashMap<String, ObjectInfo>,
     /// The types standalone functions return, by function name.
     pub(super) functions: HashMap<String, Vec<String>>,
+    /// The standalone functions that can be called without arguments.
+    pub(super) parameterless: std::collections::HashSet<String>,
     /// The object types that have a body.
     pub(super) type_bodies: std::collections::HashSet<String>,
     /// The owners objects of the estate have.
@@ -59,36 +61,39 @@ pub(super) struct ObjectInfo {
     pub specs: Vec<Subprogram>,
 }
 
-/// A function and a procedure of one name that PostgreSQL tells apart by
-/// their parameters only: each overload's kind and identity.
-#[derive(Debug, Default, Clone, PartialEq)]
-pub(super) struct Overloads(Vec<(SubprogramKind, Vec<String>)>);
+/// The kinds of the overloads of one name: a function, a procedure, or
+/// both.
+#[derive(Debug, Default, Clone, Copy, PartialEq)]
+pub(super) struct Overloads {
+    function: bool,
+    procedure: bool,
+}
 
 impl Overloads {
-    fn add(&mut self, s: &Subprogram) {
-        let overload = (s.kind, identity(s));
-        if !self.0.contains(&overload) {
-            self.0.push(overload);
+    fn add(&mut self, kind: SubprogramKind) {
+        match kind {
+            SubprogramKind::Function => self.function = true,
+            SubprogramKind::Procedure => self.procedure = true,
         }
     }
 
-    /// Whether a procedure has a function's identity: PostgreSQL cannot
-    /// hold both, and the procedures of this name are renamed.
+    /// Whether there are both: PostgreSQL resolves a call over functions
+    /// and procedures alike, and refuses a procedure with a function's
+    /// parameters, so the procedures of this name are renamed.
     pub(super) fn collide(&self) -> bool {
-        let of = |kind| self.0.iter().filter(move |(k, _)| *k == kind).map(|(_, id)| id);
-        of(SubprogramKind::Procedure).any(|p| of(SubprogramKind::Function).any(|f| f == p))
+        self.function && self.procedure
     }
 
     fn has(&self, kind: SubprogramKind) -> bool {
-        self.0.iter().any(|(k, _)| *k == kind)
+        match kind {
+            SubprogramKind::Function => self.function,
+            SubprogramKind::Procedure => self.procedure,
+        }
     }
 
     fn extend(&mut self, other: &Overloads) {
-        for overload in &other.0 {
-            if !self.0.contains(overload) {
-                self.0.push(overload.clone());
-            }
-        }
+        self.function |= other.function;
+        self.procedure |= other.procedure;
     }
 }
 
@@ -114,8 +119,8 @@ pub(super) fn identity(s: &Subprogram) -> Vec<String> {
     member.then(|| "SELF".to_owned()).into_iter().chain(parameters).collect()
 }
 
-/// The name a procedure that shares its name and parameters with a
-/// function of its package or type is created under.
+/// The name a procedure that shares its name with a function of its
+/// package or type is created under.
 pub(super) fn renamed_procedure(name: &str) -> String {
     super::cx::pg_name(&format!("{name}_PROC"))
 }
@@ -219,6 +224,10 @@ impl Catalog {
                 self.type_bodies.insert(p.name.last().canonical());
             }
             UnitItem::Subprogram(s) => {
+                let bare = s.parameters.iter().all(|p| p.default.is_some());
+                if s.kind == SubprogramKind::Function && bare {
+                    self.parameterless.insert(s.name.last().canonical());
+                }
                 if let Some(returned) = returned_type(s) {
                     self.functions.entry(s.name.last().canonical()).or_default().push(returned);
                 }
@@ -285,7 +294,7 @@ impl Catalog {
                 overloads: Overloads::default(),
             });
             entry.arities.push(arity);
-            entry.overloads.add(m);
+            entry.overloads.add(m.kind);
         }
         self.objects.insert(name, info);
     }
@@ -357,10 +366,9 @@ impl Catalog {
     }
 
     /// The routine that a call of a method of `kind`, in the methods'
-    /// schema `schema`, names. A procedure that has a function's identity
-    /// in some type of the hierarchy, declared there or inherited, is
-    /// renamed in every type of it, so that the name depends on the
-    /// hierarchy alone.
+    /// schema `schema`, names. A procedure named like a function in some
+    /// type of the hierarchy, declared there or inherited, is renamed in
+    /// every type of it, so that the name depends on the hierarchy alone.
     pub(super) fn method_routine(
         &self,
         schema: &str,
@@ -423,7 +431,7 @@ impl Catalog {
                     if s.kind == SubprogramKind::Function {
                         *kind = s.kind;
                     }
-                    info.overloads.entry(s.name.last().canonical()).or_default().add(s);
+                    info.overloads.entry(s.name.last().canonical()).or_default().add(s.kind);
                     if let Some(returned) = returned_type(s) {
                         let returns = info.returns.entry(s.name.last().canonical()).or_default();
                         if !returns.contains(&returned) {
@@ -468,7 +476,7 @@ impl Catalog {
     }
 
     /// The routine a package member called as a procedure is: its name, or
-    /// the renamed one where a function of the package has its parameters.
+    /// the renamed one where a function of the package has it too.
     pub(super) fn procedure(&self, package: &str, name: &str) -> String {
         let collide = self
             .packages

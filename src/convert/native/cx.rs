@@ -62,6 +62,13 @@ pub(super) struct Cx<'c> {
     pub preamble: Vec<String>,
     /// Rewriting embedded SQL, where a column name wins over a PL/SQL name.
     pub in_sql: bool,
+    /// Statements that must run before the one being written (a `GET
+    /// DIAGNOSTICS` that fills a variable its expression reads).
+    pub pending: Vec<String>,
+    /// Inside an exception handler, where `GET STACKED DIAGNOSTICS` works.
+    pub in_handler: usize,
+    /// Writing declarations, where no statement can run first.
+    pub declaring: bool,
     /// The object type whose body is being translated: its attributes are
     /// `self`'s, its methods callable by their bare names.
     pub object_type: Option<String>,
@@ -100,6 +107,9 @@ impl<'c> Cx<'c> {
             package_cursors: Vec::new(),
             preamble: Vec::new(),
             in_sql: false,
+            pending: Vec::new(),
+            in_handler: 0,
+            declaring: false,
             object_type: None,
             bare_return: None,
             unit: (

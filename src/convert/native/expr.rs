@@ -873,15 +873,19 @@ impl Cx<'_> {
                 one(if function && !called { format!("{routine}()") } else { routine })
             }
             [name] if !self.is_local(name) => {
-                let package = self.package.clone()?;
-                let info = self.package_info()?;
-                if info.members.contains_key(name) {
-                    let parens = parens(info, name);
-                    return one(format!("{}.{}{parens}", pg_name(&package), pg_name(name)));
+                if let (Some(package), Some(info)) = (self.package.clone(), self.package_info()) {
+                    if info.members.contains_key(name) {
+                        let parens = parens(info, name);
+                        return one(format!("{}.{}{parens}", pg_name(&package), pg_name(name)));
+                    }
+                    if info.state.contains_key(name) {
+                        let reader = format!("{}.{}()", pg_name(&package), pg_name(name));
+                        return self.state_read(reader, items, gap, end);
+                    }
                 }
-                if info.state.contains_key(name) {
-                    let reader = format!("{}.{}()", pg_name(&package), pg_name(name));
-                    return self.state_read(reader, items, gap, end);
+                // A standalone function called without arguments.
+                if !called && !method && self.catalog.parameterless.contains(name) {
+                    return one(format!("{}()", pg_name(name)));
                 }
                 None
             }
@@ -988,6 +992,9 @@ impl Cx<'_> {
                 let a = args(self);
                 (a.len() >= 3).then(|| (decode(&a), None))
             }
+            // An empty LOB is a value, not NULL, as '' is in PostgreSQL.
+            (["EMPTY_CLOB"], true) => done("''::text".to_owned()),
+            (["EMPTY_BLOB"], true) => done("'\\x'::bytea".to_owned()),
             (["SYSDATE"], false) => done("clock_timestamp()::timestamp(0)".to_owned()),
             (["SYSTIMESTAMP"], false) => done("clock_timestamp()".to_owned()),
             (["USER"], false) => done("current_user".to_owned()),
@@ -1122,6 +1129,10 @@ impl Cx<'_> {
                 done("(extract(epoch FROM clock_timestamp()) * 100)::bigint".to_owned())
             }
             (["DBMS_UTILITY", "FORMAT_ERROR_STACK"], _) => done("SQLERRM".to_owned()),
+            (["DBMS_UTILITY", which @ ("FORMAT_ERROR_BACKTRACE" | "FORMAT_CALL_STACK")], _) => {
+                let backtrace = *which == "FORMAT_ERROR_BACKTRACE";
+                done(self.diagnostics(backtrace, line))
+            }
             (["DBMS_LOB", "GETLENGTH"], true) => done(format!("length({})", args(self).join(", "))),
             (["DBMS_LOB", "SUBSTR"], true) => {
                 let a = args(self);
@@ -1254,6 +1265,45 @@ impl Cx<'_> {
             }
             _ => None,
         }
+    }
+
+    /// DBMS_UTILITY's error backtrace and call stack: a variable that a
+    /// `GET DIAGNOSTICS` before the statement fills, with PostgreSQL's
+    /// context lines (which name functions and lines as PostgreSQL sees
+    /// them). The backtrace exists only in an exception handler, and
+    /// neither can be read in a declaration: there, NULL with a note.
+    fn diagnostics(&mut self, backtrace: bool, line: u32) -> String {
+        let what = if backtrace { "FORMAT_ERROR_BACKTRACE" } else { "FORMAT_CALL_STACK" };
+        let refused = if self.declaring {
+            Some("in a declaration became NULL: PostgreSQL reads it with a statement")
+        } else if backtrace && self.in_handler == 0 {
+            Some("outside an exception handler became NULL: PostgreSQL has the error's context only in the handler")
+        } else {
+            None
+        };
+        if let Some(why) = refused {
+            self.note(line, NoteKind::Unsupported, format!("DBMS_UTILITY.{what} {why}"));
+            return "NULL::text".to_owned();
+        }
+        let (var, statement) = if backtrace {
+            (
+                "sql_error_backtrace",
+                "GET STACKED DIAGNOSTICS sql_error_backtrace = PG_EXCEPTION_CONTEXT;",
+            )
+        } else {
+            ("sql_call_stack", "GET DIAGNOSTICS sql_call_stack = PG_CONTEXT;")
+        };
+        self.note_once(
+            if backtrace { "error-backtrace" } else { "call-stack" },
+            line,
+            NoteKind::Review,
+            format!("DBMS_UTILITY.{what} (here and below) is PostgreSQL's context: its lines name functions and lines differently"),
+        );
+        self.extra_declarations.insert(format!("{var} text;"));
+        if !self.pending.iter().any(|p| p == statement) {
+            self.pending.push(statement.to_owned());
+        }
+        var.to_owned()
     }
 
     /// `LISTAGG(x, sep) WITHIN GROUP (ORDER BY y)` is

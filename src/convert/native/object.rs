@@ -267,7 +267,9 @@ fn inherited_methods(cx: &mut Cx<'_>, type_name: &str, own: &[Subprogram], line:
             let header = header(&mut w, &method, &name);
             w.cx.pop_scope();
             let call = format!("{name}({})", arguments.join(", "));
-            let body = if function {
+            let body = if header.contains("RETURNS SETOF ") {
+                format!("BEGIN\n    RETURN QUERY SELECT * FROM {call};\nEND;\n")
+            } else if function {
                 format!("BEGIN\n    RETURN {call};\nEND;\n")
             } else {
                 format!("BEGIN\n    CALL {call};\nEND;\n")

@@ -53,6 +53,9 @@ impl<'w, 'c> Writer<'w, 'c> {
     /// to each other, shifted under the first.
     pub fn line(&mut self, text: &str) {
         let pad = "    ".repeat(self.indent);
+        for pending in std::mem::take(&mut self.cx.pending) {
+            self.out.push_str(&format!("{pad}{pending}\n"));
+        }
         let mut lines = text.lines();
         let Some(first) = lines.next() else {
             self.out.push('\n');
@@ -108,11 +111,13 @@ impl<'w, 'c> Writer<'w, 'c> {
     /// The lines of a DECLARE section (without the keyword).
     pub fn declarations(&mut self, declarations: &[Declaration]) -> Vec<String> {
         let mut lines = Vec::new();
+        let declaring = std::mem::replace(&mut self.cx.declaring, true);
         for d in declarations {
             self.comment_lines_before(d.span.start, &mut lines);
             self.declaration(d, &mut lines);
             self.skip_comments_before(d.span.end);
         }
+        self.cx.declaring = declaring;
         lines
     }
 
@@ -412,7 +417,9 @@ impl<'w, 'c> Writer<'w, 'c> {
         let conditions: Vec<String> = h.exceptions.iter().map(|e| self.condition(e)).collect();
         self.line(&format!("WHEN {} THEN", conditions.join(" OR ")));
         self.indent += 1;
+        self.cx.in_handler += 1;
         self.statements(&h.statements);
+        self.cx.in_handler -= 1;
         if let Some(ret) = self.trigger_return.clone() {
             let raises = h.statements.last().is_some_and(|s| {
                 matches!(s.item, StatementItem::Raise { .. } | StatementItem::Return { .. })

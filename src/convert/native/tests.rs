@@ -791,7 +791,7 @@ END;
 /
 ",
     );
-    assert!(sql.contains("    CALL expectation.to_equal(ut.expect('a'), 'a');\n"), "{sql}");
+    assert!(sql.contains("    CALL expectation.to_equal_proc(ut.expect('a'), 'a');\n"), "{sql}");
     assert!(
         sql.contains(
             "    CALL expectation.join_by(expectation.to_equal(ut.expect(1), 1), 'ID');\n"
@@ -1051,7 +1051,7 @@ END;
 }
 
 #[test]
-fn a_procedure_with_a_functions_parameters_is_renamed_and_so_are_its_calls() {
+fn a_procedure_named_like_a_function_is_renamed_and_so_are_its_calls() {
     let spec = "CREATE OR REPLACE PACKAGE q IS
   FUNCTION run(p_path VARCHAR2) RETURN NUMBER;
   PROCEDURE run(p_path VARCHAR2);
@@ -1080,7 +1080,10 @@ END;
         "every procedure of the name, for calls to be rewritten by name alone: {sql}"
     );
     assert!(sql.contains("CALL q.run_proc(p_path);"), "{sql}");
-    assert!(sql.contains("PROCEDURE q.size_of(p varchar)"), "other parameters: kept: {sql}");
+    assert!(
+        sql.contains("PROCEDURE q.size_of_proc(p varchar)"),
+        "other parameters too: PostgreSQL resolves a call over both kinds: {sql}"
+    );
     let notes: Vec<_> = t.notes.iter().filter(|n| n.message.contains("run_proc")).collect();
     assert_eq!(notes.len(), 2, "{:?}", t.notes);
     let caller = sql_of(&format!(
@@ -1212,4 +1215,65 @@ fn a_synonym_for_a_type_is_its_constructor() {
     );
     assert!(sql.contains("e := ut_equal.unordered(ROW(1)::public.ut_equal);"), "{sql}");
     assert!(sql.contains("e := ROW(2)::public.ut_equal;"), "{sql}");
+}
+
+#[test]
+fn error_backtrace_and_call_stack_are_read_with_get_diagnostics() {
+    let t = translated(
+        "CREATE PROCEDURE go IS
+  v_stack VARCHAR2(4000) := DBMS_UTILITY.FORMAT_CALL_STACK;
+BEGIN
+  log_it(DBMS_UTILITY.FORMAT_CALL_STACK);
+  log_it(DBMS_UTILITY.FORMAT_ERROR_BACKTRACE);
+EXCEPTION
+  WHEN OTHERS THEN
+    log_it(SQLERRM || DBMS_UTILITY.FORMAT_ERROR_BACKTRACE);
+    RAISE;
+END;
+/
+",
+    );
+    let sql = &t.sql;
+    assert!(sql.contains("    sql_call_stack text;\n    sql_error_backtrace text;\n"), "{sql}");
+    assert!(sql.contains("v_stack varchar(4000) := NULL::text;"), "{sql}");
+    assert!(
+        sql.contains(
+            "    GET DIAGNOSTICS sql_call_stack = PG_CONTEXT;\n    CALL log_it(sql_call_stack);"
+        ),
+        "{sql}"
+    );
+    assert!(sql.contains("    CALL log_it(NULL::text);"), "no error outside a handler: {sql}");
+    assert!(
+        sql.contains(
+            "        GET STACKED DIAGNOSTICS sql_error_backtrace = PG_EXCEPTION_CONTEXT;\n        CALL log_it(concat(SQLERRM, sql_error_backtrace));"
+        ),
+        "{sql}"
+    );
+    let unsupported = t.notes.iter().filter(|n| n.kind == NoteKind::Unsupported).count();
+    assert_eq!(unsupported, 2, "{:?}", t.notes);
+}
+
+#[test]
+fn parameterless_functions_empty_lobs_and_inherited_pipelined_methods() {
+    let sql = sql_of(
+        "CREATE FUNCTION next_id(p_step NUMBER := 1) RETURN NUMBER IS BEGIN RETURN p_step; END;\n/\n\
+         CREATE PROCEDURE go IS n NUMBER; c CLOB; b BLOB; BEGIN n := next_id; n := next_id(2); \
+         c := EMPTY_CLOB(); b := EMPTY_BLOB(); END;\n/\n",
+    );
+    assert!(sql.contains("n := next_id();"), "{sql}");
+    assert!(sql.contains("n := next_id(2);"), "{sql}");
+    assert!(sql.contains("c := ''::text;"), "{sql}");
+    assert!(sql.contains("b := '\\x'::bytea;"), "{sql}");
+    let types = "CREATE TYPE t_lines AS TABLE OF VARCHAR2(100);\n/\n\
+         CREATE TYPE base_t AS OBJECT (id NUMBER, \
+         MEMBER FUNCTION lines RETURN t_lines PIPELINED) NOT FINAL;\n/\n\
+         CREATE TYPE BODY base_t AS MEMBER FUNCTION lines RETURN t_lines PIPELINED IS \
+         BEGIN PIPE ROW('a'); RETURN; END; END;\n/\n\
+         CREATE TYPE sub_t UNDER base_t (extra NUMBER);\n/\n";
+    let sub = sql_of(types);
+    assert!(sub.contains("RETURNS SETOF varchar(100)"), "{sub}");
+    assert!(
+        sub.contains("RETURN QUERY SELECT * FROM base_t.lines(ROW(self.id)::public.base_t);"),
+        "{sub}"
+    );
 }

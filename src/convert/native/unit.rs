@@ -491,15 +491,15 @@ fn package_body(
 }
 
 /// Says that procedure `s` is created as `routine`, apart from the function
-/// with its name and parameters.
+/// with its name.
 pub(super) fn renamed_note(cx: &mut Cx<'_>, s: &Subprogram, routine: &str) {
     cx.note(
         s.span.line,
         NoteKind::Review,
         format!(
-            "procedure {} is {routine}: a function of the same name takes the same parameters, \
-             and PostgreSQL cannot hold both; calls from the estate are rewritten, other callers \
-             must change",
+            "procedure {} is {routine}: a function has its name, and PostgreSQL resolves calls \
+             over functions and procedures together; calls from the estate are rewritten, other \
+             callers must change",
             s.name.last().text
         ),
     );
