@@ -579,7 +579,7 @@ END;
 }
 
 #[test]
-fn a_nested_function_is_called_as_a_routine_of_its_own() {
+fn nested_subprograms_are_routines_passed_their_routines_variables() {
     let mut db = database(
         "",
         "CREATE FUNCTION tag(p VARCHAR2) RETURN VARCHAR2 IS
@@ -591,10 +591,33 @@ BEGIN
   RETURN wrap(p) || wrap(p, '#');
 END;
 /
+CREATE FUNCTION tally(p_times NUMBER) RETURN VARCHAR2 IS
+  l_count PLS_INTEGER := 0;
+  l_log VARCHAR2(100);
+  PROCEDURE add(p_step PLS_INTEGER := 1) IS
+  BEGIN
+    l_count := l_count + p_step;
+    l_log := l_log || p_times;
+  END;
+  FUNCTION shown RETURN VARCHAR2 IS
+  BEGIN
+    RETURN l_count || ':' || l_log;
+  END;
+BEGIN
+  FOR i IN 1 .. p_times LOOP
+    add;
+  END LOOP;
+  add(10);
+  RETURN shown;
+END;
+/
 ",
     );
     // Oracle: '*a*' || '#a#'.
     assert_eq!(value(&mut db, "tag('a')").as_deref(), Some("*a*#a#"));
+    // Oracle: the nested procedure changes its routine's variables, three
+    // times by 1 and once by 10, and the nested function reads them.
+    assert_eq!(value(&mut db, "tally(3)").as_deref(), Some("13:3333"));
 }
 
 #[test]

@@ -1,7 +1,7 @@
 -- VENTAS.PKG_PEDIDOS (PACKAGE BODY) from extracted/ddl/VENTAS/PKG_PEDIDOS.sql:38
 -- review (line 168): PLS_INTEGER (here and below) became integer: PostgreSQL truncates integer division where Oracle rounds the result on assignment
 -- review (line 189): nested procedure validar_credito became the routine pkg_pedidos.aprobar_pedido_validar_credito
--- unsupported (line 202): nested procedure reservar_lineas: PL/pgSQL has no nested routines; not translated
+-- review (line 202): nested procedure reservar_lineas became the routine pkg_pedidos.aprobar_pedido_reservar_lineas, passed p_id_pedido, r_ped, v_reservadas of aprobar_pedido
 -- unsupported (line 214): SAVEPOINT: use a block with an EXCEPTION handler
 -- unsupported (line 230): ROLLBACK TO SAVEPOINT: use a block with an EXCEPTION handler
 -- review (line 235): SQLCODE is computed from SQLSTATE: exact for application errors (-20000..-20999) and NO_DATA_FOUND, -1 for the rest
@@ -188,6 +188,27 @@ BEGIN
 END;
 $body$;
 
+CREATE OR REPLACE PROCEDURE pkg_pedidos.aprobar_pedido_reservar_lineas(
+    p_id_pedido numeric,
+    r_ped pedidos,
+    INOUT v_reservadas integer
+)
+LANGUAGE plpgsql
+AS $body$
+#variable_conflict use_column
+DECLARE
+    c_lineas CURSOR (cp_id_pedido numeric) FOR SELECT l.id_pedido, l.nro_linea, l.id_producto, l.cantidad, l.precio_unitario, l.subtotal_linea
+        FROM pedido_lineas l
+        WHERE l.id_pedido = cp_id_pedido
+        ORDER BY l.nro_linea;
+BEGIN
+    FOR r_lin IN c_lineas(p_id_pedido) LOOP
+        CALL pkg_inventario.reservar_stock(r_lin.id_producto, r_ped.id_bodega, r_lin.cantidad, concat('PED-', p_id_pedido));
+        v_reservadas := v_reservadas + 1;
+    END LOOP;
+END;
+$body$;
+
 CREATE OR REPLACE PROCEDURE pkg_pedidos.aprobar_pedido(
     p_id_pedido numeric,
     p_usuario varchar,
@@ -208,7 +229,7 @@ BEGIN
     SAVEPOINT sp_aprobacion;
     BEGIN
         CALL pkg_pedidos.aprobar_pedido_validar_credito(r_ped.id_cliente, r_ped.total);
-        CALL reservar_lineas();
+        CALL pkg_pedidos.aprobar_pedido_reservar_lineas(p_id_pedido => p_id_pedido, r_ped => r_ped, v_reservadas => v_reservadas);
         UPDATE pedidos
               SET estado = 'APROBADO',
                   fecha_aprobacion = clock_timestamp()::timestamp(0),

@@ -77,12 +77,11 @@ pub(super) struct Cx<'c> {
     /// The object translated: its name, owner, kind and first line, for
     /// `$$PLSQL_UNIT` and `$$PLSQL_LINE`.
     pub unit: (String, Option<String>, &'static str, u32),
-    /// Nested subprograms (by where they start) that use nothing of the
-    /// routine around them, and so become routines of their own.
-    pub hoistable: BTreeSet<u32>,
-    /// The nested subprograms of the routines being written, by name, with
-    /// the routine each became and its kind.
-    pub nested: Vec<HashMap<String, (String, crate::plsql::ast::SubprogramKind)>>,
+    /// Nested subprograms (by where they start) that become routines of
+    /// their own, with what they use of the routine around them.
+    pub hoistable: std::collections::BTreeMap<u32, Vec<super::unit::Passed>>,
+    /// The nested subprograms of the routines being written, by name.
+    pub nested: Vec<HashMap<String, Nested>>,
     notes: Vec<Note>,
     /// Notes made once per object, by key.
     noted: BTreeSet<&'static str>,
@@ -90,6 +89,40 @@ pub(super) struct Cx<'c> {
 
 /// The variable that stands for `SQL%ROWCOUNT`.
 pub(super) const ROWCOUNT: &str = "sql_rowcount";
+
+/// The routine a nested subprogram became.
+#[derive(Debug, Clone)]
+pub(super) struct Nested {
+    pub routine: String,
+    /// Its own parameters' names.
+    pub parameters: Vec<String>,
+    /// The routine's parameters and variables it is passed, by name: its
+    /// first parameters.
+    pub passed: Vec<String>,
+}
+
+impl Nested {
+    /// A call of it with `arguments`, all by name: what it is passed, then
+    /// its own.
+    pub fn call(&self, arguments: Vec<String>) -> String {
+        if self.passed.is_empty() {
+            return format!("{}({})", self.routine, arguments.join(", "));
+        }
+        let mut all: Vec<String> = self.passed.iter().map(|p| format!("{p} => {p}")).collect();
+        for (n, argument) in arguments.into_iter().enumerate() {
+            let named = argument.split_once("=>").is_some_and(|(name, _)| {
+                let name = name.trim();
+                !name.is_empty()
+                    && name.chars().all(|c| c.is_alphanumeric() || c == '_' || c == '"')
+            });
+            match self.parameters.get(n) {
+                Some(parameter) if !named => all.push(format!("{parameter} => {argument}")),
+                _ => all.push(argument),
+            }
+        }
+        format!("{}({})", self.routine, all.join(", "))
+    }
+}
 
 impl<'c> Cx<'c> {
     pub fn new(catalog: &'c Catalog, object: &Object) -> Cx<'c> {
@@ -118,7 +151,7 @@ impl<'c> Cx<'c> {
                 object.kind.oracle_name(),
                 object.first_line,
             ),
-            hoistable: BTreeSet::new(),
+            hoistable: std::collections::BTreeMap::new(),
             nested: Vec::new(),
             notes: Vec::new(),
             noted: BTreeSet::new(),
@@ -162,10 +195,7 @@ impl<'c> Cx<'c> {
     }
 
     /// The routine a nested subprogram became, if `name` names one here.
-    pub fn nested_routine(
-        &self,
-        name: &str,
-    ) -> Option<&(String, crate::plsql::ast::SubprogramKind)> {
+    pub fn nested_routine(&self, name: &str) -> Option<&Nested> {
         self.nested.iter().rev().find_map(|n| n.get(name))
     }
 

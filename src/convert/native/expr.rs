@@ -868,9 +868,19 @@ impl Cx<'_> {
             [name] if named_argument || column(self, name) => None,
             [name] if self.is_self_attribute(name) => one(format!("self.{}", pg_name(name))),
             [name] if !self.is_local(name) && self.nested_routine(name).is_some() => {
-                let (routine, kind) = self.nested_routine(name).expect("just found").clone();
-                let function = kind == crate::plsql::ast::SubprogramKind::Function;
-                one(if function && !called { format!("{routine}()") } else { routine })
+                let nested = self.nested_routine(name).expect("just found").clone();
+                let (arguments, next) = match items.get(end) {
+                    Some(Item { token: Token::LParen, .. }) => {
+                        let close = matching_paren(items, end)?;
+                        let arguments = split_commas(&items[end + 1..close])
+                            .into_iter()
+                            .map(|a| text::join_trimmed(&self.rewrite(&a)))
+                            .collect();
+                        (arguments, close + 1)
+                    }
+                    _ => (Vec::new(), end),
+                };
+                Some((vec![Item::new(nested.call(arguments)).after(gap)], next))
             }
             [name] if !self.is_local(name) => {
                 if let (Some(package), Some(info)) = (self.package.clone(), self.package_info()) {

@@ -114,7 +114,7 @@ pub fn translate(object: &Object, catalog: &Catalog) -> Result<Translation, Tran
         TranslateError::NotParsed(why)
     })?;
     let mut cx = cx::Cx::new(catalog, object);
-    cx.hoistable = unit::hoistable(object);
+    cx.hoistable = unit::hoistable(object, catalog);
     let sql = unit::translate(&mut cx, object, unit)?;
     let mut notes = cx.into_notes();
     notes.sort();

@@ -94,6 +94,7 @@ pub(super) fn type_body(
     let mut assigns = SelfAssignments {
         attributes: cx.catalog.attributes(&type_name),
         spans: Default::default(),
+        around: Vec::new(),
     };
     crate::analysis::walk::walk(object, &mut assigns);
     cx.object_type = Some(type_name.clone());
@@ -294,13 +295,32 @@ fn inherited_methods(cx: &mut Cx<'_>, type_name: &str, own: &[Subprogram], line:
 }
 
 /// The methods (by where they start) that assign to `SELF` or to one of
-/// its attributes by name.
+/// its attributes by name, themselves or in a nested subprogram (which
+/// is passed their `self`).
 struct SelfAssignments {
     attributes: Vec<String>,
     spans: std::collections::BTreeSet<u32>,
+    /// The subprograms around the statement, outermost first.
+    around: Vec<u32>,
 }
 
 impl<'a> crate::analysis::walk::Visitor<'a> for SelfAssignments {
+    fn enter_routine(
+        &mut self,
+        routine: crate::analysis::walk::Routine<'a>,
+        _: &crate::analysis::walk::Context<'a>,
+    ) {
+        if let crate::analysis::walk::Routine::Subprogram(s) = routine {
+            self.around.push(s.span.start);
+        }
+    }
+
+    fn leave_routine(&mut self, routine: crate::analysis::walk::Routine<'a>) {
+        if let crate::analysis::walk::Routine::Subprogram(_) = routine {
+            self.around.pop();
+        }
+    }
+
     fn statement(
         &mut self,
         statement: &'a crate::plsql::ast::Statement,
@@ -316,6 +336,7 @@ impl<'a> crate::analysis::walk::Visitor<'a> for SelfAssignments {
         let parameter = s.parameters.iter().any(|p| p.name.canonical() == first);
         if first == "SELF" || (!parameter && self.attributes.contains(&first)) {
             self.spans.insert(s.span.start);
+            self.spans.extend(self.around.iter().copied());
         }
     }
 }

@@ -247,8 +247,7 @@ impl<'w, 'c> Writer<'w, 'c> {
                 lines.push(format!("{} CURSOR{params} FOR {sql};", pg_name(&name.canonical())));
             }
             DeclarationItem::Subprogram(s) => {
-                let hoisted =
-                    self.cx.hoistable.contains(&s.span.start) && self.cx.object_type.is_none();
+                let hoisted = self.cx.hoistable.contains_key(&s.span.start);
                 if s.body.is_some() && !hoisted {
                     self.cx.note(
                         line,
@@ -1095,6 +1094,13 @@ impl<'w, 'c> Writer<'w, 'c> {
         if self.state_array_method(&parts, &args) {
             return;
         }
+        if let [name] = parts.as_slice() {
+            if let Some(nested) = self.cx.nested_routine(name).filter(|_| !self.cx.is_local(name)) {
+                let call = nested.call(args);
+                self.line(&format!("CALL {call};"));
+                return;
+            }
+        }
         let callee = self.callee(&parts, line);
         self.line(&format!("CALL {callee}({});", args.join(", ")));
     }
@@ -1285,9 +1291,6 @@ impl<'w, 'c> Writer<'w, 'c> {
     fn callee(&mut self, parts: &[String], line: u32) -> String {
         let cx = &mut *self.cx;
         match parts {
-            [name] if !cx.is_local(name) && cx.nested_routine(name).is_some() => {
-                cx.nested_routine(name).expect("just found").0.clone()
-            }
             [name] if !cx.is_local(name) => {
                 if let (Some(package), Some(info)) = (cx.package.clone(), cx.package_info()) {
                     if info.members.contains_key(name) {

@@ -878,11 +878,13 @@ CREATE TYPE square UNDER shape (side NUMBER, OVERRIDING MEMBER FUNCTION area RET
 }
 
 #[test]
-fn a_nested_subprogram_that_uses_nothing_of_its_routine_becomes_a_routine() {
+fn a_nested_subprogram_becomes_a_routine_passed_what_it_uses_of_its_routine() {
     let t = translated(
         "CREATE OR REPLACE PACKAGE BODY mail AS
   PROCEDURE send(p_to VARCHAR2) IS
     l_body VARCHAR2(100);
+    l_count PLS_INTEGER := 0;
+    CURSOR c_queue IS SELECT id FROM queue;
     FUNCTION envelope(p_text VARCHAR2) RETURN VARCHAR2 IS
     BEGIN
       RETURN '<' || p_text || '>';
@@ -891,13 +893,24 @@ fn a_nested_subprogram_that_uses_nothing_of_its_routine_becomes_a_routine() {
     BEGIN
       RETURN 'x';
     END;
-    PROCEDURE trace IS
+    PROCEDURE trace(p_level NUMBER := 1) IS
     BEGIN
-      DBMS_OUTPUT.PUT_LINE(l_body);
+      DBMS_OUTPUT.PUT_LINE(l_body || p_to);
+      l_count := l_count + 1;
+    END;
+    FUNCTION bump RETURN NUMBER IS
+    BEGIN
+      l_count := l_count + 1;
+      RETURN l_count;
+    END;
+    PROCEDURE drain IS
+    BEGIN
+      FOR r IN c_queue LOOP NULL; END LOOP;
     END;
   BEGIN
     l_body := envelope(p_to) || stamp;
     trace;
+    trace(2);
   END;
 END;
 /
@@ -910,17 +923,42 @@ END;
         sql.contains("l_body := concat(mail.send_envelope(p_to), mail.send_stamp());"),
         "{sql}"
     );
-    // `trace` reads l_body of its routine: it stays a gap, noted.
-    assert!(!sql.contains("send_trace"), "{sql}");
+    // `trace` reads l_body and p_to and sets l_count: they are passed, the
+    // one it sets IN OUT, before its own parameter, which has a default.
+    assert!(
+        sql.contains(
+            "CREATE OR REPLACE PROCEDURE mail.send_trace(
+    p_to varchar,
+    l_body varchar(100),
+    INOUT l_count integer,
+    p_level numeric DEFAULT 1
+)"
+        ),
+        "{sql}"
+    );
+    let passed = "p_to => p_to, l_body => l_body, l_count => l_count";
+    assert!(sql.contains(&format!("CALL mail.send_trace({passed});")), "{sql}");
+    assert!(sql.contains(&format!("CALL mail.send_trace({passed}, p_level => 2);")), "{sql}");
+    // A function that sets its routine's variable, and a subprogram that
+    // reads its cursor, stay gaps, noted.
+    assert!(!sql.contains("send_bump") && !sql.contains("send_drain"), "{sql}");
     let notes: Vec<&str> = t.notes.iter().map(|n| n.message.as_str()).collect();
     assert!(
         notes.contains(&"nested function envelope became the routine mail.send_envelope"),
         "{notes:?}"
     );
     assert!(
-        notes.iter().any(|n| n.starts_with("nested procedure trace: PL/pgSQL has no nested")),
+        notes.contains(
+            &"nested procedure trace became the routine mail.send_trace, passed p_to, l_body, l_count of send"
+        ),
         "{notes:?}"
     );
+    for gap in ["bump", "drain"] {
+        assert!(
+            notes.iter().any(|n| n.contains(&format!(" {gap}: PL/pgSQL has no nested"))),
+            "{notes:?}"
+        );
+    }
 }
 
 #[test]
@@ -1276,4 +1314,42 @@ fn parameterless_functions_empty_lobs_and_inherited_pipelined_methods() {
         sub.contains("RETURN QUERY SELECT * FROM base_t.lines(ROW(self.id)::public.base_t);"),
         "{sub}"
     );
+}
+
+#[test]
+fn a_nested_subprogram_of_a_method_is_passed_self() {
+    let sql = sql_of(
+        "CREATE OR REPLACE TYPE counter AS OBJECT (n NUMBER, label VARCHAR2(10),
+  MEMBER PROCEDURE bump(p_by NUMBER),
+  MEMBER FUNCTION shown RETURN VARCHAR2);
+/
+CREATE OR REPLACE TYPE BODY counter AS
+  MEMBER PROCEDURE bump(p_by NUMBER) IS
+    PROCEDURE add IS BEGIN n := n + p_by; END;
+  BEGIN
+    add;
+  END;
+  MEMBER FUNCTION shown RETURN VARCHAR2 IS
+    FUNCTION prefix RETURN VARCHAR2 IS BEGIN RETURN label || ':'; END;
+  BEGIN
+    RETURN prefix || n;
+  END;
+END;
+/
+",
+    );
+    assert!(
+        sql.contains(
+            "PROCEDURE counter.bump_add(\n    INOUT self public.counter,\n    p_by numeric\n)"
+        ),
+        "{sql}"
+    );
+    assert!(sql.contains("    self.n := self.n + p_by;"), "{sql}");
+    assert!(
+        sql.contains("PROCEDURE counter.bump(\n    INOUT self public.counter,"),
+        "what the nested procedure changes is the method's SELF: {sql}"
+    );
+    assert!(sql.contains("CALL counter.bump_add(self => self, p_by => p_by);"), "{sql}");
+    assert!(sql.contains("FUNCTION counter.shown_prefix(self public.counter)"), "{sql}");
+    assert!(sql.contains("RETURN concat(counter.shown_prefix(self => self), self.n);"), "{sql}");
 }

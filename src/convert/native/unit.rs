@@ -2,6 +2,9 @@
 //! becomes.
 
 use std::borrow::Cow;
+use std::collections::{BTreeMap, BTreeSet};
+
+use sqlparser::tokenizer::Token;
 
 use super::catalog::{self, StateVar};
 use super::cx::{pg_name, Cx, TriggerNames, ROWCOUNT};
@@ -9,8 +12,9 @@ use super::stmt::{setting_name, Writer};
 use super::text;
 use super::{NoteKind, TranslateError};
 use crate::plsql::ast::{
-    Block, DeclarationItem, Package, ParameterMode, Subprogram, SubprogramBody, SubprogramKind,
-    Trigger, TriggerBody, TypeKind, Unit, UnitItem, View,
+    Block, Declaration, DeclarationItem, Fragment, Ident, Package, Parameter, ParameterMode,
+    Subprogram, SubprogramBody, SubprogramKind, Trigger, TriggerBody, TypeKind, Unit, UnitItem,
+    View,
 };
 use crate::plsql::Object;
 
@@ -72,35 +76,43 @@ pub(super) fn routine(
             _ => "a declaration without a body",
         }));
     };
-    // Nested subprograms that use nothing of this routine come first, as
-    // routines of their own named after both.
-    // (Not in a type body: there they would read attributes of a `self`
-    // they do not have.)
+    // Nested subprograms come first, as routines of their own named after
+    // both, passed what they use of this routine.
     let mut out = String::new();
     cx.nested.push(std::collections::HashMap::new());
     for d in catalog::flat(&block.declarations) {
         let DeclarationItem::Subprogram(n) = &d.item else { continue };
-        let hoisted = n.body.is_some() && cx.hoistable.contains(&n.span.start);
-        if !hoisted || cx.object_type.is_some() {
-            continue;
-        }
+        let passed = match cx.hoistable.get(&n.span.start) {
+            Some(passed) if n.body.is_some() => passed.clone(),
+            _ => continue,
+        };
         let combined = format!("{}_{}", s.name.last().canonical(), n.name.last().canonical());
         let schema =
             name.rsplit_once('.').map_or(cx.schema.clone(), |(schema, _)| schema.to_owned());
         let inner = format!("{schema}.{}", pg_name(&combined));
-        cx.nested
-            .last_mut()
-            .expect("pushed")
-            .insert(n.name.last().canonical(), (inner.clone(), n.kind));
+        let nested = super::cx::Nested {
+            routine: inner.clone(),
+            parameters: n.parameters.iter().map(|p| pg_name(&p.name.canonical())).collect(),
+            passed: passed.iter().map(|p| pg_name(&p.name.canonical())).collect(),
+        };
+        cx.nested.last_mut().expect("pushed").insert(n.name.last().canonical(), nested);
         let kind = if n.kind == SubprogramKind::Function { "function" } else { "procedure" };
+        let passing = match passed.len() {
+            0 => String::new(),
+            _ => {
+                let names: Vec<&str> = passed.iter().map(|p| p.name.text.as_str()).collect();
+                format!(", passed {} of {}", names.join(", "), s.name.last().text)
+            }
+        };
         cx.note(
             n.span.line,
             NoteKind::Review,
-            format!("nested {kind} {} became the routine {inner}", n.name.last().text),
+            format!("nested {kind} {} became the routine {inner}{passing}", n.name.last().text),
         );
+        let n = with_passed(n, &passed);
         let saved = std::mem::take(&mut cx.scopes);
         let bare_return = cx.bare_return.take();
-        let text = routine(cx, n, &inner, comments);
+        let text = routine(cx, &n, &inner, comments);
         cx.scopes = saved;
         cx.bare_return = bare_return;
         match text {
@@ -123,66 +135,169 @@ pub(super) fn routine(
     Ok(out)
 }
 
-/// The nested subprograms of `object` (by where they start) that name
-/// nothing declared by the routine around them: no parameter, variable,
-/// cursor, type or exception of it. They can live as routines of their
-/// own; the others would need the routine's state passed to them.
-pub(super) fn hoistable(object: &Object) -> std::collections::BTreeSet<u32> {
-    let mut out = std::collections::BTreeSet::new();
+/// An outer parameter or variable that a nested subprogram uses, passed
+/// to the routine the subprogram becomes.
+#[derive(Debug, Clone)]
+pub(super) struct Passed {
+    pub name: Ident,
+    pub datatype: Fragment,
+    /// Assigned in the subprogram (`x :=`, `INTO x`): IN OUT.
+    pub assigned: bool,
+}
+
+/// The nested subprograms of `object` (by where they start) that can be
+/// routines of their own, with the parameters and variables of the
+/// routine around them that they use, to pass them; in a member method,
+/// `self` first. Not those that name its cursors, types or exceptions, or
+/// anything of a routine further out; nor a function that assigns what it
+/// would be passed, since the change would not reach the caller.
+pub(super) fn hoistable(object: &Object, catalog: &catalog::Catalog) -> BTreeMap<u32, Vec<Passed>> {
+    let mut out = BTreeMap::new();
     let Some(unit) = &object.unit else { return out };
-    let mut routines: Vec<&Subprogram> = Vec::new();
+    // In a type body: its type and attributes.
+    let object_type = match &unit.item {
+        UnitItem::TypeBody(p) => {
+            let name = p.name.last().canonical();
+            let attributes: BTreeSet<String> = catalog.attributes(&name).into_iter().collect();
+            Some((p.name.last().clone(), attributes))
+        }
+        _ => None,
+    };
+    // Each routine, with the names the routines around its parent declare.
+    let mut routines: Vec<(&Subprogram, BTreeSet<String>)> = Vec::new();
     match &unit.item {
-        UnitItem::Subprogram(s) => routines.push(s),
+        UnitItem::Subprogram(s) => routines.push((s, BTreeSet::new())),
         UnitItem::PackageBody(p) | UnitItem::TypeBody(p) => {
             for d in catalog::flat(&p.declarations) {
                 if let DeclarationItem::Subprogram(s) = &d.item {
-                    routines.push(s);
+                    routines.push((s, BTreeSet::new()));
                 }
             }
         }
         _ => {}
     }
-    while let Some(s) = routines.pop() {
+    let words = |span| {
+        let tokens = crate::analysis::walk::tokens_in(&object.tokens, span);
+        let mut used = BTreeSet::new();
+        let mut assigned = BTreeSet::new();
+        for (n, t) in tokens.iter().enumerate() {
+            let Token::Word(w) = &t.token else { continue };
+            let name = if w.quote_style.is_some() {
+                w.value.clone()
+            } else {
+                w.value.to_ascii_uppercase()
+            };
+            let next = tokens[n + 1..].iter().find(|t| !matches!(t.token, Token::Whitespace(_)));
+            let before =
+                tokens[..n].iter().rev().find(|t| !matches!(t.token, Token::Whitespace(_)));
+            let into = before.is_some_and(
+                |b| matches!(&b.token, Token::Word(w) if w.value.eq_ignore_ascii_case("INTO")),
+            );
+            if next.is_some_and(|t| t.token == Token::Assignment) || into {
+                assigned.insert(name.clone());
+            }
+            used.insert(name);
+        }
+        (used, assigned)
+    };
+    while let Some((s, further_out)) = routines.pop() {
         let Some(SubprogramBody::Block(block)) = &s.body else { continue };
-        let mut names: std::collections::BTreeSet<String> =
-            s.parameters.iter().map(|p| p.name.canonical()).collect();
         let declarations = catalog::flat(&block.declarations);
+        let mut passable: Vec<(&Ident, &Fragment)> =
+            s.parameters.iter().map(|p| (&p.name, &p.datatype)).collect();
+        let mut other = BTreeSet::new();
         for d in &declarations {
             match &d.item {
-                DeclarationItem::Variable { name, .. }
-                | DeclarationItem::Exception { name }
+                DeclarationItem::Variable { name, datatype, .. } => passable.push((name, datatype)),
+                DeclarationItem::Exception { name }
                 | DeclarationItem::Type { name, .. }
                 | DeclarationItem::Subtype { name, .. }
                 | DeclarationItem::Cursor { name, .. } => {
-                    names.insert(name.canonical());
+                    other.insert(name.canonical());
                 }
                 _ => {}
             }
         }
+        let mut declared: BTreeSet<String> = other.clone();
+        declared.extend(passable.iter().map(|(name, _)| name.canonical()));
         for d in &declarations {
             let DeclarationItem::Subprogram(n) = &d.item else { continue };
-            if n.body.is_none() {
+            let Some(SubprogramBody::Block(inner)) = &n.body else { continue };
+            routines.push((n, further_out.union(&declared).cloned().collect()));
+            let mut own: BTreeSet<String> =
+                n.parameters.iter().map(|p| p.name.canonical()).collect();
+            own.extend(catalog::flat(&inner.declarations).iter().filter_map(|d| declared_name(d)));
+            let (used, assigned) = words(n.span);
+            let used: BTreeSet<&String> = used.iter().filter(|w| !own.contains(*w)).collect();
+            let outer_names = used.iter().any(|w| other.contains(*w))
+                || used.iter().any(|w| further_out.contains(*w) && !declared.contains(*w));
+            let passed: Vec<Passed> = passable
+                .iter()
+                .filter(|(name, _)| used.contains(&name.canonical()))
+                .map(|(name, datatype)| Passed {
+                    name: (*name).clone(),
+                    datatype: (*datatype).clone(),
+                    assigned: assigned.contains(&name.canonical()),
+                })
+                .collect();
+            // A type written in the routine's terms (`v%TYPE`, a local type).
+            let local_type = passed.iter().any(|p| {
+                text::items(&p.datatype).is_ok_and(|items| {
+                    items.items.iter().filter_map(text::Item::name).any(|w| declared.contains(&w))
+                })
+            });
+            let function_assigns =
+                n.kind == SubprogramKind::Function && passed.iter().any(|p| p.assigned);
+            if outer_names || local_type || function_assigns {
                 continue;
             }
-            routines.push(n);
-            let own: std::collections::BTreeSet<String> =
-                n.parameters.iter().map(|p| p.name.canonical()).collect();
-            let uses_outer =
-                crate::analysis::walk::tokens_in(&object.tokens, n.span).iter().any(|t| {
-                    let sqlparser::tokenizer::Token::Word(w) = &t.token else { return false };
-                    let name = if w.quote_style.is_some() {
-                        w.value.clone()
-                    } else {
-                        w.value.to_ascii_uppercase()
-                    };
-                    names.contains(&name) && !own.contains(&name)
-                });
-            if !uses_outer {
-                out.insert(n.span.start);
+            let mut passed = passed;
+            let member = !s.method_modifiers.iter().any(|m| m == "STATIC");
+            if let Some((type_name, attributes)) = object_type.as_ref().filter(|_| member) {
+                let changes = assigned.iter().any(|a| a == "SELF" || attributes.contains(a));
+                if changes && n.kind == SubprogramKind::Function {
+                    continue;
+                }
+                let name = Ident { text: "self".to_owned(), quoted: false, span: type_name.span };
+                let datatype = Fragment { text: type_name.canonical(), span: type_name.span };
+                passed.insert(0, Passed { name, datatype, assigned: changes });
             }
+            out.insert(n.span.start, passed);
         }
     }
     out
+}
+
+/// Nested subprogram `n` with what it uses of its routine as its first
+/// parameters (before its own, which may have defaults; calls name every
+/// argument). A procedure's are IN OUT where it assigns them.
+fn with_passed(n: &Subprogram, passed: &[Passed]) -> Subprogram {
+    let mut n = n.clone();
+    let passed = passed.iter().map(|p| {
+        let assigned = p.assigned && n.kind == SubprogramKind::Procedure;
+        Parameter {
+            name: p.name.clone(),
+            mode: if assigned { ParameterMode::InOut } else { ParameterMode::In },
+            nocopy: false,
+            datatype: p.datatype.clone(),
+            default: None,
+            span: p.name.span,
+        }
+    });
+    n.parameters.splice(0..0, passed.collect::<Vec<_>>());
+    n
+}
+
+/// The name a declaration declares, if it is no subprogram.
+fn declared_name(d: &Declaration) -> Option<String> {
+    match &d.item {
+        DeclarationItem::Variable { name, .. }
+        | DeclarationItem::Exception { name }
+        | DeclarationItem::Type { name, .. }
+        | DeclarationItem::Subtype { name, .. }
+        | DeclarationItem::Cursor { name, .. } => Some(name.canonical()),
+        _ => None,
+    }
 }
 
 fn routine_text(
