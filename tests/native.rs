@@ -676,3 +676,29 @@ END;
     let caller = caught.find("PL/pgSQL function where_it_failed() line").expect(&caught);
     assert!(caught.starts_with("caught: ") && fails < caller, "{caught}");
 }
+
+#[test]
+fn raw_bit_operations_and_byte_orders_give_oracles_bytes() {
+    let mut db = database(
+        "",
+        "CREATE FUNCTION bits RETURN VARCHAR2 IS
+  a RAW(10) := HEXTORAW('F0F0AA');
+  b RAW(10) := HEXTORAW('0FFF');
+BEGIN
+  RETURN RAWTOHEX(UTL_RAW.BIT_AND(a, b)) || '|' || RAWTOHEX(UTL_RAW.BIT_OR(a, b)) || '|'
+    || RAWTOHEX(UTL_RAW.BIT_XOR(a, b)) || '|' || RAWTOHEX(UTL_RAW.REVERSE(a)) || '|'
+    || RAWTOHEX(UTL_RAW.CAST_FROM_BINARY_INTEGER(258, UTL_RAW.LITTLE_ENDIAN)) || '|'
+    || UTL_RAW.CAST_TO_BINARY_INTEGER(HEXTORAW('02010000'), UTL_RAW.LITTLE_ENDIAN) || '|'
+    || NVL(RAWTOHEX(UTL_RAW.BIT_XOR(a, NULL)), 'null');
+END;
+/
+",
+    );
+    // Oracle: AND, OR and XOR byte by byte as far as the shorter operand,
+    // then the longer's last byte as it is; the bytes reversed; 258 as
+    // little-endian bytes and back; NULL for a NULL operand.
+    assert_eq!(
+        value(&mut db, "bits()").as_deref(),
+        Some("00F0AA|FFFFAA|FF0FAA|AAF0F0|02010000|258|null")
+    );
+}

@@ -272,8 +272,16 @@ impl<'c> Cx<'c> {
     }
 
     /// `parts` with a synonym of the estate (`equal`, `owner.equal`)
-    /// replaced by what it names.
-    pub fn through_synonym(&self, parts: Vec<String>) -> Vec<String> {
+    /// replaced by what it names, and Oracle's own packages without their
+    /// owner (`SYS.DBMS_LOB.READ`, `SYS.STANDARD.TO_CHAR` is `TO_CHAR`).
+    pub fn through_synonym(&self, mut parts: Vec<String>) -> Vec<String> {
+        let oracle = |p: &String| p == "STANDARD" || super::expr::is_oracle_package(p);
+        if parts.len() > 2 && parts[0] == "SYS" && oracle(&parts[1]) && !self.is_local("SYS") {
+            parts.remove(0);
+        }
+        if parts.len() > 1 && parts[0] == "STANDARD" && !self.is_local("STANDARD") {
+            parts.remove(0);
+        }
         let synonym = match parts.as_slice() {
             [name] if !self.is_local(name) => self.catalog.synonyms.get(name),
             [owner, name] if !self.is_local(owner) && !self.catalog.is_package(owner) => {

@@ -1218,20 +1218,39 @@ impl Cx<'_> {
                     (format!("decode(repeat(encode({}, 'hex'), {n}), 'hex')", a[0]), None)
                 })
             }
+            // UTL_RAW.BIG_ENDIAN is 1 and LITTLE_ENDIAN 2 (below); the
+            // machine's order, 3, is not known here.
             (["UTL_RAW", "CAST_FROM_BINARY_INTEGER"], true) => {
                 let a = args(self);
-                let big_endian = a
-                    .get(1)
-                    .is_none_or(|e| e == "1" || e.eq_ignore_ascii_case("utl_raw.big_endian"));
-                (big_endian && !a.is_empty())
-                    .then(|| (format!("int4send(({})::integer)", a[0]), None))
+                let bytes = format!("int4send(({})::integer)", a.first()?);
+                match a.get(1).map(String::as_str) {
+                    None | Some("1") => done(bytes),
+                    Some("2") => done(reversed_bytes(&bytes)),
+                    _ => None,
+                }
             }
             (["UTL_RAW", "CAST_TO_BINARY_INTEGER"], true) => {
                 let a = args(self);
-                (a.len() == 1).then(|| {
-                    let hex = format!("lpad(encode({}, 'hex'), 8, '0')", a[0]);
-                    (format!("('x' || {hex})::bit(32)::integer"), None)
-                })
+                let raw = match a.get(1).map(String::as_str) {
+                    None | Some("1") => a.first()?.clone(),
+                    Some("2") => reversed_bytes(a.first()?),
+                    _ => return None,
+                };
+                let hex = format!("lpad(encode({raw}, 'hex'), 8, '0')");
+                done(format!("('x' || {hex})::bit(32)::integer"))
+            }
+            (["UTL_RAW", "REVERSE"], true) => {
+                let a = args(self);
+                (a.len() == 1).then(|| (reversed_bytes(&a[0]), None))
+            }
+            (["UTL_RAW", function @ ("BIT_AND" | "BIT_OR" | "BIT_XOR")], true) => {
+                let a = args(self);
+                let op = match *function {
+                    "BIT_AND" => "&",
+                    "BIT_OR" => "|",
+                    _ => "#",
+                };
+                (a.len() == 2).then(|| (bytewise(&a[0], &a[1], op), None))
             }
             (["UTL_RAW", "BIG_ENDIAN"], false) => done("1".to_owned()),
             (["UTL_RAW", "LITTLE_ENDIAN"], false) => done("2".to_owned()),
@@ -1655,6 +1674,25 @@ pub(super) fn is_oracle_package(name: &str) -> bool {
         || name.starts_with("UTL_")
         || name.starts_with("OWA_")
         || matches!(name, "HTP" | "HTF" | "OWA" | "CTX_DDL" | "CTX_DOC" | "DEBUG_EXTPROC")
+}
+
+/// The bytes of `raw` in reverse order, as UTL_RAW.REVERSE gives them.
+fn reversed_bytes(raw: &str) -> String {
+    format!(
+        "(SELECT string_agg(substr(r.raw, n, 1), ''::bytea ORDER BY n DESC) \
+         FROM (SELECT ({raw})::bytea AS raw) r, generate_series(1, length(r.raw)) n)"
+    )
+}
+
+/// UTL_RAW's BIT_AND, BIT_OR and BIT_XOR: `op` on each pair of bytes as far
+/// as the shorter goes, then the rest of the longer, as Oracle does.
+fn bytewise(a: &str, b: &str, op: &str) -> String {
+    format!(
+        "(SELECT (SELECT string_agg(set_byte('\\x00'::bytea, 0, get_byte(r.a, n) {op} get_byte(r.b, n)), \
+         ''::bytea ORDER BY n) FROM generate_series(0, least(length(r.a), length(r.b)) - 1) n) \
+         || substr(CASE WHEN length(r.a) > length(r.b) THEN r.a ELSE r.b END, \
+         least(length(r.a), length(r.b)) + 1) FROM (SELECT ({a})::bytea AS a, ({b})::bytea AS b) r)"
+    )
 }
 
 /// Tokens that end an operand of `||`: what binds less tightly.

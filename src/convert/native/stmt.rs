@@ -998,6 +998,7 @@ impl<'w, 'c> Writer<'w, 'c> {
     fn call(&mut self, name: &QualifiedName, arguments: &[Fragment], whole: &Fragment) {
         let line = whole.span.line;
         let parts: Vec<String> = name.parts.iter().map(|p| p.canonical()).collect();
+        let parts = self.cx.through_synonym(parts);
         let upper: Vec<&str> = parts.iter().map(String::as_str).collect();
         if let Some(text) = self.method_call(whole) {
             self.line(&text);

@@ -1321,7 +1321,7 @@ fn a_nested_subprogram_of_a_method_is_passed_self() {
     let sql = sql_of(
         "CREATE OR REPLACE TYPE counter AS OBJECT (n NUMBER, label VARCHAR2(10),
   MEMBER PROCEDURE bump(p_by NUMBER),
-  MEMBER FUNCTION shown RETURN VARCHAR2);
+  MEMBER FUNCTION shown(SELF IN counter) RETURN VARCHAR2);
 /
 CREATE OR REPLACE TYPE BODY counter AS
   MEMBER PROCEDURE bump(p_by NUMBER) IS
@@ -1329,8 +1329,8 @@ CREATE OR REPLACE TYPE BODY counter AS
   BEGIN
     add;
   END;
-  MEMBER FUNCTION shown RETURN VARCHAR2 IS
-    FUNCTION prefix RETURN VARCHAR2 IS BEGIN RETURN label || ':'; END;
+  MEMBER FUNCTION shown(SELF IN counter) RETURN VARCHAR2 IS
+    FUNCTION prefix RETURN VARCHAR2 IS BEGIN RETURN SELF.label || ':'; END;
   BEGIN
     RETURN prefix || n;
   END;
@@ -1352,4 +1352,16 @@ END;
     assert!(sql.contains("CALL counter.bump_add(self => self, p_by => p_by);"), "{sql}");
     assert!(sql.contains("FUNCTION counter.shown_prefix(self public.counter)"), "{sql}");
     assert!(sql.contains("RETURN concat(counter.shown_prefix(self => self), self.n);"), "{sql}");
+}
+
+#[test]
+fn oracles_packages_named_with_their_owner_are_oracles_packages() {
+    let sql = sql_of(
+        "CREATE PROCEDURE go IS r RAW(10); s VARCHAR2(10); c CLOB; BEGIN \
+         r := sys.utl_raw.cast_to_raw('a'); s := SYS.STANDARD.TO_CHAR(1); \
+         c := sys.utl_raw.cast_to_varchar2(r); END;\n/\n",
+    );
+    assert!(sql.contains("r := convert_to('a', 'UTF8');"), "{sql}");
+    assert!(sql.contains("s := (1)::text;"), "TO_CHAR of a number, as without an owner: {sql}");
+    assert!(sql.contains("c := convert_from(r, 'UTF8');"), "{sql}");
 }

@@ -251,7 +251,9 @@ pub(super) fn hoistable(object: &Object, catalog: &catalog::Catalog) -> BTreeMap
             if outer_names || local_type || function_assigns {
                 continue;
             }
+            // A method's SELF, declared or not, is passed first.
             let mut passed = passed;
+            passed.retain(|p| p.name.canonical() != "SELF");
             let member = !s.method_modifiers.iter().any(|m| m == "STATIC");
             if let Some((type_name, attributes)) = object_type.as_ref().filter(|_| member) {
                 let changes = assigned.iter().any(|a| a == "SELF" || attributes.contains(a));
