@@ -635,8 +635,18 @@ BEGIN
   RETURN l_xml.extract('/r/a/text()').getStringVal() || '|' || l_xml.extract('/r/a').getStringVal();
 END;
 /
+CREATE FUNCTION read_ns(p_doc XMLTYPE) RETURN VARCHAR2 IS
+BEGIN
+  RETURN p_doc.extract('/s:r/s:a/text()', 'xmlns:s=\"urn:s\" xmlns:t=\"urn:t\"').getStringVal()
+    || p_doc.existsNode('/s:r/t:b', 'xmlns:s=\"urn:s\" xmlns:t=\"urn:t\"');
+END;
+/
 ",
     );
+    // Oracle: the prefixes of the namespace argument name the document's
+    // namespaces: 'x' and 1.
+    let doc = "'<r xmlns=\"urn:s\"><a>x</a><b xmlns=\"urn:t\"/></r>'::xml";
+    assert_eq!(value(&mut db, &format!("read_ns({doc})")).as_deref(), Some("x1"));
     let doc = "'<r><a>x</a><a>y</a><n>41</n></r>'";
     // Oracle: the text nodes one after the other, then the elements.
     assert_eq!(

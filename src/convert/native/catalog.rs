@@ -30,6 +30,9 @@ pub struct Catalog {
     pub(super) objects: HashMap<String, ObjectInfo>,
     /// The types standalone functions return, by function name.
     pub(super) functions: HashMap<String, Vec<String>>,
+    /// Names of table columns and object attributes of type XMLTYPE: what
+    /// `t.doc.extract(...)` is called on.
+    pub(super) xml_names: std::collections::HashSet<String>,
     /// The standalone functions that can be called without arguments.
     pub(super) parameterless: std::collections::HashSet<String>,
     /// The object types that have a body.
@@ -242,6 +245,9 @@ impl Catalog {
             UnitItem::Ddl(statement) if object.kind == crate::plsql::ObjectKind::Table => {
                 for (column, datatype) in table_columns(&statement.text, statement.span) {
                     self.column_names.insert(column.clone());
+                    if is_xmltype(&datatype) {
+                        self.xml_names.insert(column.clone());
+                    }
                     self.columns.insert((object.name.clone(), column), datatype);
                 }
             }
@@ -266,6 +272,9 @@ impl Catalog {
 
     fn add_object(&mut self, t: &crate::plsql::ast::TypeSpec) {
         let name = t.name.last().canonical();
+        for a in t.attributes.iter().filter(|a| is_xmltype(&a.datatype)) {
+            self.xml_names.insert(a.name.canonical());
+        }
         let mut info = ObjectInfo {
             under: t.under.as_ref().map(|u| u.last().canonical()),
             attributes: t
@@ -458,7 +467,15 @@ impl Catalog {
                     }
                 }
                 DeclarationItem::Type { name, kind, definition } => {
-                    if let Some(def) = type_def(*kind, definition) {
+                    let types = &info.types;
+                    let integer_subtype = |key: &str| match types.get(key) {
+                        Some(TypeDef::Alias { of, .. }) => {
+                            let base = of.text.trim().to_ascii_uppercase();
+                            INTEGERS.contains(&base.as_str())
+                        }
+                        _ => false,
+                    };
+                    if let Some(def) = type_def_with(*kind, definition, integer_subtype) {
                         info.types.insert(name.canonical(), def);
                     }
                 }
@@ -494,6 +511,12 @@ impl Catalog {
     pub(super) fn is_package(&self, name: &str) -> bool {
         self.packages.contains_key(name)
     }
+}
+
+/// Whether a type as written is XMLTYPE (`SYS.XMLTYPE` too).
+fn is_xmltype(datatype: &Fragment) -> bool {
+    let written = datatype.text.trim().to_ascii_uppercase();
+    written == "XMLTYPE" || written == "SYS.XMLTYPE"
 }
 
 /// The last name of what `CREATE SYNONYM s FOR [owner.]target` names; none
@@ -543,6 +566,32 @@ pub(super) fn flat(declarations: &[Declaration]) -> Vec<&Declaration> {
 
 /// The type a `TYPE t IS ...` declaration defines.
 pub(super) fn type_def(kind: TypeKind, definition: &Fragment) -> Option<TypeDef> {
+    type_def_with(kind, definition, |_| false)
+}
+
+/// The integer types an associative array can be indexed by.
+const INTEGERS: &[&str] = &[
+    "PLS_INTEGER",
+    "BINARY_INTEGER",
+    "SIMPLE_INTEGER",
+    "INTEGER",
+    "INT",
+    "NATURAL",
+    "NATURALN",
+    "POSITIVE",
+    "POSITIVEN",
+    "SIGNTYPE",
+    "NUMBER",
+];
+
+/// [`type_def`], with `integer_subtype` telling which names are subtypes
+/// of an integer type (`SUBTYPE t_line_no IS BINARY_INTEGER`), which index
+/// an array as their base type does.
+fn type_def_with(
+    kind: TypeKind,
+    definition: &Fragment,
+    integer_subtype: impl Fn(&str) -> bool,
+) -> Option<TypeDef> {
     let items = text::items(definition).ok()?.items;
     let upper: Vec<String> = items.iter().map(|i| i.word().unwrap_or_default()).collect();
     match kind {
@@ -582,22 +631,10 @@ pub(super) fn type_def(kind: TypeKind, definition: &Fragment) -> Option<TypeDef>
             // Indexed by an integer type, an array; by anything else (a
             // string, or a subtype the catalogue cannot see through), not:
             // the unsupported note is safer than an array read by a string.
-            const INTEGERS: &[&str] = &[
-                "PLS_INTEGER",
-                "BINARY_INTEGER",
-                "SIMPLE_INTEGER",
-                "INTEGER",
-                "INT",
-                "NATURAL",
-                "NATURALN",
-                "POSITIVE",
-                "POSITIVEN",
-                "SIGNTYPE",
-                "NUMBER",
-            ];
+
             if let Some(at) = index_by {
                 let key = upper.get(at + 2).map(String::as_str).unwrap_or_default();
-                if !INTEGERS.contains(&key) {
+                if !INTEGERS.contains(&key) && !integer_subtype(key) {
                     return Some(TypeDef::StringIndexed);
                 }
             }

@@ -619,8 +619,17 @@ impl Cx<'_> {
     /// not translated.
     fn xml_method(&mut self, items: &[Item], start: usize, end: usize) -> Option<(String, usize)> {
         let parts: Vec<String> = items[start..end].iter().filter_map(Item::name).collect();
-        let [var, method] = parts.as_slice() else { return None };
-        if !self.is_xml_var(var) || items.get(end).map(|i| &i.token) != Some(&Token::LParen) {
+        let (method, of) = parts.split_last()?;
+        // A local, or a column or attribute that is an XMLTYPE somewhere
+        // in the estate (`t.doc` in a query, `r.doc` of a record).
+        let value = match of {
+            [var] if self.is_xml_var(var) => pg_name(var),
+            [.., name] if !self.is_xml_var(&of[0]) && self.catalog.xml_names.contains(name) => {
+                of.iter().map(|p| pg_name(p)).collect::<Vec<_>>().join(".")
+            }
+            _ => return None,
+        };
+        if items.get(end).map(|i| &i.token) != Some(&Token::LParen) {
             return None;
         }
         let close = matching_paren(items, end)?;
@@ -628,15 +637,40 @@ impl Cx<'_> {
             .into_iter()
             .map(|a| text::join_trimmed(&self.rewrite(&a)))
             .collect();
-        let value = pg_name(var);
         let next = close + 1;
+        let line = items[start].line;
+        // Oracle's namespace argument, `xmlns:a="uri" ...`, is xpath's
+        // array of prefixes and URIs.
+        let namespaces = |cx: &mut Self, ns: Option<&String>| match ns {
+            None => String::new(),
+            Some(ns) => {
+                cx.note_once(
+                    "xml-default-namespace",
+                    line,
+                    NoteKind::Review,
+                    "an XPath namespace argument became xpath's prefixes: a default namespace \
+                     (xmlns=\"...\") in it is not applied, so unprefixed names match only \
+                     elements in no namespace"
+                        .to_owned(),
+                );
+                format!(
+                    ", coalesce((SELECT array_agg(ARRAY[m[1], m[2]]) FROM regexp_matches({ns}, \
+                     'xmlns:([^=[:space:]]+)=\"([^\"]*)\"', 'g') m), '{{}}'::text[])"
+                )
+            }
+        };
         match (method.as_str(), args.as_slice()) {
-            ("EXISTSNODE", [path]) => {
-                Some((format!("(CASE WHEN xpath_exists({path}, {value}) THEN 1 ELSE 0 END)"), next))
+            ("EXISTSNODE", [path, ns @ ..]) if ns.len() <= 1 => {
+                let ns = namespaces(self, ns.first());
+                Some((
+                    format!("(CASE WHEN xpath_exists({path}, {value}{ns}) THEN 1 ELSE 0 END)"),
+                    next,
+                ))
             }
             ("GETSTRINGVAL" | "GETCLOBVAL", []) => Some((format!("({value})::text"), next)),
-            ("EXTRACT", [path]) => {
-                let found = format!("array_to_string(xpath({path}, {value})::text[], '')");
+            ("EXTRACT", [path, ns @ ..]) if ns.len() <= 1 => {
+                let ns = namespaces(self, ns.first());
+                let found = format!("array_to_string(xpath({path}, {value}{ns})::text[], '')");
                 // `.getStringVal()` and the like after it.
                 let read = (items.get(next).is_some_and(|i| i.token == Token::Period))
                     .then(|| items.get(next + 1).and_then(Item::name))

@@ -300,10 +300,22 @@ impl<'w, 'c> Writer<'w, 'c> {
                     }
                 }
             }
-            // The array fields of a record, as `R.FIELD`.
+            // The array fields of a record, as `R.FIELD`; a package's
+            // record names its package's types without the package.
             Some(TypeDef::Record { fields }) => {
+                let items = text::items(datatype).map(|i| i.items).unwrap_or_default();
+                let parts: Vec<String> = items.iter().filter_map(Item::name).collect();
+                let package = match parts.as_slice() {
+                    [.., package, _] => Some(package.clone()),
+                    _ => None,
+                };
                 for (field, datatype) in fields {
-                    if let Some(TypeDef::Array { element }) = self.resolved(&datatype) {
+                    let mut resolved = self.resolved(&datatype);
+                    if let (None, Some(package)) = (&resolved, &package) {
+                        let text = format!("{package}.{}", datatype.text.trim());
+                        resolved = self.resolved(&Fragment { text, span: datatype.span });
+                    }
+                    if let Some(TypeDef::Array { element }) = resolved {
                         let key = format!("{name}.{}", field.to_ascii_uppercase());
                         self.cx.scope().arrays.insert(key, element);
                     }

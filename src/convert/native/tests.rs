@@ -1365,3 +1365,50 @@ fn oracles_packages_named_with_their_owner_are_oracles_packages() {
     assert!(sql.contains("s := (1)::text;"), "TO_CHAR of a number, as without an owner: {sql}");
     assert!(sql.contains("c := convert_from(r, 'UTF8');"), "{sql}");
 }
+
+#[test]
+fn an_array_indexed_by_an_integer_subtype_is_an_array() {
+    let sql = sql_of(
+        "CREATE OR REPLACE PACKAGE cov IS
+  SUBTYPE t_line_no IS BINARY_INTEGER;
+  TYPE t_line IS RECORD (executions BINARY_INTEGER);
+  TYPE tt_lines IS TABLE OF t_line INDEX BY t_line_no;
+  TYPE t_unit IS RECORD (name VARCHAR2(128), lines tt_lines);
+END;
+/
+CREATE FUNCTION hits(a_unit cov.t_unit) RETURN NUMBER IS
+BEGIN
+  RETURN a_unit.lines(a_unit.lines.first).executions;
+END;
+/
+",
+    );
+    assert!(
+        sql.contains("RETURN (a_unit.lines[array_lower(a_unit.lines, 1)]).executions;"),
+        "{sql}"
+    );
+}
+
+#[test]
+fn xmltype_methods_on_parameters_columns_and_with_namespaces() {
+    let sql = sql_of(
+        "CREATE TABLE events (id NUMBER, event_doc XMLTYPE);\n/\n\
+         CREATE FUNCTION f(p_xml XMLTYPE, p_ns VARCHAR2) RETURN VARCHAR2 IS v VARCHAR2(100); BEGIN \
+         SELECT e.event_doc.extract('/e/@id').getStringVal() INTO v FROM events e; \
+         RETURN p_xml.extract('/a:r/text()', p_ns).getStringVal(); END;\n/\n",
+    );
+    assert!(
+        sql.contains(
+            "SELECT array_to_string(xpath('/e/@id', e.event_doc)::text[], '') INTO STRICT v"
+        ),
+        "{sql}"
+    );
+    let ns = "coalesce((SELECT array_agg(ARRAY[m[1], m[2]]) FROM regexp_matches(p_ns, \
+              'xmlns:([^=[:space:]]+)=\"([^\"]*)\"', 'g') m), '{}'::text[])";
+    assert!(
+        sql.contains(&format!(
+            "RETURN array_to_string(xpath('/a:r/text()', p_xml, {ns})::text[], '');"
+        )),
+        "{sql}"
+    );
+}
