@@ -907,6 +907,11 @@ fn a_nested_subprogram_becomes_a_routine_passed_what_it_uses_of_its_routine() {
     BEGIN
       FOR r IN c_queue LOOP NULL; END LOOP;
     END;
+    PROCEDURE twice IS
+    BEGIN
+      trace;
+      trace;
+    END;
   BEGIN
     l_body := envelope(p_to) || stamp;
     trace;
@@ -939,6 +944,12 @@ END;
     let passed = "p_to => p_to, l_body => l_body, l_count => l_count";
     assert!(sql.contains(&format!("CALL mail.send_trace({passed});")), "{sql}");
     assert!(sql.contains(&format!("CALL mail.send_trace({passed}, p_level => 2);")), "{sql}");
+    // `twice` uses nothing itself, but calls `trace`: it needs and passes
+    // on what `trace` is passed.
+    assert!(
+        sql.contains("CREATE OR REPLACE PROCEDURE mail.send_twice(\n    p_to varchar,\n    l_body varchar(100),\n    INOUT l_count integer\n)"),
+        "{sql}"
+    );
     // A function that sets its routine's variable, and a subprogram that
     // reads its cursor, stay gaps, noted.
     assert!(!sql.contains("send_bump") && !sql.contains("send_drain"), "{sql}");

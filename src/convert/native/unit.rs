@@ -220,6 +220,9 @@ pub(super) fn hoistable(object: &Object, catalog: &catalog::Catalog) -> BTreeMap
         }
         let mut declared: BTreeSet<String> = other.clone();
         declared.extend(passable.iter().map(|(name, _)| name.canonical()));
+        // Each nested subprogram: what it uses of the routine, and whether
+        // it names what cannot be passed.
+        let mut nested: Vec<(&Subprogram, BTreeSet<String>, Vec<Passed>, bool)> = Vec::new();
         for d in &declarations {
             let DeclarationItem::Subprogram(n) = &d.item else { continue };
             let Some(SubprogramBody::Block(inner)) = &n.body else { continue };
@@ -228,16 +231,17 @@ pub(super) fn hoistable(object: &Object, catalog: &catalog::Catalog) -> BTreeMap
                 n.parameters.iter().map(|p| p.name.canonical()).collect();
             own.extend(catalog::flat(&inner.declarations).iter().filter_map(|d| declared_name(d)));
             let (used, assigned) = words(n.span);
-            let used: BTreeSet<&String> = used.iter().filter(|w| !own.contains(*w)).collect();
-            let outer_names = used.iter().any(|w| other.contains(*w))
-                || used.iter().any(|w| further_out.contains(*w) && !declared.contains(*w));
+            let used: BTreeSet<String> = used.into_iter().filter(|w| !own.contains(w)).collect();
+            let outer_names = used.iter().any(|w| other.contains(w))
+                || used.iter().any(|w| further_out.contains(w) && !declared.contains(w));
             let passed: Vec<Passed> = passable
                 .iter()
                 .filter(|(name, _)| used.contains(&name.canonical()))
                 .map(|(name, datatype)| Passed {
                     name: (*name).clone(),
                     datatype: (*datatype).clone(),
-                    assigned: assigned.contains(&name.canonical()),
+                    assigned: assigned.contains(&name.canonical())
+                        || (name.canonical() == "SELF" && assigned.contains("SELF")),
                 })
                 .collect();
             // A type written in the routine's terms (`v%TYPE`, a local type).
@@ -246,17 +250,72 @@ pub(super) fn hoistable(object: &Object, catalog: &catalog::Catalog) -> BTreeMap
                     items.items.iter().filter_map(text::Item::name).any(|w| declared.contains(&w))
                 })
             });
+            let mut uses = used;
+            if let Some((_, attributes)) = &object_type {
+                // Assigning an attribute is changing SELF.
+                if assigned.iter().any(|a| a == "SELF" || attributes.contains(a)) {
+                    uses.insert(SELF_CHANGED.to_owned());
+                }
+            }
             let function_assigns =
                 n.kind == SubprogramKind::Function && passed.iter().any(|p| p.assigned);
-            if outer_names || local_type || function_assigns {
+            nested.push((n, uses, passed, outer_names || local_type || function_assigns));
+        }
+        // A call of a sibling needs what the sibling is passed, and changes
+        // what it changes.
+        loop {
+            let mut changed = false;
+            for i in 0..nested.len() {
+                for j in 0..nested.len() {
+                    let sibling = nested[j].0.name.last().canonical();
+                    if i == j || !nested[i].1.contains(&sibling) {
+                        continue;
+                    }
+                    let (blocked, passed, self_changed) =
+                        (nested[j].3, nested[j].2.clone(), nested[j].1.contains(SELF_CHANGED));
+                    let caller = &mut nested[i];
+                    if blocked && !caller.3 {
+                        caller.3 = true;
+                        changed = true;
+                    }
+                    if self_changed && caller.1.insert(SELF_CHANGED.to_owned()) {
+                        changed = true;
+                    }
+                    for p in passed {
+                        match caller.2.iter_mut().find(|q| q.name.canonical() == p.name.canonical())
+                        {
+                            Some(q) if p.assigned && !q.assigned => {
+                                q.assigned = true;
+                                changed = true;
+                            }
+                            Some(_) => {}
+                            None => {
+                                caller.2.push(p);
+                                changed = true;
+                            }
+                        }
+                    }
+                }
+            }
+            if !changed {
+                break;
+            }
+        }
+        let position = |p: &Passed| {
+            passable.iter().position(|(name, _)| name.canonical() == p.name.canonical())
+        };
+        for (n, uses, mut passed, blocked) in nested {
+            let function_assigns =
+                n.kind == SubprogramKind::Function && passed.iter().any(|p| p.assigned);
+            if blocked || function_assigns {
                 continue;
             }
+            passed.sort_by_key(|p| position(p));
             // A method's SELF, declared or not, is passed first.
-            let mut passed = passed;
             passed.retain(|p| p.name.canonical() != "SELF");
             let member = !s.method_modifiers.iter().any(|m| m == "STATIC");
-            if let Some((type_name, attributes)) = object_type.as_ref().filter(|_| member) {
-                let changes = assigned.iter().any(|a| a == "SELF" || attributes.contains(a));
+            if let Some((type_name, _)) = object_type.as_ref().filter(|_| member) {
+                let changes = uses.contains(SELF_CHANGED);
                 if changes && n.kind == SubprogramKind::Function {
                     continue;
                 }
@@ -269,6 +328,10 @@ pub(super) fn hoistable(object: &Object, catalog: &catalog::Catalog) -> BTreeMap
     }
     out
 }
+
+/// Marks, among the names a nested subprogram uses, that it changes SELF
+/// (no PL/SQL name has a space).
+const SELF_CHANGED: &str = "SELF CHANGED";
 
 /// Nested subprogram `n` with what it uses of its routine as its first
 /// parameters (before its own, which may have defaults; calls name every
