@@ -268,7 +268,13 @@ impl<'c> Cx<'c> {
         if name == "SELF" {
             return self.object_type.clone();
         }
-        None
+        // An attribute of SELF that is an object.
+        let object = self.object_type.as_ref().filter(|_| self.is_self_attribute(name))?;
+        let (_, datatype) =
+            self.catalog.attribute_types(object).into_iter().find(|(a, _)| a == name)?;
+        let written = datatype.text.trim().to_ascii_uppercase();
+        let last = written.rsplit('.').next().unwrap_or_default().to_owned();
+        self.catalog.objects.contains_key(&last).then_some(last)
     }
 
     /// `parts` with a synonym of the estate (`equal`, `owner.equal`)
@@ -307,6 +313,18 @@ impl<'c> Cx<'c> {
             .map(|a| format!("{value}.{}", pg_name(a)))
             .collect();
         format!("ROW({})::{schema}.{}", fields.join(", "), pg_name(target))
+    }
+
+    /// How an object that [`Cx::object_of`] knows is written: `self`, an
+    /// attribute of it, or the local.
+    pub fn object_value(&self, name: &str) -> String {
+        if name == "SELF" {
+            "self".to_owned()
+        } else if self.is_self_attribute(name) {
+            format!("self.{}", pg_name(name))
+        } else {
+            pg_name(name)
+        }
     }
 
     /// Whether `name` is an attribute of the object type whose body this is.

@@ -500,7 +500,7 @@ impl Cx<'_> {
                     Some(t)
                         if catalog.method(&t, method).is_some() && not_attribute(&t, method) =>
                     {
-                        (Some(pg_name(var)), Some(t), end - 1)
+                        (Some(self.object_value(var)), Some(t), end - 1)
                     }
                     None if !self.is_local(var)
                         && catalog.objects.get(var).is_some_and(|o| {
@@ -545,7 +545,7 @@ impl Cx<'_> {
         }
         let target = inner[2..].iter().rev().find_map(Item::name)?;
         let own = self.object_of(&var)?;
-        let value = if var == "SELF" { "self".to_owned() } else { pg_name(&var) };
+        let value = self.object_value(&var);
         if !self.catalog.lineage(&own).contains(&target) {
             return None;
         }

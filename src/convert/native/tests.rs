@@ -1423,3 +1423,29 @@ fn xmltype_methods_on_parameters_columns_and_with_namespaces() {
         "{sql}"
     );
 }
+
+#[test]
+fn a_method_of_an_attribute_is_called_on_selfs_attribute() {
+    let sql = sql_of(
+        "CREATE OR REPLACE TYPE data_value AS OBJECT (v VARCHAR2(10),
+  MEMBER FUNCTION to_string RETURN VARCHAR2);
+/
+CREATE OR REPLACE TYPE matcher AS OBJECT (expected data_value,
+  MEMBER FUNCTION message RETURN VARCHAR2);
+/
+CREATE OR REPLACE TYPE BODY matcher AS
+  MEMBER FUNCTION message RETURN VARCHAR2 IS
+  BEGIN
+    RETURN 'expected ' || expected.to_string() || (expected AS data_value).to_string;
+  END;
+END;
+/
+",
+    );
+    assert!(
+        sql.contains(
+            "RETURN concat('expected ', data_value.to_string(self.expected), data_value.to_string(self.expected));"
+        ),
+        "{sql}"
+    );
+}
