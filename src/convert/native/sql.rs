@@ -330,7 +330,10 @@ fn rewrite_generator(items: &mut Vec<Item>, i: usize, g: Generator) -> usize {
     let added = from.len();
     items.splice(at..at, from);
     if g.where_at.is_none() {
-        let rownums: Vec<usize> = top_level(&items[g.select..at]).map(|j| j + g.select).collect();
+        // In the select list, in expressions too, and in the ORDER BY after.
+        let end = block_end(items, at + added);
+        let mut rownums = outside_subqueries(items, g.select, at);
+        rownums.extend(outside_subqueries(items, at + added, end));
         for j in rownums {
             if items[j].is("ROWNUM") {
                 let gap = items[j].gap.clone();
@@ -339,6 +342,44 @@ fn rewrite_generator(items: &mut Vec<Item>, i: usize, g: Generator) -> usize {
         }
     }
     at + added
+}
+
+/// The positions in `items[from..to]` that are not inside a parenthesised
+/// subquery.
+fn outside_subqueries(items: &[Item], from: usize, to: usize) -> Vec<usize> {
+    let mut out = Vec::new();
+    let mut j = from;
+    while j < to.min(items.len()) {
+        let subquery = items[j].token == Token::LParen
+            && items.get(j + 1).is_some_and(|n| n.is("SELECT") || n.is("WITH"));
+        if subquery {
+            j = text::matching_paren(items, j).map_or(to, |close| close + 1);
+            continue;
+        }
+        out.push(j);
+        j += 1;
+    }
+    out
+}
+
+/// Where the query block that goes on at `items[from]` ends: at the
+/// parenthesis that closes it, a set operator, or the end.
+fn block_end(items: &[Item], from: usize) -> usize {
+    let mut depth = 0i32;
+    for (j, item) in items.iter().enumerate().skip(from) {
+        match item.token {
+            Token::LParen => depth += 1,
+            Token::RParen if depth == 0 => return j,
+            Token::RParen => depth -= 1,
+            _ if depth == 0
+                && ["UNION", "INTERSECT", "EXCEPT", "MINUS"].iter().any(|w| item.is(w)) =>
+            {
+                return j
+            }
+            _ => {}
+        }
+    }
+    items.len()
 }
 
 /// The tokens of SQL the translator writes, so that later rewrites see

@@ -1449,3 +1449,18 @@ END;
         "{sql}"
     );
 }
+
+#[test]
+fn rownum_of_a_row_generator_is_level_in_expressions_and_order_by() {
+    let sql = sql_of(
+        "CREATE PROCEDURE go IS c SYS_REFCURSOR; BEGIN OPEN c FOR \
+         SELECT to_char(rownum) rn, mod(rownum, 2) odd, (SELECT rownum FROM t) x \
+         FROM dual CONNECT BY LEVEL <= 2 ORDER BY rownum DESC; END;\n/\n",
+    );
+    assert!(
+        sql.contains(
+            "SELECT (level)::text rn, mod(level, 2) odd, (SELECT rownum FROM t) x FROM generate_series(1, 2) AS connect_by(level) ORDER BY level DESC;"
+        ),
+        "a subquery's ROWNUM is its own: {sql}"
+    );
+}
