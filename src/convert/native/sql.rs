@@ -196,6 +196,13 @@ fn drop_from_dual(items: &mut Vec<Item>) {
                 end += 1;
             }
             items.drain(i..end);
+            // `SELECT * FROM dual` is DUAL's one column.
+            let select = (0..i).rev().find(|&j| items[j].is("SELECT"));
+            if let Some(select) = select.filter(|&j| j + 2 == i && items[j + 1].token == Token::Mul)
+            {
+                let gap = items[select + 1].gap.clone();
+                items[select + 1] = Item::new("'X'::varchar(1) AS dummy").after(&gap);
+            }
             continue;
         }
         i += 1;

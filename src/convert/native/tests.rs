@@ -1464,3 +1464,13 @@ fn rownum_of_a_row_generator_is_level_in_expressions_and_order_by() {
         "a subquery's ROWNUM is its own: {sql}"
     );
 }
+
+#[test]
+fn select_star_from_dual_is_duals_one_column() {
+    let sql = sql_of(
+        "CREATE PROCEDURE go IS c SYS_REFCURSOR; BEGIN OPEN c FOR SELECT * FROM dual WHERE 1 = 0; \
+         OPEN c FOR SELECT * FROM sys.dual; END;\n/\n",
+    );
+    assert!(sql.contains("OPEN c FOR SELECT 'X'::varchar(1) AS dummy WHERE 1 = 0;"), "{sql}");
+    assert!(sql.contains("OPEN c FOR SELECT 'X'::varchar(1) AS dummy;"), "{sql}");
+}
