@@ -1952,7 +1952,17 @@ fn called_before(items: &[Item], open: usize) -> bool {
     if items[before].token != Token::RParen {
         return false;
     }
-    let Some(call) = (0..before).rev().find(|&j| matching_paren(items, j) == Some(before)) else {
+    // The parenthesis `items[before]` closes.
+    let mut depth = 0;
+    let Some(call) = (0..before).rev().find(|&j| {
+        match items[j].token {
+            Token::RParen => depth += 1,
+            Token::LParen if depth == 0 => return true,
+            Token::LParen => depth -= 1,
+            _ => {}
+        }
+        false
+    }) else {
         return false;
     };
     let named = call.checked_sub(1).is_some_and(|n| items[n].word().is_some());
