@@ -290,7 +290,9 @@ impl<'c> Cx<'c> {
         }
         let synonym = match parts.as_slice() {
             [name] if !self.is_local(name) => self.catalog.synonyms.get(name),
-            [owner, name] if !self.is_local(owner) && !self.catalog.is_package(owner) => {
+            [owner, name]
+                if !self.is_local(owner) && !self.catalog.is_package(owner) && !oracle(owner) =>
+            {
                 self.catalog.synonyms.get(name)
             }
             _ => None,

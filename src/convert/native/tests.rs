@@ -1260,10 +1260,14 @@ fn a_synonym_for_a_type_is_its_constructor() {
         "CREATE OR REPLACE TYPE ut_equal AS OBJECT (expected NUMBER, \
          MEMBER FUNCTION unordered RETURN ut_equal);\n/\n\
          CREATE SYNONYM equal FOR app.ut_equal;\n/\n\
-         CREATE PROCEDURE go IS e ut_equal; BEGIN e := app.equal(1).unordered(); e := equal(2); END;\n/\n",
+         CREATE PROCEDURE go(equal NUMBER) IS e ut_equal; n NUMBER; BEGIN \
+         e := app.equal(1).unordered(); e := ut_equal(2); n := equal; \
+         n := dbms_x.equal(3); END;\n/\n",
     );
     assert!(sql.contains("e := ut_equal.unordered(ROW(1)::public.ut_equal);"), "{sql}");
     assert!(sql.contains("e := ROW(2)::public.ut_equal;"), "{sql}");
+    assert!(sql.contains("n := equal;"), "a local of the synonym's name is the local: {sql}");
+    assert!(sql.contains("n := dbms_x.equal(3);"), "Oracle's packages are not owners: {sql}");
 }
 
 #[test]
