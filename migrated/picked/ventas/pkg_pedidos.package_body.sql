@@ -189,8 +189,8 @@ END;
 $body$;
 
 CREATE OR REPLACE PROCEDURE pkg_pedidos.aprobar_pedido_reservar_lineas(
-    p_id_pedido numeric,
-    r_ped pedidos,
+    INOUT p_id_pedido numeric,
+    INOUT r_ped pedidos,
     INOUT v_reservadas integer
 )
 LANGUAGE plpgsql

@@ -288,10 +288,21 @@ impl<'c> Cx<'c> {
         if parts.len() > 1 && parts[0] == "STANDARD" && !self.is_local("STANDARD") {
             parts.remove(0);
         }
+        // Not a name the package has, nor in SQL a column or `alias.col`.
+        let member = |name: &String| {
+            self.package_info()
+                .is_some_and(|p| p.members.contains_key(name) || p.state.contains_key(name))
+        };
+        let column = |name: &String| self.in_sql && self.catalog.column_names.contains(name);
         let synonym = match parts.as_slice() {
-            [name] if !self.is_local(name) => self.catalog.synonyms.get(name),
+            [name] if !self.is_local(name) && !member(name) && !column(name) => {
+                self.catalog.synonyms.get(name)
+            }
             [owner, name]
-                if !self.is_local(owner) && !self.catalog.is_package(owner) && !oracle(owner) =>
+                if !self.in_sql
+                    && !self.is_local(owner)
+                    && !self.catalog.is_package(owner)
+                    && !oracle(owner) =>
             {
                 self.catalog.synonyms.get(name)
             }

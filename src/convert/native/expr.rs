@@ -928,7 +928,7 @@ impl Cx<'_> {
                     }
                 }
                 // A standalone function called without arguments.
-                if !called && !method && self.catalog.parameterless.contains(name) {
+                if !called && !method && !self.in_sql && self.catalog.parameterless.contains(name) {
                     return one(format!("{}()", pg_name(name)));
                 }
                 None

@@ -928,13 +928,14 @@ END;
         sql.contains("l_body := concat(mail.send_envelope(p_to), mail.send_stamp());"),
         "{sql}"
     );
-    // `trace` reads l_body and p_to and sets l_count: they are passed, the
-    // one it sets IN OUT, before its own parameter, which has a default.
+    // `trace` reads l_body and p_to and sets l_count: they are passed, IN
+    // OUT (a procedure may change them in ways its words do not show),
+    // before its own parameter, which has a default.
     assert!(
         sql.contains(
             "CREATE OR REPLACE PROCEDURE mail.send_trace(
-    p_to varchar,
-    l_body varchar(100),
+    INOUT p_to varchar,
+    INOUT l_body varchar(100),
     INOUT l_count integer,
     p_level numeric DEFAULT 1
 )"
@@ -947,7 +948,7 @@ END;
     // `twice` uses nothing itself, but calls `trace`: it needs and passes
     // on what `trace` is passed.
     assert!(
-        sql.contains("CREATE OR REPLACE PROCEDURE mail.send_twice(\n    p_to varchar,\n    l_body varchar(100),\n    INOUT l_count integer\n)"),
+        sql.contains("CREATE OR REPLACE PROCEDURE mail.send_twice(\n    INOUT p_to varchar,\n    INOUT l_body varchar(100),\n    INOUT l_count integer\n)"),
         "{sql}"
     );
     // A function that sets its routine's variable, and a subprogram that
@@ -1355,7 +1356,7 @@ END;
     );
     assert!(
         sql.contains(
-            "PROCEDURE counter.bump_add(\n    INOUT self public.counter,\n    p_by numeric\n)"
+            "PROCEDURE counter.bump_add(\n    INOUT self public.counter,\n    INOUT p_by numeric\n)"
         ),
         "{sql}"
     );
@@ -1477,4 +1478,22 @@ fn select_star_from_dual_is_duals_one_column() {
     );
     assert!(sql.contains("OPEN c FOR SELECT 'X'::varchar(1) AS dummy WHERE 1 = 0;"), "{sql}");
     assert!(sql.contains("OPEN c FOR SELECT 'X'::varchar(1) AS dummy;"), "{sql}");
+}
+
+#[test]
+fn synonyms_and_parameterless_functions_yield_to_members_and_columns() {
+    let sql = sql_of(
+        "CREATE TABLE orders (id NUMBER, status VARCHAR2(10));\n/\n\
+         CREATE FUNCTION status RETURN VARCHAR2 IS BEGIN RETURN 'fn'; END;\n/\n\
+         CREATE SYNONYM log_it FOR audit_log;\n/\n\
+         CREATE PROCEDURE audit_log(p VARCHAR2) IS BEGIN NULL; END;\n/\n\
+         CREATE OR REPLACE PACKAGE BODY pk IS\n\
+         PROCEDURE log_it(p VARCHAR2) IS BEGIN NULL; END;\n\
+         PROCEDURE go IS v VARCHAR2(10); BEGIN log_it('x'); \
+         SELECT e.status INTO v FROM orders e; SELECT status INTO v FROM v_orders; END;\n\
+         END;\n/\n",
+    );
+    assert!(sql.contains("CALL pk.log_it('x');"), "the package's member, not the synonym: {sql}");
+    assert!(sql.contains("SELECT e.status INTO STRICT v FROM orders e;"), "{sql}");
+    assert!(sql.contains("SELECT status INTO STRICT v FROM v_orders;"), "a column in SQL: {sql}");
 }

@@ -141,8 +141,11 @@ pub(super) fn routine(
 pub(super) struct Passed {
     pub name: Ident,
     pub datatype: Fragment,
-    /// Assigned in the subprogram (`x :=`, `INTO x`): IN OUT.
+    /// Assigned in the subprogram (`x :=`, `INTO x`), as far as its words
+    /// show.
     pub assigned: bool,
+    /// A constant, which the subprogram cannot change.
+    pub constant: bool,
 }
 
 /// The nested subprograms of `object` (by where they start) that can be
@@ -203,12 +206,14 @@ pub(super) fn hoistable(object: &Object, catalog: &catalog::Catalog) -> BTreeMap
     while let Some((s, further_out)) = routines.pop() {
         let Some(SubprogramBody::Block(block)) = &s.body else { continue };
         let declarations = catalog::flat(&block.declarations);
-        let mut passable: Vec<(&Ident, &Fragment)> =
-            s.parameters.iter().map(|p| (&p.name, &p.datatype)).collect();
+        let mut passable: Vec<(&Ident, &Fragment, bool)> =
+            s.parameters.iter().map(|p| (&p.name, &p.datatype, false)).collect();
         let mut other = BTreeSet::new();
         for d in &declarations {
             match &d.item {
-                DeclarationItem::Variable { name, datatype, .. } => passable.push((name, datatype)),
+                DeclarationItem::Variable { name, datatype, constant, .. } => {
+                    passable.push((name, datatype, *constant))
+                }
                 DeclarationItem::Exception { name }
                 | DeclarationItem::Type { name, .. }
                 | DeclarationItem::Subtype { name, .. }
@@ -219,7 +224,7 @@ pub(super) fn hoistable(object: &Object, catalog: &catalog::Catalog) -> BTreeMap
             }
         }
         let mut declared: BTreeSet<String> = other.clone();
-        declared.extend(passable.iter().map(|(name, _)| name.canonical()));
+        declared.extend(passable.iter().map(|(name, _, _)| name.canonical()));
         // Each nested subprogram: what it uses of the routine, and whether
         // it names what cannot be passed.
         let mut nested: Vec<(&Subprogram, BTreeSet<String>, Vec<Passed>, bool)> = Vec::new();
@@ -236,10 +241,11 @@ pub(super) fn hoistable(object: &Object, catalog: &catalog::Catalog) -> BTreeMap
                 || used.iter().any(|w| further_out.contains(w) && !declared.contains(w));
             let passed: Vec<Passed> = passable
                 .iter()
-                .filter(|(name, _)| used.contains(&name.canonical()))
-                .map(|(name, datatype)| Passed {
+                .filter(|(name, _, _)| used.contains(&name.canonical()))
+                .map(|(name, datatype, constant)| Passed {
                     name: (*name).clone(),
                     datatype: (*datatype).clone(),
+                    constant: *constant,
                     assigned: assigned.contains(&name.canonical())
                         || (name.canonical() == "SELF" && assigned.contains("SELF")),
                 })
@@ -302,7 +308,7 @@ pub(super) fn hoistable(object: &Object, catalog: &catalog::Catalog) -> BTreeMap
             }
         }
         let position = |p: &Passed| {
-            passable.iter().position(|(name, _)| name.canonical() == p.name.canonical())
+            passable.iter().position(|(name, _, _)| name.canonical() == p.name.canonical())
         };
         for (n, uses, mut passed, blocked) in nested {
             let function_assigns =
@@ -321,7 +327,7 @@ pub(super) fn hoistable(object: &Object, catalog: &catalog::Catalog) -> BTreeMap
                 }
                 let name = Ident { text: "self".to_owned(), quoted: false, span: type_name.span };
                 let datatype = Fragment { text: type_name.canonical(), span: type_name.span };
-                passed.insert(0, Passed { name, datatype, assigned: changes });
+                passed.insert(0, Passed { name, datatype, assigned: changes, constant: false });
             }
             out.insert(n.span.start, passed);
         }
@@ -339,7 +345,10 @@ const SELF_CHANGED: &str = "SELF CHANGED";
 fn with_passed(n: &Subprogram, passed: &[Passed]) -> Subprogram {
     let mut n = n.clone();
     let passed = passed.iter().map(|p| {
-        let assigned = p.assigned && n.kind == SubprogramKind::Procedure;
+        // A procedure may change what it is passed in ways `assigned` does
+        // not see (`SELECT INTO a, b`, an OUT argument, `r.f :=`): all IN
+        // OUT but constants.
+        let assigned = n.kind == SubprogramKind::Procedure && !p.constant;
         Parameter {
             name: p.name.clone(),
             mode: if assigned { ParameterMode::InOut } else { ParameterMode::In },
