@@ -631,7 +631,6 @@ fn type_def_with(
             // Indexed by an integer type, an array; by anything else (a
             // string, or a subtype the catalogue cannot see through), not:
             // the unsupported note is safer than an array read by a string.
-
             if let Some(at) = index_by {
                 let key = upper.get(at + 2).map(String::as_str).unwrap_or_default();
                 if !INTEGERS.contains(&key) && !integer_subtype(key) {

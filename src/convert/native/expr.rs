@@ -615,8 +615,9 @@ impl Cx<'_> {
     /// it (`.getStringVal()`, `.getClobVal()`, `.getNumberVal()`), and
     /// `x.existsNode(path)`, as PostgreSQL's `xpath` functions. Oracle's
     /// extract serialises the nodes found one after the other, as
-    /// `array_to_string` of xpath's array does. A namespace argument is
-    /// not translated.
+    /// `array_to_string` of xpath's array does. Also on a parameter, and on
+    /// a column or attribute the estate declares XMLTYPE; a namespace
+    /// argument becomes xpath's array of prefixes.
     fn xml_method(&mut self, items: &[Item], start: usize, end: usize) -> Option<(String, usize)> {
         let parts: Vec<String> = items[start..end].iter().filter_map(Item::name).collect();
         let (method, of) = parts.split_last()?;
@@ -1943,8 +1944,6 @@ pub(super) fn integer_arg(arg: &str) -> String {
     }
 }
 
-/// The operand just written at the end of `out`: a name (`a.b`, or what
-/// a rewrite made of one), or a call or parenthesised expression.
 /// Whether the group opening at `items[open]` follows a call's closing
 /// parenthesis, with one argument: the index of an element of the result.
 fn called_before(items: &[Item], open: usize) -> bool {
@@ -1973,6 +1972,8 @@ fn called_before(items: &[Item], open: usize) -> bool {
     named && one_argument && !query
 }
 
+/// The operand just written at the end of `out`: a name (`a.b`, or what
+/// a rewrite made of one), or a call or parenthesised expression.
 fn take_operand(out: &mut Vec<Item>) -> Option<Vec<Item>> {
     let named = |i: &Item| matches!(i.token, Token::Word(_) | Token::Char(' '));
     let last = out.len().checked_sub(1)?;

@@ -31,9 +31,10 @@
 //! - Expressions are rewritten as tokens, not trees: a rewrite that needs
 //!   the type of an operand (date arithmetic, `TRUNC` of a date or a number,
 //!   integer division) is not made.
-//! - Nested subprograms that use their routine's variables, autonomous
-//!   transactions, `CONNECT BY`, `(+)` outer joins, `GOTO` and associative
-//!   arrays indexed by strings are reported, not translated.
+//! - Nested subprograms that name their routine's cursors, types or
+//!   exceptions, autonomous transactions, `CONNECT BY`, `(+)` outer joins,
+//!   `GOTO` and associative arrays indexed by strings are reported, not
+//!   translated.
 //! - Methods are called through the static type the translator can see:
 //!   inside an inherited method, a call of a method the subtype overrides
 //!   runs the supertype's (noted), and a member procedure gets `self`
