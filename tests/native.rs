@@ -712,3 +712,92 @@ END;
         Some("00F0AA|FFFFAA|FF0FAA|AAF0F0|02010000|258|null")
     );
 }
+
+#[test]
+fn nested_routines_read_their_routines_names_past_inner_ones_and_overloads_keep_their_own() {
+    let mut db = database(
+        "",
+        "CREATE FUNCTION shadowed RETURN VARCHAR2 IS
+  v NUMBER := 1;
+  res VARCHAR2(100);
+  FUNCTION get_v RETURN NUMBER IS
+  BEGIN
+    RETURN v;
+  END;
+BEGIN
+  DECLARE
+    v NUMBER := 100;
+  BEGIN
+    res := get_v || '/' || v;
+  END;
+  FOR v IN 5 .. 5 LOOP
+    res := res || ',' || get_v || '/' || v;
+  END LOOP;
+  RETURN res;
+END;
+/
+CREATE PACKAGE fmt_pkg AS
+  FUNCTION fmt(p NUMBER) RETURN VARCHAR2;
+  FUNCTION fmt(p DATE) RETURN VARCHAR2;
+END;
+/
+CREATE PACKAGE BODY fmt_pkg AS
+  FUNCTION fmt(p NUMBER) RETURN VARCHAR2 IS
+    FUNCTION wrap(s VARCHAR2) RETURN VARCHAR2 IS BEGIN RETURN '<' || s || '>'; END;
+  BEGIN
+    RETURN wrap(TO_CHAR(p));
+  END;
+  FUNCTION fmt(p DATE) RETURN VARCHAR2 IS
+    FUNCTION wrap(s VARCHAR2) RETURN VARCHAR2 IS BEGIN RETURN '[' || s || ']'; END;
+  BEGIN
+    RETURN wrap(TO_CHAR(p, 'YYYY'));
+  END;
+END;
+/
+CREATE FUNCTION parity(p NUMBER) RETURN VARCHAR2 IS
+  FUNCTION is_even(n NUMBER) RETURN BOOLEAN;
+  FUNCTION is_odd(n NUMBER) RETURN BOOLEAN IS
+  BEGIN
+    IF n = 0 THEN RETURN FALSE; END IF;
+    RETURN is_even(n - 1);
+  END;
+  FUNCTION is_even(n NUMBER) RETURN BOOLEAN IS
+  BEGIN
+    IF n = 0 THEN RETURN TRUE; END IF;
+    RETURN is_odd(n - 1);
+  END;
+BEGIN
+  IF is_odd(p) THEN RETURN 'odd'; END IF;
+  RETURN 'even';
+END;
+/
+",
+    );
+    // Oracle: the nested function reads the routine's v, whatever the
+    // block or loop around the call declares.
+    assert_eq!(value(&mut db, "shadowed()").as_deref(), Some("1/100,1/5"));
+    // Oracle: each overload calls its own nested wrap.
+    assert_eq!(value(&mut db, "fmt_pkg.fmt(5)").as_deref(), Some("<5>"));
+    assert_eq!(value(&mut db, "fmt_pkg.fmt(DATE '2020-01-02')").as_deref(), Some("[2020]"));
+    // Oracle: a nested function calls one declared (forward) after it.
+    assert_eq!(value(&mut db, "parity(7)").as_deref(), Some("odd"));
+}
+
+#[test]
+fn raw_concatenation_joins_bytes() {
+    let mut db = database(
+        "",
+        "CREATE FUNCTION joined(p RAW) RETURN VARCHAR2 IS
+  a RAW(10) := HEXTORAW('AB');
+  b RAW(10);
+BEGIN
+  b := a || p;
+  RETURN NVL(RAWTOHEX(b || a), 'null');
+END;
+/
+",
+    );
+    // Oracle: the bytes one after the other; a NULL RAW adds nothing.
+    assert_eq!(value(&mut db, "joined('\\xcd'::bytea)").as_deref(), Some("ABCDAB"));
+    assert_eq!(value(&mut db, "joined(NULL)").as_deref(), Some("ABAB"));
+}

@@ -1,7 +1,7 @@
 //! The state of one object's translation: what names mean where the
 //! translator stands, and the notes it has made.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use crate::plsql::ast::{Fragment, Ident};
 use crate::plsql::Object;
@@ -82,6 +82,10 @@ pub(super) struct Cx<'c> {
     pub hoistable: std::collections::BTreeMap<u32, Vec<super::unit::Passed>>,
     /// The nested subprograms of the routines being written, by name.
     pub nested: Vec<HashMap<String, Nested>>,
+    /// The routine being written reaches its own names through its label.
+    pub labelled: bool,
+    /// The routines nested subprograms became, by where they start.
+    hoisted: BTreeMap<u32, String>,
     notes: Vec<Note>,
     /// Notes made once per object, by key.
     noted: BTreeSet<&'static str>,
@@ -96,32 +100,13 @@ pub(super) struct Nested {
     pub routine: String,
     /// Its own parameters' names.
     pub parameters: Vec<String>,
-    /// The routine's parameters and variables it is passed, by name: its
-    /// first parameters.
+    /// The routine's parameters and variables it is passed (canonical
+    /// names): its first parameters.
     pub passed: Vec<String>,
-}
-
-impl Nested {
-    /// A call of it with `arguments`, all by name: what it is passed, then
-    /// its own.
-    pub fn call(&self, arguments: Vec<String>) -> String {
-        if self.passed.is_empty() {
-            return format!("{}({})", self.routine, arguments.join(", "));
-        }
-        let mut all: Vec<String> = self.passed.iter().map(|p| format!("{p} => {p}")).collect();
-        for (n, argument) in arguments.into_iter().enumerate() {
-            let named = argument.split_once("=>").is_some_and(|(name, _)| {
-                let name = name.trim();
-                !name.is_empty()
-                    && name.chars().all(|c| c.is_alphanumeric() || c == '_' || c == '"')
-            });
-            match self.parameters.get(n) {
-                Some(parameter) if !named => all.push(format!("{parameter} => {argument}")),
-                _ => all.push(argument),
-            }
-        }
-        format!("{}({})", self.routine, all.join(", "))
-    }
+    /// Where the routine's own names are among the scopes, and the label
+    /// that reaches them past an inner block's or loop's names.
+    pub scope: usize,
+    pub label: String,
 }
 
 impl<'c> Cx<'c> {
@@ -138,6 +123,8 @@ impl<'c> Cx<'c> {
             extra_declarations: BTreeSet::new(),
             no_anchors: false,
             package_cursors: Vec::new(),
+            labelled: false,
+            hoisted: BTreeMap::new(),
             preamble: Vec::new(),
             in_sql: false,
             pending: Vec::new(),
@@ -197,6 +184,74 @@ impl<'c> Cx<'c> {
     /// The routine a nested subprogram became, if `name` names one here.
     pub fn nested_routine(&self, name: &str) -> Option<&Nested> {
         self.nested.iter().rev().find_map(|n| n.get(name))
+    }
+
+    /// The routine the nested subprogram `nested` (starting at `start`) of
+    /// `routine` becomes: `routine_nested`, numbered when an overload's or
+    /// another nested subprogram's routine already has that name.
+    pub fn hoisted_name(&mut self, start: u32, routine: &str, nested: &str) -> String {
+        if let Some(name) = self.hoisted.get(&start) {
+            return name.clone();
+        }
+        let (schema, outer) = routine.rsplit_once('.').unwrap_or((&self.schema, routine));
+        // Back to Oracle's spelling: a plain PostgreSQL name is upper case there.
+        let outer = match outer.strip_prefix('"') {
+            Some(quoted) => quoted.trim_end_matches('"').to_owned(),
+            None => outer.to_ascii_uppercase(),
+        };
+        let base = format!("{outer}_{nested}");
+        let mut candidate = base.clone();
+        let mut n = 1;
+        let member = |c: &str| self.package_info().is_some_and(|p| p.members.contains_key(c));
+        while member(&candidate)
+            || self.hoisted.values().any(|h| *h == format!("{schema}.{}", pg_name(&candidate)))
+        {
+            n += 1;
+            candidate = format!("{base}_{n}");
+        }
+        let name = format!("{schema}.{}", pg_name(&candidate));
+        self.hoisted.insert(start, name.clone());
+        name
+    }
+
+    /// A call of a nested subprogram's routine with `arguments`, all by
+    /// name: what it is passed, then its own. A passed name that an inner
+    /// block or loop declares again is reached through the routine's label.
+    pub fn call_nested(&mut self, nested: &Nested, arguments: Vec<String>) -> String {
+        if nested.passed.is_empty() {
+            return format!("{}({})", nested.routine, arguments.join(", "));
+        }
+        let mut all = Vec::new();
+        for name in &nested.passed {
+            let p = pg_name(name);
+            if self.scopes.iter().skip(nested.scope + 1).any(|s| s.names.contains(name)) {
+                self.labelled = true;
+                all.push(format!("{p} => {}.{p}", nested.label));
+            } else {
+                all.push(format!("{p} => {p}"));
+            }
+        }
+        for (n, argument) in arguments.into_iter().enumerate() {
+            let named = argument.split_once("=>").is_some_and(|(name, _)| {
+                let name = name.trim();
+                !name.is_empty()
+                    && name.chars().all(|c| c.is_alphanumeric() || c == '_' || c == '"')
+            });
+            match nested.parameters.get(n) {
+                Some(parameter) if !named => all.push(format!("{parameter} => {argument}")),
+                _ => all.push(argument),
+            }
+        }
+        format!("{}({})", nested.routine, all.join(", "))
+    }
+
+    /// `e` where no statement can run before it: a declaration, a
+    /// parameter's default, a package variable's initial value.
+    pub fn declared_expr(&mut self, e: &Fragment) -> String {
+        let declaring = std::mem::replace(&mut self.declaring, true);
+        let text = self.expr(e);
+        self.declaring = declaring;
+        text
     }
 
     /// Whether `name` is a local variable, parameter or cursor.

@@ -34,8 +34,12 @@ impl Cx<'_> {
         while i < items.len() {
             let item = &items[i];
             match &item.token {
-                // `f(x)(i)`: an element of what a function returns.
-                Token::LParen if called_before(items, i) => {
+                // `f(x)(i)`: an element of what a function returns (not
+                // an outer join's `TABLE(f(x)) (+)`).
+                Token::LParen
+                    if called_before(items, i)
+                        && items.get(i + 1).is_none_or(|i| i.token != Token::Plus) =>
+                {
                     let close = matching_paren(items, i).unwrap_or(items.len());
                     let index = text::join_trimmed(&self.rewrite(&items[i + 1..close]));
                     if let Some(operand) = take_operand(&mut out) {
@@ -176,7 +180,7 @@ impl Cx<'_> {
             out.push(item.clone());
             i += 1;
         }
-        let out = concat_operators(out);
+        let out = concat_operators(out, &|operand: &str| self.is_binary_var(operand));
         self.date_arithmetic(out)
     }
 
@@ -290,8 +294,29 @@ impl Cx<'_> {
         start: usize,
         end: usize,
     ) -> Option<(Vec<Item>, usize)> {
-        let parts: Vec<String> = items[start..end].iter().filter_map(Item::name).collect();
-        let parts = self.through_synonym(parts);
+        let written: Vec<String> = items[start..end].iter().filter_map(Item::name).collect();
+        let parts = self.through_synonym(written.clone());
+        // Oracle's package without its owner, and outside SQL what a
+        // synonym names, even where no other rule rewrites it. (In SQL, a
+        // table's synonym may also qualify its columns: `emp.status`.)
+        if parts != written && (!self.in_sql || written.ends_with(&parts)) {
+            let rewritten = self.rewrite_name_parts(items, &parts, start, end);
+            return rewritten.or_else(|| {
+                let name: Vec<String> = parts.iter().map(|p| pg_name(p)).collect();
+                Some((vec![Item::new(name.join(".")).after(&items[start].gap)], end))
+            });
+        }
+        self.rewrite_name_parts(items, &parts, start, end)
+    }
+
+    fn rewrite_name_parts(
+        &mut self,
+        items: &[Item],
+        parts: &[String],
+        start: usize,
+        end: usize,
+    ) -> Option<(Vec<Item>, usize)> {
+        let parts = parts.to_vec();
         let upper: Vec<&str> = parts.iter().map(String::as_str).collect();
         let gap = items[start].gap.clone();
         let line = items[start].line;
@@ -625,6 +650,12 @@ impl Cx<'_> {
         // in the estate (`t.doc` in a query, `r.doc` of a record).
         let value = match of {
             [var] if self.is_xml_var(var) => pg_name(var),
+            [attribute] if self.is_self_attribute(attribute) => {
+                match self.catalog.xml_names.contains(attribute) {
+                    true => format!("self.{}", pg_name(attribute)),
+                    false => return None,
+                }
+            }
             [.., name] if !self.is_xml_var(&of[0]) && self.catalog.xml_names.contains(name) => {
                 of.iter().map(|p| pg_name(p)).collect::<Vec<_>>().join(".")
             }
@@ -915,7 +946,7 @@ impl Cx<'_> {
                     }
                     _ => (Vec::new(), end),
                 };
-                Some((vec![Item::new(nested.call(arguments)).after(gap)], next))
+                Some((vec![Item::new(self.call_nested(&nested, arguments)).after(gap)], next))
             }
             [name] if !self.is_local(name) => {
                 if let (Some(package), Some(info)) = (self.package.clone(), self.package_info()) {
@@ -1476,6 +1507,14 @@ impl Cx<'_> {
                 );
                 text::join_trimmed(&items)
             }
+            // A synonym for an object type (`equal` for `ut_equal`).
+            [name]
+                if self.catalog.synonyms.get(name).is_some_and(|t| {
+                    self.catalog.objects.contains_key(t) && !self.catalog.objects.contains_key(name)
+                }) =>
+            {
+                pg_name(&self.catalog.synonyms[name])
+            }
             _ => parts.iter().map(|p| pg_name(p)).collect::<Vec<_>>().join("."),
         }
     }
@@ -1800,7 +1839,7 @@ fn ends_operand(item: &Item) -> bool {
 
 /// Each `CASE ... END` at this depth with its inside rewritten: the
 /// expression as a whole is one operand of a `||` around it.
-fn concat_inside_cases(items: Vec<Item>) -> Vec<Item> {
+fn concat_inside_cases(items: Vec<Item>, binary: &dyn Fn(&str) -> bool) -> Vec<Item> {
     let mut out = Vec::with_capacity(items.len());
     let mut i = 0;
     while i < items.len() {
@@ -1816,7 +1855,7 @@ fn concat_inside_cases(items: Vec<Item>) -> Vec<Item> {
                     break;
                 };
                 out.push(items[i].clone());
-                out.extend(concat_operators(items[i + 1..end].to_vec()));
+                out.extend(concat_operators(items[i + 1..end].to_vec(), binary));
                 out.push(items[end].clone());
                 i = end + 1;
             }
@@ -1858,12 +1897,14 @@ fn is_primary_end(item: &Item) -> bool {
 }
 
 /// Rewrites each run `a || b || c` at this depth as `concat(a, b, c)`,
-/// unless every operand is a string literal.
-fn concat_operators(items: Vec<Item>) -> Vec<Item> {
+/// unless every operand is a string literal. Where every operand is bytes
+/// (`binary` says which names are), the bytes are joined, NULL as empty
+/// and empty as NULL, as Oracle's RAW values are.
+fn concat_operators(items: Vec<Item>, binary: &dyn Fn(&str) -> bool) -> Vec<Item> {
     if !items.iter().any(|i| i.token == Token::StringConcat) {
         return items;
     }
-    let items = concat_inside_cases(items);
+    let items = concat_inside_cases(items, binary);
     // Operands: [start, end) ranges between boundaries, skipping groups.
     let mut out = Vec::with_capacity(items.len());
     let mut i = 0;
@@ -1916,7 +1957,18 @@ fn concat_operators(items: Vec<Item>) -> Vec<Item> {
             let gap = items[start].gap.clone();
             let parts: Vec<String> =
                 operands.iter().map(|&(a, b)| text::join_trimmed(&items[a..b])).collect();
-            out.push(Item::new(format!("concat({})", parts.join(", "))).after(&gap));
+            let bytes = operands.iter().all(|&(a, b)| {
+                let text = text::join_trimmed(&items[a..b]);
+                (b == a + 1 && binary(&text)) || text.ends_with("::bytea")
+            });
+            let text = if bytes {
+                let joined: Vec<String> =
+                    parts.iter().map(|p| format!("coalesce({p}, '\\x'::bytea)")).collect();
+                format!("nullif({}, '\\x'::bytea)", joined.join(" || "))
+            } else {
+                format!("concat({})", parts.join(", "))
+            };
+            out.push(Item::new(text).after(&gap));
         }
         if j < items.len() {
             out.push(items[j].clone());

@@ -288,7 +288,7 @@ fn inherited_methods(cx: &mut Cx<'_>, type_name: &str, own: &[Subprogram], line:
                 );
             }
             out.push_str(&format!("\n-- {} inherited from {ancestor}\n", spec.name.last().text));
-            out.push_str(&plpgsql_function(&[], &header, Vec::new(), &body));
+            out.push_str(&plpgsql_function(&[], &header, None, Vec::new(), &body));
         }
     }
     out

@@ -517,8 +517,11 @@ impl<'w, 'c> Writer<'w, 'c> {
             StatementItem::Assignment { target, value } => self.assignment(target, value),
             StatementItem::Call { name, arguments, text } => self.call(name, arguments, text),
             StatementItem::If { branches, otherwise } => {
-                for (i, (condition, body)) in branches.iter().enumerate() {
-                    let condition = self.cx.expr(condition);
+                // Every condition first: what one needs run before it (a
+                // GET DIAGNOSTICS) runs before the IF, not in a branch.
+                let conditions: Vec<String> =
+                    branches.iter().map(|(condition, _)| self.cx.expr(condition)).collect();
+                for (i, ((_, body), condition)) in branches.iter().zip(conditions).enumerate() {
                     let keyword = if i == 0 { "IF" } else { "ELSIF" };
                     self.line(&format!("{keyword} {condition} THEN"));
                     self.nested(body);
@@ -530,16 +533,15 @@ impl<'w, 'c> Writer<'w, 'c> {
                 self.line("END IF;");
             }
             StatementItem::Case { selector, whens, otherwise } => {
+                let selector = selector.as_ref().map(|selector| self.cx.expr(selector));
+                let conditions: Vec<String> =
+                    whens.iter().map(|(when, _)| self.cx.expr(when)).collect();
                 match selector {
-                    Some(selector) => {
-                        let selector = self.cx.expr(selector);
-                        self.line(&format!("CASE {selector}"));
-                    }
+                    Some(selector) => self.line(&format!("CASE {selector}")),
                     None => self.line("CASE"),
                 }
                 self.indent += 1;
-                for (when, body) in whens {
-                    let when = self.cx.expr(when);
+                for ((_, body), when) in whens.iter().zip(conditions) {
                     self.line(&format!("WHEN {when} THEN"));
                     self.nested(body);
                 }
@@ -1109,7 +1111,8 @@ impl<'w, 'c> Writer<'w, 'c> {
         }
         if let [name] = parts.as_slice() {
             if let Some(nested) = self.cx.nested_routine(name).filter(|_| !self.cx.is_local(name)) {
-                let call = nested.call(args);
+                let nested = nested.clone();
+                let call = self.cx.call_nested(&nested, args);
                 self.line(&format!("CALL {call};"));
                 return;
             }

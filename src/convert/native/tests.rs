@@ -1497,3 +1497,84 @@ fn synonyms_and_parameterless_functions_yield_to_members_and_columns() {
     assert!(sql.contains("SELECT e.status INTO STRICT v FROM orders e;"), "{sql}");
     assert!(sql.contains("SELECT status INTO STRICT v FROM v_orders;"), "a column in SQL: {sql}");
 }
+
+#[test]
+fn diagnostics_run_before_the_whole_if_or_case_and_never_in_a_header() {
+    let sql = sql_of(
+        "CREATE PROCEDURE go(p NUMBER, s VARCHAR2 DEFAULT DBMS_UTILITY.FORMAT_CALL_STACK) IS
+BEGIN
+  IF p = 1 THEN
+    log_it('one');
+  ELSIF DBMS_UTILITY.FORMAT_CALL_STACK IS NOT NULL THEN
+    log_it('stack');
+  END IF;
+  CASE WHEN p = 5 THEN log_it('five');
+       WHEN length(DBMS_UTILITY.FORMAT_CALL_STACK) > 0 THEN log_it('case');
+  END CASE;
+END;
+/
+",
+    );
+    assert!(sql.contains("s varchar DEFAULT NULL::text"), "{sql}");
+    let get = "GET DIAGNOSTICS sql_call_stack = PG_CONTEXT;";
+    assert!(sql.contains(&format!("BEGIN\n    {get}\n    IF p = 1 THEN")), "{sql}");
+    assert!(sql.contains(&format!("END IF;\n    {get}\n    CASE\n")), "{sql}");
+    assert_eq!(sql.matches(get).count(), 2, "{sql}");
+}
+
+#[test]
+fn a_static_methods_nested_routines_have_no_self() {
+    let sql = sql_of(
+        "CREATE TYPE st_t AS OBJECT (x NUMBER, STATIC FUNCTION make(n NUMBER) RETURN NUMBER);
+/
+CREATE TYPE BODY st_t AS
+  STATIC FUNCTION make(n NUMBER) RETURN NUMBER IS
+    r NUMBER := 0;
+    PROCEDURE outer_p(k NUMBER) IS
+      FUNCTION dbl RETURN NUMBER IS BEGIN RETURN k * 2; END;
+    BEGIN
+      r := dbl;
+    END;
+  BEGIN
+    outer_p(n);
+    RETURN r;
+  END;
+END;
+/
+",
+    );
+    assert!(sql.contains("FUNCTION st_t.make_outer_p_dbl(k numeric)"), "{sql}");
+    assert!(sql.contains("r := st_t.make_outer_p_dbl(k => k);"), "{sql}");
+    assert!(!sql.contains("self"), "{sql}");
+}
+
+#[test]
+fn an_xmltype_attribute_is_selfs_and_a_type_synonym_declares_the_type() {
+    let sql = sql_of(
+        "CREATE TYPE msg_t AS OBJECT (doc XMLTYPE, MEMBER FUNCTION title RETURN VARCHAR2);
+/
+CREATE SYNONYM msg FOR msg_t;
+/
+CREATE TYPE BODY msg_t AS
+  MEMBER FUNCTION title RETURN VARCHAR2 IS
+    m msg;
+  BEGIN
+    RETURN doc.extract('/m/t/text()').getStringVal() || STANDARD.ABS(-2);
+  END;
+END;
+/
+",
+    );
+    assert!(sql.contains("m msg_t;"), "{sql}");
+    assert!(sql.contains("xpath('/m/t/text()', self.doc)"), "{sql}");
+    assert!(sql.contains(", abs(-2))"), "Oracle's STANDARD package is no schema: {sql}");
+}
+
+#[test]
+fn an_outer_join_on_a_table_function_is_no_index() {
+    let sql = sql_of(
+        "CREATE PROCEDURE go IS n NUMBER; BEGIN \
+         SELECT count(*) INTO n FROM emp e, TABLE(get_list(1)) (+) t; END;\n/\n",
+    );
+    assert!(sql.contains("FROM emp e, get_list(1) (+) t;"), "{sql}");
+}

@@ -79,23 +79,29 @@ pub(super) fn routine(
     // Nested subprograms come first, as routines of their own named after
     // both, passed what they use of this routine.
     let mut out = String::new();
-    cx.nested.push(std::collections::HashMap::new());
+    // All are known before any is written: one may call another declared
+    // after it (forward declarations).
+    let mut hoisted = Vec::new();
+    let mut known = std::collections::HashMap::new();
     for d in catalog::flat(&block.declarations) {
         let DeclarationItem::Subprogram(n) = &d.item else { continue };
         let passed = match cx.hoistable.get(&n.span.start) {
             Some(passed) if n.body.is_some() => passed.clone(),
             _ => continue,
         };
-        let combined = format!("{}_{}", s.name.last().canonical(), n.name.last().canonical());
-        let schema =
-            name.rsplit_once('.').map_or(cx.schema.clone(), |(schema, _)| schema.to_owned());
-        let inner = format!("{schema}.{}", pg_name(&combined));
+        let inner = cx.hoisted_name(n.span.start, name, &n.name.last().canonical());
         let nested = super::cx::Nested {
             routine: inner.clone(),
             parameters: n.parameters.iter().map(|p| pg_name(&p.name.canonical())).collect(),
-            passed: passed.iter().map(|p| pg_name(&p.name.canonical())).collect(),
+            passed: passed.iter().map(|p| p.name.canonical()).collect(),
+            scope: cx.scopes.len(),
+            label: label(name).to_owned(),
         };
-        cx.nested.last_mut().expect("pushed").insert(n.name.last().canonical(), nested);
+        known.insert(n.name.last().canonical(), nested);
+        hoisted.push((n, passed, inner));
+    }
+    cx.nested.push(known);
+    for (n, passed, inner) in hoisted {
         let kind = if n.kind == SubprogramKind::Function { "function" } else { "procedure" };
         let passing = match passed.len() {
             0 => String::new(),
@@ -166,14 +172,17 @@ pub(super) fn hoistable(object: &Object, catalog: &catalog::Catalog) -> BTreeMap
         }
         _ => None,
     };
-    // Each routine, with the names the routines around its parent declare.
-    let mut routines: Vec<(&Subprogram, BTreeSet<String>)> = Vec::new();
+    // Each routine, with the names the routines around its parent declare,
+    // and whether it is in a member method (which has a SELF).
+    let mut routines: Vec<(&Subprogram, BTreeSet<String>, bool)> = Vec::new();
     match &unit.item {
-        UnitItem::Subprogram(s) => routines.push((s, BTreeSet::new())),
+        UnitItem::Subprogram(s) => routines.push((s, BTreeSet::new(), false)),
         UnitItem::PackageBody(p) | UnitItem::TypeBody(p) => {
             for d in catalog::flat(&p.declarations) {
                 if let DeclarationItem::Subprogram(s) = &d.item {
-                    routines.push((s, BTreeSet::new()));
+                    let member =
+                        object_type.is_some() && !s.method_modifiers.iter().any(|m| m == "STATIC");
+                    routines.push((s, BTreeSet::new(), member));
                 }
             }
         }
@@ -203,7 +212,7 @@ pub(super) fn hoistable(object: &Object, catalog: &catalog::Catalog) -> BTreeMap
         }
         (used, assigned)
     };
-    while let Some((s, further_out)) = routines.pop() {
+    while let Some((s, further_out, member)) = routines.pop() {
         let Some(SubprogramBody::Block(block)) = &s.body else { continue };
         let declarations = catalog::flat(&block.declarations);
         let mut passable: Vec<(&Ident, &Fragment, bool)> =
@@ -231,7 +240,7 @@ pub(super) fn hoistable(object: &Object, catalog: &catalog::Catalog) -> BTreeMap
         for d in &declarations {
             let DeclarationItem::Subprogram(n) = &d.item else { continue };
             let Some(SubprogramBody::Block(inner)) = &n.body else { continue };
-            routines.push((n, further_out.union(&declared).cloned().collect()));
+            routines.push((n, further_out.union(&declared).cloned().collect(), member));
             let mut own: BTreeSet<String> =
                 n.parameters.iter().map(|p| p.name.canonical()).collect();
             own.extend(catalog::flat(&inner.declarations).iter().filter_map(|d| declared_name(d)));
@@ -319,7 +328,6 @@ pub(super) fn hoistable(object: &Object, catalog: &catalog::Catalog) -> BTreeMap
             passed.sort_by_key(|p| position(p));
             // A method's SELF, declared or not, is passed first.
             passed.retain(|p| p.name.canonical() != "SELF");
-            let member = !s.method_modifiers.iter().any(|m| m == "STATIC");
             if let Some((type_name, _)) = object_type.as_ref().filter(|_| member) {
                 let changes = uses.contains(SELF_CHANGED);
                 if changes && n.kind == SubprogramKind::Function {
@@ -383,6 +391,7 @@ fn routine_text(
     track_rowcount: bool,
 ) -> (String, bool) {
     cx.uses_rowcount = false;
+    cx.labelled = false;
     cx.loop_records.clear();
     cx.extra_declarations.clear();
     cx.preamble.clear();
@@ -416,7 +425,8 @@ fn routine_text(
         decl.push(format!("{ROWCOUNT} integer := 0;"));
     }
     decl.extend(declarations);
-    let out = plpgsql_function(&w.cx.preamble, &header, decl, &body_text);
+    let label = w.cx.labelled.then(|| label(name));
+    let out = plpgsql_function(&w.cx.preamble, &header, label, decl, &body_text);
     w.cx.pop_scope();
     w.cx.package_cursors = package_cursors;
     let uses = w.cx.uses_rowcount;
@@ -429,6 +439,7 @@ fn routine_text(
 pub(super) fn plpgsql_function(
     preamble: &[String],
     header: &str,
+    label: Option<&str>,
     declarations: Vec<String>,
     body: &str,
 ) -> String {
@@ -440,6 +451,9 @@ pub(super) fn plpgsql_function(
     let tag = dollar_tag(body);
     out.push_str(header);
     out.push_str(&format!("LANGUAGE plpgsql\nAS {tag}\n{CONFLICT}\n"));
+    if let Some(label) = label {
+        out.push_str(&format!("<<{label}>>\n"));
+    }
     if !declarations.is_empty() {
         out.push_str("DECLARE\n");
         for d in declarations {
@@ -453,6 +467,12 @@ pub(super) fn plpgsql_function(
     out.push_str(body);
     out.push_str(&format!("{tag};\n"));
     out
+}
+
+/// The label of a routine's outermost block: its bare name, which
+/// PL/pgSQL also qualifies its parameters with.
+fn label(routine: &str) -> &str {
+    routine.rsplit_once('.').map_or(routine, |(_, name)| name)
 }
 
 /// Where a block's declarations end: comments before it are not the body's.
@@ -484,7 +504,7 @@ pub(super) fn header(w: &mut Writer<'_, '_>, s: &Subprogram, name: &str) -> Stri
             Some(default) => {
                 seen_default = true;
                 text.push_str(" DEFAULT ");
-                text.push_str(&w.cx.expr(default));
+                text.push_str(&w.cx.declared_expr(default));
             }
             None if seen_default && p.mode == ParameterMode::In => {
                 // Every Oracle call passes it (by position or name), so a
@@ -625,7 +645,7 @@ fn package_state(w: &mut Writer<'_, '_>, p: &Package, out: &mut String) {
 
 fn state_reader(w: &mut Writer<'_, '_>, package: &str, name: &str, var: &StateVar) -> String {
     let datatype = w.cx.datatype(&var.datatype);
-    let default = var.default.as_ref().map_or_else(|| "NULL".to_owned(), |d| w.cx.expr(d));
+    let default = var.default.as_ref().map_or_else(|| "NULL".to_owned(), |d| w.cx.declared_expr(d));
     let function = format!("{}.{}", pg_name(package), pg_name(name));
     if var.constant {
         return format!(
@@ -841,7 +861,7 @@ fn trigger(
     decl.extend(w.cx.extra_declarations.iter().cloned());
     decl.extend(declarations);
     let header = format!("CREATE OR REPLACE FUNCTION {function}() RETURNS trigger\n");
-    let mut out = plpgsql_function(&w.cx.preamble, &header, decl, &body_text);
+    let mut out = plpgsql_function(&w.cx.preamble, &header, None, decl, &body_text);
     out.push('\n');
     let table = target.parts.iter().map(|p| pg_name(&p.canonical())).collect::<Vec<_>>().join(".");
     let timing = if t.timing.starts_with("INSTEAD") { "INSTEAD OF" } else { t.timing.as_str() };
