@@ -801,3 +801,38 @@ END;
     assert_eq!(value(&mut db, "joined('\\xcd'::bytea)").as_deref(), Some("ABCDAB"));
     assert_eq!(value(&mut db, "joined(NULL)").as_deref(), Some("ABAB"));
 }
+
+#[test]
+fn a_package_created_through_execute_immediate_runs_translated() {
+    let mut db = database(
+        "",
+        "CREATE PROCEDURE install IS
+BEGIN
+  EXECUTE IMMEDIATE 'CREATE OR REPLACE PACKAGE made AS FUNCTION twice(n NUMBER) RETURN VARCHAR2; END;';
+  EXECUTE IMMEDIATE q'[CREATE OR REPLACE PACKAGE BODY made AS
+  FUNCTION twice(n NUMBER) RETURN VARCHAR2 IS
+  BEGIN
+    RETURN NVL(TO_CHAR(n * 2), 'none') || ' it''s
+  two lines';
+  END;
+END;]';
+END;
+/
+CREATE PROCEDURE uninstall IS
+BEGIN
+  EXECUTE IMMEDIATE 'DROP PACKAGE made';
+END;
+/
+",
+    );
+    db.batch_execute("CALL install()").unwrap();
+    // Oracle: the package the procedure created, its literal as written.
+    assert_eq!(value(&mut db, "made.twice(21)").as_deref(), Some("42 it's\n  two lines"));
+    assert_eq!(value(&mut db, "made.twice(NULL)").as_deref(), Some("none it's\n  two lines"));
+    db.batch_execute("CALL uninstall()").unwrap();
+    let left: i64 = db
+        .query_one("SELECT count(*) FROM pg_namespace WHERE nspname = 'made'", &[])
+        .unwrap()
+        .get(0);
+    assert_eq!(left, 0, "DROP PACKAGE drops what it became");
+}

@@ -136,13 +136,13 @@ DECLARE
 BEGIN
     v_ctx := DBMS_XMLGEN.newContext(
         'SELECT f.numero_factura AS "numero", TO_CHAR(f.fecha_emision, ''DD/MM/YYYY'') AS "fechaEmision",
-                f.clave_acceso AS "claveAcceso", f.total AS "importeTotal",
-                CURSOR(SELECT l.id_producto AS "codigoPrincipal", l.descripcion AS "descripcion",
-                              l.cantidad AS "cantidad", l.precio_unitario AS "precioUnitario",
-                              l.porcentaje_iva AS "tarifa"
-                         FROM factura_lineas l WHERE l.id_factura = f.id_factura ORDER BY l.nro_linea) AS "detalles"
-           FROM facturas f
-          WHERE f.id_factura = :id');
+              f.clave_acceso AS "claveAcceso", f.total AS "importeTotal",
+              CURSOR(SELECT l.id_producto AS "codigoPrincipal", l.descripcion AS "descripcion",
+                            l.cantidad AS "cantidad", l.precio_unitario AS "precioUnitario",
+                            l.porcentaje_iva AS "tarifa"
+                       FROM factura_lineas l WHERE l.id_factura = f.id_factura ORDER BY l.nro_linea) AS "detalles"
+         FROM facturas f
+        WHERE f.id_factura = :id');
     CALL dbms_xmlgen.setbindvalue(v_ctx, 'id', (p_id_factura)::text);
     CALL dbms_xmlgen.setrowsettag(v_ctx, 'factura');
     CALL dbms_xmlgen.setrowtag(v_ctx, 'infoFactura');
@@ -283,11 +283,11 @@ BEGIN
     SELECT valor INTO STRICT v_para FROM seguridad.parametros_sistema WHERE codigo = 'MAIL_GERENCIA';
     v_cuerpo := concat('Estimados,
 
-        Resumen de facturación del ', TO_CHAR(p_fecha, 'DD/MM/YYYY'), ':
-          Facturas emitidas: ', v_cantidad, '
-          Total facturado:   USD ', TO_CHAR(v_total, 'FM999G999G990D00'), '
-        /
-        Este correo es generado automáticamente, por favor no responder.');
+Resumen de facturación del ', TO_CHAR(p_fecha, 'DD/MM/YYYY'), ':
+  Facturas emitidas: ', v_cantidad, '
+  Total facturado:   USD ', TO_CHAR(v_total, 'FM999G999G990D00'), '
+/
+Este correo es generado automáticamente, por favor no responder.');
     CALL utl_mail.send(sender     => 'backoffice@empresa.example', recipients => v_para, subject    => concat('Resumen de facturación ', TO_CHAR(p_fecha, 'DD/MM/YYYY')), message    => v_cuerpo, mime_type  => 'text/plain; charset=UTF-8');
 EXCEPTION
     WHEN OTHERS THEN

@@ -56,29 +56,37 @@ impl<'w, 'c> Writer<'w, 'c> {
         for pending in std::mem::take(&mut self.cx.pending) {
             self.out.push_str(&format!("{pad}{pending}\n"));
         }
-        let mut lines = text.lines();
+        let quoted = text::quoted_breaks(text);
+        let mut lines = text.split('\n');
         let Some(first) = lines.next() else {
             self.out.push('\n');
             return;
         };
+        // A line a string literal goes on from, or into, keeps every space.
+        let kept = |n: usize, l: &str| match quoted.get(n).copied().unwrap_or(false) {
+            true => l.trim_end_matches('\r').to_owned(),
+            false => l.trim_end().to_owned(),
+        };
         self.out.push_str(&pad);
-        self.out.push_str(first.trim_end());
+        self.out.push_str(&kept(0, first));
         self.out.push('\n');
         let rest: Vec<&str> = lines.collect();
         let common = rest
             .iter()
-            .filter(|l| !l.trim().is_empty())
-            .map(|l| l.len() - l.trim_start().len())
+            .enumerate()
+            .filter(|(n, l)| !l.trim().is_empty() && !quoted[*n])
+            .map(|(_, l)| l.len() - l.trim_start().len())
             .min()
             .unwrap_or(0);
-        for l in rest {
-            if l.trim().is_empty() {
-                self.out.push('\n');
-                continue;
+        for (n, l) in rest.into_iter().enumerate() {
+            if quoted[n] {
+                // Inside a literal: as it is.
+                self.out.push_str(&kept(n + 1, l));
+            } else if !l.trim().is_empty() {
+                self.out.push_str(&pad);
+                self.out.push_str("    ");
+                self.out.push_str(&kept(n + 1, l.get(common..).unwrap_or(l.trim_start())));
             }
-            self.out.push_str(&pad);
-            self.out.push_str("    ");
-            self.out.push_str(l.get(common..).unwrap_or(l.trim_start()).trim_end());
             self.out.push('\n');
         }
     }
@@ -639,7 +647,10 @@ impl<'w, 'c> Writer<'w, 'c> {
                          needs translating and running with DO",
                     );
                 }
-                let dynamic = self.dynamic(sql);
+                let dynamic = match self.dynamic_ddl(sql, line) {
+                    Some(ddl) => ddl,
+                    None => self.dynamic(sql),
+                };
                 let mut text = format!("EXECUTE {dynamic}");
                 if !into.is_empty() {
                     if *bulk_collect {
@@ -1360,6 +1371,81 @@ impl<'w, 'c> Writer<'w, 'c> {
             return rewritten;
         }
         text::join_trimmed(&out)
+    }
+
+    /// A literal that creates PL/SQL objects (`EXECUTE IMMEDIATE 'CREATE
+    /// PACKAGE ...'`, as test fixtures and installers do): the statements
+    /// this engine writes for them, in a dollar quote. Their notes are the
+    /// statement's. `DROP PACKAGE p` drops the schema `p` became. `None`
+    /// for any other statement, or one not translated.
+    fn dynamic_ddl(&mut self, sql: &Fragment, line: u32) -> Option<String> {
+        let items = text::items(sql).ok()?.items;
+        let content = match items.as_slice() {
+            [Item { token: Token::SingleQuotedString(s), .. }] => s.clone(),
+            [Item { token: Token::QuoteDelimitedStringLiteral(q), .. }] => q.value.clone(),
+            _ => return None,
+        };
+        let words: Vec<String> =
+            content.split_whitespace().take(5).map(str::to_ascii_uppercase).collect();
+        // `DROP PACKAGE p` drops the schema the package became.
+        if let ["DROP", "PACKAGE", name] = words.iter().map(String::as_str).collect::<Vec<_>>()[..]
+        {
+            let name = name.trim_end_matches(';');
+            let package = name.rsplit('.').next().unwrap_or(name).trim_matches('"');
+            let schema =
+                if name.contains('"') { package.to_owned() } else { package.to_ascii_uppercase() };
+            return Some(quote_literal(&format!("DROP SCHEMA {} CASCADE", pg_name(&schema))));
+        }
+        let mut words = words.iter().map(String::as_str).peekable();
+        if words.next()? != "CREATE" {
+            return None;
+        }
+        if words.next_if_eq(&"OR").is_some() && words.next()? != "REPLACE" {
+            return None;
+        }
+        words.next_if(|w| matches!(*w, "EDITIONABLE" | "NONEDITIONABLE"));
+        if !matches!(words.next()?, "PACKAGE" | "PROCEDURE" | "FUNCTION" | "TRIGGER" | "TYPE") {
+            return None;
+        }
+        let file = crate::plsql::scan_file("dynamic.sql", content.as_bytes(), None);
+        let mut out = String::new();
+        let mut notes = Vec::new();
+        for object in &file.objects {
+            let translated = match object.errors.first() {
+                Some(e) => Err(format!("not parsed: {}", e.message)),
+                None => super::translate(object, self.cx.catalog).map_err(|e| e.to_string()),
+            };
+            match translated {
+                Ok(t) => {
+                    out.push_str(&t.sql);
+                    notes.extend(t.notes.into_iter().map(|n| (n.kind, object.name.clone(), n)));
+                }
+                Err(why) => {
+                    let what = format!("{} {}", object.kind.oracle_name(), object.name);
+                    self.cx.note(
+                        line,
+                        NoteKind::Unsupported,
+                        format!("EXECUTE IMMEDIATE creates {what}, left in Oracle's terms: {why}"),
+                    );
+                    return None;
+                }
+            }
+        }
+        if out.is_empty() {
+            return None;
+        }
+        for (kind, name, note) in notes {
+            let message =
+                format!("in {name}, which it creates (its line {}): {}", note.line, note.message);
+            self.cx.note(line, kind, message);
+        }
+        let mut tag = "$ddl$".to_owned();
+        let mut n = 1;
+        while out.contains(&tag) {
+            tag = format!("$ddl{n}$");
+            n += 1;
+        }
+        Some(format!("{tag}\n{out}{tag}"))
     }
 
     fn using(&mut self, using: &[Fragment]) -> String {

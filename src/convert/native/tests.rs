@@ -1578,3 +1578,44 @@ fn an_outer_join_on_a_table_function_is_no_index() {
     );
     assert!(sql.contains("FROM emp e, get_list(1) (+) t;"), "{sql}");
 }
+
+#[test]
+fn a_literal_over_several_lines_keeps_its_spaces() {
+    let sql = sql_of(
+        "CREATE PROCEDURE go IS BEGIN
+  IF 1 = 1 THEN
+    log_it('first   
+  second
+      third');
+  END IF;
+END;
+/
+",
+    );
+    assert!(sql.contains("        CALL log_it('first   \n  second\n      third');\n"), "{sql}");
+}
+
+#[test]
+fn execute_immediate_of_a_plsql_object_runs_its_translation() {
+    let t = translated(
+        "CREATE PROCEDURE go IS BEGIN
+  EXECUTE IMMEDIATE 'CREATE OR REPLACE PROCEDURE made(p NUMBER) IS BEGIN
+    DBMS_STATS.GATHER_TABLE_STATS(''a'', ''b'');
+  END;';
+  EXECUTE IMMEDIATE 'drop package owner.made_pkg';
+  EXECUTE IMMEDIATE 'CREATE TABLE t (id NUMBER)';
+END;
+/
+",
+    );
+    let sql = &t.sql;
+    assert!(
+        sql.contains("    EXECUTE $ddl$\nCREATE OR REPLACE PROCEDURE public.made(p numeric)"),
+        "{sql}"
+    );
+    assert!(sql.contains("EXECUTE 'DROP SCHEMA made_pkg CASCADE';"), "{sql}");
+    assert!(sql.contains("EXECUTE 'CREATE TABLE t (id NUMBER)';"), "other DDL is left: {sql}");
+    let note =
+        t.notes.iter().find(|n| n.message.starts_with("in MADE, which it creates (its line 2)"));
+    assert!(note.is_some_and(|n| n.line == 2), "{:?}", t.notes);
+}

@@ -194,6 +194,44 @@ pub fn split_commas(items: &[Item]) -> Vec<Vec<Item>> {
 }
 
 /// An SQL string literal holding `text`.
+/// For each line break of `text`, whether it is inside a string literal
+/// or a dollar quote (so the spaces around it are the literal's).
+pub fn quoted_breaks(text: &str) -> Vec<bool> {
+    let bytes = text.as_bytes();
+    let mut out = Vec::new();
+    let mut quote: Option<&str> = None;
+    let mut i = 0;
+    while i < bytes.len() {
+        match (quote, bytes[i]) {
+            (_, b'\n') => out.push(quote.is_some()),
+            (None, b'\'') => quote = Some("'"),
+            (Some("'"), b'\'') => quote = None,
+            (None, b'-') if bytes.get(i + 1) == Some(&b'-') => {
+                // A comment to the end of the line.
+                while i + 1 < bytes.len() && bytes[i + 1] != b'\n' {
+                    i += 1;
+                }
+            }
+            (None, b'$') => {
+                let tag_end = text[i + 1..]
+                    .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+                    .map(|n| i + 1 + n);
+                if let Some(end) = tag_end.filter(|&e| bytes[e] == b'$') {
+                    quote = Some(&text[i..=end]);
+                    i = end;
+                }
+            }
+            (Some(tag), b'$') if text[i..].starts_with(tag) => {
+                i += tag.len() - 1;
+                quote = None;
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    out
+}
+
 pub fn quote_literal(text: &str) -> String {
     format!("'{}'", text.replace('\'', "''"))
 }
