@@ -836,3 +836,31 @@ END;
         .get(0);
     assert_eq!(left, 0, "DROP PACKAGE drops what it became");
 }
+
+#[test]
+fn a_collection_constructor_in_from_is_its_rows_and_value_is_each_row() {
+    let mut db = database(
+        "",
+        "CREATE TYPE ann_t AS OBJECT (a NUMBER, b VARCHAR2(10));
+/
+CREATE TYPE anns_t AS TABLE OF ann_t;
+/
+CREATE FUNCTION first_and_count RETURN NUMBER IS
+  c SYS_REFCURSOR;
+  r ann_t;
+  arr anns_t;
+  n NUMBER;
+BEGIN
+  OPEN c FOR SELECT VALUE(x) FROM TABLE(anns_t(ann_t(1, 'a'), ann_t(2, 'b'))) x;
+  FETCH c INTO r;
+  CLOSE c;
+  SELECT count(*) INTO n FROM TABLE(anns_t(ann_t(1, 'a'), ann_t(2, 'b')));
+  SELECT VALUE(x) BULK COLLECT INTO arr FROM TABLE(anns_t(ann_t(5, 'e'))) x;
+  RETURN r.a * 100 + n * 10 + arr(1).a;
+END;
+/
+",
+    );
+    // Oracle: the first row's a (1), two rows, and the collected row's a (5).
+    assert_eq!(value(&mut db, "first_and_count()").as_deref(), Some("125"));
+}

@@ -19,7 +19,6 @@
 -- unsupported (line 88): C_VENTAS%ISOPEN has no PostgreSQL equivalent
 -- unsupported (line 91): UTL_FILE has no equivalent on PostgreSQL; left as written
 -- unsupported (line 92): UTL_FILE.FCLOSE has no equivalent on PostgreSQL; left as written
--- unsupported (line 98): type DBMS_XMLGEN.CTXHANDLE has no PostgreSQL equivalent
 -- unsupported (line 102): DBMS_XMLGEN has no equivalent on PostgreSQL; left as written
 -- unsupported (line 111): DBMS_XMLGEN.SETBINDVALUE has no equivalent on PostgreSQL; left as written
 -- unsupported (line 112): DBMS_XMLGEN.SETROWSETTAG has no equivalent on PostgreSQL; left as written
@@ -130,7 +129,7 @@ LANGUAGE plpgsql
 AS $body$
 #variable_conflict use_column
 DECLARE
-    v_ctx DBMS_XMLGEN.ctxHandle;
+    v_ctx numeric;
     v_xml text;
     v_doc xml;
 BEGIN

@@ -204,6 +204,34 @@ pub(super) enum TypeDef {
     },
 }
 
+/// The types Oracle's own packages declare that PostgreSQL can hold, as
+/// Oracle documents them: handles that are numbers, and the collections
+/// of scalars indexed by integers.
+pub(super) fn oracle_type(package: &str, name: &str) -> Option<TypeDef> {
+    let of = |text: &str| Fragment { text: text.to_owned(), span: Default::default() };
+    let array = |element: &str| Some(TypeDef::Array { element: of(element) });
+    match (package, name) {
+        ("DBMS_XMLGEN", "CTXHANDLE") | ("DBMS_XMLSTORE", "CTXTYPE") => {
+            Some(TypeDef::Alias { of: of("NUMBER"), package: None })
+        }
+        ("DBMS_SQL", "NUMBER_TABLE") => array("NUMBER"),
+        ("DBMS_SQL", "DATE_TABLE") => array("DATE"),
+        ("DBMS_SQL", "CLOB_TABLE") => array("CLOB"),
+        ("DBMS_SQL", "BLOB_TABLE") => array("BLOB"),
+        ("DBMS_SQL", "VARCHAR2_TABLE") => array("VARCHAR2(2000)"),
+        ("DBMS_SQL", "VARCHAR2S") | ("HTP", "HTBUF_ARR") => array("VARCHAR2(256)"),
+        ("DBMS_SQL", "VARCHAR2A")
+        | ("DBMS_OUTPUT", "CHARARR")
+        | ("DBMS_PREPROCESSOR", "SOURCE_LINES_T")
+        | ("APEX_APPLICATION_GLOBAL", "VC_ARR2") => array("VARCHAR2(32767)"),
+        ("OWA", "VC_ARR") => array("VARCHAR2(32000)"),
+        ("DBMS_UTILITY", "UNCL_ARRAY") => array("VARCHAR2(227)"),
+        ("DBMS_UTILITY", "NAME_ARRAY") => array("VARCHAR2(30)"),
+        ("DBMS_UTILITY", "LNAME_ARRAY" | "MAXNAME_ARRAY") => array("VARCHAR2(4000)"),
+        _ => None,
+    }
+}
+
 impl Catalog {
     /// The catalogue of `objects`.
     pub fn of<'a>(objects: impl IntoIterator<Item = &'a Object>) -> Catalog {

@@ -432,6 +432,9 @@ impl<'c> Cx<'c> {
                     let def = info.types.get(name)?;
                     return Some((format!("{}.{}", pg_name(package), pg_name(name)), def.clone()));
                 }
+                if let Some(def) = super::catalog::oracle_type(package, name) {
+                    return Some((format!("{package}.{name}"), def));
+                }
                 let def = self.catalog.types.get(name)?;
                 // An owner the estate does not have (its objects were
                 // extracted without it): the type of the inventory.

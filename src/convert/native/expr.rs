@@ -355,6 +355,9 @@ impl Cx<'_> {
                 let is_array = inner.len() == 1
                     && inner[0].name().is_some_and(|n| self.array_element(&n).is_some());
                 let rewritten = text::join_trimmed(&self.rewrite(inner));
+                // A collection's constructor is an array too.
+                let is_array =
+                    is_array || (rewritten.starts_with("ARRAY[") && rewritten.ends_with("[]"));
                 let text = if is_array { format!("unnest({rewritten})") } else { rewritten };
                 return Some((one(text), after_call));
             }
@@ -1068,6 +1071,17 @@ impl Cx<'_> {
                 let a = args(self);
                 (a.len() >= 3).then(|| (decode(&a), None))
             }
+            // `VALUE(x)` of a row of a collection or object table: the row,
+            // its fields where it is selected (so a FETCH or SELECT INTO an
+            // object fills it), the whole in a function's argument.
+            (["VALUE"], true) if self.in_sql && !self.catalog.functions.contains_key("VALUE") => {
+                match args(self).as_slice() {
+                    [alias] if alias.chars().all(|c| c.is_alphanumeric() || c == '_') => {
+                        done(format!("{alias}.*"))
+                    }
+                    _ => None,
+                }
+            }
             // An empty LOB is a value, not NULL, as '' is in PostgreSQL.
             (["EMPTY_CLOB"], true) => done("''::text".to_owned()),
             (["EMPTY_BLOB"], true) => done("'\\x'::bytea".to_owned()),
@@ -1169,6 +1183,25 @@ impl Cx<'_> {
                 let a = args(self);
                 (a.len() == 3)
                     .then(|| (format!("regexp_replace({}, {}, {}, 'g')", a[0], a[1], a[2]), None))
+            }
+            // `TREAT(x AS t)`: PostgreSQL's composite types have no
+            // subtypes, so the attributes the value has by name.
+            (["TREAT"], true) => {
+                let (open, close) = call?;
+                let inner = &items[open..close];
+                let at = inner.iter().rposition(|i| i.is("AS"))?;
+                let value = text::join_trimmed(&self.rewrite(&inner[..at]));
+                let written = text::join_trimmed(&inner[at + 1..]);
+                let datatype = Fragment { text: written.clone(), span: Default::default() };
+                let target = self.datatype(&datatype);
+                self.note(
+                    line,
+                    NoteKind::Review,
+                    format!(
+                        "TREAT(... AS {written}): PostgreSQL has no subtypes of a composite type;                          the value's attributes of the same names are copied, the rest are NULL"
+                    ),
+                );
+                done(format!("jsonb_populate_record(NULL::{target}, to_jsonb({value}))"))
             }
             (["LISTAGG"], true) => {
                 let a = args(self);

@@ -1619,3 +1619,32 @@ END;
         t.notes.iter().find(|n| n.message.starts_with("in MADE, which it creates (its line 2)"));
     assert!(note.is_some_and(|n| n.line == 2), "{:?}", t.notes);
 }
+
+#[test]
+fn oracle_package_collections_are_arrays_and_treat_copies_attributes() {
+    let t = translated(
+        "CREATE TYPE item_t AS OBJECT (name VARCHAR2(10)) NOT FINAL;
+/
+CREATE TYPE suite_t UNDER item_t (n NUMBER);
+/
+CREATE PROCEDURE go(i item_t) IS
+  ids DBMS_SQL.NUMBER_TABLE;
+  ctx DBMS_XMLGEN.CTXHANDLE;
+  s suite_t;
+BEGIN
+  ids(1) := 7;
+  s := TREAT(i AS app.suite_t);
+END;
+/
+",
+    );
+    let sql = &t.sql;
+    assert!(sql.contains("ids numeric[];"), "{sql}");
+    assert!(sql.contains("ctx numeric;"), "{sql}");
+    assert!(sql.contains("ids[1] := 7;"), "{sql}");
+    assert!(
+        sql.contains("s := jsonb_populate_record(NULL::public.suite_t, to_jsonb(i));"),
+        "{sql}"
+    );
+    assert!(t.notes.iter().any(|n| n.message.starts_with("TREAT(... AS app.suite_t)")));
+}
