@@ -864,3 +864,43 @@ END;
     // Oracle: the first row's a (1), two rows, and the collected row's a (5).
     assert_eq!(value(&mut db, "first_and_count()").as_deref(), Some("125"));
 }
+
+#[test]
+fn arrays_indexed_by_strings_keep_oracles_keys_order_and_records() {
+    let mut db = database(
+        "",
+        "CREATE FUNCTION walk_map RETURN VARCHAR2 IS
+  TYPE t_map IS TABLE OF NUMBER INDEX BY VARCHAR2(30);
+  TYPE t_rec IS RECORD (a NUMBER, b VARCHAR2(10));
+  TYPE t_recs IS TABLE OF t_rec INDEX BY VARCHAR2(30);
+  m t_map;
+  r t_recs;
+  k VARCHAR2(30);
+  res VARCHAR2(400);
+BEGIN
+  m('b') := 2;
+  m('a') := 1;
+  m('B') := 3;
+  m('c') := NULL;
+  r('x').a := 5;
+  r('x').b := 'bee';
+  res := m.count || ':';
+  k := m.first;
+  WHILE k IS NOT NULL LOOP
+    res := res || k || '=' || NVL(TO_CHAR(m(k)), 'null') || ',';
+    k := m.next(k);
+  END LOOP;
+  IF m.exists('a') AND NOT m.exists('z') THEN res := res || 'ok'; END IF;
+  m.delete('a');
+  res := res || m.count || m.last || m.prior('c') || r('x').a || r('x').b;
+  m.delete;
+  RETURN res || m.count;
+END;
+/
+",
+    );
+    // Oracle: four keys in binary order (upper case first), a NULL element
+    // that exists, then 'a' deleted: three left, the last 'c', before it
+    // 'b'; the record's fields as set; none after DELETE.
+    assert_eq!(value(&mut db, "walk_map()").as_deref(), Some("4:B=3,a=1,b=2,c=null,ok3cb5bee0"));
+}

@@ -187,8 +187,11 @@ pub(super) enum TypeDef {
     Array {
         element: Fragment,
     },
-    /// `TABLE OF x INDEX BY VARCHAR2(n)`: no PostgreSQL equivalent.
-    StringIndexed,
+    /// `TABLE OF x INDEX BY VARCHAR2(n)`: a jsonb object from key to
+    /// element.
+    StringIndexed {
+        element: Fragment,
+    },
     /// `RECORD (...)`: a composite type of its own.
     Record {
         fields: Vec<(String, Fragment)>,
@@ -657,18 +660,18 @@ fn type_def_with(
                 element_end = of + 1 + not;
             }
             // Indexed by an integer type, an array; by anything else (a
-            // string, or a subtype the catalogue cannot see through), not:
-            // the unsupported note is safer than an array read by a string.
-            if let Some(at) = index_by {
-                let key = upper.get(at + 2).map(String::as_str).unwrap_or_default();
-                if !INTEGERS.contains(&key) && !integer_subtype(key) {
-                    return Some(TypeDef::StringIndexed);
-                }
-            }
+            // string, or a subtype the catalogue cannot see through), a map
+            // from key to element: safer than an array read by a string.
             let element = Fragment {
                 text: text::join_trimmed(&items[of + 1..element_end]),
                 span: definition.span,
             };
+            if let Some(at) = index_by {
+                let key = upper.get(at + 2).map(String::as_str).unwrap_or_default();
+                if !INTEGERS.contains(&key) && !integer_subtype(key) {
+                    return Some(TypeDef::StringIndexed { element });
+                }
+            }
             Some(TypeDef::Array { element })
         }
     }

@@ -18,6 +18,9 @@ pub(super) struct Scope {
     pub types: HashMap<String, TypeDef>,
     /// Variables whose type is an array, with its element type (Oracle).
     pub arrays: HashMap<String, Fragment>,
+    /// Associative arrays indexed by strings (jsonb objects), with their
+    /// element type.
+    pub maps: HashMap<String, Fragment>,
     /// Exceptions declared here and their SQLSTATE.
     pub exceptions: HashMap<String, String>,
     /// Variables and parameters of a date or timestamp type.
@@ -400,6 +403,11 @@ impl<'c> Cx<'c> {
         self.object_type.as_ref().is_some_and(|t| {
             !self.is_local(name) && self.catalog.attributes(t).iter().any(|a| a == name)
         })
+    }
+
+    /// The element type of a local associative array indexed by strings.
+    pub fn map_element(&self, name: &str) -> Option<&Fragment> {
+        self.scopes.iter().rev().find_map(|s| s.maps.get(name))
     }
 
     /// The element type of a local array variable.

@@ -408,6 +408,14 @@ impl Cx<'_> {
         }
 
         // Arrays: `v(i)` is `v[i]`, methods become array functions.
+        if let Some(text) = self.map_use(&upper, &parts, &args, call) {
+            // `m(k).field` needs `(...).field`.
+            let text = match items.get(after_call).map(|i| &i.token) {
+                Some(Token::Period) => format!("({text})"),
+                _ => text,
+            };
+            return Some((one(text), after_call));
+        }
         if let Some(rewritten) = self.array_use(&upper, &parts, &args, call, line) {
             let (text, next) = rewritten;
             let next = next.unwrap_or(after_call);
@@ -1455,6 +1463,83 @@ impl Cx<'_> {
         Some((format!("string_agg(({value})::text, {separator} {order})"), Some(close + 1)))
     }
 
+    /// Reads and methods of a local associative array indexed by strings,
+    /// a jsonb object: `m(k)` is the element at key `k`, FIRST, LAST, NEXT
+    /// and PRIOR take the keys in binary order, as Oracle's default does.
+    fn map_use(
+        &mut self,
+        upper: &[&str],
+        parts: &[String],
+        args: &dyn Fn(&mut Cx) -> Vec<String>,
+        call: Option<(usize, usize)>,
+    ) -> Option<String> {
+        let element = self.map_element(parts.first()?)?.clone();
+        let name = pg_name(&parts[0]);
+        // Qualified, so no variable of the routine is read for the key.
+        let keys =
+            |filter: &str| format!("FROM jsonb_object_keys({name}) AS map_keys(key){filter})");
+        let key = |cx: &mut Cx| args(cx).into_iter().next().map(|k| format!("({k})::text"));
+        match upper {
+            [_] if call.is_some() => {
+                let key = key(self)?;
+                self.map_read(&element, &format!("{name} -> {key}"))
+            }
+            [_, "COUNT"] => Some(format!("(SELECT count(*)::integer {}", keys(""))),
+            [_, "FIRST"] => Some(format!("(SELECT min({KEY}) {}", keys(""))),
+            [_, "LAST"] => Some(format!("(SELECT max({KEY}) {}", keys(""))),
+            [_, "NEXT"] => {
+                let after = format!(" WHERE {KEY} > {}", key(self)?);
+                Some(format!("(SELECT min({KEY}) {}", keys(&after)))
+            }
+            [_, "PRIOR"] => {
+                let before = format!(" WHERE {KEY} < {}", key(self)?);
+                Some(format!("(SELECT max({KEY}) {}", keys(&before)))
+            }
+            [_, "EXISTS"] => Some(format!("coalesce({name} ? {}, false)", key(self)?)),
+            _ => None,
+        }
+    }
+
+    /// The element of a jsonb map at `at` (`m -> key`), as its type: a
+    /// row populated from the object, or a scalar cast from its text.
+    /// `None` for a collection of collections.
+    pub fn map_read(&mut self, element: &Fragment, at: &str) -> Option<String> {
+        let here = std::mem::replace(&mut self.no_anchors, true);
+        let pg_type = self.datatype(element);
+        self.no_anchors = here;
+        match self.shape(element) {
+            Shape::Row => Some(format!("jsonb_populate_record(NULL::{pg_type}, {at})")),
+            Shape::Collection => None,
+            Shape::Scalar => {
+                let text = at.replacen(" -> ", " ->> ", 1);
+                Some(format!("({text})::{pg_type}"))
+            }
+        }
+    }
+
+    /// Whether a type as Oracle writes it is a row (`t%ROWTYPE`, a record
+    /// or object type), a collection, or a scalar.
+    pub fn shape(&self, datatype: &Fragment) -> Shape {
+        use super::catalog::TypeDef;
+        let mut datatype = datatype.clone();
+        for _ in 0..16 {
+            let text = datatype.text.trim().to_ascii_uppercase();
+            if text.ends_with("%ROWTYPE") {
+                return Shape::Row;
+            }
+            let parts: Vec<String> = text.split('.').map(|p| p.trim().to_owned()).collect();
+            match self.type_def(&parts).map(|(_, d)| d) {
+                Some(TypeDef::Alias { of, .. }) => datatype = of,
+                Some(TypeDef::Record { .. } | TypeDef::Object) => return Shape::Row,
+                Some(TypeDef::Array { .. } | TypeDef::StringIndexed { .. }) => {
+                    return Shape::Collection
+                }
+                Some(TypeDef::RefCursor) | None => return Shape::Scalar,
+            }
+        }
+        Shape::Scalar
+    }
+
     /// Reads and methods of a local array variable.
     fn array_use(
         &mut self,
@@ -1627,12 +1712,15 @@ impl Cx<'_> {
                 text
             }
             TypeDef::Record { .. } | TypeDef::Object => name.to_owned(),
-            TypeDef::StringIndexed => {
-                self.note(
+            TypeDef::StringIndexed { .. } => {
+                self.note_once(
+                    "string-indexed",
                     line,
-                    NoteKind::Unsupported,
-                    "an associative array indexed by strings has no PostgreSQL equivalent \
-                     (jsonb or hstore would hold it)",
+                    NoteKind::Review,
+                    "associative arrays indexed by strings are jsonb objects (here and below): \
+                     FIRST, NEXT and the rest take the keys in binary order, and reading a key \
+                     that is not there gives NULL where Oracle raises NO_DATA_FOUND"
+                        .to_owned(),
                 );
                 "jsonb".to_owned()
             }
@@ -2093,4 +2181,15 @@ fn take_operand(out: &mut Vec<Item>) -> Option<Vec<Item>> {
         start -= 2;
     }
     Some(out.split_off(start))
+}
+
+/// A key of a jsonb map, in binary order.
+const KEY: &str = "map_keys.key COLLATE \"C\"";
+
+/// What a value of a type is made of, for reading it back from jsonb.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Shape {
+    Row,
+    Collection,
+    Scalar,
 }

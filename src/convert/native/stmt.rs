@@ -215,16 +215,6 @@ impl<'w, 'c> Writer<'w, 'c> {
                     let preamble = self.composite_type(&qualified, fields);
                     self.cx.preamble.push(preamble);
                 }
-                if def == TypeDef::StringIndexed {
-                    self.cx.note(
-                        line,
-                        NoteKind::Unsupported,
-                        format!(
-                            "{}: associative arrays indexed by strings are kept as jsonb",
-                            name.text
-                        ),
-                    );
-                }
                 self.cx.scope().types.insert(name.canonical(), def);
             }
             DeclarationItem::Subtype { name, definition } => {
@@ -296,6 +286,9 @@ impl<'w, 'c> Writer<'w, 'c> {
         match self.resolved(datatype) {
             Some(TypeDef::Array { element }) => {
                 self.cx.scope().arrays.insert(name.to_owned(), element);
+            }
+            Some(TypeDef::StringIndexed { element }) => {
+                self.cx.scope().maps.insert(name.to_owned(), element);
             }
             // The array attributes of an object, as `R.FIELD`.
             Some(TypeDef::Object) => {
@@ -912,8 +905,39 @@ impl<'w, 'c> Writer<'w, 'c> {
         if self.package_state_part(target, &value_text) {
             return;
         }
+        if let Some(statement) = self.map_assignment(target, &value_text) {
+            self.line(&statement);
+            return;
+        }
         let target = self.target(target);
         self.line(&format!("{target} := {value_text};"));
+    }
+
+    /// `m(k) := v` and `m(k).f := v` of a local associative array indexed
+    /// by strings: the jsonb object with the key (or its field) set.
+    fn map_assignment(&mut self, target: &Fragment, value: &str) -> Option<String> {
+        let items = text::items(target).ok()?.items;
+        let name = items.first()?.name()?;
+        self.cx.map_element(&name)?;
+        if items.get(1)?.token != Token::LParen {
+            return None;
+        }
+        let close = text::matching_paren(&items, 1)?;
+        let key = text::join_trimmed(&self.cx.rewrite(&items[2..close]));
+        let map = pg_name(&name);
+        let current = format!("coalesce({map}, '{{}}'::jsonb)");
+        match &items[close + 1..] {
+            [] => {
+                Some(format!("{map} := {current} || jsonb_build_object(({key})::text, {value});"))
+            }
+            [dot, field] if dot.token == Token::Period && field.name().is_some() => {
+                let field = pg_name(&field.name()?).trim_matches('"').to_owned();
+                Some(format!(
+                    "{map} := {current} || jsonb_build_object(({key})::text, coalesce({map} -> ({key})::text, '{{}}'::jsonb) || jsonb_build_object('{field}', {value}));"
+                ))
+            }
+            _ => None,
+        }
     }
 
     /// An assignment to an element or field of package state
@@ -1267,6 +1291,20 @@ impl<'w, 'c> Writer<'w, 'c> {
     /// `v.EXTEND`, `v.DELETE`, `v.TRIM` of a local array, or of an array
     /// field of a local record (`r.list.EXTEND`).
     fn array_method(&mut self, parts: &[String], args: &[String], line: u32) -> Option<String> {
+        if let [var, method] = parts {
+            if self.cx.map_element(var).is_some() {
+                let map = pg_name(var);
+                return match (method.as_str(), args) {
+                    ("DELETE", []) => Some(format!("{map} := '{{}}'::jsonb;")),
+                    ("DELETE", [key]) => Some(format!("{map} := {map} - ({key})::text;")),
+                    _ => {
+                        let why = format!("collection method {method} of a string-indexed array");
+                        self.cx.note(line, NoteKind::Unsupported, why);
+                        None
+                    }
+                };
+            }
+        }
         let (method, var) = match parts {
             [var, method] => (method, vec![var.clone()]),
             [record, field, method] => (method, vec![record.clone(), field.clone()]),

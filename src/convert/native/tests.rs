@@ -578,9 +578,14 @@ END pdf;
     assert!(t.sql.contains("RETURNS jsonb"), "{}", t.sql);
     assert!(t.sql.contains("w integer[];"), "{}", t.sql);
     assert!(
+        t.sql.contains("s := coalesce(s, '{}'::jsonb) || jsonb_build_object(('a')::text, 600);"),
+        "{}",
+        t.sql
+    );
+    assert!(
         t.notes
             .iter()
-            .any(|n| n.kind == NoteKind::Unsupported && n.message.contains("indexed by strings")),
+            .any(|n| n.kind == NoteKind::Review && n.message.contains("indexed by strings")),
         "{:?}",
         t.notes
     );
