@@ -904,3 +904,39 @@ END;
     // 'b'; the record's fields as set; none after DELETE.
     assert_eq!(value(&mut db, "walk_map()").as_deref(), Some("4:B=3,a=1,b=2,c=null,ok3cb5bee0"));
 }
+
+#[test]
+fn a_package_array_indexed_by_strings_lasts_the_session() {
+    let mut db = database(
+        "",
+        "CREATE PACKAGE sm AS
+  TYPE t_map IS TABLE OF VARCHAR2(100) INDEX BY VARCHAR2(30);
+  g t_map;
+  FUNCTION walk RETURN VARCHAR2;
+END;
+/
+CREATE PACKAGE BODY sm AS
+  FUNCTION walk RETURN VARCHAR2 IS
+    k VARCHAR2(30);
+    res VARCHAR2(400);
+  BEGIN
+    g('b') := 'two';
+    sm.g('a') := 'one';
+    g('c') := 'three';
+    g.delete('c');
+    k := g.first;
+    WHILE k IS NOT NULL LOOP
+      res := res || k || '=' || g(k) || ',';
+      k := g.next(k);
+    END LOOP;
+    RETURN res || g.count;
+  END;
+END;
+/
+",
+    );
+    // Oracle: the keys in order, 'c' deleted, two left.
+    assert_eq!(value(&mut db, "sm.walk()").as_deref(), Some("a=one,b=two,2"));
+    // Oracle: the package variable keeps its keys for the session.
+    assert_eq!(value(&mut db, "sm.g() ->> 'a'").as_deref(), Some("one"));
+}

@@ -819,9 +819,12 @@ impl Cx<'_> {
     /// state named from inside its package with its package.
     /// A read of package state: `pkg.g_list()`, and `(pkg.g_list())[i]` for
     /// an element `g_list(i)`.
+    /// Of an associative array indexed by strings (`map` its element
+    /// type), `m(k)` reads the element at key `k`.
     fn state_read(
         &mut self,
         reader: String,
+        map: Option<Fragment>,
         items: &[Item],
         gap: &str,
         end: usize,
@@ -834,7 +837,18 @@ impl Cx<'_> {
             return Some((vec![Item::new(reader).after(gap)], end));
         };
         let index = text::join_trimmed(&self.rewrite(&items[end + 1..close]));
-        Some((vec![Item::new(format!("({reader})[{index}]")).after(gap)], close + 1))
+        let text = match map {
+            Some(element) => {
+                let read = self.map_read(&element, &format!("{reader} -> ({index})::text"))?;
+                // `m(k).field` needs `(...).field`.
+                match items.get(close + 1).map(|i| &i.token) {
+                    Some(Token::Period) => format!("({read})"),
+                    _ => read,
+                }
+            }
+            None => format!("({reader})[{index}]"),
+        };
+        Some((vec![Item::new(text).after(gap)], close + 1))
     }
 
     /// A package variable's reader function, when `parts` name one:
@@ -863,12 +877,17 @@ impl Cx<'_> {
         end: usize,
     ) -> Option<(Vec<Item>, usize)> {
         let (method, var) = parts.split_last()?;
-        let (_, reader) = self.state_reader(var)?;
+        let (package, reader) = self.state_reader(var)?;
         let call = match items.get(end) {
             Some(Item { token: Token::LParen, .. }) => matching_paren(items, end),
             _ => None,
         };
         let arg = call.map(|close| text::join_trimmed(&self.rewrite(&items[end + 1..close])));
+        let next = call.map_or(end, |close| close + 1);
+        if self.state_map(&package, var.last()?).is_some() {
+            let text = self.map_method(&reader, method, arg)?;
+            return Some((vec![Item::new(text).after(gap)], next));
+        }
         let text = match (method.as_str(), &arg) {
             ("COUNT", None) => format!("coalesce(cardinality({reader}), 0)"),
             ("FIRST", None) => format!("array_lower({reader}, 1)"),
@@ -878,7 +897,6 @@ impl Cx<'_> {
             }
             _ => return None,
         };
-        let next = call.map_or(end, |close| close + 1);
         Some((vec![Item::new(text).after(gap)], next))
     }
 
@@ -967,7 +985,8 @@ impl Cx<'_> {
                     }
                     if info.state.contains_key(name) {
                         let reader = format!("{}.{}()", pg_name(&package), pg_name(name));
-                        return self.state_read(reader, items, gap, end);
+                        let map = self.state_map(&package, name);
+                        return self.state_read(reader, map, items, gap, end);
                     }
                 }
                 // A standalone function called without arguments.
@@ -983,7 +1002,8 @@ impl Cx<'_> {
                 };
                 if info.state.contains_key(name) && !info.members.contains_key(name) {
                     let reader = format!("{}.{}()", pg_name(package), pg_name(name));
-                    return self.state_read(reader, items, gap, end);
+                    let map = self.state_map(package, name);
+                    return self.state_read(reader, map, items, gap, end);
                 }
                 match parens(info, name) {
                     "" => None,
@@ -1475,27 +1495,51 @@ impl Cx<'_> {
     ) -> Option<String> {
         let element = self.map_element(parts.first()?)?.clone();
         let name = pg_name(&parts[0]);
+        let key = args(self).into_iter().next().filter(|_| call.is_some());
+        match upper {
+            [_] => self.map_read(&element, &format!("{name} -> ({})::text", key?)),
+            [_, method] => self.map_method(&name, method, key),
+            _ => None,
+        }
+    }
+
+    /// A method of the jsonb map `map` (a variable, or a state reader's
+    /// call): COUNT, FIRST, LAST, NEXT(k), PRIOR(k), EXISTS(k).
+    fn map_method(&mut self, map: &str, method: &str, key: Option<String>) -> Option<String> {
         // Qualified, so no variable of the routine is read for the key.
         let keys =
-            |filter: &str| format!("FROM jsonb_object_keys({name}) AS map_keys(key){filter})");
-        let key = |cx: &mut Cx| args(cx).into_iter().next().map(|k| format!("({k})::text"));
-        match upper {
-            [_] if call.is_some() => {
-                let key = key(self)?;
-                self.map_read(&element, &format!("{name} -> {key}"))
+            |filter: &str| format!("FROM jsonb_object_keys({map}) AS map_keys(key){filter})");
+        let key = key.map(|k| format!("({k})::text"));
+        match (method, key) {
+            ("COUNT", None) => Some(format!("(SELECT count(*)::integer {}", keys(""))),
+            ("FIRST", None) => Some(format!("(SELECT min({KEY}) {}", keys(""))),
+            ("LAST", None) => Some(format!("(SELECT max({KEY}) {}", keys(""))),
+            ("NEXT", Some(key)) => {
+                Some(format!("(SELECT min({KEY}) {}", keys(&format!(" WHERE {KEY} > {key}"))))
             }
-            [_, "COUNT"] => Some(format!("(SELECT count(*)::integer {}", keys(""))),
-            [_, "FIRST"] => Some(format!("(SELECT min({KEY}) {}", keys(""))),
-            [_, "LAST"] => Some(format!("(SELECT max({KEY}) {}", keys(""))),
-            [_, "NEXT"] => {
-                let after = format!(" WHERE {KEY} > {}", key(self)?);
-                Some(format!("(SELECT min({KEY}) {}", keys(&after)))
+            ("PRIOR", Some(key)) => {
+                Some(format!("(SELECT max({KEY}) {}", keys(&format!(" WHERE {KEY} < {key}"))))
             }
-            [_, "PRIOR"] => {
-                let before = format!(" WHERE {KEY} < {}", key(self)?);
-                Some(format!("(SELECT max({KEY}) {}", keys(&before)))
+            ("EXISTS", Some(key)) => Some(format!("coalesce({map} ? {key}, false)")),
+            _ => None,
+        }
+    }
+
+    /// The element type of a package variable that is an associative array
+    /// indexed by strings.
+    pub fn state_map(&self, package: &str, name: &str) -> Option<Fragment> {
+        use super::catalog::TypeDef;
+        let var = self.catalog.package(package)?.state.get(name)?;
+        let items = text::items(&var.datatype).ok()?.items;
+        let parts: Vec<String> = items.iter().filter_map(Item::name).collect();
+        let found = match parts.as_slice() {
+            [one] => {
+                self.type_def(&[package.to_owned(), one.clone()]).or_else(|| self.type_def(&parts))
             }
-            [_, "EXISTS"] => Some(format!("coalesce({name} ? {}, false)", key(self)?)),
+            _ => self.type_def(&parts),
+        };
+        match found?.1 {
+            TypeDef::StringIndexed { element } => Some(element),
             _ => None,
         }
     }

@@ -919,22 +919,26 @@ impl<'w, 'c> Writer<'w, 'c> {
         let items = text::items(target).ok()?.items;
         let name = items.first()?.name()?;
         self.cx.map_element(&name)?;
-        if items.get(1)?.token != Token::LParen {
+        let map = pg_name(&name);
+        let changed = self.map_with(&map, &items[1..], value)?;
+        Some(format!("{map} := {changed};"))
+    }
+
+    /// The jsonb map `map` with `(k)` or `(k).f` (`target`) set to `value`.
+    fn map_with(&mut self, map: &str, target: &[Item], value: &str) -> Option<String> {
+        if target.first()?.token != Token::LParen {
             return None;
         }
-        let close = text::matching_paren(&items, 1)?;
-        let key = text::join_trimmed(&self.cx.rewrite(&items[2..close]));
-        let map = pg_name(&name);
+        let close = text::matching_paren(target, 0)?;
+        let key = text::join_trimmed(&self.cx.rewrite(&target[1..close]));
         let current = format!("coalesce({map}, '{{}}'::jsonb)");
-        match &items[close + 1..] {
-            [] => {
-                Some(format!("{map} := {current} || jsonb_build_object(({key})::text, {value});"))
-            }
+        match &target[close + 1..] {
+            [] => Some(format!("{current} || jsonb_build_object(({key})::text, {value})")),
             [dot, field] if dot.token == Token::Period && field.name().is_some() => {
                 let field = pg_name(&field.name()?).trim_matches('"').to_owned();
-                Some(format!(
-                    "{map} := {current} || jsonb_build_object(({key})::text, coalesce({map} -> ({key})::text, '{{}}'::jsonb) || jsonb_build_object('{field}', {value}));"
-                ))
+                let element = format!("coalesce({map} -> ({key})::text, '{{}}'::jsonb)");
+                let element = format!("{element} || jsonb_build_object('{field}', {value})");
+                Some(format!("{current} || jsonb_build_object(({key})::text, {element})"))
             }
             _ => None,
         }
@@ -974,6 +978,13 @@ impl<'w, 'c> Writer<'w, 'c> {
         };
         if rest >= items.len() {
             return false;
+        }
+        if self.cx.state_map(&package, &name).is_some() {
+            let reader = format!("{}.{}()", pg_name(&package), pg_name(&name));
+            let Some(map) = self.map_with(&reader, &items[rest..], value) else { return false };
+            let setting = setting_name(&package, &name);
+            self.line(&format!("PERFORM set_config('{setting}', ({map})::text, false);"));
+            return true;
         }
         let pg_type = self.cx.datatype(&var.datatype);
         let copy =
@@ -1337,6 +1348,14 @@ impl<'w, 'c> Writer<'w, 'c> {
         let Some((package, reader)) = self.cx.state_reader(var) else { return false };
         let name = var.last().cloned().unwrap_or_default();
         let setting = setting_name(&package, &name);
+        if self.cx.state_map(&package, &name).is_some() {
+            if let ("DELETE", [key]) = (method.as_str(), args) {
+                self.line(&format!(
+                    "PERFORM set_config('{setting}', ({reader} - ({key})::text)::text, false);"
+                ));
+                return true;
+            }
+        }
         match (method.as_str(), args) {
             ("DELETE", []) => {
                 self.line(&format!("PERFORM set_config('{setting}', '', false);"));
