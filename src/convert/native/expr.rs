@@ -94,6 +94,12 @@ impl Cx<'_> {
                         i = at + 1;
                         continue;
                     }
+                    // `x IS [NOT] OF [TYPE] (t, ...)`, a test of the value's subtype.
+                    if let Some((text, next)) = self.is_of(items, i, &mut out) {
+                        out.push(Item::new(text).after(&item.gap));
+                        i = next;
+                        continue;
+                    }
                 }
                 // Oracle's inquiry directives, which PostgreSQL would read
                 // as the start of a dollar quote.
@@ -511,6 +517,13 @@ impl Cx<'_> {
             let close = matching_paren(items, end)?;
             let method = items[close + 2].name()?;
             let returned = match parts.as_slice() {
+                // `TREAT(x AS t).m`: a method of t.
+                [treat] if treat == "TREAT" => {
+                    let inner = &items[end + 1..close];
+                    let at = inner.iter().rposition(|i| i.is("AS"))?;
+                    let target = inner[at + 1..].iter().filter_map(Item::name).next_back()?;
+                    Some(target).filter(|t| catalog.objects.contains_key(t))
+                }
                 // `v(i).m`: an element of a local array, if it is an object.
                 [var] if self.is_local(var) => {
                     let element = self.array_element(var)?.text.to_ascii_uppercase();
@@ -733,6 +746,63 @@ impl Cx<'_> {
             }
             _ => None,
         }
+    }
+
+    /// `x IS [NOT] OF [TYPE] ([ONLY] t, ...)` at `items[at]` (the IS), with
+    /// `x` already written at the end of `out` (taken from it). PostgreSQL
+    /// keeps no subtype in a composite value: a value is of the type it was
+    /// declared with and of that type's supertypes, and of no subtype.
+    fn is_of(&mut self, items: &[Item], at: usize, out: &mut Vec<Item>) -> Option<(String, usize)> {
+        let negated = items.get(at + 1).is_some_and(|i| i.is("NOT"));
+        let of = at + 1 + usize::from(negated);
+        if !items.get(of).is_some_and(|i| i.is("OF")) {
+            return None;
+        }
+        let open = of + 1 + usize::from(items.get(of + 1).is_some_and(|i| i.is("TYPE")));
+        if items.get(open).map(|i| &i.token) != Some(&Token::LParen) {
+            return None;
+        }
+        let close = matching_paren(items, open)?;
+        let tested: Vec<String> = split_commas(&items[open + 1..close])
+            .iter()
+            .filter_map(|t| t.iter().filter_map(Item::name).next_back())
+            .collect();
+        // The declared type of a plain name (a local, or SELF).
+        let declared = match at.checked_sub(1).and_then(|p| items.get(p)) {
+            Some(before) if !(at >= 2 && items[at - 2].token == Token::Period) => {
+                before.name().and_then(|n| self.object_of(&n))
+            }
+            _ => None,
+        };
+        let operand = text::join_trimmed(&take_operand(out)?);
+        let mut ancestors = Vec::new();
+        let mut t = declared.clone();
+        while let Some(name) = t {
+            t = self.catalog.objects.get(&name).and_then(|o| o.under.clone());
+            ancestors.push(name);
+        }
+        let holds = declared.is_some() && tested.iter().all(|t| ancestors.contains(t));
+        // A value is always of its declared type and its supertypes, as in
+        // Oracle; a subtype's test is the one PostgreSQL cannot make.
+        if !holds {
+            self.note(
+                items[at].line,
+                NoteKind::Unsupported,
+                format!(
+                    "IS OF ({}) became {}: PostgreSQL keeps no subtype in a value, so a value \
+                     is only of its declared type (Oracle tests the value's own)",
+                    tested.join(", ").to_ascii_lowercase(),
+                    if negated { "TRUE" } else { "FALSE" }
+                ),
+            );
+        }
+        let text = match (holds, negated) {
+            (true, false) => format!("({operand} IS NOT NULL)"),
+            (true, true) => format!("({operand} IS NULL)"),
+            (false, false) => "FALSE".to_owned(),
+            (false, true) => "TRUE".to_owned(),
+        };
+        Some((text, close + 1))
     }
 
     /// The value of `$$PLSQL_UNIT` and the other inquiry directives Oracle

@@ -1653,3 +1653,38 @@ END;
     );
     assert!(t.notes.iter().any(|n| n.message.starts_with("TREAT(... AS app.suite_t)")));
 }
+
+#[test]
+fn is_of_holds_for_the_declared_type_and_is_false_for_a_subtype() {
+    let t = translated(
+        "CREATE TYPE item_t AS OBJECT (name VARCHAR2(10), MEMBER FUNCTION hi RETURN VARCHAR2) NOT FINAL;
+/
+CREATE TYPE suite_t UNDER item_t (n NUMBER, MEMBER FUNCTION lines RETURN NUMBER);
+/
+CREATE FUNCTION io(i item_t, s suite_t) RETURN NUMBER IS
+BEGIN
+  IF s IS OF (item_t) AND s IS NOT OF TYPE (suite_t) THEN RETURN 1; END IF;
+  IF i IS OF (ONLY suite_t) THEN RETURN TREAT(i AS suite_t).lines(); END IF;
+  RETURN 0;
+END;
+/
+",
+    );
+    let sql = &t.sql;
+    assert!(sql.contains("IF (s IS NOT NULL) AND (s IS NULL) THEN"), "{sql}");
+    assert!(sql.contains("IF FALSE THEN"), "{sql}");
+    assert!(
+        sql.contains(
+            "RETURN item_t.lines(jsonb_populate_record(NULL::public.suite_t, to_jsonb(i)));"
+        ),
+        "a method of TREAT's result is the target type's: {sql}"
+    );
+    let unsupported: Vec<&str> = t
+        .notes
+        .iter()
+        .filter(|n| n.kind == NoteKind::Unsupported)
+        .map(|n| n.message.as_str())
+        .collect();
+    assert_eq!(unsupported.len(), 1, "{unsupported:?}");
+    assert!(unsupported[0].starts_with("IS OF (suite_t) became FALSE"), "{unsupported:?}");
+}
