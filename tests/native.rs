@@ -940,3 +940,38 @@ END;
     // Oracle: the package variable keeps its keys for the session.
     assert_eq!(value(&mut db, "sm.g() ->> 'a'").as_deref(), Some("one"));
 }
+
+#[test]
+fn a_function_with_out_parameters_returns_them_and_its_value() {
+    let mut db = database(
+        "",
+        "CREATE PACKAGE pf AS
+  FUNCTION split(s IN VARCHAR2, rest OUT VARCHAR2, n IN OUT NUMBER) RETURN VARCHAR2;
+  FUNCTION go RETURN VARCHAR2;
+END;
+/
+CREATE PACKAGE BODY pf AS
+  FUNCTION split(s IN VARCHAR2, rest OUT VARCHAR2, n IN OUT NUMBER) RETURN VARCHAR2 IS
+  BEGIN
+    rest := SUBSTR(s, INSTR(s, ',') + 1);
+    n := n + 1;
+    IF s IS NULL THEN RETURN NULL; END IF;
+    RETURN SUBSTR(s, 1, INSTR(s, ',') - 1);
+  END;
+  FUNCTION go RETURN VARCHAR2 IS
+    head VARCHAR2(100);
+    second VARCHAR2(100);
+    tail VARCHAR2(100);
+    cnt NUMBER := 10;
+  BEGIN
+    head := split('a,b,c', tail, cnt);
+    second := split(tail, tail, cnt);
+    RETURN head || second || '|' || tail || '|' || cnt;
+  END;
+END;
+/
+",
+    );
+    // Oracle: 'a' then 'b' split off, 'c' left, the counter raised twice.
+    assert_eq!(value(&mut db, "pf.go()").as_deref(), Some("ab|c|12"));
+}

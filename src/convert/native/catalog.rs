@@ -33,6 +33,9 @@ pub struct Catalog {
     /// Names of table columns and object attributes of type XMLTYPE: what
     /// `t.doc.extract(...)` is called on.
     pub(super) xml_names: std::collections::HashSet<String>,
+    /// The parameter modes of each function's overloads, by package (empty
+    /// for a standalone function) and name, each list once.
+    pub(super) function_modes: HashMap<(String, String), Vec<Vec<ParameterMode>>>,
     /// The standalone functions that can be called without arguments.
     pub(super) parameterless: std::collections::HashSet<String>,
     /// The object types that have a body.
@@ -258,6 +261,7 @@ impl Catalog {
                 self.type_bodies.insert(p.name.last().canonical());
             }
             UnitItem::Subprogram(s) => {
+                self.add_modes("", s);
                 let bare = s.parameters.iter().all(|p| p.default.is_some());
                 if s.kind == SubprogramKind::Function && bare {
                     self.parameterless.insert(s.name.last().canonical());
@@ -462,8 +466,26 @@ impl Catalog {
         named.iter().all(|(s, _)| *s == first).then_some(first)
     }
 
+    fn add_modes(&mut self, package: &str, s: &Subprogram) {
+        if s.kind != SubprogramKind::Function {
+            return;
+        }
+        let key = (package.to_owned(), s.name.last().canonical());
+        let modes: Vec<ParameterMode> = s.parameters.iter().map(|p| p.mode).collect();
+        let known = self.function_modes.entry(key).or_default();
+        if !known.contains(&modes) {
+            known.push(modes);
+        }
+    }
+
     fn add_package(&mut self, package: &Package) {
-        let info = self.packages.entry(package.name.last().canonical()).or_default();
+        let name = package.name.last().canonical();
+        for declaration in flat(&package.declarations) {
+            if let DeclarationItem::Subprogram(s) = &declaration.item {
+                self.add_modes(&name, s);
+            }
+        }
+        let info = self.packages.entry(name).or_default();
         for declaration in flat(&package.declarations) {
             match &declaration.item {
                 DeclarationItem::Subprogram(s) => {

@@ -3,7 +3,7 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
-use crate::plsql::ast::{Fragment, Ident};
+use crate::plsql::ast::{Fragment, Ident, ParameterMode};
 use crate::plsql::Object;
 
 use super::catalog::{Catalog, PackageInfo, TypeDef};
@@ -77,6 +77,12 @@ pub(super) struct Cx<'c> {
     pub object_type: Option<String>,
     /// What a `RETURN` without a value returns: `self` in a constructor.
     pub bare_return: Option<String>,
+    /// The OUT parameter a function's value goes to, where the function
+    /// has OUT parameters of its own (`RETURN x` sets it).
+    pub return_into: Option<String>,
+    /// Writing the call of a function with OUT parameters that stands alone
+    /// (`SELECT * INTO ... FROM f(...)`).
+    pub out_call_alone: bool,
     /// The object translated: its name, owner, kind and first line, for
     /// `$$PLSQL_UNIT` and `$$PLSQL_LINE`.
     pub unit: (String, Option<String>, &'static str, u32),
@@ -135,6 +141,8 @@ impl<'c> Cx<'c> {
             declaring: false,
             object_type: None,
             bare_return: None,
+            return_into: None,
+            out_call_alone: false,
             unit: (
                 object.name.clone(),
                 object.schema.clone(),
@@ -255,6 +263,23 @@ impl<'c> Cx<'c> {
         let text = self.expr(e);
         self.declaring = declaring;
         text
+    }
+
+    /// The parameter modes of the overloads of the function `parts` names
+    /// (`f`, `pkg.f`, `owner.f`, `owner.pkg.f`), if the estate has it.
+    pub fn function_modes(&self, parts: &[String]) -> Option<&'c Vec<Vec<ParameterMode>>> {
+        let modes = &self.catalog.function_modes;
+        let key = |package: &str, name: &str| (package.to_owned(), name.to_owned());
+        match parts {
+            [name] => self
+                .package
+                .as_ref()
+                .and_then(|p| modes.get(&key(p, name)))
+                .or_else(|| modes.get(&key("", name))),
+            [package, name] => modes.get(&key(package, name)).or_else(|| modes.get(&key("", name))),
+            [_, package, name] => modes.get(&key(package, name)),
+            _ => None,
+        }
     }
 
     /// Whether `name` is a local variable, parameter or cursor.

@@ -12,7 +12,7 @@ use sqlparser::tokenizer::Token;
 use super::cx::{pg_name, Cx, ROWCOUNT};
 use super::text::{self, matching_paren, quote_literal, split_commas, Item};
 use super::NoteKind;
-use crate::plsql::ast::Fragment;
+use crate::plsql::ast::{Fragment, ParameterMode};
 
 impl Cx<'_> {
     /// A rewritten expression or condition, trimmed.
@@ -332,6 +332,25 @@ impl Cx<'_> {
             }
             _ => None,
         };
+        // A function with OUT parameters is called alone in an assignment
+        // (see the writer); anywhere else PostgreSQL has no form for it.
+        let out_function = call.is_some()
+            && !self.out_call_alone
+            && !(parts.len() == 1 && self.is_local(&parts[0]))
+            && self.function_modes(&parts).is_some_and(|overloads| {
+                overloads.iter().all(|m| m.iter().any(|m| *m != ParameterMode::In))
+            });
+        if out_function {
+            self.note(
+                line,
+                NoteKind::Unsupported,
+                format!(
+                    "{}: a function with OUT parameters called inside an expression; PostgreSQL \
+                     returns them with its value as a row, so call it alone (x := f(...))",
+                    parts.join(".")
+                ),
+            );
+        }
         let args = |cx: &mut Cx| -> Vec<String> {
             let Some((open, close)) = call else { return Vec::new() };
             split_commas(&items[open..close])

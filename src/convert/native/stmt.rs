@@ -16,7 +16,7 @@ use super::text::{self, quote_literal, safe_comment_body, Item};
 use super::NoteKind;
 use crate::plsql::ast::{
     Block, Comment, Conditional, Declaration, DeclarationItem, Fragment, Handler, LoopKind,
-    Parameter, QualifiedName, SqlKind, Statement, StatementItem, SubprogramKind,
+    Parameter, ParameterMode, QualifiedName, SqlKind, Statement, StatementItem, SubprogramKind,
 };
 
 /// Writes PL/pgSQL text with indentation, placing the source's comments.
@@ -577,7 +577,13 @@ impl<'w, 'c> Writer<'w, 'c> {
             StatementItem::Return { value } => match (value, self.trigger_return.clone()) {
                 (Some(value), _) => {
                     let value = self.cx.expr(value);
-                    self.line(&format!("RETURN {value};"));
+                    match self.cx.return_into.clone() {
+                        Some(into) => {
+                            self.line(&format!("{into} := {value};"));
+                            self.line("RETURN;");
+                        }
+                        None => self.line(&format!("RETURN {value};")),
+                    }
                 }
                 (None, Some(ret)) => self.line(&format!("RETURN {ret};")),
                 (None, None) => match self.cx.bare_return.clone() {
@@ -895,6 +901,9 @@ impl<'w, 'c> Writer<'w, 'c> {
     }
 
     fn assignment(&mut self, target: &Fragment, value: &Fragment) {
+        if self.out_function_assignment(target, value) {
+            return;
+        }
         let value_text = self.cx.expr(value);
         if let Some(setting) = self.package_state_target(target) {
             self.line(&format!(
@@ -911,6 +920,63 @@ impl<'w, 'c> Writer<'w, 'c> {
         }
         let target = self.target(target);
         self.line(&format!("{target} := {value_text};"));
+    }
+
+    /// `x := f(a, b)` where `f` has OUT parameters (here `b`): PostgreSQL
+    /// returns them and the value as one row, so `SELECT * INTO b, x FROM
+    /// f(a)`. Positional arguments only, and one overload of that arity.
+    fn out_function_assignment(&mut self, target: &Fragment, value: &Fragment) -> bool {
+        let Ok(items) = text::items(value) else { return false };
+        let items = items.items;
+        let Some(open) = items.iter().position(|i| i.token == Token::LParen) else { return false };
+        if text::matching_paren(&items, open) != Some(items.len() - 1) {
+            return false;
+        }
+        // A name (`f`, `pkg.f`) and nothing else before the parenthesis.
+        let dotted = items[..open].iter().enumerate().all(|(n, i)| match n % 2 {
+            0 => i.name().is_some(),
+            _ => i.token == Token::Period,
+        });
+        let parts: Vec<String> = items[..open].iter().filter_map(Item::name).collect();
+        if parts.is_empty() || !dotted || open % 2 == 0 {
+            return false;
+        }
+        if parts.len() == 1
+            && (self.cx.is_local(&parts[0]) || self.cx.nested_routine(&parts[0]).is_some())
+        {
+            return false;
+        }
+        let Some(overloads) = self.cx.function_modes(&parts) else { return false };
+        let arguments = text::split_commas(&items[open + 1..items.len() - 1]);
+        if arguments.iter().any(|a| a.iter().any(|i| i.token == Token::RArrow)) {
+            return false;
+        }
+        let fitting: Vec<&Vec<ParameterMode>> =
+            overloads.iter().filter(|m| m.len() == arguments.len()).collect();
+        let [modes] = fitting.as_slice() else { return false };
+        if modes.iter().all(|m| *m == ParameterMode::In) {
+            return false;
+        }
+        let mut inputs = Vec::new();
+        let mut outputs = Vec::new();
+        for (argument, mode) in arguments.iter().zip(modes.iter()) {
+            let written = text::join_trimmed(argument);
+            if *mode != ParameterMode::Out {
+                inputs.push(written.clone());
+            }
+            if *mode != ParameterMode::In {
+                let fragment = Fragment { text: written, span: value.span };
+                outputs.push(self.target(&fragment));
+            }
+        }
+        outputs.push(self.target(target));
+        let callee = text::join_trimmed(&items[..open]);
+        let call = Fragment { text: format!("{callee}({})", inputs.join(", ")), span: value.span };
+        let alone = std::mem::replace(&mut self.cx.out_call_alone, true);
+        let call = self.cx.expr(&call);
+        self.cx.out_call_alone = alone;
+        self.line(&format!("SELECT * INTO {} FROM {call};", outputs.join(", ")));
+        true
     }
 
     /// `m(k) := v` and `m(k).f := v` of a local associative array indexed

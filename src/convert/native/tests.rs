@@ -1688,3 +1688,34 @@ END;
     assert_eq!(unsupported.len(), 1, "{unsupported:?}");
     assert!(unsupported[0].starts_with("IS OF (suite_t) became FALSE"), "{unsupported:?}");
 }
+
+#[test]
+fn a_function_with_out_parameters_called_in_an_expression_is_noted() {
+    let t = translated(
+        "CREATE FUNCTION split(s IN VARCHAR2, rest OUT VARCHAR2) RETURN VARCHAR2 IS
+BEGIN
+  rest := s;
+  RETURN s;
+END;
+/
+CREATE PROCEDURE go IS
+  a VARCHAR2(10);
+  b VARCHAR2(10);
+BEGIN
+  a := split('x', b);
+  a := a || split('y', b);
+END;
+/
+",
+    );
+    assert!(t.sql.contains("SELECT * INTO b, a FROM split('x');"), "{}", t.sql);
+    let notes: Vec<(u32, &str)> = t
+        .notes
+        .iter()
+        .filter(|n| n.kind == NoteKind::Unsupported)
+        .map(|n| (n.line, n.message.as_str()))
+        .collect();
+    assert_eq!(notes.len(), 1, "{notes:?}");
+    assert_eq!(notes[0].0, 12, "{notes:?}");
+    assert!(notes[0].1.starts_with("SPLIT: a function with OUT parameters called inside"));
+}

@@ -425,6 +425,7 @@ fn routine_text(
         decl.push(format!("{ROWCOUNT} integer := 0;"));
     }
     decl.extend(declarations);
+    w.cx.return_into = None;
     let label = w.cx.labelled.then(|| label(name));
     let out = plpgsql_function(&w.cx.preamble, &header, label, decl, &body_text);
     w.cx.pop_scope();
@@ -541,6 +542,26 @@ pub(super) fn header(w: &mut Writer<'_, '_>, s: &Subprogram, name: &str) -> Stri
             }
         }
     }
+    // A function with OUT parameters returns its value as one more: what
+    // PostgreSQL returns is the row of them.
+    let pipelined = s.options.iter().any(|o| o.text.to_ascii_uppercase().contains("PIPELINED"));
+    w.cx.return_into = None;
+    if let Some(ret) = s.return_type.as_ref().filter(|_| has_out && !pipelined) {
+        w.cx.no_anchors = true;
+        let returns = w.cx.datatype(ret);
+        w.cx.no_anchors = false;
+        let into = result_parameter(s);
+        params.push(format!("OUT {into} {returns}"));
+        w.cx.note(
+            line,
+            NoteKind::Review,
+            format!(
+                "a function with OUT parameters: its value is the OUT parameter {into}, after \
+                 the others; callers read them all with SELECT ... INTO"
+            ),
+        );
+        w.cx.return_into = Some(into);
+    }
     let params = match params.len() {
         0 => "()".to_owned(),
         1 => format!("({})", params[0]),
@@ -548,8 +569,7 @@ pub(super) fn header(w: &mut Writer<'_, '_>, s: &Subprogram, name: &str) -> Stri
     };
     let kind = if s.kind == SubprogramKind::Function { "FUNCTION" } else { "PROCEDURE" };
     let mut out = format!("CREATE OR REPLACE {kind} {name}{params}");
-    if let Some(ret) = &s.return_type {
-        let pipelined = s.options.iter().any(|o| o.text.to_ascii_uppercase().contains("PIPELINED"));
+    if let Some(ret) = s.return_type.as_ref().filter(|_| w.cx.return_into.is_none()) {
         let returns = if pipelined {
             let items = text::items(ret).map(|i| i.items).unwrap_or_default();
             let parts: Vec<String> = items.iter().filter_map(text::Item::name).collect();
@@ -572,13 +592,20 @@ pub(super) fn header(w: &mut Writer<'_, '_>, s: &Subprogram, name: &str) -> Stri
             w.cx.note(
                 line,
                 NoteKind::Unsupported,
-                "a function with OUT parameters and a return value: PostgreSQL returns one or the other",
+                "a pipelined function with OUT parameters: PostgreSQL returns one or the other",
             );
         }
         out.push_str(&format!("\nRETURNS {returns}"));
     }
     out.push('\n');
     out
+}
+
+/// The OUT parameter a function with OUT parameters returns its value in:
+/// `result`, unless a parameter has that name.
+pub(super) fn result_parameter(s: &Subprogram) -> String {
+    let taken = |name: &str| s.parameters.iter().any(|p| p.name.canonical() == name);
+    if taken("RESULT") { "return_value" } else { "result" }.to_owned()
 }
 
 fn package_schema(p: &Package) -> String {
