@@ -194,6 +194,9 @@ pub(super) enum TypeDef {
     /// element.
     StringIndexed {
         element: Fragment,
+        /// The key type is a string type; otherwise a subtype the
+        /// catalogue cannot see through, whose keys may be numbers.
+        text_keys: bool,
     },
     /// `RECORD (...)`: a composite type of its own.
     Record {
@@ -521,14 +524,13 @@ impl Catalog {
                 }
                 DeclarationItem::Type { name, kind, definition } => {
                     let types = &info.types;
-                    let integer_subtype = |key: &str| match types.get(key) {
+                    let subtype_base = |key: &str| match types.get(key) {
                         Some(TypeDef::Alias { of, .. }) => {
-                            let base = of.text.trim().to_ascii_uppercase();
-                            INTEGERS.contains(&base.as_str())
+                            Some(of.text.trim().to_ascii_uppercase())
                         }
-                        _ => false,
+                        _ => None,
                     };
-                    if let Some(def) = type_def_with(*kind, definition, integer_subtype) {
+                    if let Some(def) = type_def_with(*kind, definition, subtype_base) {
                         info.types.insert(name.canonical(), def);
                     }
                 }
@@ -619,7 +621,7 @@ pub(super) fn flat(declarations: &[Declaration]) -> Vec<&Declaration> {
 
 /// The type a `TYPE t IS ...` declaration defines.
 pub(super) fn type_def(kind: TypeKind, definition: &Fragment) -> Option<TypeDef> {
-    type_def_with(kind, definition, |_| false)
+    type_def_with(kind, definition, |_| None)
 }
 
 /// The integer types an associative array can be indexed by.
@@ -637,13 +639,13 @@ const INTEGERS: &[&str] = &[
     "NUMBER",
 ];
 
-/// [`type_def`], with `integer_subtype` telling which names are subtypes
-/// of an integer type (`SUBTYPE t_line_no IS BINARY_INTEGER`), which index
-/// an array as their base type does.
+/// [`type_def`], with `subtype_base` giving the base type of the
+/// subtypes it knows (`SUBTYPE t_line_no IS BINARY_INTEGER`): an array is
+/// indexed by a subtype as by its base type.
 fn type_def_with(
     kind: TypeKind,
     definition: &Fragment,
-    integer_subtype: impl Fn(&str) -> bool,
+    subtype_base: impl Fn(&str) -> Option<String>,
 ) -> Option<TypeDef> {
     let items = text::items(definition).ok()?.items;
     let upper: Vec<String> = items.iter().map(|i| i.word().unwrap_or_default()).collect();
@@ -689,9 +691,15 @@ fn type_def_with(
                 span: definition.span,
             };
             if let Some(at) = index_by {
-                let key = upper.get(at + 2).map(String::as_str).unwrap_or_default();
-                if !INTEGERS.contains(&key) && !integer_subtype(key) {
-                    return Some(TypeDef::StringIndexed { element });
+                let key = upper.get(at + 2).cloned().unwrap_or_default();
+                let base = subtype_base(&key).unwrap_or(key);
+                let base = base.split(['(', ' ']).next().unwrap_or_default();
+                if !INTEGERS.contains(&base) {
+                    let text_keys = matches!(
+                        base,
+                        "VARCHAR2" | "VARCHAR" | "STRING" | "NVARCHAR2" | "CHAR" | "NCHAR" | "LONG"
+                    );
+                    return Some(TypeDef::StringIndexed { element, text_keys });
                 }
             }
             Some(TypeDef::Array { element })

@@ -95,6 +95,9 @@ pub(super) struct Cx<'c> {
     pub labelled: bool,
     /// The routines nested subprograms became, by where they start.
     hoisted: BTreeMap<u32, String>,
+    /// Which package variables are associative arrays indexed by strings
+    /// (their element type), as found.
+    pub state_maps: std::cell::RefCell<HashMap<(String, String), Option<Fragment>>>,
     notes: Vec<Note>,
     /// Notes made once per object, by key.
     noted: BTreeSet<&'static str>,
@@ -142,6 +145,7 @@ impl<'c> Cx<'c> {
             object_type: None,
             bare_return: None,
             return_into: None,
+            state_maps: Default::default(),
             out_call_alone: false,
             unit: (
                 object.name.clone(),

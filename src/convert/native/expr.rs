@@ -786,6 +786,8 @@ impl Cx<'_> {
             .iter()
             .filter_map(|t| t.iter().filter_map(Item::name).next_back())
             .collect();
+        // `ONLY t` excludes t's subtypes, which a value of t may be in Oracle.
+        let only = items[open + 1..close].iter().any(|i| i.is("ONLY"));
         // The declared type of a plain name (a local, or SELF).
         let declared = match at.checked_sub(1).and_then(|p| items.get(p)) {
             Some(before) if !(at >= 2 && items[at - 2].token == Token::Period) => {
@@ -800,7 +802,11 @@ impl Cx<'_> {
             t = self.catalog.objects.get(&name).and_then(|o| o.under.clone());
             ancestors.push(name);
         }
-        let holds = declared.is_some() && tested.iter().all(|t| ancestors.contains(t));
+        let has_subtypes =
+            |t: &String| self.catalog.objects.values().any(|o| o.under.as_ref() == Some(t));
+        let holds = declared.is_some()
+            && tested.iter().all(|t| ancestors.contains(t))
+            && !(only && tested.iter().any(|t| Some(t) != declared.as_ref() || has_subtypes(t)));
         // A value is always of its declared type and its supertypes, as in
         // Oracle; a subtype's test is the one PostgreSQL cannot make.
         if !holds {
@@ -1192,7 +1198,12 @@ impl Cx<'_> {
             // its fields where it is selected (so a FETCH or SELECT INTO an
             // object fills it), the whole in a function's argument.
             (["VALUE"], true) if self.in_sql && !self.catalog.functions.contains_key("VALUE") => {
+                let field = call.is_some_and(|(_, close)| {
+                    items.get(close + 1).is_some_and(|i| i.token == Token::Period)
+                });
                 match args(self).as_slice() {
+                    // `VALUE(t).x` is the row's field.
+                    [alias] if field => done(alias.clone()),
                     [alias] if alias.chars().all(|c| c.is_alphanumeric() || c == '_') => {
                         done(format!("{alias}.*"))
                     }
@@ -1313,9 +1324,11 @@ impl Cx<'_> {
                 let target = self.datatype(&datatype);
                 self.note(
                     line,
-                    NoteKind::Review,
+                    NoteKind::Unsupported,
                     format!(
-                        "TREAT(... AS {written}): PostgreSQL has no subtypes of a composite type;                          the value's attributes of the same names are copied, the rest are NULL"
+                        "TREAT(... AS {written}): PostgreSQL has no subtypes of a composite type; \
+                         the value's attributes of the same names are copied, the rest are NULL \
+                         (Oracle gives NULL for a value that is not a {written})"
                     ),
                 );
                 done(format!("jsonb_populate_record(NULL::{target}, to_jsonb({value}))"))
@@ -1617,6 +1630,16 @@ impl Cx<'_> {
     /// The element type of a package variable that is an associative array
     /// indexed by strings.
     pub fn state_map(&self, package: &str, name: &str) -> Option<Fragment> {
+        let key = (package.to_owned(), name.to_owned());
+        if let Some(known) = self.state_maps.borrow().get(&key) {
+            return known.clone();
+        }
+        let found = self.find_state_map(package, name);
+        self.state_maps.borrow_mut().insert(key, found.clone());
+        found
+    }
+
+    fn find_state_map(&self, package: &str, name: &str) -> Option<Fragment> {
         use super::catalog::TypeDef;
         let var = self.catalog.package(package)?.state.get(name)?;
         let items = text::items(&var.datatype).ok()?.items;
@@ -1628,7 +1651,7 @@ impl Cx<'_> {
             _ => self.type_def(&parts),
         };
         match found?.1 {
-            TypeDef::StringIndexed { element } => Some(element),
+            TypeDef::StringIndexed { element, .. } => Some(element),
             _ => None,
         }
     }
@@ -1845,6 +1868,16 @@ impl Cx<'_> {
                 text
             }
             TypeDef::Record { .. } | TypeDef::Object => name.to_owned(),
+            TypeDef::StringIndexed { text_keys: false, .. } => {
+                self.note(
+                    line,
+                    NoteKind::Unsupported,
+                    "an associative array indexed by a subtype not known to be a string is a \
+                     jsonb object: FIRST, NEXT and the rest take its keys in text order, which \
+                     for numbers is not Oracle's",
+                );
+                "jsonb".to_owned()
+            }
             TypeDef::StringIndexed { .. } => {
                 self.note_once(
                     "string-indexed",

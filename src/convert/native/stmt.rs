@@ -287,7 +287,7 @@ impl<'w, 'c> Writer<'w, 'c> {
             Some(TypeDef::Array { element }) => {
                 self.cx.scope().arrays.insert(name.to_owned(), element);
             }
-            Some(TypeDef::StringIndexed { element }) => {
+            Some(TypeDef::StringIndexed { element, .. }) => {
                 self.cx.scope().maps.insert(name.to_owned(), element);
             }
             // The array attributes of an object, as `R.FIELD`.
@@ -1511,7 +1511,9 @@ impl<'w, 'c> Writer<'w, 'c> {
         let words: Vec<String> =
             content.split_whitespace().take(5).map(str::to_ascii_uppercase).collect();
         // `DROP PACKAGE p` drops the schema the package became.
-        if let ["DROP", "PACKAGE", name] = words.iter().map(String::as_str).collect::<Vec<_>>()[..]
+        let written: Vec<&str> = content.split_whitespace().collect();
+        if let (["DROP", "PACKAGE", _], [_, _, name]) =
+            (&words.iter().map(String::as_str).collect::<Vec<_>>()[..], &written[..])
         {
             let name = name.trim_end_matches(';');
             let package = name.rsplit('.').next().unwrap_or(name).trim_matches('"');

@@ -1685,8 +1685,62 @@ END;
         .filter(|n| n.kind == NoteKind::Unsupported)
         .map(|n| n.message.as_str())
         .collect();
-    assert_eq!(unsupported.len(), 1, "{unsupported:?}");
+    assert_eq!(unsupported.len(), 2, "{unsupported:?}");
     assert!(unsupported[0].starts_with("IS OF (suite_t) became FALSE"), "{unsupported:?}");
+    assert!(unsupported[1].starts_with("TREAT(... AS suite_t)"), "{unsupported:?}");
+}
+
+#[test]
+fn is_of_only_a_type_with_subtypes_cannot_be_told() {
+    let sql = sql_of(
+        "CREATE TYPE animal AS OBJECT (name VARCHAR2(10)) NOT FINAL;
+/
+CREATE TYPE dog UNDER animal (breed VARCHAR2(10));
+/
+CREATE FUNCTION f(a animal, d dog) RETURN NUMBER IS
+BEGIN
+  IF a IS OF (ONLY animal) THEN RETURN 1; END IF;
+  IF d IS OF (ONLY dog) THEN RETURN 2; END IF;
+  RETURN 0;
+END;
+/
+",
+    );
+    assert!(sql.contains("IF FALSE THEN"), "animal has a subtype: {sql}");
+    assert!(sql.contains("IF (d IS NOT NULL) THEN"), "dog has none: {sql}");
+}
+
+#[test]
+fn review_fixes_result_names_drop_quoting_value_fields_and_comments() {
+    let t = translated(
+        "CREATE TYPE pt AS OBJECT (x NUMBER);
+/
+CREATE TYPE pts AS TABLE OF pt;
+/
+CREATE FUNCTION split(s IN VARCHAR2, rest OUT VARCHAR2) RETURN VARCHAR2 IS
+  result VARCHAR2(10);
+BEGIN
+  rest := s;
+  result := s;
+  RETURN result;
+END;
+/
+CREATE PROCEDURE go(l pts) IS
+  v VARCHAR2(100);
+  n NUMBER;
+BEGIN
+  EXECUTE IMMEDIATE 'DROP PACKAGE \"Mixed\"';
+  SELECT VALUE(t).x INTO n FROM TABLE(l) t;
+  v := /* don't */ 'a
+     b';
+END;
+/
+",
+    );
+    let sql = &t.sql;
+    assert!(sql.contains("EXECUTE 'DROP SCHEMA \"Mixed\" CASCADE';"), "{sql}");
+    assert!(sql.contains("SELECT t.x INTO STRICT n FROM unnest(l) t;"), "{sql}");
+    assert!(sql.contains("'a\n     b';"), "the literal keeps its spaces: {sql}");
 }
 
 #[test]
@@ -1718,4 +1772,21 @@ END;
     assert_eq!(notes.len(), 1, "{notes:?}");
     assert_eq!(notes[0].0, 12, "{notes:?}");
     assert!(notes[0].1.starts_with("SPLIT: a function with OUT parameters called inside"));
+}
+
+#[test]
+fn a_functions_value_parameter_is_named_apart_from_its_variables() {
+    let sql = sql_of(
+        "CREATE FUNCTION split(s IN VARCHAR2, rest OUT VARCHAR2) RETURN VARCHAR2 IS
+  result VARCHAR2(10);
+BEGIN
+  rest := s;
+  result := s;
+  RETURN result;
+END;
+/
+",
+    );
+    assert!(sql.contains("OUT result_2 varchar"), "{sql}");
+    assert!(sql.contains("result_2 := result;"), "{sql}");
 }

@@ -193,7 +193,6 @@ pub fn split_commas(items: &[Item]) -> Vec<Vec<Item>> {
     parts
 }
 
-/// An SQL string literal holding `text`.
 /// For each line break of `text`, whether it is inside a string literal
 /// or a dollar quote (so the spaces around it are the literal's).
 pub fn quoted_breaks(text: &str) -> Vec<bool> {
@@ -203,7 +202,7 @@ pub fn quoted_breaks(text: &str) -> Vec<bool> {
     let mut i = 0;
     while i < bytes.len() {
         match (quote, bytes[i]) {
-            (_, b'\n') => out.push(quote.is_some()),
+            (_, b'\n') => out.push(quote.is_some_and(|q| q != "*/")),
             (None, b'\'') => quote = Some("'"),
             (Some("'"), b'\'') => quote = None,
             (None, b'-') if bytes.get(i + 1) == Some(&b'-') => {
@@ -212,6 +211,14 @@ pub fn quoted_breaks(text: &str) -> Vec<bool> {
                     i += 1;
                 }
             }
+            (None, b'/') if bytes.get(i + 1) == Some(&b'*') => quote = Some("*/"),
+            (Some("*/"), b'*') if bytes.get(i + 1) == Some(&b'/') => {
+                // A block comment's breaks are no literal's.
+                quote = None;
+                i += 1;
+            }
+            (None, b'$')
+                if i > 0 && (bytes[i - 1].is_ascii_alphanumeric() || bytes[i - 1] == b'_') => {}
             (None, b'$') => {
                 let tag_end = text[i + 1..]
                     .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
@@ -232,6 +239,7 @@ pub fn quoted_breaks(text: &str) -> Vec<bool> {
     out
 }
 
+/// An SQL string literal holding `text`.
 pub fn quote_literal(text: &str) -> String {
     format!("'{}'", text.replace('\'', "''"))
 }

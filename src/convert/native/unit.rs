@@ -557,7 +557,8 @@ pub(super) fn header(w: &mut Writer<'_, '_>, s: &Subprogram, name: &str) -> Stri
             NoteKind::Review,
             format!(
                 "a function with OUT parameters: its value is the OUT parameter {into}, after \
-                 the others; callers read them all with SELECT ... INTO"
+                 the others; a call that stands alone (x := f(...)) becomes SELECT ... INTO, \
+                 other calls need rewriting"
             ),
         );
         w.cx.return_into = Some(into);
@@ -604,8 +605,24 @@ pub(super) fn header(w: &mut Writer<'_, '_>, s: &Subprogram, name: &str) -> Stri
 /// The OUT parameter a function with OUT parameters returns its value in:
 /// `result`, unless a parameter has that name.
 pub(super) fn result_parameter(s: &Subprogram) -> String {
-    let taken = |name: &str| s.parameters.iter().any(|p| p.name.canonical() == name);
-    if taken("RESULT") { "return_value" } else { "result" }.to_owned()
+    // Nor a variable of the routine, which would hide it.
+    let declared: Vec<String> = match &s.body {
+        Some(SubprogramBody::Block(block)) => {
+            catalog::flat(&block.declarations).iter().filter_map(|d| declared_name(d)).collect()
+        }
+        _ => Vec::new(),
+    };
+    let taken = |name: &str| {
+        s.parameters.iter().any(|p| p.name.canonical() == name)
+            || declared.iter().any(|d| d == name)
+    };
+    let mut name = "RESULT".to_owned();
+    let mut n = 1;
+    while taken(&name) {
+        n += 1;
+        name = format!("RESULT_{n}");
+    }
+    name.to_ascii_lowercase()
 }
 
 fn package_schema(p: &Package) -> String {
