@@ -975,3 +975,181 @@ END;
     // Oracle: 'a' then 'b' split off, 'c' left, the counter raised twice.
     assert_eq!(value(&mut db, "pf.go()").as_deref(), Some("ab|c|12"));
 }
+
+#[test]
+fn outer_joins_keep_the_rows_oracle_keeps() {
+    let mut db = database(
+        "CREATE TABLE dept (id numeric, name varchar);
+         CREATE TABLE emp (id numeric, dept numeric, kind varchar);
+         INSERT INTO dept VALUES (10, 'A'), (20, 'B'), (30, 'C');
+         INSERT INTO emp VALUES (1, 10, 'X'), (2, 10, 'Y'), (3, 20, 'Y');",
+        "CREATE FUNCTION with_kind(p_kind VARCHAR2) RETURN VARCHAR2 IS
+  v VARCHAR2(100);
+BEGIN
+  FOR r IN (SELECT d.name, e.id
+              FROM dept d, emp e
+             WHERE d.id = e.dept(+)
+               AND e.kind(+) = p_kind
+             ORDER BY d.name, e.id) LOOP
+    v := v || r.name || NVL(TO_CHAR(r.id), '-');
+  END LOOP;
+  RETURN v;
+END;
+/
+CREATE FUNCTION kind_filtered RETURN NUMBER IS
+  n NUMBER;
+BEGIN
+  SELECT COUNT(*) INTO n FROM dept d, emp e WHERE e.dept(+) = d.id AND e.kind = 'X';
+  RETURN n;
+END;
+/
+",
+    );
+    // Oracle: a (+) condition on the outer-joined table is part of the
+    // join, so every department is kept: 'A1B-C-'.
+    assert_eq!(value(&mut db, "with_kind('X')").as_deref(), Some("A1B-C-"));
+    assert_eq!(value(&mut db, "with_kind('Y')").as_deref(), Some("A2B3C-"));
+    // Oracle: a condition without (+) filters after the join: 1 row.
+    assert_eq!(value(&mut db, "kind_filtered()").as_deref(), Some("1"));
+}
+
+#[test]
+fn hierarchical_queries_walk_depth_first_as_oracle_does() {
+    let mut db = database(
+        "CREATE TABLE emp (id numeric, name varchar, mgr numeric);
+         INSERT INTO emp VALUES (1, 'KING', NULL), (2, 'JONES', 1), (3, 'BLAKE', 1),
+           (4, 'SCOTT', 2), (5, 'ADAMS', 4), (6, 'ALLEN', 3);
+         CREATE TABLE link (id numeric, parent numeric);
+         INSERT INTO link VALUES (1, 3), (2, 1), (3, 2);",
+        "CREATE FUNCTION tree RETURN VARCHAR2 IS
+  v VARCHAR2(4000);
+BEGIN
+  FOR r IN (SELECT LEVEL lvl, SYS_CONNECT_BY_PATH(name, '/') path,
+                   CONNECT_BY_ROOT name root, CONNECT_BY_ISLEAF leaf
+              FROM emp e
+             START WITH mgr IS NULL
+           CONNECT BY PRIOR id = mgr
+             ORDER SIBLINGS BY name) LOOP
+    v := v || r.lvl || r.path || r.leaf || r.root || ';';
+  END LOOP;
+  RETURN v;
+END;
+/
+CREATE FUNCTION below(p_id NUMBER, p_skip VARCHAR2) RETURN NUMBER IS
+  n NUMBER;
+BEGIN
+  SELECT COUNT(*) INTO n FROM emp
+   WHERE name <> p_skip
+   START WITH id = p_id CONNECT BY PRIOR id = mgr;
+  RETURN n;
+END;
+/
+CREATE FUNCTION round_trip RETURN VARCHAR2 IS
+  v VARCHAR2(100);
+BEGIN
+  FOR r IN (SELECT id, LEVEL lvl FROM link
+             START WITH id = 1 CONNECT BY NOCYCLE PRIOR id = parent) LOOP
+    v := v || r.id || '@' || r.lvl || ' ';
+  END LOOP;
+  RETURN v;
+END;
+/
+",
+    );
+    // Oracle: depth first, siblings by name, each path from the root.
+    assert_eq!(
+        value(&mut db, "tree()").as_deref(),
+        Some(
+            "1/KING0KING;2/KING/BLAKE0KING;3/KING/BLAKE/ALLEN1KING;2/KING/JONES0KING;\
+             3/KING/JONES/SCOTT0KING;4/KING/JONES/SCOTT/ADAMS1KING;"
+        )
+    );
+    // Oracle: WHERE filters after the walk, so JONES's reports stay: 2.
+    assert_eq!(value(&mut db, "below(2, 'JONES')").as_deref(), Some("2"));
+    assert_eq!(value(&mut db, "below(1, '-')").as_deref(), Some("6"));
+    // Oracle with NOCYCLE: 1, 2, 3, and not 1 again below 3.
+    assert_eq!(value(&mut db, "round_trip()").as_deref(), Some("1@1 2@2 3@3 "));
+}
+
+#[test]
+fn package_initialisation_and_compound_triggers_keep_oracles_state() {
+    let mut db = database(
+        "CREATE TABLE orders (id numeric, total numeric);
+         CREATE TABLE audit_log (n numeric, total numeric);",
+        "CREATE OR REPLACE PACKAGE cfg IS
+  g_rate NUMBER;
+  FUNCTION rate RETURN NUMBER;
+END cfg;
+/
+CREATE OR REPLACE PACKAGE BODY cfg IS
+  g_calls NUMBER := 0;
+  FUNCTION rate RETURN NUMBER IS
+  BEGIN
+    g_calls := g_calls + 1;
+    RETURN g_rate * 100 + g_calls;
+  END;
+BEGIN
+  g_rate := 0.21;
+  g_calls := 10;
+END cfg;
+/
+CREATE OR REPLACE TRIGGER orders_audit
+FOR INSERT ON orders
+COMPOUND TRIGGER
+  g_count NUMBER := 0;
+  g_total NUMBER := 0;
+  AFTER EACH ROW IS
+  BEGIN
+    g_count := g_count + 1;
+    g_total := g_total + :NEW.total;
+  END AFTER EACH ROW;
+  AFTER STATEMENT IS
+  BEGIN
+    INSERT INTO audit_log VALUES (g_count, g_total);
+  END AFTER STATEMENT;
+END orders_audit;
+/
+",
+    );
+    // Oracle: the initialisation runs once, before the first call: 21 + 11,
+    // then 21 + 12; and a read of the variable from outside sees it too.
+    assert_eq!(value(&mut db, "cfg.rate() = 32").as_deref(), Some("true"));
+    assert_eq!(value(&mut db, "cfg.rate() = 33").as_deref(), Some("true"));
+    assert_eq!(value(&mut db, "cfg.g_rate() = 0.21").as_deref(), Some("true"));
+    // Oracle: each INSERT statement starts the trigger's state afresh.
+    db.batch_execute("INSERT INTO orders VALUES (1, 10), (2, 20), (3, 30)").unwrap();
+    db.batch_execute("INSERT INTO orders VALUES (4, 5)").unwrap();
+    let rows = db.query("SELECT n::text || ':' || total::text FROM audit_log", &[]).unwrap();
+    let rows: Vec<String> = rows.iter().map(|r| r.get(0)).collect();
+    assert_eq!(rows, ["3:60", "1:5"]);
+}
+
+#[test]
+fn an_autonomous_transaction_commits_apart_from_its_caller() {
+    let mut db = database(
+        "CREATE EXTENSION dblink;
+         CREATE TABLE logs (msg varchar);",
+        "CREATE PROCEDURE log_it(p_msg VARCHAR2) IS
+  PRAGMA AUTONOMOUS_TRANSACTION;
+BEGIN
+  INSERT INTO logs VALUES (p_msg);
+  COMMIT;
+END;
+/
+CREATE FUNCTION work RETURN NUMBER IS
+BEGIN
+  log_it('started');
+  INSERT INTO logs VALUES ('work');
+  RAISE_APPLICATION_ERROR(-20001, 'failed');
+END;
+/
+",
+    );
+    let failed = db.query_one("SELECT work()", &[]);
+    assert!(failed.is_err(), "work() raises");
+    // Oracle: the autonomous insert is committed; the caller's is undone.
+    assert_eq!(
+        value(&mut db, "(SELECT string_agg(msg, ',') FROM logs)").as_deref(),
+        Some("started")
+    );
+}

@@ -815,6 +815,15 @@ pub static CATALOGUE: &[Feature] = &[
     },
 ];
 
+/// What the catalogue says to do about a call into Oracle's package
+/// `name` (upper case), when it names that package.
+pub fn package_strategy(name: &str) -> Option<&'static str> {
+    package_feature(name)
+        .filter(|id| *id != "ORACLE_PACKAGE_OTHER")
+        .and_then(feature)
+        .map(|f| f.strategy)
+}
+
 /// The catalogue entry of `id`.
 pub fn feature(id: &str) -> Option<&'static Feature> {
     CATALOGUE.binary_search_by(|f| f.id.cmp(id)).ok().map(|i| &CATALOGUE[i])

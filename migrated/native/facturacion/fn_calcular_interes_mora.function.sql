@@ -14,10 +14,10 @@ AS $body$
 DECLARE
     /* Interés por mora sobre facturas vencidas.
         Regla (Resolución de Directorio 2019-07):
-        - 5 días de gracia desde el vencimiento
-        - tasa anual MORA_TASA_ANUAL, año comercial de 360 días
-        - por cada mes completo vencido se recarga 0.5 puntos a la tasa, hasta 12 meses
-        - el interés se trunca a 2 decimales y nunca supera el 20% del saldo */
+          - 5 días de gracia desde el vencimiento
+          - tasa anual MORA_TASA_ANUAL, año comercial de 360 días
+          - por cada mes completo vencido se recarga 0.5 puntos a la tasa, hasta 12 meses
+          - el interés se trunca a 2 decimales y nunca supera el 20% del saldo */
     c_dias_gracia CONSTANT integer := 5;
     v_tasa_anual numeric;
     v_dias numeric;

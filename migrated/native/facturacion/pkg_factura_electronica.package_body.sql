@@ -1,10 +1,10 @@
 -- FACTURACION.PKG_FACTURA_ELECTRONICA (PACKAGE BODY) from extracted/ddl/FACTURACION/PKG_FACTURA_ELECTRONICA.sql:29
--- unsupported (line 29): the package's initialisation section is not run
 -- review (line 45): PLS_INTEGER (here and below) became integer: PostgreSQL truncates integer division where Oracle rounds the result on assignment
 -- review (line 207): UTL_ENCODE.BASE64_ENCODE became encode(..., 'base64'), which breaks lines after 76 characters with LF where Oracle breaks them after 64 with CR LF
--- unsupported (line 281): DBMS_LOB has no equivalent on PostgreSQL; left as written
+-- unsupported (line 281): DBMS_LOB has no equivalent on PostgreSQL; left as written. CLOB is text and BLOB bytea: length, substr, position, overlay and || replace the locator calls; temporary LOBs and piecewise writes become string building.
 -- review (line 289): SQLCODE is computed from SQLSTATE: exact for application errors (-20000..-20999) and NO_DATA_FOUND, -1 for the rest
 -- unsupported (line 306): COMMIT inside a block with an EXCEPTION handler: PostgreSQL refuses it (cannot commit while a subtransaction is active)
+-- review (line 318): the initialisation section runs in pkg_factura_electronica.package_initialization(), which each routine and state reader of the package calls first; an assignment from outside the package to its state does not run it
 
 CREATE SCHEMA IF NOT EXISTS pkg_factura_electronica;
 
@@ -22,11 +22,13 @@ Consulte su comprobante en el portal del contribuyente con la clave de acceso.')
 
 -- package variable g_url_api: session setting pkg_factura_electronica.g_url_api
 CREATE OR REPLACE FUNCTION pkg_factura_electronica.g_url_api() RETURNS varchar(400)
-LANGUAGE plpgsql STABLE
+LANGUAGE plpgsql VOLATILE
 AS $body$
 DECLARE
-    v text := current_setting('pkg_factura_electronica.g_url_api', true);
+    v text;
 BEGIN
+    PERFORM pkg_factura_electronica.package_initialization();
+    v := current_setting('pkg_factura_electronica.g_url_api', true);
     IF v IS NULL THEN
         RETURN NULL;
     END IF;
@@ -36,11 +38,13 @@ $body$;
 
 -- package variable g_usuario: session setting pkg_factura_electronica.g_usuario
 CREATE OR REPLACE FUNCTION pkg_factura_electronica.g_usuario() RETURNS varchar(100)
-LANGUAGE plpgsql STABLE
+LANGUAGE plpgsql VOLATILE
 AS $body$
 DECLARE
-    v text := current_setting('pkg_factura_electronica.g_usuario', true);
+    v text;
 BEGIN
+    PERFORM pkg_factura_electronica.package_initialization();
+    v := current_setting('pkg_factura_electronica.g_usuario', true);
     IF v IS NULL THEN
         RETURN NULL;
     END IF;
@@ -50,11 +54,13 @@ $body$;
 
 -- package variable g_clave: session setting pkg_factura_electronica.g_clave
 CREATE OR REPLACE FUNCTION pkg_factura_electronica.g_clave() RETURNS varchar(200)
-LANGUAGE plpgsql STABLE
+LANGUAGE plpgsql VOLATILE
 AS $body$
 DECLARE
-    v text := current_setting('pkg_factura_electronica.g_clave', true);
+    v text;
 BEGIN
+    PERFORM pkg_factura_electronica.package_initialization();
+    v := current_setting('pkg_factura_electronica.g_clave', true);
     IF v IS NULL THEN
         RETURN NULL;
     END IF;
@@ -64,11 +70,13 @@ $body$;
 
 -- package variable g_wallet: session setting pkg_factura_electronica.g_wallet
 CREATE OR REPLACE FUNCTION pkg_factura_electronica.g_wallet() RETURNS varchar(400)
-LANGUAGE plpgsql STABLE
+LANGUAGE plpgsql VOLATILE
 AS $body$
 DECLARE
-    v text := current_setting('pkg_factura_electronica.g_wallet', true);
+    v text;
 BEGIN
+    PERFORM pkg_factura_electronica.package_initialization();
+    v := current_setting('pkg_factura_electronica.g_wallet', true);
     IF v IS NULL THEN
         RETURN NULL;
     END IF;
@@ -78,11 +86,13 @@ $body$;
 
 -- package variable g_ambiente: session setting pkg_factura_electronica.g_ambiente
 CREATE OR REPLACE FUNCTION pkg_factura_electronica.g_ambiente() RETURNS char(1)
-LANGUAGE plpgsql STABLE
+LANGUAGE plpgsql VOLATILE
 AS $body$
 DECLARE
-    v text := current_setting('pkg_factura_electronica.g_ambiente', true);
+    v text;
 BEGIN
+    PERFORM pkg_factura_electronica.package_initialization();
+    v := current_setting('pkg_factura_electronica.g_ambiente', true);
     IF v IS NULL THEN
         RETURN '1';
     END IF;
@@ -92,15 +102,52 @@ $body$;
 
 -- package variable g_envios_ok: session setting pkg_factura_electronica.g_envios_ok
 CREATE OR REPLACE FUNCTION pkg_factura_electronica.g_envios_ok() RETURNS integer
-LANGUAGE plpgsql STABLE
+LANGUAGE plpgsql VOLATILE
 AS $body$
 DECLARE
-    v text := current_setting('pkg_factura_electronica.g_envios_ok', true);
+    v text;
 BEGIN
+    PERFORM pkg_factura_electronica.package_initialization();
+    v := current_setting('pkg_factura_electronica.g_envios_ok', true);
     IF v IS NULL THEN
         RETURN 0;
     END IF;
     RETURN nullif(v, '')::integer;
+END;
+$body$;
+
+CREATE OR REPLACE FUNCTION pkg_factura_electronica.package_initialization() RETURNS void
+LANGUAGE plpgsql
+AS $body$
+#variable_conflict use_column
+DECLARE
+    pkg_factura_electronica_g_ambiente char(1);
+    pkg_factura_electronica_g_clave varchar(200);
+    pkg_factura_electronica_g_url_api varchar(400);
+    pkg_factura_electronica_g_usuario varchar(100);
+    pkg_factura_electronica_g_wallet varchar(400);
+BEGIN
+    IF current_setting('pkg_factura_electronica._initialized', true) = 'yes' THEN
+        RETURN;
+    END IF;
+    PERFORM set_config('pkg_factura_electronica._initialized', 'yes', false);
+    BEGIN
+        SELECT MAX(CASE codigo WHEN 'SRI_URL_RECEPCION' THEN valor END),
+                  MAX(CASE codigo WHEN 'SRI_USUARIO' THEN valor END),
+                  MAX(CASE codigo WHEN 'SRI_CLAVE' THEN valor END),
+                  MAX(CASE codigo WHEN 'SRI_WALLET' THEN valor END),
+                  coalesce(MAX(CASE codigo WHEN 'SRI_AMBIENTE' THEN valor END), '1')
+             INTO STRICT pkg_factura_electronica_g_url_api, pkg_factura_electronica_g_usuario, pkg_factura_electronica_g_clave, pkg_factura_electronica_g_wallet, pkg_factura_electronica_g_ambiente
+             FROM seguridad.parametros_sistema
+            WHERE codigo LIKE 'SRI\_%' ESCAPE '\';
+        PERFORM set_config('pkg_factura_electronica.g_url_api', coalesce(pkg_factura_electronica_g_url_api::text, ''), false);
+        PERFORM set_config('pkg_factura_electronica.g_usuario', coalesce(pkg_factura_electronica_g_usuario::text, ''), false);
+        PERFORM set_config('pkg_factura_electronica.g_clave', coalesce(pkg_factura_electronica_g_clave::text, ''), false);
+        PERFORM set_config('pkg_factura_electronica.g_wallet', coalesce(pkg_factura_electronica_g_wallet::text, ''), false);
+        PERFORM set_config('pkg_factura_electronica.g_ambiente', coalesce(pkg_factura_electronica_g_ambiente::text, ''), false);
+        -- la clave se guarda cifrada (AES-256)
+        PERFORM set_config('pkg_factura_electronica.g_clave', coalesce((pkg_cripto.fn_descifrar(pkg_factura_electronica.g_clave()))::text, ''), false);
+    END;
 END;
 $body$;
 
@@ -114,6 +161,7 @@ DECLARE
     v_factor integer := 2;
     v_dig integer;
 BEGIN
+    PERFORM pkg_factura_electronica.package_initialization();
     FOR i IN REVERSE LENGTH(p_cadena)..1 LOOP
         v_suma := v_suma + (oracle.substr(p_cadena, i, 1))::numeric * v_factor;
         v_factor := CASE WHEN v_factor = 7 THEN 2 ELSE v_factor + 1 END;
@@ -133,6 +181,7 @@ DECLARE
     v_numero facturas.numero_factura%TYPE;
     v_base varchar(48);
 BEGIN
+    PERFORM pkg_factura_electronica.package_initialization();
     SELECT fecha_emision, numero_factura INTO STRICT v_fecha, v_numero FROM facturas WHERE id_factura = p_id_factura;
     v_base := concat(TO_CHAR(v_fecha, 'DDMMYYYY'), pkg_factura_electronica.c_tipo_comprobante(), pkg_factura_electronica.c_ruc_emisor(), pkg_factura_electronica.g_ambiente(), pkg_factura_electronica.c_establecimiento(), pkg_factura_electronica.c_punto_emision(), oracle.substr(v_numero, -9), lpad((MOD(p_id_factura * 7919, 100000000))::text, 8, '0'), '1');
     RETURN concat(v_base, pkg_factura_electronica.fn_modulo11(v_base));
@@ -156,6 +205,7 @@ DECLARE
     v_clave facturas.clave_acceso%TYPE;
     v_xml xml;
 BEGIN
+    PERFORM pkg_factura_electronica.package_initialization();
     SELECT * INTO STRICT r_ped FROM ventas.pedidos WHERE id_pedido = p_id_pedido FOR UPDATE;
     IF r_ped.estado <> 'APROBADO' THEN
         RAISE EXCEPTION USING ERRCODE = 'U0310', MESSAGE = concat('Solo se facturan pedidos APROBADOS; el pedido ', p_id_pedido, ' está ', r_ped.estado);
@@ -215,6 +265,7 @@ AS $body$
 DECLARE
     v_id_envio envios_sri.id_envio%TYPE;
 BEGIN
+    PERFORM pkg_factura_electronica.package_initialization();
     INSERT INTO envios_sri (id_envio, id_factura, fecha_envio, url, request_body, response_body, http_status, estado_respuesta, mensaje)
         VALUES (nextval('seq_envios'), p_id_factura, clock_timestamp(), pkg_factura_electronica.g_url_api(), p_request, p_response, p_status, p_estado, SUBSTR(p_mensaje, 1, 4000))
         RETURNING id_envio INTO v_id_envio;
@@ -241,6 +292,7 @@ DECLARE
     v_mensaje varchar(4000);
     v_estado_fact facturas.estado%TYPE;
 BEGIN
+    PERFORM pkg_factura_electronica.package_initialization();
     SELECT estado INTO STRICT v_estado_fact FROM facturas WHERE id_factura = p_id_factura FOR UPDATE;
     IF v_estado_fact NOT IN ('EMITIDA', 'ENVIADA') THEN
         RAISE EXCEPTION USING ERRCODE = 'U0320', MESSAGE = concat('La factura ', p_id_factura, ' no puede enviarse en estado ', v_estado_fact);
@@ -366,6 +418,7 @@ DECLARE
     v_ok integer := 0;
     v_error integer := 0;
 BEGIN
+    PERFORM pkg_factura_electronica.package_initialization();
     FOR r IN SELECT id_factura
         FROM (SELECT id_factura FROM facturas
                WHERE estado IN ('EMITIDA', 'ENVIADA')

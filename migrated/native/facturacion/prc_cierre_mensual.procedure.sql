@@ -22,15 +22,15 @@ AS $body$
 #variable_conflict use_column
 DECLARE
     /*
-        Cierre mensual de facturación. Pasos:
-        1. Recalcular interés de mora de la cartera vencida
-        2. Exportar el CSV de ventas del mes (DIR_REPORTES)
-        3. Generar asientos contables del mes
-        4. Recalcular costo promedio de inventario
-        Cada paso confirma por separado; si un paso falla se registra y se salta
-        al final (etiqueta fin_cierre) sin revertir los pasos anteriores.
+          Cierre mensual de facturación. Pasos:
+            1. Recalcular interés de mora de la cartera vencida
+            2. Exportar el CSV de ventas del mes (DIR_REPORTES)
+            3. Generar asientos contables del mes
+            4. Recalcular costo promedio de inventario
+          Cada paso confirma por separado; si un paso falla se registra y se salta
+          al final (etiqueta fin_cierre) sin revertir los pasos anteriores.
         /
-        Se programa con JOB_CIERRE_MENSUAL el día 1 de cada mes.
+          Se programa con JOB_CIERRE_MENSUAL el día 1 de cada mes.
         */
     v_periodo timestamp(0);
     v_archivo varchar(200);
@@ -39,10 +39,10 @@ DECLARE
     v_facturas integer := 0;
     v_error varchar(4000);
     c_vencidas CURSOR FOR SELECT id_factura, saldo, fecha_vencimiento
-        FROM facturas
+         FROM facturas
         WHERE saldo > 0
-        AND estado = 'AUTORIZADA'
-        AND fecha_vencimiento < TRUNC(clock_timestamp()::timestamp(0));
+          AND estado = 'AUTORIZADA'
+          AND fecha_vencimiento < TRUNC(clock_timestamp()::timestamp(0));
     r_venc record;
 BEGIN
     v_periodo := CASE

@@ -1,9 +1,9 @@
 -- SEGURIDAD.PRC_REGISTRAR_AUDITORIA (PROCEDURE) from extracted/ddl/SEGURIDAD/PRC_REGISTRAR_AUDITORIA.sql:6
--- unsupported (line 20): PRAGMA AUTONOMOUS_TRANSACTION: this runs in the caller's transaction (dblink or pg_background would give it its own)
--- unsupported (line 31): COMMIT inside a block with an EXCEPTION handler: PostgreSQL refuses it (cannot commit while a subtransaction is active)
+-- review (line 20): PRAGMA AUTONOMOUS_TRANSACTION: the routine of this name runs this body over a dblink connection of its own, which commits apart from the caller; it needs the dblink extension and, on Aurora, the setting autonomous.connection naming a dblink_fdw server with a user mapping
+-- review (line 35): ROLLBACK in a handler of an autonomous routine: PostgreSQL has undone the failed block; what ran before that block is not undone
 -- review (line 36): SQLCODE is computed from SQLSTATE: exact for application errors (-20000..-20999) and NO_DATA_FOUND, -1 for the rest
 
-CREATE OR REPLACE PROCEDURE seguridad.prc_registrar_auditoria(
+CREATE OR REPLACE PROCEDURE seguridad.prc_registrar_auditoria_autonomous(
     p_modulo varchar(60),
     p_accion varchar(30),
     p_detalle varchar DEFAULT NULL,
@@ -28,11 +28,25 @@ BEGIN
     INSERT INTO auditoria_log (id_log, fecha, usuario, modulo, accion, detalle, codigo_error, ip_cliente)
         VALUES (nextval('seq_auditoria'), clock_timestamp(), v_usuario, UPPER(p_modulo), UPPER(p_accion),
                 SUBSTR(p_detalle, 1, 4000), p_codigo_error, v_ip);
-    COMMIT;
+    -- COMMIT: the autonomous connection commits as the call returns
 EXCEPTION
     WHEN OTHERS THEN
         -- nunca debe romper la transacción del llamador
-        ROLLBACK;
+        -- ROLLBACK: the failed block's changes are undone already
         RAISE NOTICE '%', concat('PRC_REGISTRAR_AUDITORIA: ', (CASE WHEN SQLSTATE LIKE 'U0%' THEN -20000 - right(SQLSTATE, 3)::integer WHEN SQLSTATE = 'P0002' THEN 100 ELSE -1 END), ' ', SQLERRM);
+END;
+$body$;
+
+CREATE OR REPLACE PROCEDURE seguridad.prc_registrar_auditoria(
+    p_modulo varchar(60),
+    p_accion varchar(30),
+    p_detalle varchar DEFAULT NULL,
+    p_codigo_error numeric DEFAULT NULL
+)
+LANGUAGE plpgsql
+AS $body$
+#variable_conflict use_column
+BEGIN
+    PERFORM dblink_exec(coalesce(nullif(current_setting('autonomous.connection', true), ''), format('dbname=%s port=%s host=%s user=%s', current_database(), current_setting('port'), split_part(current_setting('unix_socket_directories'), ',', 1), current_user)), format('CALL seguridad.prc_registrar_auditoria_autonomous(%L, %L, %L, %L)', p_modulo, p_accion, p_detalle, p_codigo_error));
 END;
 $body$;

@@ -19,11 +19,13 @@ AS $body$ SELECT ('Descuento & promoción de campaña')::varchar(60) $body$;
 
 -- package variable g_descuento_maximo: session setting pkg_descuentos.g_descuento_maximo
 CREATE OR REPLACE FUNCTION pkg_descuentos.g_descuento_maximo() RETURNS numeric
-LANGUAGE plpgsql STABLE
+LANGUAGE plpgsql VOLATILE
 AS $body$
 DECLARE
-    v text := current_setting('pkg_descuentos.g_descuento_maximo', true);
+    v text;
 BEGIN
+    PERFORM pkg_descuentos.package_initialization();
+    v := current_setting('pkg_descuentos.g_descuento_maximo', true);
     IF v IS NULL THEN
         RETURN 35;
     END IF;

@@ -198,7 +198,7 @@ AS $body$
 #variable_conflict use_column
 DECLARE
     c_lineas CURSOR (cp_id_pedido numeric) FOR SELECT l.id_pedido, l.nro_linea, l.id_producto, l.cantidad, l.precio_unitario, l.subtotal_linea
-        FROM pedido_lineas l
+         FROM pedido_lineas l
         WHERE l.id_pedido = cp_id_pedido
         ORDER BY l.nro_linea;
 BEGIN
@@ -271,7 +271,7 @@ AS $body$
 #variable_conflict use_column
 DECLARE
     c_lineas CURSOR (cp_id_pedido numeric) FOR SELECT l.id_pedido, l.nro_linea, l.id_producto, l.cantidad, l.precio_unitario, l.subtotal_linea
-        FROM pedido_lineas l
+         FROM pedido_lineas l
         WHERE l.id_pedido = cp_id_pedido
         ORDER BY l.nro_linea;
     r_ped pedidos%ROWTYPE;

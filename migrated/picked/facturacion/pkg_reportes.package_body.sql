@@ -1,49 +1,47 @@
 -- FACTURACION.PKG_REPORTES (PACKAGE BODY) from extracted/ddl/FACTURACION/PKG_REPORTES.sql:25
 -- unsupported (line 49): type UTL_FILE.FILE_TYPE has no PostgreSQL equivalent
--- unsupported (line 59): UTL_FILE has no equivalent on PostgreSQL; left as written
--- unsupported (line 61): UTL_FILE.PUT_LINE has no equivalent on PostgreSQL; left as written
+-- unsupported (line 59): UTL_FILE has no equivalent on PostgreSQL; left as written. Aurora has no server file system: exports go to S3 with aws_s3.query_export_to_s3, imports with aws_s3.table_import_from_s3, line-by-line file work moves to a Lambda or the application.
+-- unsupported (line 61): UTL_FILE.PUT_LINE has no equivalent on PostgreSQL; left as written. Aurora has no server file system: exports go to S3 with aws_s3.query_export_to_s3, imports with aws_s3.table_import_from_s3, line-by-line file work moves to a Lambda or the application.
 -- review (line 66): C_VENTAS%NOTFOUND became FOUND, which the last FETCH of any cursor sets
--- unsupported (line 67): UTL_FILE.PUT_LINE has no equivalent on PostgreSQL; left as written
+-- unsupported (line 67): UTL_FILE.PUT_LINE has no equivalent on PostgreSQL; left as written. Aurora has no server file system: exports go to S3 with aws_s3.query_export_to_s3, imports with aws_s3.table_import_from_s3, line-by-line file work moves to a Lambda or the application.
 -- review (line 70): TO_CHAR: the NLS argument was left out
 -- review (line 71): TO_CHAR: the NLS argument was left out
 -- review (line 72): TO_CHAR: the NLS argument was left out
 -- review (line 73): TO_CHAR: the NLS argument was left out
 -- review (line 74): TO_CHAR: the NLS argument was left out
 -- review (line 79): TO_CHAR: the NLS argument was left out
--- unsupported (line 79): UTL_FILE.PUT_LINE has no equivalent on PostgreSQL; left as written
+-- unsupported (line 79): UTL_FILE.PUT_LINE has no equivalent on PostgreSQL; left as written. Aurora has no server file system: exports go to S3 with aws_s3.query_export_to_s3, imports with aws_s3.table_import_from_s3, line-by-line file work moves to a Lambda or the application.
 -- unsupported (line 80): C_VENTAS%ROWCOUNT has no PostgreSQL equivalent
--- unsupported (line 82): UTL_FILE.FCLOSE has no equivalent on PostgreSQL; left as written
+-- unsupported (line 82): UTL_FILE.FCLOSE has no equivalent on PostgreSQL; left as written. Aurora has no server file system: exports go to S3 with aws_s3.query_export_to_s3, imports with aws_s3.table_import_from_s3, line-by-line file work moves to a Lambda or the application.
 -- review (line 84): exception UTL_FILE.INVALID_OPERATION is not declared where the translator can see it; SQLSTATE 'U1PFJ' stands for it
 -- review (line 84): exception UTL_FILE.INVALID_PATH is not declared where the translator can see it; SQLSTATE 'U1T3F' stands for it
 -- unsupported (line 85): C_VENTAS%ISOPEN has no PostgreSQL equivalent
 -- unsupported (line 88): C_VENTAS%ISOPEN has no PostgreSQL equivalent
--- unsupported (line 91): UTL_FILE has no equivalent on PostgreSQL; left as written
--- unsupported (line 92): UTL_FILE.FCLOSE has no equivalent on PostgreSQL; left as written
--- unsupported (line 102): DBMS_XMLGEN has no equivalent on PostgreSQL; left as written
--- unsupported (line 111): DBMS_XMLGEN.SETBINDVALUE has no equivalent on PostgreSQL; left as written
--- unsupported (line 112): DBMS_XMLGEN.SETROWSETTAG has no equivalent on PostgreSQL; left as written
--- unsupported (line 113): DBMS_XMLGEN.SETROWTAG has no equivalent on PostgreSQL; left as written
--- unsupported (line 114): DBMS_XMLGEN has no equivalent on PostgreSQL; left as written
--- unsupported (line 114): DBMS_XMLGEN.SETNULLHANDLING has no equivalent on PostgreSQL; left as written
--- unsupported (line 115): DBMS_XMLGEN has no equivalent on PostgreSQL; left as written
--- unsupported (line 116): DBMS_XMLGEN.CLOSECONTEXT has no equivalent on PostgreSQL; left as written
--- unsupported (line 146): (+) outer join: rewrite it as LEFT JOIN
--- unsupported (line 147): (+) outer join: rewrite it as LEFT JOIN
+-- unsupported (line 91): UTL_FILE has no equivalent on PostgreSQL; left as written. Aurora has no server file system: exports go to S3 with aws_s3.query_export_to_s3, imports with aws_s3.table_import_from_s3, line-by-line file work moves to a Lambda or the application.
+-- unsupported (line 92): UTL_FILE.FCLOSE has no equivalent on PostgreSQL; left as written. Aurora has no server file system: exports go to S3 with aws_s3.query_export_to_s3, imports with aws_s3.table_import_from_s3, line-by-line file work moves to a Lambda or the application.
+-- unsupported (line 102): DBMS_XMLGEN has no equivalent on PostgreSQL; left as written. query_to_xml, or xmlelement/xmlagg/xmlforest over the query; ROWSET/ROW tags and NULL handling differ and must be matched by hand.
+-- unsupported (line 111): DBMS_XMLGEN.SETBINDVALUE has no equivalent on PostgreSQL; left as written. query_to_xml, or xmlelement/xmlagg/xmlforest over the query; ROWSET/ROW tags and NULL handling differ and must be matched by hand.
+-- unsupported (line 112): DBMS_XMLGEN.SETROWSETTAG has no equivalent on PostgreSQL; left as written. query_to_xml, or xmlelement/xmlagg/xmlforest over the query; ROWSET/ROW tags and NULL handling differ and must be matched by hand.
+-- unsupported (line 113): DBMS_XMLGEN.SETROWTAG has no equivalent on PostgreSQL; left as written. query_to_xml, or xmlelement/xmlagg/xmlforest over the query; ROWSET/ROW tags and NULL handling differ and must be matched by hand.
+-- unsupported (line 114): DBMS_XMLGEN has no equivalent on PostgreSQL; left as written. query_to_xml, or xmlelement/xmlagg/xmlforest over the query; ROWSET/ROW tags and NULL handling differ and must be matched by hand.
+-- unsupported (line 114): DBMS_XMLGEN.SETNULLHANDLING has no equivalent on PostgreSQL; left as written. query_to_xml, or xmlelement/xmlagg/xmlforest over the query; ROWSET/ROW tags and NULL handling differ and must be matched by hand.
+-- unsupported (line 115): DBMS_XMLGEN has no equivalent on PostgreSQL; left as written. query_to_xml, or xmlelement/xmlagg/xmlforest over the query; ROWSET/ROW tags and NULL handling differ and must be matched by hand.
+-- unsupported (line 116): DBMS_XMLGEN.CLOSECONTEXT has no equivalent on PostgreSQL; left as written. query_to_xml, or xmlelement/xmlagg/xmlforest over the query; ROWSET/ROW tags and NULL handling differ and must be matched by hand.
 -- unsupported (line 161): type DBMS_SQL.DESC_TAB2 has no PostgreSQL equivalent
--- unsupported (line 170): DBMS_SQL has no equivalent on PostgreSQL; left as written
--- unsupported (line 171): DBMS_SQL has no equivalent on PostgreSQL; left as written
--- unsupported (line 171): DBMS_SQL.PARSE has no equivalent on PostgreSQL; left as written
--- unsupported (line 172): DBMS_SQL.DESCRIBE_COLUMNS2 has no equivalent on PostgreSQL; left as written
--- unsupported (line 176): DBMS_SQL.DEFINE_COLUMN has no equivalent on PostgreSQL; left as written
--- unsupported (line 181): DBMS_SQL has no equivalent on PostgreSQL; left as written
--- unsupported (line 182): DBMS_SQL has no equivalent on PostgreSQL; left as written
--- unsupported (line 185): DBMS_SQL.COLUMN_VALUE has no equivalent on PostgreSQL; left as written
--- unsupported (line 191): DBMS_SQL.CLOSE_CURSOR has no equivalent on PostgreSQL; left as written
--- unsupported (line 194): DBMS_SQL has no equivalent on PostgreSQL; left as written
--- unsupported (line 195): DBMS_SQL.CLOSE_CURSOR has no equivalent on PostgreSQL; left as written
--- unsupported (line 240): UTL_MAIL.SEND has no equivalent on PostgreSQL; left as written
+-- unsupported (line 170): DBMS_SQL has no equivalent on PostgreSQL; left as written. Rewrite as EXECUTE format(...) USING; column description (DESCRIBE_COLUMNS) needs a query on the catalogue or a refcursor; there are no cursor numbers.
+-- unsupported (line 171): DBMS_SQL has no equivalent on PostgreSQL; left as written. Rewrite as EXECUTE format(...) USING; column description (DESCRIBE_COLUMNS) needs a query on the catalogue or a refcursor; there are no cursor numbers.
+-- unsupported (line 171): DBMS_SQL.PARSE has no equivalent on PostgreSQL; left as written. Rewrite as EXECUTE format(...) USING; column description (DESCRIBE_COLUMNS) needs a query on the catalogue or a refcursor; there are no cursor numbers.
+-- unsupported (line 172): DBMS_SQL.DESCRIBE_COLUMNS2 has no equivalent on PostgreSQL; left as written. Rewrite as EXECUTE format(...) USING; column description (DESCRIBE_COLUMNS) needs a query on the catalogue or a refcursor; there are no cursor numbers.
+-- unsupported (line 176): DBMS_SQL.DEFINE_COLUMN has no equivalent on PostgreSQL; left as written. Rewrite as EXECUTE format(...) USING; column description (DESCRIBE_COLUMNS) needs a query on the catalogue or a refcursor; there are no cursor numbers.
+-- unsupported (line 181): DBMS_SQL has no equivalent on PostgreSQL; left as written. Rewrite as EXECUTE format(...) USING; column description (DESCRIBE_COLUMNS) needs a query on the catalogue or a refcursor; there are no cursor numbers.
+-- unsupported (line 182): DBMS_SQL has no equivalent on PostgreSQL; left as written. Rewrite as EXECUTE format(...) USING; column description (DESCRIBE_COLUMNS) needs a query on the catalogue or a refcursor; there are no cursor numbers.
+-- unsupported (line 185): DBMS_SQL.COLUMN_VALUE has no equivalent on PostgreSQL; left as written. Rewrite as EXECUTE format(...) USING; column description (DESCRIBE_COLUMNS) needs a query on the catalogue or a refcursor; there are no cursor numbers.
+-- unsupported (line 191): DBMS_SQL.CLOSE_CURSOR has no equivalent on PostgreSQL; left as written. Rewrite as EXECUTE format(...) USING; column description (DESCRIBE_COLUMNS) needs a query on the catalogue or a refcursor; there are no cursor numbers.
+-- unsupported (line 194): DBMS_SQL has no equivalent on PostgreSQL; left as written. Rewrite as EXECUTE format(...) USING; column description (DESCRIBE_COLUMNS) needs a query on the catalogue or a refcursor; there are no cursor numbers.
+-- unsupported (line 195): DBMS_SQL.CLOSE_CURSOR has no equivalent on PostgreSQL; left as written. Rewrite as EXECUTE format(...) USING; column description (DESCRIBE_COLUMNS) needs a query on the catalogue or a refcursor; there are no cursor numbers.
+-- unsupported (line 240): UTL_MAIL.SEND has no equivalent on PostgreSQL; left as written. Send through a Lambda calling Amazon SES (aws_lambda.invoke), or write to an outbox table the application sends from; attachments go through S3.
 -- review (line 247): SQLCODE is computed from SQLSTATE: exact for application errors (-20000..-20999) and NO_DATA_FOUND, -1 for the rest
--- unsupported (line 253): DBMS_SCHEDULER.CREATE_JOB has no equivalent on PostgreSQL; left as written
+-- unsupported (line 253): DBMS_SCHEDULER.CREATE_JOB has no equivalent on PostgreSQL; left as written. Jobs are redefined, not converted: pg_cron on Aurora for SQL jobs, Amazon EventBridge Scheduler with a Lambda for chains, external programs and calendars pg_cron cannot express.
 
 CREATE SCHEMA IF NOT EXISTS pkg_reportes;
 
@@ -76,12 +74,12 @@ AS $body$
 #variable_conflict use_column
 DECLARE
     c_ventas CURSOR (cp_desde timestamp(0), cp_hasta timestamp(0)) FOR SELECT f.numero_factura, f.fecha_emision, c.numero_documento, c.razon_social,
-        f.subtotal_0, f.subtotal_iva, f.descuento, f.monto_iva, f.total, f.estado
-        FROM facturas f, ventas.clientes c
+              f.subtotal_0, f.subtotal_iva, f.descuento, f.monto_iva, f.total, f.estado
+         FROM facturas f, ventas.clientes c
         WHERE c.id_cliente = f.id_cliente
-        AND f.fecha_emision >= cp_desde
-        AND f.fecha_emision <  cp_hasta
-        AND f.estado <> 'ANULADA'
+          AND f.fecha_emision >= cp_desde
+          AND f.fecha_emision <  cp_hasta
+          AND f.estado <> 'ANULADA'
         ORDER BY f.fecha_emision, f.numero_factura;
     r_venta record;
     v_archivo UTL_FILE.file_type;
@@ -178,13 +176,11 @@ BEGIN
     FOR r IN SELECT m.nro_mes, coalesce(SUM(f.total), 0) AS total
          FROM (SELECT LEVEL AS nro_mes,
                       ADD_MONTHS(to_timestamp(concat(p_anio, '0101'), 'YYYYMMDD')::timestamp(0), LEVEL - 1) AS inicio
-              FROM generate_series(1, 12) AS connect_by(level)) m,
+              FROM generate_series(1, 12) AS connect_by(level)) m LEFT JOIN
               (SELECT fecha_emision, total, estado
                  FROM facturas
                 WHERE id_cliente = coalesce(p_id_cliente, id_cliente)
-                  AND estado IN ('AUTORIZADA', 'PAGADA')) f
-        WHERE f.fecha_emision (+) >= m.inicio
-          AND f.fecha_emision (+) <  ADD_MONTHS(m.inicio, 1)
+                  AND estado IN ('AUTORIZADA', 'PAGADA')) f ON f.fecha_emision >= m.inicio AND f.fecha_emision <  ADD_MONTHS(m.inicio, 1)
         GROUP BY m.nro_mes
         ORDER BY m.nro_mes LOOP
         v_meses := array_append(v_meses, NULL::numeric(14,2));

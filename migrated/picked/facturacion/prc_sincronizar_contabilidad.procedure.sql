@@ -23,14 +23,14 @@ DECLARE
     -- Se ejecuta cada noche desde el job JOB_SINC_CONTABLE (ver jobs.sql).
     c_lote CONSTANT integer := 500;
     c_pendientes CURSOR FOR SELECT f.id_factura, f.numero_factura, f.fecha_emision, f.id_cliente,
-        f.subtotal_0, f.subtotal_iva, f.descuento, f.monto_iva, f.total,
-        p.id_bodega
-        FROM facturas f
-        JOIN ventas.pedidos p ON p.id_pedido = f.id_pedido
+              f.subtotal_0, f.subtotal_iva, f.descuento, f.monto_iva, f.total,
+              p.id_bodega
+         FROM facturas f
+         JOIN ventas.pedidos p ON p.id_pedido = f.id_pedido
         WHERE f.estado IN ('AUTORIZADA', 'PAGADA')
-        AND f.fecha_emision < p_fecha_hasta + interval '1 day'
-        AND NOT EXISTS (SELECT 1 FROM control_sincronizacion cs
-        WHERE cs.id_factura = f.id_factura AND cs.estado = 'OK');
+          AND f.fecha_emision < p_fecha_hasta + interval '1 day'
+          AND NOT EXISTS (SELECT 1 FROM control_sincronizacion cs
+                           WHERE cs.id_factura = f.id_factura AND cs.estado = 'OK');
     v_lote record[];
     v_ids_error numeric(12,0)[];
     v_msg_error varchar(1000)[];

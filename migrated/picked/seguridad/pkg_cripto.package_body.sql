@@ -1,15 +1,15 @@
 -- SEGURIDAD.PKG_CRIPTO (PACKAGE BODY) from extracted/ddl/SEGURIDAD/PKG_CRIPTO.sql:24
 -- review (line 26): PLS_INTEGER (here and below) became integer: PostgreSQL truncates integer division where Oracle rounds the result on assignment
--- unsupported (line 26): DBMS_CRYPTO has no equivalent on PostgreSQL; left as written
--- unsupported (line 27): DBMS_CRYPTO has no equivalent on PostgreSQL; left as written
--- unsupported (line 28): DBMS_CRYPTO has no equivalent on PostgreSQL; left as written
--- unsupported (line 50): DBMS_CRYPTO has no equivalent on PostgreSQL; left as written
--- unsupported (line 59): DBMS_CRYPTO has no equivalent on PostgreSQL; left as written
--- unsupported (line 62): DBMS_CRYPTO has no equivalent on PostgreSQL; left as written
--- unsupported (line 68): DBMS_CRYPTO has no equivalent on PostgreSQL; left as written
--- unsupported (line 74): DBMS_CRYPTO has no equivalent on PostgreSQL; left as written
+-- unsupported (line 26): DBMS_CRYPTO has no equivalent on PostgreSQL; left as written. pgcrypto: digest, hmac, encrypt/decrypt (or pgp_sym_*); match algorithm, chaining and padding exactly, and re-test against data encrypted in Oracle.
+-- unsupported (line 27): DBMS_CRYPTO has no equivalent on PostgreSQL; left as written. pgcrypto: digest, hmac, encrypt/decrypt (or pgp_sym_*); match algorithm, chaining and padding exactly, and re-test against data encrypted in Oracle.
+-- unsupported (line 28): DBMS_CRYPTO has no equivalent on PostgreSQL; left as written. pgcrypto: digest, hmac, encrypt/decrypt (or pgp_sym_*); match algorithm, chaining and padding exactly, and re-test against data encrypted in Oracle.
+-- unsupported (line 50): DBMS_CRYPTO has no equivalent on PostgreSQL; left as written. pgcrypto: digest, hmac, encrypt/decrypt (or pgp_sym_*); match algorithm, chaining and padding exactly, and re-test against data encrypted in Oracle.
+-- unsupported (line 59): DBMS_CRYPTO has no equivalent on PostgreSQL; left as written. pgcrypto: digest, hmac, encrypt/decrypt (or pgp_sym_*); match algorithm, chaining and padding exactly, and re-test against data encrypted in Oracle.
+-- unsupported (line 62): DBMS_CRYPTO has no equivalent on PostgreSQL; left as written. pgcrypto: digest, hmac, encrypt/decrypt (or pgp_sym_*); match algorithm, chaining and padding exactly, and re-test against data encrypted in Oracle.
+-- unsupported (line 68): DBMS_CRYPTO has no equivalent on PostgreSQL; left as written. pgcrypto: digest, hmac, encrypt/decrypt (or pgp_sym_*); match algorithm, chaining and padding exactly, and re-test against data encrypted in Oracle.
+-- unsupported (line 74): DBMS_CRYPTO has no equivalent on PostgreSQL; left as written. pgcrypto: digest, hmac, encrypt/decrypt (or pgp_sym_*); match algorithm, chaining and padding exactly, and re-test against data encrypted in Oracle.
 -- review (line 79): UTL_ENCODE.BASE64_ENCODE became encode(..., 'base64'), which breaks lines after 76 characters with LF where Oracle breaks them after 64 with CR LF
--- unsupported (line 94): DBMS_CRYPTO has no equivalent on PostgreSQL; left as written
+-- unsupported (line 94): DBMS_CRYPTO has no equivalent on PostgreSQL; left as written. pgcrypto: digest, hmac, encrypt/decrypt (or pgp_sym_*); match algorithm, chaining and padding exactly, and re-test against data encrypted in Oracle.
 -- review (line 98): SQLCODE is computed from SQLSTATE: exact for application errors (-20000..-20999) and NO_DATA_FOUND, -1 for the rest
 
 CREATE SCHEMA IF NOT EXISTS pkg_cripto;

@@ -1,15 +1,17 @@
 -- VENTAS.PKG_DESCUENTOS (PACKAGE BODY) from extracted/ddl/VENTAS/PKG_DESCUENTOS.sql:45
--- unsupported (line 45): the package's initialisation section is not run
+-- review (line 189): the initialisation section runs in pkg_descuentos.package_initialization(), which each routine and state reader of the package calls first; an assignment from outside the package to its state does not run it
 
 CREATE SCHEMA IF NOT EXISTS pkg_descuentos;
 
 -- package variable g_cache: session setting pkg_descuentos.g_cache
 CREATE OR REPLACE FUNCTION pkg_descuentos.g_cache() RETURNS numeric[]
-LANGUAGE plpgsql STABLE
+LANGUAGE plpgsql VOLATILE
 AS $body$
 DECLARE
-    v text := current_setting('pkg_descuentos.g_cache', true);
+    v text;
 BEGIN
+    PERFORM pkg_descuentos.package_initialization();
+    v := current_setting('pkg_descuentos.g_cache', true);
     IF v IS NULL THEN
         RETURN NULL;
     END IF;
@@ -19,11 +21,13 @@ $body$;
 
 -- package variable g_cache_fecha: session setting pkg_descuentos.g_cache_fecha
 CREATE OR REPLACE FUNCTION pkg_descuentos.g_cache_fecha() RETURNS timestamp(0)
-LANGUAGE plpgsql STABLE
+LANGUAGE plpgsql VOLATILE
 AS $body$
 DECLARE
-    v text := current_setting('pkg_descuentos.g_cache_fecha', true);
+    v text;
 BEGIN
+    PERFORM pkg_descuentos.package_initialization();
+    v := current_setting('pkg_descuentos.g_cache_fecha', true);
     IF v IS NULL THEN
         RETURN NULL;
     END IF;
@@ -46,6 +50,30 @@ CREATE OR REPLACE FUNCTION pkg_descuentos.c_tramo_2() RETURNS numeric
 LANGUAGE sql IMMUTABLE
 AS $body$ SELECT (20000)::numeric $body$;
 
+CREATE OR REPLACE FUNCTION pkg_descuentos.package_initialization() RETURNS void
+LANGUAGE plpgsql
+AS $body$
+#variable_conflict use_column
+DECLARE
+    pkg_descuentos_g_descuento_maximo numeric;
+BEGIN
+    IF current_setting('pkg_descuentos._initialized', true) = 'yes' THEN
+        RETURN;
+    END IF;
+    PERFORM set_config('pkg_descuentos._initialized', 'yes', false);
+    BEGIN
+        SELECT (valor)::numeric
+             INTO STRICT pkg_descuentos_g_descuento_maximo
+             FROM seguridad.parametros_sistema
+            WHERE codigo = 'DESC_MAXIMO_PCT';
+        PERFORM set_config('pkg_descuentos.g_descuento_maximo', coalesce(pkg_descuentos_g_descuento_maximo::text, ''), false);
+    EXCEPTION
+        WHEN OTHERS THEN
+            PERFORM set_config('pkg_descuentos.g_descuento_maximo', coalesce((35)::text, ''), false);
+    END;
+END;
+$body$;
+
 CREATE OR REPLACE FUNCTION pkg_descuentos.fn_calcular_descuento(
     p_monto numeric,
     p_porcentaje numeric
@@ -55,6 +83,7 @@ LANGUAGE plpgsql
 AS $body$
 #variable_conflict use_column
 BEGIN
+    PERFORM pkg_descuentos.package_initialization();
     -- Se trunca (no se redondea) a 2 decimales: criterio acordado con Contabilidad
     RETURN TRUNC(coalesce(p_monto, 0) * coalesce(p_porcentaje, 0) / 100, 2);
 END;
@@ -74,6 +103,7 @@ DECLARE
     v_pct_conv_ef numeric;
     v_compras numeric;
 BEGIN
+    PERFORM pkg_descuentos.package_initialization();
     -- cache por sesión, se invalida cada 30 minutos
     IF pkg_descuentos.g_cache_fecha() IS NULL OR (clock_timestamp()::timestamp(0) - pkg_descuentos.g_cache_fecha()) * 24 * 60 > pkg_descuentos.c_minutos_cache() THEN
         PERFORM set_config('pkg_descuentos.g_cache', '', false);
@@ -123,6 +153,7 @@ DECLARE
     v_subtotal pedidos.subtotal%TYPE;
     v_estado pedidos.estado%TYPE;
 BEGIN
+    PERFORM pkg_descuentos.package_initialization();
     SELECT subtotal, estado INTO STRICT v_subtotal, v_estado
         FROM pedidos WHERE id_pedido = p_id_pedido
          FOR UPDATE;
@@ -145,6 +176,7 @@ AS $body$
 DECLARE
     v_id_cliente pedidos.id_cliente%TYPE;
 BEGIN
+    PERFORM pkg_descuentos.package_initialization();
     SELECT id_cliente INTO STRICT v_id_cliente FROM pedidos WHERE id_pedido = p_id_pedido;
     CALL pkg_descuentos.guardar_descuento(p_id_pedido, pkg_descuentos.fn_porcentaje_cliente(v_id_cliente), pkg_descuentos.c_leyenda());
 EXCEPTION
@@ -166,6 +198,7 @@ DECLARE
     v_categoria clientes.categoria%TYPE;
     v_pct numeric;
 BEGIN
+    PERFORM pkg_descuentos.package_initialization();
     SELECT * INTO STRICT r_ped FROM pedidos WHERE id_pedido = p_id_pedido;
     BEGIN
         SELECT * INTO STRICT r_camp
@@ -196,6 +229,7 @@ LANGUAGE plpgsql
 AS $body$
 #variable_conflict use_column
 BEGIN
+    PERFORM pkg_descuentos.package_initialization();
     RAISE NOTICE '%', concat('Entradas en cache eliminadas: ', coalesce(cardinality(pkg_descuentos.g_cache()), 0));
     PERFORM set_config('pkg_descuentos.g_cache', '', false);
     PERFORM set_config('pkg_descuentos.g_cache_fecha', coalesce((NULL)::text, ''), false);

@@ -26,6 +26,8 @@ pub struct Catalog {
     /// Every column name of those tables: in SQL, a name that is one is
     /// read as the column, as Oracle does, not as a package function.
     pub(super) column_names: std::collections::HashSet<String>,
+    /// Each table's columns in order, by table name.
+    ordered_columns: HashMap<String, Vec<String>>,
     /// Object types (`AS OBJECT`, `UNDER t`), by name.
     pub(super) objects: HashMap<String, ObjectInfo>,
     /// The types standalone functions return, by function name.
@@ -170,6 +172,9 @@ pub(super) struct PackageInfo {
     /// Declared exceptions and the SQLSTATE each is raised with.
     pub exceptions: HashMap<String, String>,
     pub types: HashMap<String, TypeDef>,
+    /// The body has an initialisation section (`BEGIN ... END` after its
+    /// members), run before the package's first use in a session.
+    pub initialized: bool,
 }
 
 /// A package-level variable or constant.
@@ -251,6 +256,16 @@ impl Catalog {
         catalog
     }
 
+    /// The columns, in order, of the table a FROM entry (`hr.emp e`)
+    /// names, when the estate has its DDL.
+    pub(super) fn table_columns(&self, entry: &[text::Item]) -> Option<Vec<String>> {
+        let mut at = 0;
+        while entry.get(at + 1).is_some_and(|p| p.token == sqlparser::tokenizer::Token::Period) {
+            at += 2;
+        }
+        self.ordered_columns.get(&entry.get(at)?.name()?).cloned()
+    }
+
     /// Adds what one object declares.
     pub fn add(&mut self, object: &Object) {
         self.renamed_methods = std::sync::OnceLock::new();
@@ -260,6 +275,19 @@ impl Catalog {
         let Some(unit) = &object.unit else { return };
         match &unit.item {
             UnitItem::PackageSpec(p) | UnitItem::PackageBody(p) => self.add_package(p),
+            // A compound trigger's declarations are state its timing points
+            // share, kept as a package named after the trigger keeps its own.
+            UnitItem::Trigger(crate::plsql::ast::Trigger {
+                name,
+                body: crate::plsql::ast::TriggerBody::Compound { declarations, .. },
+                ..
+            }) => self.add_package(&Package {
+                name: name.clone(),
+                options: Vec::new(),
+                declarations: declarations.clone(),
+                initialization: None,
+                handlers: Vec::new(),
+            }),
             UnitItem::TypeBody(p) => {
                 self.type_bodies.insert(p.name.last().canonical());
             }
@@ -281,7 +309,10 @@ impl Catalog {
                 }
             }
             UnitItem::Ddl(statement) if object.kind == crate::plsql::ObjectKind::Table => {
-                for (column, datatype) in table_columns(&statement.text, statement.span) {
+                let columns = table_columns(&statement.text, statement.span);
+                let names = columns.iter().map(|(c, _)| c.clone()).collect();
+                self.ordered_columns.insert(object.name.clone(), names);
+                for (column, datatype) in columns {
                     self.column_names.insert(column.clone());
                     if is_xmltype(&datatype) {
                         self.xml_names.insert(column.clone());
@@ -489,6 +520,7 @@ impl Catalog {
             }
         }
         let info = self.packages.entry(name).or_default();
+        info.initialized |= package.initialization.is_some();
         for declaration in flat(&package.declarations) {
             match &declaration.item {
                 DeclarationItem::Subprogram(s) => {

@@ -44,6 +44,12 @@ pub(super) struct Cx<'c> {
     pub catalog: &'c Catalog,
     /// The package (canonical name) whose member is being translated.
     pub package: Option<String>,
+    /// What each routine of the package runs first: the call of its
+    /// initialisation section.
+    pub package_init: Option<String>,
+    /// Translating the body of an autonomous routine, which a routine of
+    /// its name runs over a connection of its own.
+    pub autonomous: bool,
     /// The PostgreSQL schema objects of this unit go to.
     pub schema: String,
     pub trigger: Option<TriggerNames>,
@@ -135,8 +141,11 @@ impl<'c> Cx<'c> {
             extra_declarations: BTreeSet::new(),
             no_anchors: false,
             package_cursors: Vec::new(),
+            package_init: None,
+            autonomous: false,
             labelled: false,
             hoisted: BTreeMap::new(),
+            state_maps: Default::default(),
             preamble: Vec::new(),
             in_sql: false,
             pending: Vec::new(),
@@ -145,7 +154,6 @@ impl<'c> Cx<'c> {
             object_type: None,
             bare_return: None,
             return_into: None,
-            state_maps: Default::default(),
             out_call_alone: false,
             unit: (
                 object.name.clone(),
@@ -404,15 +412,20 @@ impl<'c> Cx<'c> {
     /// `value`, an object of a subtype of `target`, made one of `target`:
     /// a row of its first attributes, which are `target`'s.
     pub fn upcast(&self, value: &str, target: &str) -> String {
-        let schema = self.catalog.type_schemas.get(target).cloned();
-        let schema = schema.unwrap_or_else(|| self.schema.clone());
         let fields: Vec<String> = self
             .catalog
             .attributes(target)
             .iter()
             .map(|a| format!("{value}.{}", pg_name(a)))
             .collect();
-        format!("ROW({})::{schema}.{}", fields.join(", "), pg_name(target))
+        format!("ROW({})::{}", fields.join(", "), self.object_type_name(target))
+    }
+
+    /// The object type `target` as PostgreSQL names it, with its schema.
+    pub fn object_type_name(&self, target: &str) -> String {
+        let schema = self.catalog.type_schemas.get(target).cloned();
+        let schema = schema.unwrap_or_else(|| self.schema.clone());
+        format!("{schema}.{}", pg_name(target))
     }
 
     /// How an object that [`Cx::object_of`] knows is written: `self`, an

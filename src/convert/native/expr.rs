@@ -60,7 +60,9 @@ impl Cx<'_> {
                         continue;
                     }
                     let close = matching_paren(items, i).unwrap_or(items.len());
-                    if close == i + 2 && items[i + 1].token == Token::Plus {
+                    // In SQL, the outer joins left as written are noted with
+                    // their reason already.
+                    if close == i + 2 && items[i + 1].token == Token::Plus && !self.in_sql {
                         self.note(
                             item.line,
                             NoteKind::Unsupported,
@@ -98,6 +100,34 @@ impl Cx<'_> {
                     if let Some((text, next)) = self.is_of(items, i, &mut out) {
                         out.push(Item::new(text).after(&item.gap));
                         i = next;
+                        continue;
+                    }
+                }
+                // PL/SQL's `a MOD b`: PostgreSQL's `%`, which also takes the
+                // sign of `a`.
+                Token::Word(_)
+                    if item.is("MOD")
+                        && !out.is_empty()
+                        && items.get(i + 1).is_some_and(|n| n.token != Token::LParen) =>
+                {
+                    out.push(Item::new("%").after(&item.gap));
+                    i += 1;
+                    continue;
+                }
+                // `x [NOT] MEMBER [OF] list`: x is an element of the array.
+                Token::Word(_) if item.is("MEMBER") => {
+                    let not = out.last().is_some_and(|l| l.is("NOT"));
+                    let at = i + 1 + usize::from(items.get(i + 1).is_some_and(|o| o.is("OF")));
+                    let end = primary_end(items, at);
+                    let mut before = out[..out.len() - usize::from(not)].to_vec();
+                    if let Some(operand) = take_operand(&mut before).filter(|_| end > at) {
+                        out = before;
+                        let element = text::join_trimmed(&operand);
+                        let list = text::join_trimmed(&self.rewrite(&items[at..end]));
+                        let test = format!("{element} = ANY({list})");
+                        let text = if not { format!("NOT ({test})") } else { test };
+                        out.push(Item::new(text).after(&operand[0].gap));
+                        i = end;
                         continue;
                     }
                 }
@@ -990,6 +1020,12 @@ impl Cx<'_> {
             ("EXISTS", Some(i)) => {
                 format!("({i} BETWEEN array_lower({reader}, 1) AND array_upper({reader}, 1))")
             }
+            ("NEXT", Some(i)) => {
+                format!("CASE WHEN {i} < array_upper({reader}, 1) THEN {i} + 1 END")
+            }
+            ("PRIOR", Some(i)) => {
+                format!("CASE WHEN {i} > array_lower({reader}, 1) THEN {i} - 1 END")
+            }
             _ => return None,
         };
         Some((vec![Item::new(text).after(gap)], next))
@@ -1125,7 +1161,10 @@ impl Cx<'_> {
             self.note(
                 line,
                 NoteKind::Unsupported,
-                format!("{package} has no equivalent on PostgreSQL; left as written"),
+                format!(
+                    "{package} has no equivalent on PostgreSQL; left as written{}",
+                    strategy(package)
+                ),
             );
         }
     }
@@ -1373,12 +1412,19 @@ impl Cx<'_> {
                 done(self.diagnostics(backtrace, line))
             }
             (["DBMS_LOB", "GETLENGTH"], true) => done(format!("length({})", args(self).join(", "))),
+            // PostgreSQL's substr takes integer positions; on bytea there is
+            // no NUMBER overload to fall back on.
             (["DBMS_LOB", "SUBSTR"], true) => {
                 let a = args(self);
                 match a.len() {
                     1 => done(format!("substr({}, 1, 32767)", a[0])),
-                    2 => done(format!("substr({}, 1, {})", a[0], a[1])),
-                    3 => done(format!("substr({}, {}, {})", a[0], a[2], a[1])),
+                    2 => done(format!("substr({}, 1, {})", a[0], integer_arg(&a[1]))),
+                    3 => done(format!(
+                        "substr({}, {}, {})",
+                        a[0],
+                        integer_arg(&a[2]),
+                        integer_arg(&a[1])
+                    )),
                     _ => None,
                 }
             }
@@ -2201,7 +2247,10 @@ fn concat_operators(items: Vec<Item>, binary: &dyn Fn(&str) -> bool) -> Vec<Item
         let mut operand_start = i;
         let mut j = i;
         let mut ok = true;
-        while j < items.len() && !ends_operand(&items[j]) {
+        // A word after a `.` is part of a name (`utl_url.escape`), not a
+        // keyword that ends the operand.
+        let qualified = |j: usize| j > 0 && items[j - 1].token == Token::Period;
+        while j < items.len() && (!ends_operand(&items[j]) || qualified(j)) {
             // `'a' || b alias`: a word right after a complete operand is an
             // alias, not part of it.
             let after_primary = j > operand_start && is_primary_end(&items[j - 1]);
@@ -2358,4 +2407,32 @@ pub(super) enum Shape {
     Row,
     Collection,
     Scalar,
+}
+
+/// The feature catalogue's strategy for Oracle's package `package`, as the
+/// end of a note: what to do instead.
+pub(super) fn strategy(package: &str) -> String {
+    let upper = package.to_ascii_uppercase();
+    let name = upper.strip_prefix("SYS.").unwrap_or(&upper);
+    crate::analysis::features::package_strategy(name).map_or_else(String::new, |s| format!(". {s}"))
+}
+
+/// Where the primary expression starting at `items[at]` ends: a name,
+/// qualified or not, and the calls or indexes after it.
+fn primary_end(items: &[Item], at: usize) -> usize {
+    let mut end = at;
+    loop {
+        match items.get(end).map(|i| &i.token) {
+            Some(Token::Word(_)) => end += 1,
+            _ => return end,
+        }
+        while items.get(end).is_some_and(|i| i.token == Token::LParen) {
+            end = matching_paren(items, end).map_or(items.len(), |c| c + 1);
+        }
+        if items.get(end).is_some_and(|i| i.token == Token::Period) {
+            end += 1;
+        } else {
+            return end;
+        }
+    }
 }

@@ -9,7 +9,9 @@
 //! `CREATE FUNCTION` or `CREATE PROCEDURE`, a package a schema of its own
 //! with one routine per member, a trigger a trigger function and its
 //! `CREATE TRIGGER`. [`object`] does object types: a composite type, and
-//! one routine per method taking the object as `self`.
+//! one routine per method taking the object as `self`. [`joins`] turns
+//! `(+)` into ANSI joins and [`hierarchy`] `CONNECT BY` into recursive
+//! queries.
 //!
 //! Every rewrite that may change meaning, and every construct with no
 //! PostgreSQL equivalent, is recorded as a [`Note`] at its line; nothing is
@@ -32,19 +34,29 @@
 //!   the type of an operand (date arithmetic, `TRUNC` of a date or a number,
 //!   integer division) is not made.
 //! - Nested subprograms that name their routine's cursors, types or
-//!   exceptions, autonomous transactions, `CONNECT BY`, `(+)` outer joins,
-//!   `GOTO` and associative arrays indexed by strings are reported, not
-//!   translated.
+//!   exceptions, autonomous routines with OUT parameters, hierarchical
+//!   queries over a join, `(+)` on a column without its table's name, and
+//!   `GOTO` are reported, not translated.
 //! - Methods are called through the static type the translator can see:
 //!   inside an inherited method, a call of a method the subtype overrides
 //!   runs the supertype's (noted), and a member procedure gets `self`
 //!   INOUT only when it assigns to it.
-//! - Package initialisation sections are not run.
+//! - A package's initialisation section runs when one of its routines or
+//!   state readers is first called in a session; an assignment to its
+//!   state from another package does not run it.
+//! - A compound trigger's timing points are triggers of their own: its
+//!   AFTER EACH ROW runs at the end of the statement, as PostgreSQL fires
+//!   row triggers, not between rows as Oracle does.
+//! - An autonomous routine runs over a dblink connection to the same
+//!   database, which needs the dblink extension and, on Aurora, the
+//!   `autonomous.connection` setting.
 
 mod catalog;
 mod cx;
 mod errors;
 mod expr;
+mod hierarchy;
+mod joins;
 mod object;
 mod sql;
 mod stmt;

@@ -58,6 +58,9 @@ pub(super) fn type_spec(
                     out.push_str(&inherited);
                 }
             }
+            if t.under.is_some() {
+                out.push_str(&upcasts(cx, &type_name, &name, t.name.span.line));
+            }
             Ok(out)
         }
         TypeKind::Table | TypeKind::Varray => {
@@ -74,6 +77,38 @@ pub(super) fn type_spec(
         }
         _ => Err(TranslateError::Kind("this kind of type")),
     }
+}
+
+/// Implicit casts from the subtype `type_name` (written `written`) to each
+/// of its supertypes, so that a value of it goes where Oracle passes it: a
+/// parameter, variable or attribute of a supertype. PostgreSQL's composite
+/// types have no subtypes; the cast keeps the supertype's attributes.
+fn upcasts(cx: &mut Cx<'_>, type_name: &str, written: &str, line: u32) -> String {
+    let schema = cx.catalog.method_schema(type_name);
+    let mut out = format!("\nCREATE SCHEMA IF NOT EXISTS {schema};\n");
+    let ancestors: Vec<String> = cx.catalog.lineage(type_name).into_iter().skip(1).collect();
+    for ancestor in &ancestors {
+        let target = cx.object_type_name(ancestor);
+        let function = format!("{schema}.as_{}", pg_name(ancestor).trim_matches('"'));
+        out.push_str(&format!(
+            "\n-- a {type_name} where a {ancestor} is expected\n\
+             CREATE OR REPLACE FUNCTION {function}(value {written}) RETURNS {target}\n\
+             LANGUAGE sql IMMUTABLE\nAS $body$ SELECT {} $body$;\n\
+             CREATE CAST ({written} AS {target}) WITH FUNCTION {function}({written}) AS IMPLICIT;\n",
+            cx.upcast("(value)", ancestor)
+        ));
+    }
+    cx.note(
+        line,
+        NoteKind::Review,
+        format!(
+            "a {type_name} passed where a {} is expected becomes one (an implicit cast): it \
+             keeps that type's attributes, and methods called on it there are that type's, \
+             where Oracle calls {type_name}'s",
+            ancestors.join(" or ")
+        ),
+    );
+    out
 }
 
 /// A type body: each method a routine of the schema of its type

@@ -11,6 +11,7 @@ use sqlparser::tokenizer::Token;
 use super::cx::Cx;
 use super::text::{self, matching_paren, Item};
 use super::NoteKind;
+use super::{hierarchy, joins};
 use crate::plsql::ast::{SqlKind, SqlStatement};
 
 impl Cx<'_> {
@@ -42,11 +43,26 @@ impl Cx<'_> {
                 item.text = "EXCEPT".to_owned();
             }
         }
+        let mut left = Vec::new();
+        items = joins::outer_joins(&items, &mut left);
+        for (line, why) in left {
+            let line = if line == 0 { statement.span.line } else { line };
+            self.note(
+                line,
+                NoteKind::Unsupported,
+                format!("(+) outer join left as written: {why}"),
+            );
+        }
         row_generators(&mut items);
-        for (i, item) in items.iter().enumerate() {
-            if item.is("CONNECT") && items.get(i + 1).is_some_and(|n| n.is("BY")) {
-                self.note(line, NoteKind::Unsupported, "CONNECT BY: rewrite it as WITH RECURSIVE");
-            }
+        let mut said = hierarchy::Said::default();
+        let catalog = self.catalog;
+        items = hierarchy::hierarchies(&items, &|entry| catalog.table_columns(entry), &mut said);
+        for (at, why) in said.left {
+            let at = if at == 0 { line } else { at };
+            self.note(at, NoteKind::Unsupported, format!("CONNECT BY left as written: {why}"));
+        }
+        for (at, message) in said.review {
+            self.note(if at == 0 { line } else { at }, NoteKind::Review, message);
         }
         for (i, item) in items.iter().enumerate() {
             if item.token == Token::AtSign && items.get(i + 1).is_some_and(|n| n.word().is_some()) {
@@ -67,6 +83,16 @@ impl Cx<'_> {
         }
         if matches!(statement.kind, SqlKind::Update | SqlKind::Merge) {
             unqualify_set_targets(&mut items);
+        }
+        if statement.kind == SqlKind::Merge {
+            if let Some(at) = merge_branches(&mut items) {
+                self.note(
+                    if at == 0 { line } else { at },
+                    NoteKind::Unsupported,
+                    "MERGE ... DELETE WHERE has no PostgreSQL form (PostgreSQL deletes in a \
+                     WHEN MATCHED branch of its own, before any update)",
+                );
+            }
         }
         self.wait_clause(&mut items, line);
         alias_subqueries(&mut items);
@@ -391,7 +417,7 @@ fn block_end(items: &[Item], from: usize) -> usize {
 
 /// The tokens of SQL the translator writes, so that later rewrites see
 /// its words and parentheses.
-fn made(sql: &str) -> Vec<Item> {
+pub(super) fn made(sql: &str) -> Vec<Item> {
     let mut items = text::items_of(sql, crate::plsql::ast::Span::default())
         .expect("the translator's own SQL lexes")
         .items;
@@ -498,6 +524,67 @@ fn unqualify_set_targets(items: &mut Vec<Item>) {
             let gap = items[i].gap.clone();
             items.drain(i..i + 2);
             items[i].gap = gap;
+        }
+        i += 1;
+    }
+}
+
+/// Oracle's MERGE branches as PostgreSQL's: `WHEN MATCHED THEN UPDATE SET
+/// ... WHERE c` is `WHEN MATCHED AND (c) THEN UPDATE SET ...`, likewise the
+/// WHERE of an INSERT branch; the INSERT's columns lose their qualifier.
+/// Returns the line of a `DELETE WHERE`, which is left as written.
+fn merge_branches(items: &mut Vec<Item>) -> Option<u32> {
+    let whens: Vec<usize> = top_level(items).filter(|&i| items[i].is("WHEN")).collect();
+    let mut delete = None;
+    for (n, &when) in whens.iter().enumerate().rev() {
+        let end = whens.get(n + 1).copied().unwrap_or(items.len());
+        let Some(then) = (when..end).find(|&i| items[i].is("THEN")) else { continue };
+        let top: Vec<usize> = top_level(&items[..end]).filter(|&i| i > then).collect();
+        if let Some(&d) = top
+            .iter()
+            .find(|&&i| items[i].is("DELETE") && items.get(i + 1).is_some_and(|w| w.is("WHERE")))
+        {
+            delete = Some(items[d].line);
+        }
+        let stop =
+            top.iter().copied().find(|&i| items[i].is("DELETE") && i > then + 1).unwrap_or(end);
+        let Some(&at) = top.iter().find(|&&i| items[i].is("WHERE") && i < stop) else {
+            unqualify_insert_columns(items, then, end);
+            continue;
+        };
+        let mut condition: Vec<Item> = items.drain(at..stop).skip(1).collect();
+        if let Some(first) = condition.first_mut() {
+            first.gap = String::new();
+        }
+        let mut guard = made("AND (");
+        guard[0].gap = " ".to_owned();
+        guard.extend(condition);
+        guard.extend(made(")"));
+        let added = guard.len();
+        items.splice(then..then, guard);
+        unqualify_insert_columns(items, then + added, end + added - (stop - at));
+    }
+    delete
+}
+
+/// `INSERT (t.a, t.b)` in a MERGE branch between `from` and `to` as
+/// `INSERT (a, b)`.
+fn unqualify_insert_columns(items: &mut Vec<Item>, from: usize, to: usize) {
+    let Some(insert) = (from..to.min(items.len())).find(|&i| items[i].is("INSERT")) else {
+        return;
+    };
+    if items.get(insert + 1).is_none_or(|i| i.token != Token::LParen) {
+        return;
+    }
+    let close = matching_paren(items, insert + 1).unwrap_or(items.len());
+    let mut i = insert + 2;
+    let mut close = close;
+    while i + 2 < close {
+        if items[i].word().is_some() && items[i + 1].token == Token::Period {
+            let gap = items[i].gap.clone();
+            items.drain(i..i + 2);
+            items[i].gap = gap;
+            close -= 2;
         }
         i += 1;
     }

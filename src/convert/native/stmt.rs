@@ -33,6 +33,9 @@ pub(super) struct Writer<'w, 'c> {
     /// How many enclosing blocks have exception handlers: PostgreSQL
     /// refuses COMMIT and ROLLBACK inside any of them.
     handler_blocks: usize,
+    /// A statement to write first in the next block (the call of a
+    /// package's initialisation in each of its routines).
+    pub opening: Option<String>,
 }
 
 impl<'w, 'c> Writer<'w, 'c> {
@@ -46,6 +49,7 @@ impl<'w, 'c> Writer<'w, 'c> {
             track_rowcount: false,
             trigger_return: None,
             handler_blocks: 0,
+            opening: None,
         }
     }
 
@@ -187,11 +191,19 @@ impl<'w, 'c> Writer<'w, 'c> {
                     return;
                 }
                 match name.canonical().as_str() {
+                    "AUTONOMOUS_TRANSACTION" if self.cx.autonomous => self.cx.note(
+                        line,
+                        NoteKind::Review,
+                        "PRAGMA AUTONOMOUS_TRANSACTION: the routine of this name runs this body \
+                         over a dblink connection of its own, which commits apart from the \
+                         caller; it needs the dblink extension and, on Aurora, the setting \
+                         autonomous.connection naming a dblink_fdw server with a user mapping",
+                    ),
                     "AUTONOMOUS_TRANSACTION" => self.cx.note(
                         line,
                         NoteKind::Unsupported,
-                        "PRAGMA AUTONOMOUS_TRANSACTION: this runs in the caller's transaction \
-                         (dblink or pg_background would give it its own)",
+                        "PRAGMA AUTONOMOUS_TRANSACTION with OUT parameters, or in a trigger: this \
+                         runs in the caller's transaction",
                     ),
                     "SERIALLY_REUSABLE" => self.cx.note(
                         line,
@@ -404,6 +416,9 @@ impl<'w, 'c> Writer<'w, 'c> {
         self.handler_blocks += usize::from(guarded);
         self.line("BEGIN");
         self.indent += 1;
+        if let Some(opening) = self.opening.take() {
+            self.line(&opening);
+        }
         self.statements(&block.statements);
         self.indent -= 1;
         self.handlers(&block.handlers);
@@ -696,6 +711,14 @@ impl<'w, 'c> Writer<'w, 'c> {
                 let value = self.cx.expr(value);
                 self.line(&format!("RETURN NEXT {value};"));
             }
+            // The connection an autonomous body runs over commits as the call
+            // returns; PostgreSQL refuses a COMMIT in a function or under a
+            // handler, so there it is left to the connection.
+            StatementItem::Commit
+                if self.cx.autonomous && (self.cx.in_function || self.handler_blocks > 0) =>
+            {
+                self.line("-- COMMIT: the autonomous connection commits as the call returns");
+            }
             StatementItem::Commit => {
                 self.transaction_in_handler_block("COMMIT", line);
                 if self.cx.in_function {
@@ -717,6 +740,16 @@ impl<'w, 'c> Writer<'w, 'c> {
                         );
                         self.line(&format!("ROLLBACK TO SAVEPOINT {};", sp.text));
                     }
+                    // A handler's block has undone its changes already.
+                    None if self.cx.autonomous && self.cx.in_handler > 0 => {
+                        self.cx.note(
+                            line,
+                            NoteKind::Review,
+                            "ROLLBACK in a handler of an autonomous routine: PostgreSQL has \
+                             undone the failed block; what ran before that block is not undone",
+                        );
+                        self.line("-- ROLLBACK: the failed block's changes are undone already");
+                    }
                     None => {
                         if self.cx.in_function {
                             self.cx.note(line, NoteKind::Unsupported, "ROLLBACK inside a function: PostgreSQL allows it only in procedures");
@@ -734,14 +767,18 @@ impl<'w, 'c> Writer<'w, 'c> {
                 self.line(&format!("SAVEPOINT {};", name.text));
             }
             StatementItem::Sql(statement) => {
+                let (statement, stores) = self.state_into_copies(statement);
                 if statement.bulk_collect && statement.kind == SqlKind::Select {
-                    self.bulk_select(statement);
+                    self.bulk_select(&statement);
                 } else {
-                    let sql = self.cx.sql(statement);
+                    let sql = self.cx.sql(&statement);
                     self.line(&format!("{sql};"));
                 }
                 if !matches!(statement.kind, SqlKind::Lock | SqlKind::Transaction) {
                     self.after_sql();
+                }
+                for store in stores {
+                    self.line(&store);
                 }
             }
             StatementItem::Block(block) => {
@@ -1082,8 +1119,62 @@ impl<'w, 'c> Writer<'w, 'c> {
         out
     }
 
+    /// `statement` with each INTO target that is a package variable (a
+    /// setting, which SQL cannot assign) replaced by a local copy, and the
+    /// statements that store the copies after it.
+    fn state_into_copies<'s>(
+        &mut self,
+        statement: &'s crate::plsql::ast::SqlStatement,
+    ) -> (std::borrow::Cow<'s, crate::plsql::ast::SqlStatement>, Vec<String>) {
+        let mut text = statement.text.clone();
+        let mut stores = Vec::new();
+        let targets = statement.into.iter().chain(&statement.returning_into);
+        // From the last, so that replacing one moves none still to come.
+        let mut found: Vec<(&Fragment, String, String)> = Vec::new();
+        for target in targets {
+            let Some((package, name)) = self.package_state_var(target) else { continue };
+            let var = self.cx.catalog.package(&package).and_then(|i| i.state.get(&name)).cloned();
+            let Some(var) = var else { continue };
+            let setting = setting_name(&package, &name);
+            let copy = format!(
+                "{}_{}",
+                pg_name(&package).trim_matches('"'),
+                pg_name(&name).trim_matches('"')
+            );
+            let pg_type = self.cx.datatype(&var.datatype);
+            self.cx.extra_declarations.insert(format!("{copy} {pg_type};"));
+            found.push((target, copy.clone(), setting.clone()));
+            stores.push(format!(
+                "PERFORM set_config('{setting}', coalesce({copy}::text, ''), false);"
+            ));
+        }
+        if found.is_empty() {
+            return (std::borrow::Cow::Borrowed(statement), stores);
+        }
+        found.sort_by_key(|(t, ..)| std::cmp::Reverse(t.span.start));
+        for (target, copy, _) in &found {
+            let at = target.span.start.checked_sub(statement.span.start).map(|a| a as usize);
+            let end = at.map(|a| a + target.text.len());
+            match (at, end) {
+                (Some(at), Some(end)) if text.get(at..end) == Some(target.text.as_str()) => {
+                    text.replace_range(at..end, copy);
+                }
+                _ => return (std::borrow::Cow::Borrowed(statement), Vec::new()),
+            }
+        }
+        let mut changed = statement.clone();
+        changed.text = text;
+        (std::borrow::Cow::Owned(changed), stores)
+    }
+
     /// The setting of a package variable assigned to, if `target` is one.
     fn package_state_target(&mut self, target: &Fragment) -> Option<String> {
+        let (package, name) = self.package_state_var(target)?;
+        Some(setting_name(&package, &name))
+    }
+
+    /// The package and name of the package variable `target` names.
+    fn package_state_var(&mut self, target: &Fragment) -> Option<(String, String)> {
         let items = text::items(target).ok()?.items;
         let parts: Vec<String> = items.iter().filter_map(Item::name).collect();
         if items.len() != parts.len() * 2 - 1 {
@@ -1095,7 +1186,7 @@ impl<'w, 'c> Writer<'w, 'c> {
             _ => return None,
         };
         let info = self.cx.catalog.package(&package)?;
-        info.state.contains_key(&name).then(|| setting_name(&package, &name))
+        info.state.contains_key(&name).then_some((package, name))
     }
 
     fn raise(&mut self, exception: Option<&QualifiedName>) {
@@ -1145,6 +1236,9 @@ impl<'w, 'c> Writer<'w, 'c> {
             self.line(&format!("{};", whole.text.trim().trim_end_matches(';')));
             return;
         }
+        // Oracle's own procedures called with named arguments, by position.
+        let positional = builtin_positional(&upper, arguments);
+        let arguments = positional.as_deref().unwrap_or(arguments);
         let args: Vec<String> = arguments.iter().map(|a| self.cx.expr(a)).collect();
         match upper.as_slice() {
             ["DBMS_OUTPUT", "PUT_LINE" | "PUT"] => {
@@ -1459,7 +1553,8 @@ impl<'w, 'c> Writer<'w, 'c> {
                         line,
                         NoteKind::Unsupported,
                         format!(
-                            "{package}.{name} has no equivalent on PostgreSQL; left as written"
+                            "{package}.{name} has no equivalent on PostgreSQL; left as written{}",
+                            super::expr::strategy(package)
                         ),
                     );
                 } else if cx.is_local(package) {
@@ -1745,6 +1840,82 @@ fn assignment_target(text: &str) -> String {
         }
     }
     t.to_owned()
+}
+
+/// The parameters of Oracle's procedures that the translator rewrites, in
+/// order, so that calls naming their arguments can be read by position.
+const BUILTIN_PARAMETERS: &[(&str, &str, &[&str])] = &[
+    ("", "RAISE_APPLICATION_ERROR", &["NUM", "MSG", "KEEPERRORSTACK"]),
+    ("DBMS_APPLICATION_INFO", "SET_ACTION", &["ACTION_NAME"]),
+    ("DBMS_APPLICATION_INFO", "SET_CLIENT_INFO", &["CLIENT_INFO"]),
+    ("DBMS_APPLICATION_INFO", "SET_MODULE", &["MODULE_NAME", "ACTION_NAME"]),
+    ("DBMS_LOB", "APPEND", &["DEST_LOB", "SRC_LOB"]),
+    ("DBMS_LOB", "CLOSE", &["LOB_LOC"]),
+    ("DBMS_LOB", "CONVERTTOBLOB", LOB_CONVERSION),
+    ("DBMS_LOB", "CONVERTTOCLOB", LOB_CONVERSION),
+    ("DBMS_LOB", "COPY", &["DEST_LOB", "SRC_LOB", "AMOUNT", "DEST_OFFSET", "SRC_OFFSET"]),
+    ("DBMS_LOB", "CREATETEMPORARY", &["LOB_LOC", "CACHE", "DUR"]),
+    ("DBMS_LOB", "ERASE", &["LOB_LOC", "AMOUNT", "OFFSET"]),
+    ("DBMS_LOB", "FREETEMPORARY", &["LOB_LOC"]),
+    ("DBMS_LOB", "OPEN", &["LOB_LOC", "OPEN_MODE"]),
+    ("DBMS_LOB", "READ", &["LOB_LOC", "AMOUNT", "OFFSET", "BUFFER"]),
+    ("DBMS_LOB", "TRIM", &["LOB_LOC", "NEWLEN"]),
+    ("DBMS_LOB", "WRITE", &["LOB_LOC", "AMOUNT", "OFFSET", "BUFFER"]),
+    ("DBMS_LOB", "WRITEAPPEND", &["LOB_LOC", "AMOUNT", "BUFFER"]),
+    ("DBMS_LOCK", "SLEEP", &["SECONDS"]),
+    ("DBMS_OUTPUT", "PUT", &["A"]),
+    ("DBMS_OUTPUT", "PUT_LINE", &["A"]),
+    ("DBMS_SESSION", "SLEEP", &["SECONDS"]),
+];
+
+const LOB_CONVERSION: &[&str] = &[
+    "DEST_LOB",
+    "SRC_LOB",
+    "AMOUNT",
+    "DEST_OFFSET",
+    "SRC_OFFSET",
+    "BLOB_CSID",
+    "LANG_CONTEXT",
+    "WARNING",
+];
+
+/// The arguments of a call of one of Oracle's procedures in
+/// [`BUILTIN_PARAMETERS`] that names them, in parameter order; `None`
+/// when none is named or they leave a gap.
+fn builtin_positional(name: &[&str], arguments: &[Fragment]) -> Option<Vec<Fragment>> {
+    let (package, procedure) = match name {
+        [procedure] => ("", *procedure),
+        [package, procedure] => (*package, *procedure),
+        _ => return None,
+    };
+    let (.., parameters) =
+        BUILTIN_PARAMETERS.iter().find(|(p, n, _)| *p == package && *n == procedure)?;
+    let mut out: Vec<Option<Fragment>> = vec![None; parameters.len()];
+    let mut named = false;
+    for (i, argument) in arguments.iter().enumerate() {
+        let items = text::items(argument).ok()?.items;
+        let arrow = items.get(1).is_some_and(|a| a.token == Token::RArrow);
+        let at = match items.first().and_then(Item::name) {
+            Some(parameter) if arrow => {
+                named = true;
+                // SRC_CLOB and SRC_BLOB are both the conversions' SRC_LOB.
+                let parameter = if parameter.starts_with("SRC_") && parameter.ends_with("LOB") {
+                    "SRC_LOB".to_owned()
+                } else {
+                    parameter
+                };
+                parameters.iter().position(|p| *p == parameter)?
+            }
+            _ => i,
+        };
+        let value = if arrow { text::join_trimmed(&items[2..]) } else { argument.text.clone() };
+        *out.get_mut(at)? = Some(Fragment { text: value, span: argument.span });
+    }
+    let given = out.iter().rposition(Option::is_some).map_or(0, |last| last + 1);
+    if !named || out[..given].iter().any(Option::is_none) {
+        return None;
+    }
+    Some(out.into_iter().flatten().collect())
 }
 
 /// DBMS_LOB.LOBMAXSIZE as the expression rewriter writes it.

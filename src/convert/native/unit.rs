@@ -12,9 +12,9 @@ use super::stmt::{setting_name, Writer};
 use super::text;
 use super::{NoteKind, TranslateError};
 use crate::plsql::ast::{
-    Block, Declaration, DeclarationItem, Fragment, Ident, Package, Parameter, ParameterMode,
-    Subprogram, SubprogramBody, SubprogramKind, Trigger, TriggerBody, TypeKind, Unit, UnitItem,
-    View,
+    Block, Declaration, DeclarationItem, Fragment, Ident, Package, Parameter, ParameterMode, Span,
+    Statement, Subprogram, SubprogramBody, SubprogramKind, Trigger, TriggerBody, TypeKind, Unit,
+    UnitItem, View,
 };
 use crate::plsql::Object;
 
@@ -131,14 +131,82 @@ pub(super) fn routine(
             }
         }
     }
+    // An autonomous routine runs in a transaction of its own, over a
+    // connection of its own; its body is a routine the connection calls.
+    let autonomous = autonomous(s, block);
+    let body_name = if autonomous { format!("{name}_autonomous") } else { name.to_owned() };
+    cx.autonomous = autonomous;
     // A first pass finds whether SQL%ROWCOUNT is read; the second keeps it.
-    let (mut text, uses_rowcount) = routine_text(cx, s, block, name, comments, false);
+    let (mut text, uses_rowcount) = routine_text(cx, s, block, &body_name, comments, false);
     if uses_rowcount {
-        text = routine_text(cx, s, block, name, comments, true).0;
+        text = routine_text(cx, s, block, &body_name, comments, true).0;
     }
+    cx.autonomous = false;
     cx.nested.pop();
     out.push_str(&text);
+    if autonomous {
+        out.push('\n');
+        out.push_str(&autonomous_caller(cx, s, name, &body_name));
+    }
     Ok(out)
+}
+
+/// Whether `s` is an autonomous transaction the translator can run apart:
+/// PRAGMA AUTONOMOUS_TRANSACTION, and only IN parameters (the connection
+/// that runs it gives back one value, not OUT parameters).
+fn autonomous(s: &Subprogram, block: &Block) -> bool {
+    let pragma = catalog::flat(&block.declarations).iter().any(|d| {
+        matches!(&d.item, DeclarationItem::Pragma { name, .. }
+            if name.canonical() == "AUTONOMOUS_TRANSACTION")
+    });
+    let pipelined = s.options.iter().any(|o| o.text.to_ascii_uppercase().contains("PIPELINED"));
+    pragma && !pipelined && s.parameters.iter().all(|p| p.mode == ParameterMode::In)
+}
+
+/// The connection an autonomous routine runs over: the setting
+/// `autonomous.connection` (a dblink connection string, or the name of a
+/// `dblink_fdw` server with a user mapping), or else this server's own
+/// socket, as this user.
+const AUTONOMOUS_CONNECTION: &str =
+    "coalesce(nullif(current_setting('autonomous.connection', true), ''), \
+     format('dbname=%s port=%s host=%s user=%s', current_database(), current_setting('port'), \
+     split_part(current_setting('unix_socket_directories'), ',', 1), current_user))";
+
+/// The routine callers call, `name`: it runs `body` over a dblink
+/// connection of its own, which commits (or rolls back) apart from the
+/// caller's transaction, as Oracle's autonomous transaction does.
+fn autonomous_caller(cx: &mut Cx<'_>, s: &Subprogram, name: &str, body: &str) -> String {
+    let mut w = Writer::new(cx, &[]);
+    w.cx.push_scope();
+    let header = header(&mut w, s, name);
+    let names: Vec<String> = s.parameters.iter().map(|p| pg_name(&p.name.canonical())).collect();
+    let call = format!(
+        "format('{{}}{body}({})'{})",
+        vec!["%L"; names.len()].join(", "),
+        names.iter().map(|n| format!(", {n}")).collect::<String>()
+    );
+    let (decl, statements) = match &s.return_type {
+        Some(ret) => {
+            w.cx.no_anchors = true;
+            let returns = w.cx.datatype(ret);
+            w.cx.no_anchors = false;
+            let call = call.replace("{}", "SELECT ");
+            (
+                vec![format!("result {returns};")],
+                format!(
+                    "    SELECT r INTO result FROM dblink({AUTONOMOUS_CONNECTION}, {call}) AS t(r {returns});\n    \
+                     RETURN result;\n"
+                ),
+            )
+        }
+        None => {
+            let call = call.replace("{}", "CALL ");
+            (Vec::new(), format!("    PERFORM dblink_exec({AUTONOMOUS_CONNECTION}, {call});\n"))
+        }
+    };
+    w.cx.pop_scope();
+    let body_text = format!("BEGIN\n{statements}END;\n");
+    plpgsql_function(&[], &header, None, decl, &body_text)
 }
 
 /// An outer parameter or variable that a nested subprogram uses, passed
@@ -410,6 +478,7 @@ fn routine_text(
     let mut body = Writer::new(&mut *w.cx, comments);
     body.track_rowcount = track_rowcount;
     body.skip_comments_before(declarations_end(block));
+    body.opening = body.cx.package_init.clone();
     body.body(block);
     body.line("END;");
     let body_text = body.out;
@@ -458,9 +527,23 @@ pub(super) fn plpgsql_function(
     if !declarations.is_empty() {
         out.push_str("DECLARE\n");
         for d in declarations {
+            // Continuation lines keep their layout relative to each other,
+            // the least indented one under the first line, four further in.
+            let least = d
+                .lines()
+                .skip(1)
+                .filter(|l| !l.trim().is_empty())
+                .map(|l| l.len() - l.trim_start().len())
+                .min()
+                .unwrap_or(0);
             for (i, l) in d.lines().enumerate() {
-                out.push_str(if i == 0 { "    " } else { "        " });
-                out.push_str(l.trim_start());
+                if i == 0 {
+                    out.push_str("    ");
+                    out.push_str(l.trim_start());
+                } else {
+                    out.push_str("        ");
+                    out.push_str(l.get(least..).unwrap_or(l.trim_start()));
+                }
                 out.push('\n');
             }
         }
@@ -699,11 +782,26 @@ fn state_reader(w: &mut Writer<'_, '_>, package: &str, name: &str, var: &StateVa
         );
     }
     let setting = setting_name(package, name);
+    // The initialisation section may set it: it runs before the first read.
+    let initialized = w.cx.catalog.package(package).is_some_and(|p| p.initialized);
+    let (volatility, init, read) = match initialized {
+        true => (
+            "VOLATILE",
+            format!("    PERFORM {}.{INITIALIZE}();\n", pg_name(package)),
+            format!("    v := current_setting('{setting}', true);\n"),
+        ),
+        false => ("STABLE", String::new(), String::new()),
+    };
+    let declared = if initialized {
+        "v text;".to_owned()
+    } else {
+        format!("v text := current_setting('{setting}', true);")
+    };
     format!(
         "-- package variable {}: session setting {setting}\n\
          CREATE OR REPLACE FUNCTION {function}() RETURNS {datatype}\n\
-         LANGUAGE plpgsql STABLE\nAS $body$\nDECLARE\n    v text := current_setting('{setting}', true);\n\
-         BEGIN\n    IF v IS NULL THEN\n        RETURN {default};\n    END IF;\n    \
+         LANGUAGE plpgsql {volatility}\nAS $body$\nDECLARE\n    {declared}\n\
+         BEGIN\n{init}{read}    IF v IS NULL THEN\n        RETURN {default};\n    END IF;\n    \
          RETURN nullif(v, '')::{datatype};\nEND;\n$body$;\n",
         var.name
     )
@@ -724,6 +822,11 @@ fn package_body(
         .collect();
     let schema = package_schema(p);
     let package = p.name.last().canonical();
+    if let Some(statements) = &p.initialization {
+        out.push('\n');
+        out.push_str(&initialization(cx, p, statements, comments));
+        cx.package_init = Some(format!("PERFORM {schema}.{INITIALIZE}();"));
+    }
     member_routines(cx, p, comments, &mut out, |cx, s| {
         let name = s.name.last().canonical();
         let routine = match s.kind {
@@ -736,11 +839,59 @@ fn package_body(
         (Cow::Borrowed(s), format!("{schema}.{routine}"))
     });
     cx.package_cursors.clear();
-    if p.initialization.is_some() {
-        let line = p.name.span.line;
-        cx.note(line, NoteKind::Unsupported, "the package's initialisation section is not run");
-    }
+    cx.package_init = None;
     Ok(out)
+}
+
+/// The function that runs a package's initialisation section once per
+/// session, called first by each of its routines and state readers.
+pub(super) const INITIALIZE: &str = "package_initialization";
+
+fn initialization(
+    cx: &mut Cx<'_>,
+    p: &Package,
+    statements: &[Statement],
+    comments: &[crate::plsql::ast::Comment],
+) -> String {
+    let package = p.name.last().canonical();
+    let setting = setting_name(&package, "_INITIALIZED");
+    let start = statements.first().map_or(p.name.span, |s| s.span);
+    let block = Block {
+        declarations: Vec::new(),
+        statements: statements.to_vec(),
+        handlers: p.handlers.clone(),
+        end_label: None,
+        span: Span { end: start.end.max(statements.last().map_or(0, |s| s.span.end)), ..start },
+    };
+    cx.note(
+        start.line,
+        NoteKind::Review,
+        format!(
+            "the initialisation section runs in {}.{INITIALIZE}(), which each routine and state \
+             reader of the package calls first; an assignment from outside the package to its \
+             state does not run it",
+            package_schema(p)
+        ),
+    );
+    cx.in_function = true;
+    let mut w = Writer::new(cx, comments);
+    w.cx.push_scope();
+    w.skip_comments_before(start.start);
+    w.indent = 1;
+    w.line(&format!("IF current_setting('{setting}', true) = 'yes' THEN"));
+    w.line("    RETURN;");
+    w.line("END IF;");
+    w.line(&format!("PERFORM set_config('{setting}', 'yes', false);"));
+    w.body(&block);
+    w.line("END;");
+    w.indent = 0;
+    let body = format!("BEGIN\n{}END;\n", w.out);
+    let mut decl: Vec<String> = w.cx.loop_records.iter().map(|r| format!("{r} record;")).collect();
+    decl.extend(w.cx.extra_declarations.iter().cloned());
+    w.cx.pop_scope();
+    let header =
+        format!("CREATE OR REPLACE FUNCTION {}.{INITIALIZE}() RETURNS void\n", package_schema(p));
+    plpgsql_function(&w.cx.preamble, &header, None, decl, &body)
 }
 
 /// Says that procedure `s` is created as `routine`, apart from the function
@@ -812,7 +963,8 @@ pub(super) fn leading_comments(
     out
 }
 
-/// A trigger: its function and the `CREATE TRIGGER` that calls it.
+/// A trigger: its function and the `CREATE TRIGGER` that calls it; for a
+/// compound trigger, one of each per timing point.
 fn trigger(
     cx: &mut Cx<'_>,
     t: &Trigger,
@@ -821,11 +973,38 @@ fn trigger(
     let Some(target) = &t.target else {
         return Err(TranslateError::Kind("a database or schema trigger"));
     };
-    let block = match &t.body {
-        TriggerBody::Block(b) => b,
-        TriggerBody::Compound { .. } => return Err(TranslateError::Kind("a compound trigger")),
-        TriggerBody::Call(_) => return Err(TranslateError::Kind("a CALL trigger")),
-    };
+    if let TriggerBody::Call(_) = &t.body {
+        return Err(TranslateError::Kind("a CALL trigger"));
+    }
+    let names = referencing(cx, t);
+    cx.trigger = Some(names.clone());
+    let table = target.parts.iter().map(|p| pg_name(&p.canonical())).collect::<Vec<_>>().join(".");
+    let events = cx.expr(&t.events);
+    let on = TriggerOn { trigger: t, names: &names, table: &table, events: &events };
+    let trigger_name = pg_name(&t.name.last().canonical());
+    match &t.body {
+        TriggerBody::Compound { declarations, sections } => {
+            compound(cx, &on, declarations, sections, comments)
+        }
+        TriggerBody::Block(block) => {
+            let timing = if t.timing.starts_with("INSTEAD") { "INSTEAD OF" } else { &t.timing };
+            let part = TriggerPart {
+                name: trigger_name,
+                timing,
+                row: t.for_each_row,
+                block,
+                when: t.when.as_ref(),
+                opening: None,
+            };
+            Ok(trigger_part(cx, &on, part, comments))
+        }
+        TriggerBody::Call(_) => unreachable!("refused above"),
+    }
+}
+
+/// What `:NEW` and `:OLD` are called (REFERENCING), with a note for a
+/// disabled trigger.
+fn referencing(cx: &mut Cx<'_>, t: &Trigger) -> TriggerNames {
     let mut names = TriggerNames { new: "NEW".to_owned(), old: "OLD".to_owned() };
     for clause in &t.clauses {
         let words: Vec<String> =
@@ -849,36 +1028,74 @@ fn trigger(
             );
         }
     }
-    let events_upper = t.events.text.to_ascii_uppercase();
-    let when_in_body = t.when.as_ref().is_some_and(|w| {
+    names
+}
+
+/// The table and events a trigger fires on.
+struct TriggerOn<'a> {
+    trigger: &'a Trigger,
+    names: &'a TriggerNames,
+    /// The table, as PostgreSQL names it.
+    table: &'a str,
+    /// `INSERT OR UPDATE OF x`, rewritten.
+    events: &'a str,
+}
+
+/// One trigger function and its `CREATE TRIGGER`.
+struct TriggerPart<'a> {
+    /// The trigger's name, and its function's in the object's schema.
+    name: String,
+    /// `BEFORE`, `AFTER` or `INSTEAD OF`.
+    timing: &'a str,
+    row: bool,
+    block: &'a Block,
+    when: Option<&'a Fragment>,
+    /// A statement to run first.
+    opening: Option<String>,
+}
+
+fn trigger_part(
+    cx: &mut Cx<'_>,
+    on: &TriggerOn<'_>,
+    part: TriggerPart<'_>,
+    comments: &[crate::plsql::ast::Comment],
+) -> String {
+    let names = on.names;
+    let events_upper = on.trigger.events.text.to_ascii_uppercase();
+    let when_in_body = part.when.is_some_and(|w| {
         let c = w.text.to_ascii_uppercase();
         let uses =
             |record: &str| c.contains(&format!("{record}.")) || c.contains(&format!(":{record}"));
         (events_upper.contains("INSERT") && uses(&names.old))
             || (events_upper.contains("DELETE") && uses(&names.new))
     });
-    cx.trigger = Some(names.clone());
-    let row = t.for_each_row;
-    let events = t.events.text.to_ascii_uppercase();
-    let before = t.timing.starts_with("BEFORE") || t.timing.starts_with("INSTEAD");
-    let ret = match (row && before, events.contains("DELETE")) {
+    let before = part.timing.starts_with("BEFORE") || part.timing.starts_with("INSTEAD");
+    let ret = match (part.row && before, events_upper.contains("DELETE")) {
         (true, true) => "COALESCE(NEW, OLD)",
         (true, false) => "NEW",
         (false, _) => "NULL",
     };
-    let trigger_name = pg_name(&t.name.last().canonical());
+    let trigger_name = &part.name;
     let function = format!("{}.{trigger_name}", cx.schema);
+    let block = part.block;
     cx.in_function = true;
+    cx.loop_records.clear();
+    cx.extra_declarations.clear();
+    cx.preamble.clear();
     let mut w = Writer::new(cx, comments);
     w.trigger_return = Some(ret.to_owned());
     w.cx.push_scope();
+    w.skip_comments_before(block.span.start);
     let declarations = w.declarations(&block.declarations);
     let mut body = Writer::new(&mut *w.cx, comments);
     body.trigger_return = Some(ret.to_owned());
     body.skip_comments_before(declarations_end(block));
     body.line("BEGIN");
     body.indent += 1;
-    if let (true, Some(when)) = (when_in_body, &t.when) {
+    if let Some(opening) = &part.opening {
+        body.line(opening);
+    }
+    if let (true, Some(when)) = (when_in_body, part.when) {
         // PostgreSQL refuses OLD in an INSERT trigger's WHEN (NEW in a
         // DELETE one); in the body OLD is NULL there, as in Oracle.
         let mut condition = body.cx.expr(when);
@@ -907,11 +1124,8 @@ fn trigger(
     let header = format!("CREATE OR REPLACE FUNCTION {function}() RETURNS trigger\n");
     let mut out = plpgsql_function(&w.cx.preamble, &header, None, decl, &body_text);
     out.push('\n');
-    let table = target.parts.iter().map(|p| pg_name(&p.canonical())).collect::<Vec<_>>().join(".");
-    let timing = if t.timing.starts_with("INSTEAD") { "INSTEAD OF" } else { t.timing.as_str() };
-    let events = w.cx.expr(&t.events);
-    let level = if row { "FOR EACH ROW" } else { "FOR EACH STATEMENT" };
-    let when = match t.when.as_ref().filter(|_| !when_in_body) {
+    let level = if part.row { "FOR EACH ROW" } else { "FOR EACH STATEMENT" };
+    let when = match part.when.filter(|_| !when_in_body) {
         Some(when) => {
             let mut condition = w.cx.expr(when);
             for (alias, record) in [(&names.new, "NEW"), (&names.old, "OLD")] {
@@ -926,11 +1140,107 @@ fn trigger(
         }
         None => String::new(),
     };
+    let (timing, events, table) = (part.timing, on.events, on.table);
     out.push_str(&format!(
         "DROP TRIGGER IF EXISTS {trigger_name} ON {table};\n\
          CREATE TRIGGER {trigger_name}\n{timing} {events} ON {table}\n{level}{when}\nEXECUTE FUNCTION {function}();\n"
     ));
     w.cx.pop_scope();
+    out
+}
+
+/// A compound trigger: its declarations are state shared by its timing
+/// points, kept as a package's is (a schema named after the trigger), and
+/// set back to their defaults before each triggering statement, as Oracle
+/// does; each timing point is a trigger of its own.
+fn compound(
+    cx: &mut Cx<'_>,
+    on: &TriggerOn<'_>,
+    declarations: &[Declaration],
+    sections: &[crate::plsql::ast::TimingPoint],
+    comments: &[crate::plsql::ast::Comment],
+) -> Result<String, TranslateError> {
+    let t = on.trigger;
+    let state = Package {
+        name: t.name.clone(),
+        options: Vec::new(),
+        declarations: declarations.to_vec(),
+        initialization: None,
+        handlers: Vec::new(),
+    };
+    let mut out = package_spec(cx, &state, comments);
+    let package = t.name.last().canonical();
+    // Each variable back to its default: a statement's timing points share
+    // what the statement's own BEFORE STATEMENT starts with.
+    let mut reset = Vec::new();
+    for d in catalog::flat(declarations) {
+        let DeclarationItem::Variable { name, constant: false, default, .. } = &d.item else {
+            continue;
+        };
+        let value = default.as_ref().map_or_else(|| "NULL".to_owned(), |d| cx.declared_expr(d));
+        let setting = setting_name(&package, &name.canonical());
+        reset.push(format!(
+            "PERFORM set_config('{setting}', coalesce(({value})::text, ''), false);"
+        ));
+    }
+    let reset = (!reset.is_empty()).then(|| reset.join("\n"));
+    cx.note(
+        t.name.span.line,
+        NoteKind::Review,
+        "a compound trigger became one trigger per timing point, sharing its declarations as \
+         session settings: PostgreSQL fires AFTER EACH ROW triggers at the end of the statement, \
+         after every BEFORE EACH ROW, where Oracle fires them row by row",
+    );
+    let base = pg_name(&package);
+    let before_statement = |s: &crate::plsql::ast::TimingPoint| {
+        s.timing.text.split_whitespace().map(str::to_ascii_uppercase).collect::<Vec<_>>()
+            == ["BEFORE", "STATEMENT"]
+    };
+    if reset.is_some() && !sections.iter().any(before_statement) {
+        let nothing = Block {
+            declarations: Vec::new(),
+            statements: Vec::new(),
+            handlers: Vec::new(),
+            end_label: None,
+            span: Span { start: t.name.span.start, end: t.name.span.start, ..t.name.span },
+        };
+        let part = TriggerPart {
+            name: format!("{base}_reset"),
+            timing: "BEFORE",
+            row: false,
+            block: &nothing,
+            when: None,
+            opening: reset.clone(),
+        };
+        out.push('\n');
+        out.push_str(&trigger_part(cx, on, part, comments));
+    }
+    for section in sections {
+        let words: Vec<String> =
+            section.timing.text.split_whitespace().map(str::to_ascii_uppercase).collect();
+        let (timing, row) = match words.iter().map(String::as_str).collect::<Vec<_>>()[..] {
+            ["BEFORE", "STATEMENT"] => ("BEFORE", false),
+            ["AFTER", "STATEMENT"] => ("AFTER", false),
+            ["BEFORE", "EACH", "ROW"] => ("BEFORE", true),
+            ["AFTER", "EACH", "ROW"] => ("AFTER", true),
+            ["INSTEAD", "OF", "EACH", "ROW"] => ("INSTEAD OF", true),
+            _ => return Err(TranslateError::Kind("a compound trigger's unknown timing point")),
+        };
+        let suffix =
+            words.iter().filter(|w| *w != "EACH" && *w != "OF").map(|w| w.to_ascii_lowercase());
+        let name = std::iter::once(base.clone()).chain(suffix).collect::<Vec<_>>().join("_");
+        let part = TriggerPart {
+            name,
+            timing,
+            row,
+            block: &section.block,
+            when: None,
+            opening: if before_statement(section) { reset.clone() } else { None },
+        };
+        out.push('\n');
+        out.push_str(&trigger_part(cx, on, part, comments));
+    }
+    cx.package = None;
     Ok(out)
 }
 
