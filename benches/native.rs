@@ -14,6 +14,11 @@ use std::path::PathBuf;
 mod sql_files;
 
 use pipeline::convert::native::{self, Catalog};
+
+// The allocator the `pipeline` binary translates with (src/main.rs), so
+// that the time is the time a user's run takes.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 use pipeline::plsql::{self, ObjectKind};
 use rayon::prelude::*;
 
