@@ -1003,6 +1003,13 @@ BEGIN
   RETURN n;
 END;
 /
+CREATE FUNCTION grouped RETURN NUMBER IS
+  n NUMBER;
+BEGIN
+  SELECT COUNT(*) INTO n FROM emp e, dept d WHERE (e.dept = d.id(+) AND e.kind = 'Y');
+  RETURN n;
+END;
+/
 ",
     );
     // Oracle: a (+) condition on the outer-joined table is part of the
@@ -1011,6 +1018,8 @@ END;
     assert_eq!(value(&mut db, "with_kind('Y')").as_deref(), Some("A2B3C-"));
     // Oracle: a condition without (+) filters after the join: 1 row.
     assert_eq!(value(&mut db, "kind_filtered()").as_deref(), Some("1"));
+    // Oracle: parentheses change nothing; e.kind filters the rows: 2.
+    assert_eq!(value(&mut db, "grouped()").as_deref(), Some("2"));
 }
 
 #[test]
@@ -1044,6 +1053,13 @@ BEGIN
   RETURN n;
 END;
 /
+CREATE FUNCTION two_levels RETURN NUMBER IS
+  n NUMBER;
+BEGIN
+  SELECT COUNT(*) INTO n FROM link CONNECT BY LEVEL <= 2;
+  RETURN n;
+END;
+/
 CREATE FUNCTION round_trip RETURN VARCHAR2 IS
   v VARCHAR2(100);
 BEGIN
@@ -1069,6 +1085,8 @@ END;
     assert_eq!(value(&mut db, "below(1, '-')").as_deref(), Some("6"));
     // Oracle with NOCYCLE: 1, 2, 3, and not 1 again below 3.
     assert_eq!(value(&mut db, "round_trip()").as_deref(), Some("1@1 2@2 3@3 "));
+    // Oracle: without PRIOR every row is every row's child: 3 + 3 * 3.
+    assert_eq!(value(&mut db, "two_levels()").as_deref(), Some("12"));
 }
 
 #[test]
@@ -1152,4 +1170,88 @@ END;
         value(&mut db, "(SELECT string_agg(msg, ',') FROM logs)").as_deref(),
         Some("started")
     );
+}
+
+#[test]
+fn merge_compound_subprograms_and_typed_autonomous_calls_behave_as_in_oracle() {
+    let mut db = database(
+        "CREATE EXTENSION dblink;
+         CREATE TABLE tgt (id numeric, qty numeric, status varchar);
+         CREATE TABLE src (id numeric, qty numeric);
+         INSERT INTO tgt VALUES (1, 50, 'KEEP'), (2, 10, 'KEEP');
+         INSERT INTO src VALUES (1, 50), (2, 200), (3, 5);
+         CREATE TABLE employees (id numeric, salary numeric);
+         INSERT INTO employees VALUES (1, 100), (2, 200), (3, 300), (4, 400);
+         CREATE TABLE salary_log (n numeric);
+         CREATE TABLE puts (what varchar);",
+        "CREATE PROCEDURE merge_all IS
+BEGIN
+  MERGE INTO tgt t USING src s ON (t.id = s.id)
+  WHEN MATCHED THEN UPDATE SET t.qty = s.qty,
+       t.status = CASE WHEN s.qty > 100 THEN 'BIG' ELSE 'SMALL' END
+     WHERE t.qty <> s.qty
+  WHEN NOT MATCHED THEN INSERT (t.id, t.qty, t.status) VALUES (s.id, s.qty, 'NEW')
+     WHERE s.qty > 1;
+END;
+/
+CREATE OR REPLACE TRIGGER count_raises
+FOR UPDATE OF salary ON employees
+COMPOUND TRIGGER
+  idx NUMBER := 0;
+  PROCEDURE flush_array IS
+  BEGIN
+    INSERT INTO salary_log VALUES (idx);
+    idx := 0;
+  END;
+  AFTER EACH ROW IS
+  BEGIN
+    idx := idx + 1;
+    IF idx >= 3 THEN flush_array(); END IF;
+  END AFTER EACH ROW;
+  AFTER STATEMENT IS
+  BEGIN
+    flush_array();
+  END AFTER STATEMENT;
+END;
+/
+CREATE OR REPLACE PACKAGE puts_pkg IS
+  PROCEDURE put(p NUMBER);
+  PROCEDURE put(p VARCHAR2);
+  PROCEDURE put(p DATE);
+END;
+/
+CREATE OR REPLACE PACKAGE BODY puts_pkg IS
+  PROCEDURE put(p NUMBER) IS PRAGMA AUTONOMOUS_TRANSACTION;
+  BEGIN INSERT INTO puts VALUES ('number ' || p); COMMIT; END;
+  PROCEDURE put(p VARCHAR2) IS PRAGMA AUTONOMOUS_TRANSACTION;
+  BEGIN INSERT INTO puts VALUES ('text ' || p); COMMIT; END;
+  PROCEDURE put(p DATE) IS PRAGMA AUTONOMOUS_TRANSACTION;
+  BEGIN INSERT INTO puts VALUES ('date ' || TO_CHAR(p, 'YYYY-MM-DD')); COMMIT; END;
+END;
+/
+",
+    );
+    db.batch_execute("CALL merge_all()").unwrap();
+    let rows = db.query("SELECT concat_ws(':', id, qty, status) FROM tgt ORDER BY id", &[]);
+    let rows: Vec<String> = rows.unwrap().iter().map(|r| r.get(0)).collect();
+    // Oracle: row 1 is unchanged (same qty), row 2 updated, 3 inserted.
+    assert_eq!(rows, ["1:50:KEEP", "2:200:BIG", "3:5:NEW"]);
+
+    // Oracle: four rows updated in one statement: flushed at 3, then 1.
+    db.batch_execute("UPDATE employees SET salary = salary + 1").unwrap();
+    let rows = db.query("SELECT n::text FROM salary_log", &[]).unwrap();
+    let rows: Vec<String> = rows.iter().map(|r| r.get(0)).collect();
+    assert_eq!(rows, ["3", "1"]);
+
+    // Oracle: each overload by its argument's type, whatever DateStyle.
+    db.batch_execute(
+        "SET DateStyle = 'SQL, DMY';
+         CALL puts_pkg.put(5::numeric);
+         CALL puts_pkg.put('five'::varchar);
+         CALL puts_pkg.put('2024-03-04'::timestamp(0));",
+    )
+    .unwrap();
+    let rows = db.query("SELECT what FROM puts ORDER BY what", &[]).unwrap();
+    let rows: Vec<String> = rows.iter().map(|r| r.get(0)).collect();
+    assert_eq!(rows, ["date 2024-03-04", "number 5", "text five"]);
 }

@@ -4,7 +4,7 @@
 -- unsupported (line 281): DBMS_LOB has no equivalent on PostgreSQL; left as written. CLOB is text and BLOB bytea: length, substr, position, overlay and || replace the locator calls; temporary LOBs and piecewise writes become string building.
 -- review (line 289): SQLCODE is computed from SQLSTATE: exact for application errors (-20000..-20999) and NO_DATA_FOUND, -1 for the rest
 -- unsupported (line 306): COMMIT inside a block with an EXCEPTION handler: PostgreSQL refuses it (cannot commit while a subtransaction is active)
--- review (line 318): the initialisation section runs in pkg_factura_electronica.package_initialization(), which each routine and state reader of the package calls first; an assignment from outside the package to its state does not run it
+-- review (line 318): the initialisation section runs in pkg_factura_electronica.package_initialization(), which each routine and state reader of the package calls first, as does an assignment to its state from elsewhere; like the state, whether it ran follows the transaction, so it runs again after a rollback
 
 CREATE SCHEMA IF NOT EXISTS pkg_factura_electronica;
 
@@ -22,7 +22,7 @@ Consulte su comprobante en el portal del contribuyente con la clave de acceso.')
 
 -- package variable g_url_api: session setting pkg_factura_electronica.g_url_api
 CREATE OR REPLACE FUNCTION pkg_factura_electronica.g_url_api() RETURNS varchar(400)
-LANGUAGE plpgsql VOLATILE
+LANGUAGE plpgsql STABLE
 AS $body$
 DECLARE
     v text;
@@ -38,7 +38,7 @@ $body$;
 
 -- package variable g_usuario: session setting pkg_factura_electronica.g_usuario
 CREATE OR REPLACE FUNCTION pkg_factura_electronica.g_usuario() RETURNS varchar(100)
-LANGUAGE plpgsql VOLATILE
+LANGUAGE plpgsql STABLE
 AS $body$
 DECLARE
     v text;
@@ -54,7 +54,7 @@ $body$;
 
 -- package variable g_clave: session setting pkg_factura_electronica.g_clave
 CREATE OR REPLACE FUNCTION pkg_factura_electronica.g_clave() RETURNS varchar(200)
-LANGUAGE plpgsql VOLATILE
+LANGUAGE plpgsql STABLE
 AS $body$
 DECLARE
     v text;
@@ -70,7 +70,7 @@ $body$;
 
 -- package variable g_wallet: session setting pkg_factura_electronica.g_wallet
 CREATE OR REPLACE FUNCTION pkg_factura_electronica.g_wallet() RETURNS varchar(400)
-LANGUAGE plpgsql VOLATILE
+LANGUAGE plpgsql STABLE
 AS $body$
 DECLARE
     v text;
@@ -86,7 +86,7 @@ $body$;
 
 -- package variable g_ambiente: session setting pkg_factura_electronica.g_ambiente
 CREATE OR REPLACE FUNCTION pkg_factura_electronica.g_ambiente() RETURNS char(1)
-LANGUAGE plpgsql VOLATILE
+LANGUAGE plpgsql STABLE
 AS $body$
 DECLARE
     v text;
@@ -102,7 +102,7 @@ $body$;
 
 -- package variable g_envios_ok: session setting pkg_factura_electronica.g_envios_ok
 CREATE OR REPLACE FUNCTION pkg_factura_electronica.g_envios_ok() RETURNS integer
-LANGUAGE plpgsql VOLATILE
+LANGUAGE plpgsql STABLE
 AS $body$
 DECLARE
     v text;

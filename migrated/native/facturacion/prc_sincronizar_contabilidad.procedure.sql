@@ -1,6 +1,7 @@
 -- FACTURACION.PRC_SINCRONIZAR_CONTABILIDAD (PROCEDURE) from extracted/ddl/FACTURACION/PRC_SINCRONIZAR_CONTABILIDAD.sql:6
 -- review (line 6): defaults dropped: PostgreSQL allows no OUT parameter after a defaulted one, so callers must pass every argument
 -- review (line 13): PLS_INTEGER (here and below) became integer: PostgreSQL truncates integer division where Oracle rounds the result on assignment
+-- review (line 32): associative arrays indexed by integers are PostgreSQL arrays (here and below): an index between the lowest and highest assigned exists, NULL, so COUNT, EXISTS, NEXT and PRIOR see it where Oracle skips it, and keys far apart make a large array
 -- unsupported (line 68): FORALL ... SAVE EXCEPTIONS: the first error stops the loop
 -- unsupported (line 79): SQL%BULK_EXCEPTIONS has no PostgreSQL equivalent
 -- unsupported (line 80): SQL%BULK_EXCEPTIONS has no PostgreSQL equivalent

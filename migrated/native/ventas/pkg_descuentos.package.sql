@@ -19,7 +19,7 @@ AS $body$ SELECT ('Descuento & promoción de campaña')::varchar(60) $body$;
 
 -- package variable g_descuento_maximo: session setting pkg_descuentos.g_descuento_maximo
 CREATE OR REPLACE FUNCTION pkg_descuentos.g_descuento_maximo() RETURNS numeric
-LANGUAGE plpgsql VOLATILE
+LANGUAGE plpgsql STABLE
 AS $body$
 DECLARE
     v text;

@@ -1,5 +1,6 @@
 -- VENTAS.TRG_PEDIDO_LINEAS_CMP (TRIGGER) from extracted/ddl/VENTAS/TRG_PEDIDO_LINEAS_CMP.sql:5
 -- review (line 5): a compound trigger became one trigger per timing point, sharing its declarations as session settings: PostgreSQL fires AFTER EACH ROW triggers at the end of the statement, after every BEFORE EACH ROW, where Oracle fires them row by row
+-- review (line 12): associative arrays indexed by integers are PostgreSQL arrays (here and below): an index between the lowest and highest assigned exists, NULL, so COUNT, EXISTS, NEXT and PRIOR see it where Oracle skips it, and keys far apart make a large array
 -- review (line 39): PLS_INTEGER (here and below) became integer: PostgreSQL truncates integer division where Oracle rounds the result on assignment
 
 CREATE SCHEMA IF NOT EXISTS trg_pedido_lineas_cmp;

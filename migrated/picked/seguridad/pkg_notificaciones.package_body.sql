@@ -42,13 +42,13 @@
 -- unsupported (line 219): UTL_SMTP.QUIT has no equivalent on PostgreSQL; left as written. No outbound SMTP from Aurora: build the message as data and send it from a Lambda with Amazon SES (aws_lambda.invoke), or from an outbox table.
 -- unsupported (line 223): UTL_SMTP.QUIT has no equivalent on PostgreSQL; left as written. No outbound SMTP from Aurora: build the message as data and send it from a Lambda with Amazon SES (aws_lambda.invoke), or from an outbox table.
 -- review (line 227): SQLCODE is computed from SQLSTATE: exact for application errors (-20000..-20999) and NO_DATA_FOUND, -1 for the rest
--- review (line 232): the initialisation section runs in pkg_notificaciones.package_initialization(), which each routine and state reader of the package calls first; an assignment from outside the package to its state does not run it
+-- review (line 232): the initialisation section runs in pkg_notificaciones.package_initialization(), which each routine and state reader of the package calls first, as does an assignment to its state from elsewhere; like the state, whether it ran follows the transaction, so it runs again after a rollback
 
 CREATE SCHEMA IF NOT EXISTS pkg_notificaciones;
 
 -- package variable g_host: session setting pkg_notificaciones.g_host
 CREATE OR REPLACE FUNCTION pkg_notificaciones.g_host() RETURNS varchar(100)
-LANGUAGE plpgsql VOLATILE
+LANGUAGE plpgsql STABLE
 AS $body$
 DECLARE
     v text;
@@ -64,7 +64,7 @@ $body$;
 
 -- package variable g_puerto: session setting pkg_notificaciones.g_puerto
 CREATE OR REPLACE FUNCTION pkg_notificaciones.g_puerto() RETURNS integer
-LANGUAGE plpgsql VOLATILE
+LANGUAGE plpgsql STABLE
 AS $body$
 DECLARE
     v text;
@@ -80,7 +80,7 @@ $body$;
 
 -- package variable g_remitente: session setting pkg_notificaciones.g_remitente
 CREATE OR REPLACE FUNCTION pkg_notificaciones.g_remitente() RETURNS varchar(100)
-LANGUAGE plpgsql VOLATILE
+LANGUAGE plpgsql STABLE
 AS $body$
 DECLARE
     v text;

@@ -1,11 +1,12 @@
 -- VENTAS.PKG_DESCUENTOS (PACKAGE BODY) from extracted/ddl/VENTAS/PKG_DESCUENTOS.sql:45
--- review (line 189): the initialisation section runs in pkg_descuentos.package_initialization(), which each routine and state reader of the package calls first; an assignment from outside the package to its state does not run it
+-- review (line 48): associative arrays indexed by integers are PostgreSQL arrays (here and below): an index between the lowest and highest assigned exists, NULL, so COUNT, EXISTS, NEXT and PRIOR see it where Oracle skips it, and keys far apart make a large array
+-- review (line 189): the initialisation section runs in pkg_descuentos.package_initialization(), which each routine and state reader of the package calls first, as does an assignment to its state from elsewhere; like the state, whether it ran follows the transaction, so it runs again after a rollback
 
 CREATE SCHEMA IF NOT EXISTS pkg_descuentos;
 
 -- package variable g_cache: session setting pkg_descuentos.g_cache
 CREATE OR REPLACE FUNCTION pkg_descuentos.g_cache() RETURNS numeric[]
-LANGUAGE plpgsql VOLATILE
+LANGUAGE plpgsql STABLE
 AS $body$
 DECLARE
     v text;
@@ -21,7 +22,7 @@ $body$;
 
 -- package variable g_cache_fecha: session setting pkg_descuentos.g_cache_fecha
 CREATE OR REPLACE FUNCTION pkg_descuentos.g_cache_fecha() RETURNS timestamp(0)
-LANGUAGE plpgsql VOLATILE
+LANGUAGE plpgsql STABLE
 AS $body$
 DECLARE
     v text;

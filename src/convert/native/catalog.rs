@@ -28,6 +28,9 @@ pub struct Catalog {
     pub(super) column_names: std::collections::HashSet<String>,
     /// Each table's columns in order, by table name.
     ordered_columns: HashMap<String, Vec<String>>,
+    /// The names of every package's variables, to tell quickly that a
+    /// name is none of them.
+    pub(super) state_names: std::collections::HashSet<String>,
     /// Object types (`AS OBJECT`, `UNDER t`), by name.
     pub(super) objects: HashMap<String, ObjectInfo>,
     /// The types standalone functions return, by function name.
@@ -194,6 +197,9 @@ pub(super) enum TypeDef {
     /// array of the element type as Oracle writes it.
     Array {
         element: Fragment,
+        /// Indexed by integers (INDEX BY), where Oracle keeps only the
+        /// indexes assigned.
+        sparse: bool,
     },
     /// `TABLE OF x INDEX BY VARCHAR2(n)`: a jsonb object from key to
     /// element.
@@ -223,7 +229,7 @@ pub(super) enum TypeDef {
 /// of scalars indexed by integers.
 pub(super) fn oracle_type(package: &str, name: &str) -> Option<TypeDef> {
     let of = |text: &str| Fragment { text: text.to_owned(), span: Default::default() };
-    let array = |element: &str| Some(TypeDef::Array { element: of(element) });
+    let array = |element: &str| Some(TypeDef::Array { element: of(element), sparse: true });
     match (package, name) {
         ("DBMS_XMLGEN", "CTXHANDLE") | ("DBMS_XMLSTORE", "CTXTYPE") => {
             Some(TypeDef::Alias { of: of("NUMBER"), package: None })
@@ -543,6 +549,7 @@ impl Catalog {
                         default: default.clone(),
                         constant: *constant,
                     };
+                    self.state_names.insert(name.canonical());
                     info.state.insert(name.canonical(), var);
                 }
                 DeclarationItem::Exception { name } => {
@@ -734,7 +741,7 @@ fn type_def_with(
                     return Some(TypeDef::StringIndexed { element, text_keys });
                 }
             }
-            Some(TypeDef::Array { element })
+            Some(TypeDef::Array { element, sparse: index_by.is_some() })
         }
     }
 }

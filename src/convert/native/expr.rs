@@ -485,7 +485,7 @@ impl Cx<'_> {
 
         // Collection constructors: `t_list('a', 'b')`.
         let constructor = parts.len() > 1 || !self.is_local(&parts[0]);
-        if let Some((_, super::catalog::TypeDef::Array { element })) =
+        if let Some((_, super::catalog::TypeDef::Array { element, .. })) =
             self.type_def(&parts).filter(|_| constructor)
         {
             if call.is_some() {
@@ -1145,6 +1145,22 @@ impl Cx<'_> {
                 let info = self.catalog.package(package)?;
                 let suffix = if info.state.contains_key(name) { "()" } else { parens(info, name) };
                 one(format!("{}.{}{suffix}", pg_name(package), pg_name(name)))
+            }
+            // `r.a.b`, a field of a field of a local: PostgreSQL would read
+            // `r.a` as a table and its column; the value needs parentheses.
+            [first, second, rest @ ..]
+                if !rest.is_empty()
+                    && !called
+                    && !method
+                    && (self.is_local(first)
+                        || first == "SELF"
+                        || self.is_self_attribute(first)) =>
+            {
+                let mut text = format!("{}.{}", self.object_value(first), pg_name(second));
+                for field in rest {
+                    text = format!("({text}).{}", pg_name(field));
+                }
+                one(text)
             }
             _ => {
                 if let Some(first) = parts.first() {
@@ -1898,7 +1914,19 @@ impl Cx<'_> {
     fn defined_type(&mut self, name: &str, def: &super::catalog::TypeDef, line: u32) -> String {
         use super::catalog::TypeDef;
         match def {
-            TypeDef::Array { element } => {
+            TypeDef::Array { element, sparse } => {
+                if *sparse {
+                    self.note_once(
+                        "sparse-array",
+                        line,
+                        NoteKind::Review,
+                        "associative arrays indexed by integers are PostgreSQL arrays (here and \
+                         below): an index between the lowest and highest assigned exists, NULL, \
+                         so COUNT, EXISTS, NEXT and PRIOR see it where Oracle skips it, and keys \
+                         far apart make a large array"
+                            .to_owned(),
+                    );
+                }
                 // No `%TYPE[]` in PostgreSQL.
                 let anchors = std::mem::replace(&mut self.no_anchors, true);
                 let element = self.datatype(element);

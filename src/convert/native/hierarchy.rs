@@ -38,8 +38,9 @@
 
 use sqlparser::tokenizer::Token;
 
-use super::sql::made;
-use super::text::{matching_paren, Item};
+use super::sql::{made, rewrite_blocks, top_level, Said};
+use super::text::{matching_paren, split_commas, Item};
+use super::NoteKind;
 
 /// Clauses that end a FROM, WHERE, START WITH or CONNECT BY.
 const CLAUSES: &[&str] = &[
@@ -47,74 +48,30 @@ const CLAUSES: &[&str] = &[
     "LIMIT", "WINDOW",
 ];
 
-/// What rewriting a query block's hierarchy has to say.
-#[derive(Debug, Default)]
-pub(super) struct Said {
-    /// Hierarchies left as written: line, reason.
-    pub left: Vec<(u32, String)>,
-    /// Rewrites a person should check: line, message.
-    pub review: Vec<(u32, String)>,
-}
-
 /// `items` with the hierarchical query blocks rewritten, subqueries
 /// first. `columns` gives a table's columns in order, where known, for a
-/// `SELECT *` over a hierarchy.
+/// `SELECT *` over a hierarchy. What a person should know is pushed to
+/// `said`.
 pub(super) fn hierarchies(
-    items: &[Item],
+    items: Vec<Item>,
     columns: &dyn Fn(&[Item]) -> Option<Vec<String>>,
-    said: &mut Said,
+    said: &mut Vec<Said>,
 ) -> Vec<Item> {
-    if !items.iter().any(|i| i.is("CONNECT")) {
-        return items.to_vec();
-    }
-    let mut out = Vec::with_capacity(items.len());
-    let mut i = 0;
-    while i < items.len() {
-        match (items[i].token == Token::LParen).then(|| matching_paren(items, i)).flatten() {
-            Some(close) => {
-                out.push(items[i].clone());
-                out.extend(hierarchies(&items[i + 1..close], columns, said));
-                out.push(items[close].clone());
-                i = close + 1;
-            }
-            None => {
-                out.push(items[i].clone());
-                i += 1;
-            }
+    let wanted = |items: &[Item]| items.iter().any(|i| i.is("CONNECT"));
+    rewrite_blocks(items, &wanted, &mut |block_items, line| match block(block_items, columns) {
+        Ok(Some((rewritten, notes))) => {
+            said.extend(notes.into_iter().map(|mut n| {
+                n.line = line;
+                n
+            }));
+            Some(rewritten)
         }
-    }
-    let starts: Vec<usize> = top_level(&out).filter(|&j| out[j].is("SELECT")).collect();
-    for (n, &start) in starts.iter().enumerate().rev() {
-        let end = top_level(&out)
-            .find(|&j| j > start && (is_set_operator(&out[j]) || starts.get(n + 1) == Some(&j)))
-            .unwrap_or(out.len());
-        let line = out[start..end].iter().map(|i| i.line).find(|&l| l > 0).unwrap_or(0);
-        match block(&out[start..end], columns) {
-            Ok(Some((rewritten, review))) => {
-                out.splice(start..end, rewritten);
-                said.review.extend(review.into_iter().map(|r| (line, r)));
-            }
-            Ok(None) => {}
-            Err(why) => said.left.push((line, why)),
+        Ok(None) => None,
+        Err(why) => {
+            let why = format!("CONNECT BY left as written: {why}");
+            said.push(Said::new(line, NoteKind::Unsupported, why));
+            None
         }
-    }
-    out
-}
-
-fn is_set_operator(item: &Item) -> bool {
-    ["UNION", "INTERSECT", "MINUS", "EXCEPT"].iter().any(|w| item.is(w))
-}
-
-/// Indexes of the tokens outside parentheses.
-fn top_level(items: &[Item]) -> impl Iterator<Item = usize> + '_ {
-    let mut depth = 0i32;
-    items.iter().enumerate().filter_map(move |(i, item)| {
-        match item.token {
-            Token::LParen => depth += 1,
-            Token::RParen => depth -= 1,
-            _ => return (depth == 0).then_some(i),
-        }
-        None
     })
 }
 
@@ -221,7 +178,7 @@ struct Out {
 impl Out {
     /// The translator's own SQL.
     fn sql(&mut self, sql: &str) -> &mut Self {
-        self.items(&made(sql))
+        self.items(&written(sql))
     }
 
     /// What comes next starts a line, `indent` further in than the base.
@@ -246,130 +203,76 @@ impl Out {
     }
 }
 
-/// A query block rewritten, and the rewrites in it to review.
-type Rewritten = (Vec<Item>, Vec<String>);
+/// A query block rewritten, and what to say about it.
+type Rewritten = (Vec<Item>, Vec<Said>);
 
-/// A hierarchical query block rewritten, with what to review; `None`
-/// when the block has no CONNECT BY of its own.
+/// The values the walk carries for the outer query: each
+/// `SYS_CONNECT_BY_PATH` and `CONNECT_BY_ROOT` operand once.
+#[derive(Default)]
+struct Carried {
+    values: Vec<Vec<Item>>,
+    /// The values with a path, and the path's separator.
+    paths: Vec<(usize, Vec<Item>)>,
+    roots: Vec<usize>,
+    leaf: bool,
+}
+
+/// A hierarchical query block rewritten, with what to say; `None` when
+/// the block has no CONNECT BY of its own.
 fn block(
     items: &[Item],
     columns: &dyn Fn(&[Item]) -> Option<Vec<String>>,
 ) -> Result<Option<Rewritten>, String> {
     let Some(p) = parts(items)? else { return Ok(None) };
-    let mut review = Vec::new();
-    if !p.nocycle {
-        review.push(
-            "CONNECT BY became WITH RECURSIVE: a row met again on its own path ends the branch, \
-             where Oracle raises ORA-01436 (CONNECT BY loop)"
-                .to_owned(),
-        );
+    let mut said = Vec::new();
+    // Without PRIOR, every row is a child of every row, as deep as LEVEL
+    // allows, and Oracle checks no loop.
+    let linked_rows = p.connect.iter().any(|i| i.is("PRIOR"));
+    if linked_rows && !p.nocycle {
+        said.push(Said {
+            once: Some("connect-by-loop"),
+            ..Said::new(
+                0,
+                NoteKind::Review,
+                "CONNECT BY became WITH RECURSIVE: a row met again on its own path ends the \
+                 branch, where Oracle raises ORA-01436 (CONNECT BY loop)",
+            )
+        })
     }
     let a = p.alias.as_str();
 
     // The select list, WHERE and the rest read the derived table's columns.
-    let mut values: Vec<Vec<Item>> = Vec::new();
-    let mut paths: Vec<(usize, Vec<Item>)> = Vec::new();
-    let mut roots: Vec<usize> = Vec::new();
-    let mut leaf = false;
-    let mut outer = |part: &[Item]| -> Result<Vec<Item>, String> {
-        pseudo_columns(part, a, &mut values, &mut paths, &mut roots, &mut leaf)
-    };
-    let select = outer(p.select)?;
-    let where_ = p.where_.map(&mut outer).transpose()?;
-    let rest = outer(&p.rest)?;
-    let select = match star(&select) {
-        Some(at) => match columns(p.entry) {
-            Some(names) => {
-                let list: Vec<String> =
-                    names.iter().map(|c| format!("{a}.{}", super::cx::pg_name(c))).collect();
-                let mut s = select[..at].to_vec();
-                s.extend(made(&list.join(", ")).into_iter().enumerate().map(|(n, mut i)| {
-                    if n == 0 {
-                        i.gap = select[at].gap.clone();
-                    }
-                    i
-                }));
-                s.extend(select[at + 1..].iter().cloned());
-                s
-            }
-            None => {
-                review.push(
-                    "SELECT * over a hierarchy also returns its level and connect_by_* columns: \
-                     name the columns"
-                        .to_owned(),
-                );
-                select
-            }
-        },
-        None => select,
-    };
-
-    let link = linked(p.connect)?;
-    let start = p.start.map(|s| level_is(s, &made("1")));
-    let siblings = |out: &mut Out, partition: bool| {
-        out.sql("row_number() OVER (");
-        if partition {
-            out.sql("PARTITION BY connect_by_prior.connect_by_order");
+    let mut carried = Carried::default();
+    let select = pseudo_columns(p.select, a, &mut carried)?;
+    let where_ = p.where_.map(|w| pseudo_columns(w, a, &mut carried)).transpose()?;
+    let rest = pseudo_columns(&p.rest, a, &mut carried)?;
+    let select = match (star(&select), columns(p.entry)) {
+        (Some(at), Some(names)) => {
+            let list: Vec<String> =
+                names.iter().map(|c| format!("{a}.{}", super::cx::pg_name(c))).collect();
+            let mut named = made(&list.join(", "));
+            named[0].gap = select[at].gap.clone();
+            let end = if select[at].token == Token::Mul { at + 1 } else { at + 3 };
+            select[..at].iter().cloned().chain(named).chain(select[end..].iter().cloned()).collect()
         }
-        if let Some(s) = p.siblings {
-            out.sql("ORDER BY").items(s);
+        (Some(_), None) => {
+            said.push(Said::new(
+                0,
+                NoteKind::Review,
+                "SELECT * over a hierarchy also returns its level and connect_by_* columns: name \
+                 the columns",
+            ));
+            select
         }
-        out.sql(")");
+        (None, _) => select,
     };
+    let siblings = p.siblings.map(|s| sibling_order(s, p.select)).transpose()?;
 
     let from_gap = items[p.select.len()].gap.clone();
     let base = from_gap.rsplit('\n').next().filter(|_| from_gap.contains('\n')).unwrap_or("");
     let mut out = Out { base: base.to_owned(), ..Out::default() };
-    out.sql("FROM (WITH RECURSIVE connect_by AS (").line(8).sql("SELECT");
-    out.sql(&format!("{a} AS connect_by_row, 1 AS level, ARRAY["));
-    siblings(&mut out, false);
-    out.sql(&format!("] AS connect_by_order, ARRAY[ROW({a}.*)::text] AS connect_by_visited"));
-    for (n, value) in values.iter().enumerate() {
-        if roots.contains(&n) {
-            out.sql(",").items(value).sql(&format!("AS connect_by_root_{}", n + 1));
-        }
-        if let Some((_, separator)) = paths.iter().find(|(v, _)| *v == n) {
-            out.sql(", concat(").items(separator).sql(",").items(value);
-            out.sql(&format!(")::text AS connect_by_path_{}", n + 1));
-        }
-    }
-    out.line(10).sql("FROM").items(p.entry);
-    if let Some(start) = &start {
-        out.line(9).sql("WHERE").items(start);
-    }
-    out.line(8).sql("UNION ALL");
-    out.line(8).sql(&format!("SELECT {a}, connect_by_prior.level + 1,"));
-    out.sql("array_append(connect_by_prior.connect_by_order,");
-    siblings(&mut out, true);
-    out.sql(&format!("), array_append(connect_by_prior.connect_by_visited, ROW({a}.*)::text)"));
-    for (n, value) in values.iter().enumerate() {
-        if roots.contains(&n) {
-            out.sql(&format!(", connect_by_prior.connect_by_root_{}", n + 1));
-        }
-        if let Some((_, separator)) = paths.iter().find(|(v, _)| *v == n) {
-            out.sql(&format!(", concat(connect_by_prior.connect_by_path_{},", n + 1));
-            out.items(separator).sql(",").items(value).sql(")::text");
-        }
-    }
-    out.line(10).sql("FROM connect_by connect_by_prior");
-    out.line(10).sql("JOIN").items(p.entry).sql("ON (").items(&link);
-    out.sql(&format!(") AND NOT ROW({a}.*)::text = ANY(connect_by_prior.connect_by_visited)"));
-    out.line(4).sql(")");
-    out.line(4).sql("SELECT (connect_by_prior.connect_by_row).*, connect_by_prior.level");
-    for (n, _) in values.iter().enumerate() {
-        if roots.contains(&n) {
-            out.sql(&format!(", connect_by_prior.connect_by_root_{}", n + 1));
-        }
-        if paths.iter().any(|(v, _)| *v == n) {
-            out.sql(&format!(", connect_by_prior.connect_by_path_{}", n + 1));
-        }
-    }
-    if leaf {
-        out.sql(", CASE WHEN EXISTS (SELECT 1 FROM").items(p.entry).sql("WHERE").items(&link);
-        out.sql(") THEN 0 ELSE 1 END AS connect_by_isleaf");
-    }
-    out.line(6).sql("FROM connect_by connect_by_prior");
-    out.line(5).sql(&format!("ORDER BY connect_by_prior.connect_by_order) {a}"));
+    let walk = Walk { p: &p, carried: &carried, siblings: siblings.as_deref(), linked_rows };
+    walk.write(&mut out)?;
     let mut written = select;
     let mut from = out.items;
     from[0].gap = if from_gap.is_empty() { " ".to_owned() } else { from_gap };
@@ -381,37 +284,221 @@ fn block(
         written.extend(clause.items);
     }
     written.extend(rest);
-    Ok(Some((written, review)))
+    Ok(Some((written, said)))
 }
 
-/// Where a lone `*` or `alias.*` is the select list.
+/// The derived table that walks a hierarchy.
+struct Walk<'a> {
+    p: &'a Parts<'a>,
+    carried: &'a Carried,
+    /// ORDER SIBLINGS BY's list, in terms of the table's columns.
+    siblings: Option<&'a [Item]>,
+    /// CONNECT BY names the parent with PRIOR: rows are linked, and a row
+    /// met again on its path is a loop.
+    linked_rows: bool,
+}
+
+impl Walk<'_> {
+    fn write(&self, out: &mut Out) -> Result<(), String> {
+        let (p, a) = (self.p, self.p.alias.as_str());
+        let link = linked(p.connect, a)?;
+        let child_level = written("(connect_by_prior.level + 1)");
+
+        // The roots.
+        out.sql("FROM (WITH RECURSIVE connect_by AS (").line(8).sql("SELECT");
+        out.sql(&format!("{a} AS connect_by_row, 1 AS level, ARRAY["));
+        self.sibling_number(out, false);
+        out.sql(&format!("] AS connect_by_order, ARRAY[ROW({a}.*)::text] AS connect_by_visited"));
+        for (n, value) in self.carried.values.iter().enumerate() {
+            let value = level_is(value, &written("1"));
+            if self.carried.roots.contains(&n) {
+                out.sql(",").items(&value).sql(&format!("AS connect_by_root_{}", n + 1));
+            }
+            if let Some((_, separator)) = self.carried.paths.iter().find(|(v, _)| *v == n) {
+                out.sql(", concat(").items(separator).sql(",").items(&value);
+                out.sql(&format!(")::text AS connect_by_path_{}", n + 1));
+            }
+        }
+        out.line(10).sql("FROM").items(p.entry);
+        if let Some(start) = p.start {
+            out.line(9).sql("WHERE").items(&level_is(start, &written("1")));
+        }
+
+        // Each row's children.
+        out.line(8).sql("UNION ALL");
+        out.line(8).sql(&format!("SELECT {a}, connect_by_prior.level + 1,"));
+        out.sql("array_append(connect_by_prior.connect_by_order,");
+        self.sibling_number(out, true);
+        out.sql(&format!("), array_append(connect_by_prior.connect_by_visited, ROW({a}.*)::text)"));
+        for (n, value) in self.carried.values.iter().enumerate() {
+            if self.carried.roots.contains(&n) {
+                out.sql(&format!(", connect_by_prior.connect_by_root_{}", n + 1));
+            }
+            if let Some((_, separator)) = self.carried.paths.iter().find(|(v, _)| *v == n) {
+                out.sql(&format!(", concat(connect_by_prior.connect_by_path_{},", n + 1));
+                let value = level_is(value, &child_level);
+                out.items(separator).sql(",").items(&value).sql(")::text");
+            }
+        }
+        out.line(10).sql("FROM connect_by connect_by_prior");
+        out.line(10).sql("JOIN").items(p.entry).sql("ON (").items(&link).sql(")");
+        if self.linked_rows {
+            out.sql(&format!(
+                "AND NOT ROW({a}.*)::text = ANY(connect_by_prior.connect_by_visited)"
+            ));
+        }
+
+        // What the outer query reads, in the walk's order.
+        out.line(4).sql(")");
+        out.line(4).sql("SELECT (connect_by_prior.connect_by_row).*, connect_by_prior.level");
+        for n in 0..self.carried.values.len() {
+            if self.carried.roots.contains(&n) {
+                out.sql(&format!(", connect_by_prior.connect_by_root_{}", n + 1));
+            }
+            if self.carried.paths.iter().any(|(v, _)| *v == n) {
+                out.sql(&format!(", connect_by_prior.connect_by_path_{}", n + 1));
+            }
+        }
+        if self.carried.leaf {
+            out.sql(", CASE WHEN EXISTS (SELECT 1 FROM").items(p.entry).sql("WHERE").items(&link);
+            out.sql(") THEN 0 ELSE 1 END AS connect_by_isleaf");
+        }
+        out.line(6).sql("FROM connect_by connect_by_prior");
+        out.line(5).sql(&format!("ORDER BY connect_by_prior.connect_by_order) {a}"));
+        Ok(())
+    }
+
+    /// A row's number among its siblings, in ORDER SIBLINGS BY's order.
+    fn sibling_number(&self, out: &mut Out, partitioned: bool) {
+        out.sql("row_number() OVER (");
+        if partitioned {
+            out.sql("PARTITION BY connect_by_prior.connect_by_order");
+        }
+        if let Some(s) = self.siblings {
+            out.sql("ORDER BY").items(s);
+        }
+        out.sql(")");
+    }
+}
+
+/// The translator's own SQL as tokens that later rewrites leave alone: a
+/// token for each parenthesis and comma, so that they still see the
+/// nesting and the arguments, and one for each stretch between. Cheaper
+/// than lexing, which matters: the walk is most of what a hierarchy's
+/// query becomes.
+fn written(sql: &str) -> Vec<Item> {
+    let mut out = Vec::new();
+    let mut rest = sql;
+    while !rest.is_empty() {
+        let trimmed = rest.trim_start();
+        let gap = &rest[..rest.len() - trimmed.len()];
+        let (text, token, next) = match trimmed.find(['(', ')', ',']) {
+            Some(0) => {
+                let token = match trimmed.as_bytes()[0] {
+                    b'(' => Token::LParen,
+                    b')' => Token::RParen,
+                    _ => Token::Comma,
+                };
+                (&trimmed[..1], Some(token), &trimmed[1..])
+            }
+            Some(at) => {
+                (trimmed[..at].trim_end(), None, &trimmed[trimmed[..at].trim_end().len()..])
+            }
+            None => (trimmed, None, ""),
+        };
+        if !text.is_empty() {
+            let mut item = Item::new(text).after(gap);
+            if let Some(token) = token {
+                item.token = token;
+            }
+            out.push(item);
+        }
+        rest = next;
+    }
+    out
+}
+
+/// ORDER SIBLINGS BY's list with each position (`2`) and select-list
+/// alias (`nm`) replaced by the expression it names.
+fn sibling_order(siblings: &[Item], select: &[Item]) -> Result<Vec<Item>, String> {
+    // The select list: SELECT's expressions up to INTO, each with its alias.
+    let list_end = top_level(select).find(|&j| select[j].is("INTO")).unwrap_or(select.len());
+    let list: Vec<Vec<Item>> = split_commas(&select[1.min(select.len())..list_end]);
+    let alias_of = |e: &[Item]| {
+        let last = e.len().checked_sub(1)?;
+        (last > 0 && e[last - 1].token != Token::Period).then(|| e[last].name()).flatten()
+    };
+    let expression = |e: &Vec<Item>| -> Vec<Item> {
+        let cut = if alias_of(e).is_some() { e.len() - 1 } else { e.len() };
+        let cut = if cut > 1 && e[cut - 1].is("AS") { cut - 1 } else { cut };
+        e[..cut].to_vec()
+    };
+    let mut out = Vec::new();
+    for (n, key) in split_commas(siblings).into_iter().enumerate() {
+        if n > 0 {
+            out.extend(made(","));
+        }
+        let head = key.first().ok_or("ORDER SIBLINGS BY with an empty key")?;
+        let named = match &head.token {
+            Token::Number(n, _) => {
+                let position: usize = n.parse().map_err(|_| "ORDER SIBLINGS BY a position")?;
+                let e = list.get(position.wrapping_sub(1)).ok_or("ORDER SIBLINGS BY a position")?;
+                Some(expression(e))
+            }
+            Token::Word(_)
+                if key.len() == 1 || !key[1..].iter().any(|i| i.token == Token::Period) =>
+            {
+                let name = head.name();
+                list.iter().find(|e| alias_of(e).is_some() && alias_of(e) == name).map(expression)
+            }
+            _ => None,
+        };
+        let mut written = match named {
+            Some(mut e) => {
+                e.extend(key[1..].iter().cloned());
+                e
+            }
+            None => key.clone(),
+        };
+        written[0].gap = if n > 0 { " ".to_owned() } else { String::new() };
+        out.extend(written);
+    }
+    Ok(out)
+}
+
+/// Where the select list is a lone `*` or `alias.*`: the position of the
+/// `*`, or of the alias.
 fn star(select: &[Item]) -> Option<usize> {
     let at = select.iter().position(|i| i.token == Token::Mul)?;
-    let alone = select.get(at + 1).is_none_or(|n| n.is("INTO"))
-        && (select.get(at.wrapping_sub(1)).is_some_and(|b| b.is("SELECT"))
-            || (at >= 2 && select[at - 1].token == Token::Period && select[at - 2].is("SELECT")));
-    alone.then_some(at)
+    let ends = select.get(at + 1).is_none_or(|n| n.is("INTO"));
+    let qualified = at >= 3 && select[at - 1].token == Token::Period && select[at - 3].is("SELECT");
+    match () {
+        _ if ends && at >= 1 && select[at - 1].is("SELECT") => Some(at),
+        _ if ends && qualified => Some(at - 2),
+        _ => None,
+    }
 }
 
 /// The CONNECT BY condition as the join of a child row to its parent,
 /// `connect_by_prior`: `PRIOR x` is the parent's column, LEVEL the
 /// child's level.
-fn linked(connect: &[Item]) -> Result<Vec<Item>, String> {
+fn linked(connect: &[Item], alias: &str) -> Result<Vec<Item>, String> {
     let mut out = Vec::with_capacity(connect.len());
     let mut i = 0;
     while i < connect.len() {
         if connect[i].is("PRIOR") {
             // `PRIOR x` or `PRIOR alias.x`: the parent's column x.
-            let mut end = i + 1;
-            while connect.get(end + 1).is_some_and(|p| p.token == Token::Period)
-                && connect.get(end + 2).is_some_and(|w| w.name().is_some())
-            {
-                end += 2;
-            }
+            let qualified = connect.get(i + 2).is_some_and(|p| p.token == Token::Period);
+            let end = if qualified { i + 3 } else { i + 1 };
+            let of_alias =
+                !qualified || connect[i + 1].name().is_some_and(|q| q.eq_ignore_ascii_case(alias));
             let column = connect.get(end).filter(|c| matches!(c.token, Token::Word(_)));
-            let column = column.ok_or("PRIOR before something other than a column")?;
+            let call = connect.get(end + 1).is_some_and(|n| n.token == Token::LParen);
+            let column = column
+                .filter(|_| of_alias && !call)
+                .ok_or("PRIOR before something other than a column of the table")?;
             let at = out.len();
-            out.extend(made(&format!("(connect_by_prior.connect_by_row).{}", column.text)));
+            out.extend(written(&format!("(connect_by_prior.connect_by_row).{}", column.text)));
             out[at].gap = connect[i].gap.clone();
             i = end + 1;
             continue;
@@ -419,7 +506,7 @@ fn linked(connect: &[Item]) -> Result<Vec<Item>, String> {
         if connect[i].is("LEVEL") {
             let gap = connect[i].gap.clone();
             let at = out.len();
-            out.extend(made("(connect_by_prior.level + 1)"));
+            out.extend(written("(connect_by_prior.level + 1)"));
             out[at].gap = gap;
             i += 1;
             continue;
@@ -446,15 +533,8 @@ fn level_is(items: &[Item], value: &[Item]) -> Vec<Item> {
 }
 
 /// `part` of the outer query with the hierarchy's pseudo-columns as the
-/// derived table's columns; the values they need are added to `values`.
-fn pseudo_columns(
-    part: &[Item],
-    alias: &str,
-    values: &mut Vec<Vec<Item>>,
-    paths: &mut Vec<(usize, Vec<Item>)>,
-    roots: &mut Vec<usize>,
-    leaf: &mut bool,
-) -> Result<Vec<Item>, String> {
+/// derived table's columns; the values they need are added to `carried`.
+fn pseudo_columns(part: &[Item], alias: &str, carried: &mut Carried) -> Result<Vec<Item>, String> {
     let mut out = Vec::with_capacity(part.len());
     let mut i = 0;
     let column = |out: &mut Vec<Item>, gap: &str, name: String| {
@@ -471,18 +551,18 @@ fn pseudo_columns(
             return Err("CONNECT_BY_ISCYCLE has no equivalent".into());
         }
         if item.is("CONNECT_BY_ISLEAF") {
-            *leaf = true;
+            carried.leaf = true;
         }
         let call = part.get(i + 1).is_some_and(|n| n.token == Token::LParen);
         if item.is("SYS_CONNECT_BY_PATH") && call {
             let close = matching_paren(part, i + 1).ok_or("SYS_CONNECT_BY_PATH not closed")?;
-            let args = super::text::split_commas(&part[i + 2..close]);
+            let args = split_commas(&part[i + 2..close]);
             let [value, separator] = args.as_slice() else {
                 return Err("SYS_CONNECT_BY_PATH without two arguments".into());
             };
-            let n = value_index(values, value);
-            if !paths.iter().any(|(v, _)| *v == n) {
-                paths.push((n, separator.clone()));
+            let n = value_index(&mut carried.values, value);
+            if !carried.paths.iter().any(|(v, _)| *v == n) {
+                carried.paths.push((n, separator.clone()));
             }
             column(&mut out, &item.gap, format!("connect_by_path_{}", n + 1));
             i = close + 1;
@@ -504,9 +584,9 @@ fn pseudo_columns(
                 }
                 _ => return Err("CONNECT_BY_ROOT without an operand".into()),
             }
-            let n = value_index(values, &part[i + 1..=end]);
-            if !roots.contains(&n) {
-                roots.push(n);
+            let n = value_index(&mut carried.values, &part[i + 1..=end]);
+            if !carried.roots.contains(&n) {
+                carried.roots.push(n);
             }
             column(&mut out, &item.gap, format!("connect_by_root_{}", n + 1));
             i = end + 1;

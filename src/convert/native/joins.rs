@@ -16,8 +16,9 @@
 
 use sqlparser::tokenizer::Token;
 
-use super::sql::made;
+use super::sql::{rewrite_blocks, top_level, Said};
 use super::text::{matching_paren, split_commas, Item};
+use super::NoteKind;
 
 /// Clauses that end a WHERE.
 const AFTER_WHERE: &[&str] = &[
@@ -38,47 +39,23 @@ const AFTER_WHERE: &[&str] = &[
     "EXCEPT",
 ];
 
-/// `items` with the outer joins of every query block rewritten. The
-/// blocks left as written are pushed to `left`, as (line, reason).
-pub(super) fn outer_joins(items: &[Item], left: &mut Vec<(u32, String)>) -> Vec<Item> {
-    if !(0..items.len()).any(|i| is_marker(items, i)) {
-        return items.to_vec();
-    }
-    // Subqueries first, so that a block sees only its own markers.
-    let mut out = Vec::with_capacity(items.len());
-    let mut i = 0;
-    while i < items.len() {
-        let group = (items[i].token == Token::LParen && !is_marker(items, i))
-            .then(|| matching_paren(items, i))
-            .flatten();
-        match group {
-            Some(close) => {
-                out.push(items[i].clone());
-                out.extend(outer_joins(&items[i + 1..close], left));
-                out.push(items[close].clone());
-                i = close + 1;
-            }
-            None => {
-                out.push(items[i].clone());
-                i += 1;
-            }
+/// `items` with the outer joins of every query block rewritten. What a
+/// person should know (the blocks left as written, with their reason) is
+/// pushed to `said`.
+pub(super) fn outer_joins(items: Vec<Item>, said: &mut Vec<Said>) -> Vec<Item> {
+    let wanted = |items: &[Item]| (0..items.len()).any(|i| is_marker(items, i));
+    rewrite_blocks(items, &wanted, &mut |block_items, line| match block(block_items) {
+        Ok(Some((rewritten, review))) => {
+            said.extend(review.map(|r| Said::new(line, NoteKind::Review, r)));
+            Some(rewritten)
         }
-    }
-    // Then this level's blocks, from the last, so that positions hold.
-    let starts: Vec<usize> = top_level(&out).filter(|&j| out[j].is("SELECT")).collect();
-    for (n, &start) in starts.iter().enumerate().rev() {
-        let end = top_level(&out)
-            .find(|&j| j > start && (is_set_operator(&out[j]) || starts.get(n + 1) == Some(&j)))
-            .unwrap_or(out.len());
-        match block(&out[start..end]) {
-            Ok(Some(rewritten)) => {
-                out.splice(start..end, rewritten);
-            }
-            Ok(None) => {}
-            Err(why) => left.push((out[start].line, why)),
+        Ok(None) => None,
+        Err(why) => {
+            let why = format!("(+) outer join left as written: {why}");
+            said.push(Said::new(line, NoteKind::Unsupported, why));
+            None
         }
-    }
-    out
+    })
 }
 
 /// Where the `(+)` of `items` are, but those of its subqueries (left as
@@ -108,23 +85,6 @@ fn is_marker(items: &[Item], i: usize) -> bool {
         && items.get(i + 2).is_some_and(|c| c.token == Token::RParen)
 }
 
-fn is_set_operator(item: &Item) -> bool {
-    ["UNION", "INTERSECT", "MINUS", "EXCEPT"].iter().any(|w| item.is(w))
-}
-
-/// Indexes of the tokens outside parentheses.
-fn top_level(items: &[Item]) -> impl Iterator<Item = usize> + '_ {
-    let mut depth = 0i32;
-    items.iter().enumerate().filter_map(move |(i, item)| {
-        match item.token {
-            Token::LParen => depth += 1,
-            Token::RParen => depth -= 1,
-            _ => return (depth == 0).then_some(i),
-        }
-        None
-    })
-}
-
 /// One FROM entry: its tokens, and the name conditions qualify it by.
 struct Entry {
     items: Vec<Item>,
@@ -141,9 +101,13 @@ struct Condition {
     names: Vec<usize>,
 }
 
+/// A block's tokens with its joins made, and what to say about it.
+type Joined = (Vec<Item>, Option<&'static str>);
+
 /// The query block `items` (from its SELECT) with its outer joins
-/// rewritten; `None` when it has none of its own.
-fn block(items: &[Item]) -> Result<Option<Vec<Item>>, String> {
+/// rewritten, and a note when that changes what `SELECT *` lists; `None`
+/// when it has none of its own.
+fn block(items: &[Item]) -> Result<Option<Joined>, String> {
     let top: Vec<usize> = top_level(items).collect();
     let markers = own_markers(items);
     if markers.is_empty() {
@@ -166,12 +130,31 @@ fn block(items: &[Item]) -> Result<Option<Vec<Item>>, String> {
     for c in &mut conditions {
         classify(c, &entries)?;
     }
-    let groups = join(&entries, &conditions)?;
+    // A table whose (+) conditions name no other table, while another is
+    // outer-joined to it, is joined to nothing: its conditions filter it.
+    let preserved: Vec<usize> = conditions
+        .iter()
+        .filter(|c| c.optional.is_some())
+        .flat_map(|c| c.names.iter().copied())
+        .collect();
+    let joined: Vec<usize> =
+        conditions.iter().filter(|c| !c.names.is_empty()).filter_map(|c| c.optional).collect();
+    for c in &mut conditions {
+        if c.optional.is_some_and(|t| preserved.contains(&t) && !joined.contains(&t)) {
+            c.optional = None;
+        }
+    }
+    let (groups, order) = join(&entries, &conditions)?;
+    let star = top.iter().any(|&j| j < from && items[j].token == Token::Mul);
+    let review = (star && order.windows(2).any(|w| w[0] > w[1])).then_some(
+        "SELECT * over outer joins lists the tables' columns in the joins' order, which is not \
+         the order of FROM: name the columns",
+    );
 
     let mut out: Vec<Item> = items[..=from].to_vec();
     for (n, group) in groups.into_iter().enumerate() {
         if n > 0 {
-            out.extend(made(","));
+            out.extend(words(",").into_iter().map(|i| i.after("")));
         }
         out.extend(group);
     }
@@ -185,7 +168,7 @@ fn block(items: &[Item]) -> Result<Option<Vec<Item>>, String> {
         out.extend(spaced(c.items));
     }
     out.extend(items[tail..].iter().cloned());
-    Ok(Some(out))
+    Ok(Some((out, review)))
 }
 
 /// The FROM entries of a block with outer joins.
@@ -207,18 +190,24 @@ fn entries(items: &[Item]) -> Result<Vec<Entry>, String> {
 }
 
 /// The conditions of a WHERE, split at the ANDs outside parentheses (not
-/// BETWEEN's).
+/// BETWEEN's, nor those inside CASE). A condition that is a parenthesised
+/// AND of its own, with a `(+)` in it, is split too: Oracle's joins do
+/// not depend on the parentheses.
 fn conditions(items: &[Item]) -> Vec<Condition> {
     let mut out = vec![Condition { and: None, items: Vec::new(), optional: None, names: vec![] }];
     let mut depth = 0i32;
+    let mut cases = 0usize;
     let mut between = false;
     for item in items {
         match item.token {
             Token::LParen => depth += 1,
             Token::RParen => depth -= 1,
-            _ if depth == 0 && item.is("BETWEEN") => between = true,
-            _ if depth == 0 && item.is("AND") && between => between = false,
-            _ if depth == 0 && item.is("AND") => {
+            _ if depth == 0 && item.is("CASE") => cases += 1,
+            _ if depth == 0 && item.is("END") => cases = cases.saturating_sub(1),
+            _ if depth > 0 || cases > 0 => {}
+            _ if item.is("BETWEEN") => between = true,
+            _ if item.is("AND") && between => between = false,
+            _ if item.is("AND") => {
                 out.push(Condition {
                     and: Some(item.clone()),
                     items: Vec::new(),
@@ -231,7 +220,26 @@ fn conditions(items: &[Item]) -> Vec<Condition> {
         }
         out.last_mut().expect("never empty").items.push(item.clone());
     }
-    out
+    out.into_iter().flat_map(parenthesised_group).collect()
+}
+
+/// `(a AND b)` holding a `(+)` as its conditions; any other as it is.
+fn parenthesised_group(c: Condition) -> Vec<Condition> {
+    let whole = c.items.first().is_some_and(|o| o.token == Token::LParen)
+        && matching_paren(&c.items, 0) == Some(c.items.len() - 1);
+    if !whole {
+        return vec![c];
+    }
+    let inside = &c.items[1..c.items.len() - 1];
+    if own_markers(inside).is_empty() || !top_level(inside).any(|j| inside[j].is("AND")) {
+        return vec![c];
+    }
+    let mut parts = conditions(inside);
+    parts[0].and = c.and;
+    if let Some(first) = parts[0].items.first_mut() {
+        first.gap = c.items[0].gap.clone();
+    }
+    parts
 }
 
 /// Finds which entry `c` outer-joins and which others it names; takes its
@@ -276,18 +284,21 @@ fn classify(c: &mut Condition, entries: &[Entry]) -> Result<(), String> {
 }
 
 /// The FROM entries joined: each outer-joined entry after the entries its
-/// conditions name, in groups that commas separate.
-fn join(entries: &[Entry], conditions: &[Condition]) -> Result<Vec<Vec<Item>>, String> {
-    // The group each entry is in, and each group's tokens.
-    let mut group_of: Vec<usize> = (0..entries.len()).collect();
-    let mut groups: Vec<Option<Vec<Item>>> =
-        entries.iter().map(|e| Some(spaced(e.items.clone()))).collect();
-    let optional: Vec<usize> = {
-        let mut o: Vec<usize> = conditions.iter().filter_map(|c| c.optional).collect();
-        o.sort_unstable();
-        o.dedup();
-        o
+/// conditions name, in groups that commas separate; and the order the
+/// entries come in.
+fn join(
+    entries: &[Entry],
+    conditions: &[Condition],
+) -> Result<(Vec<Vec<Item>>, Vec<usize>), String> {
+    // Each group: its entries in order, and its tokens.
+    let mut groups: Vec<Option<(Vec<usize>, Vec<Item>)>> =
+        entries.iter().enumerate().map(|(n, e)| Some((vec![n], spaced(e.items.clone())))).collect();
+    let group_of = |groups: &[Option<(Vec<usize>, Vec<Item>)>], entry: usize| {
+        groups.iter().position(|g| g.as_ref().is_some_and(|(members, _)| members.contains(&entry)))
     };
+    let mut optional: Vec<usize> = conditions.iter().filter_map(|c| c.optional).collect();
+    optional.sort_unstable();
+    optional.dedup();
     let needs = |t: usize| -> Vec<usize> {
         let mut n: Vec<usize> = conditions
             .iter()
@@ -304,22 +315,28 @@ fn join(entries: &[Entry], conditions: &[Condition]) -> Result<Vec<Vec<Item>>, S
             !done.contains(&t) && needs(t).iter().all(|n| !optional.contains(n) || done.contains(n))
         });
         let t = next.ok_or("outer joins that go round in a cycle")?;
-        let mut targets: Vec<usize> = needs(t).iter().map(|&n| group_of[n]).collect();
+        let own = group_of(&groups, t).ok_or("an outer-joined table joined twice")?;
+        let mut targets: Vec<usize> =
+            needs(t).iter().filter_map(|&n| group_of(&groups, n)).filter(|&g| g != own).collect();
         if targets.is_empty() {
-            // Only conditions on t itself: it joins the first other entry.
-            let first = (0..entries.len()).find(|&e| e != t).ok_or("a (+) on the only table")?;
-            targets.push(group_of[first]);
+            // Only conditions on t itself: it joins the first other group.
+            let first = (0..groups.len()).find(|&g| g != own && groups[g].is_some());
+            targets.push(first.ok_or("a (+) on the only table")?);
         }
         targets.sort_unstable();
         targets.dedup();
         let into = targets[0];
-        let mut joined = groups[into].take().expect("a live group");
+        let (mut members, mut joined) = groups[into].take().ok_or("a group joined twice")?;
         for &other in &targets[1..] {
+            let (more, tokens) = groups[other].take().ok_or("a group joined twice")?;
             joined.extend(words("CROSS JOIN"));
-            joined.extend(groups[other].take().expect("a live group"));
+            joined.extend(tokens);
+            members.extend(more);
         }
+        let (more, tokens) = groups[own].take().ok_or("a group joined twice")?;
         joined.extend(words("LEFT JOIN"));
-        joined.extend(groups[group_of[t]].take().expect("an outer-joined entry joins once"));
+        joined.extend(tokens);
+        members.extend(more);
         joined.extend(words("ON"));
         let on: Vec<&Condition> = conditions.iter().filter(|c| c.optional == Some(t)).collect();
         for (n, c) in on.into_iter().enumerate() {
@@ -332,19 +349,19 @@ fn join(entries: &[Entry], conditions: &[Condition]) -> Result<Vec<Vec<Item>>, S
             }
             joined.extend(spaced(c.items.clone()));
             if or {
-                joined.extend(made(")"));
+                joined.extend(words(")").into_iter().map(|i| i.after("")));
             }
         }
-        let merged: Vec<usize> = targets.iter().copied().chain([group_of[t]]).collect();
-        for g in &mut group_of {
-            if merged.contains(g) {
-                *g = into;
-            }
-        }
-        groups[into] = Some(joined);
+        groups[into] = Some((members, joined));
         done.push(t);
     }
-    Ok(groups.into_iter().flatten().collect())
+    let mut order = Vec::new();
+    let mut out = Vec::new();
+    for (members, tokens) in groups.into_iter().flatten() {
+        order.extend(members);
+        out.push(tokens);
+    }
+    Ok((out, order))
 }
 
 /// `items` with one space before the first, unless it starts a line.
@@ -357,9 +374,19 @@ fn spaced(mut items: Vec<Item>) -> Vec<Item> {
     items
 }
 
-/// The translator's own SQL, after a space.
+/// The translator's own keywords and punctuation, after a space: made
+/// directly, as lexing them again for each join would cost more than the
+/// join.
 fn words(sql: &str) -> Vec<Item> {
-    let mut items = made(sql);
-    items[0].gap = " ".to_owned();
-    items
+    sql.split(' ')
+        .map(|word| {
+            let token = match word {
+                "(" => Token::LParen,
+                ")" => Token::RParen,
+                "," => Token::Comma,
+                _ => Token::make_word(word, None),
+            };
+            Item { token, text: word.to_owned(), gap: " ".to_owned(), line: 0 }
+        })
+        .collect()
 }

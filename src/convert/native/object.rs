@@ -50,16 +50,14 @@ pub(super) fn type_spec(
                     "the type's body is not in the inventory: its methods are not created",
                 );
             }
-            if t.under.is_some() && !bodied {
-                let inherited = inherited_methods(cx, &type_name, &t.methods, t.name.span.line);
-                if !inherited.is_empty() {
-                    let schema = cx.catalog.method_schema(&type_name);
-                    out.push_str(&format!("\nCREATE SCHEMA IF NOT EXISTS {schema};\n"));
-                    out.push_str(&inherited);
-                }
-            }
             if t.under.is_some() {
+                let schema = cx.catalog.method_schema(&type_name);
+                out.push_str(&format!("\nCREATE SCHEMA IF NOT EXISTS {schema};\n"));
                 out.push_str(&upcasts(cx, &type_name, &name, t.name.span.line));
+                if !bodied {
+                    let line = t.name.span.line;
+                    out.push_str(&inherited_methods(cx, &type_name, &t.methods, line));
+                }
             }
             Ok(out)
         }
@@ -68,7 +66,7 @@ pub(super) fn type_spec(
                 return Err(TranslateError::Kind("a collection type without its definition"));
             };
             match catalog::type_def(t.kind, definition) {
-                Some(catalog::TypeDef::Array { element }) => {
+                Some(catalog::TypeDef::Array { element, .. }) => {
                     let element = cx.datatype(&element);
                     Ok(format!("CREATE DOMAIN {name} AS {element}[];\n"))
                 }
@@ -85,7 +83,7 @@ pub(super) fn type_spec(
 /// types have no subtypes; the cast keeps the supertype's attributes.
 fn upcasts(cx: &mut Cx<'_>, type_name: &str, written: &str, line: u32) -> String {
     let schema = cx.catalog.method_schema(type_name);
-    let mut out = format!("\nCREATE SCHEMA IF NOT EXISTS {schema};\n");
+    let mut out = String::new();
     let ancestors: Vec<String> = cx.catalog.lineage(type_name).into_iter().skip(1).collect();
     for ancestor in &ancestors {
         let target = cx.object_type_name(ancestor);
@@ -94,6 +92,7 @@ fn upcasts(cx: &mut Cx<'_>, type_name: &str, written: &str, line: u32) -> String
             "\n-- a {type_name} where a {ancestor} is expected\n\
              CREATE OR REPLACE FUNCTION {function}(value {written}) RETURNS {target}\n\
              LANGUAGE sql IMMUTABLE\nAS $body$ SELECT {} $body$;\n\
+             DROP CAST IF EXISTS ({written} AS {target});\n\
              CREATE CAST ({written} AS {target}) WITH FUNCTION {function}({written}) AS IMPLICIT;\n",
             cx.upcast("(value)", ancestor)
         ));

@@ -43,26 +43,17 @@ impl Cx<'_> {
                 item.text = "EXCEPT".to_owned();
             }
         }
-        let mut left = Vec::new();
-        items = joins::outer_joins(&items, &mut left);
-        for (line, why) in left {
-            let line = if line == 0 { statement.span.line } else { line };
-            self.note(
-                line,
-                NoteKind::Unsupported,
-                format!("(+) outer join left as written: {why}"),
-            );
-        }
+        let mut said = Vec::new();
+        items = joins::outer_joins(items, &mut said);
         row_generators(&mut items);
-        let mut said = hierarchy::Said::default();
         let catalog = self.catalog;
-        items = hierarchy::hierarchies(&items, &|entry| catalog.table_columns(entry), &mut said);
-        for (at, why) in said.left {
-            let at = if at == 0 { line } else { at };
-            self.note(at, NoteKind::Unsupported, format!("CONNECT BY left as written: {why}"));
-        }
-        for (at, message) in said.review {
-            self.note(if at == 0 { line } else { at }, NoteKind::Review, message);
+        items = hierarchy::hierarchies(items, &|entry| catalog.table_columns(entry), &mut said);
+        for note in said {
+            let at = if note.line == 0 { line } else { note.line };
+            match note.once {
+                Some(key) => self.note_once(key, at, note.kind, note.message),
+                None => self.note(at, note.kind, note.message),
+            }
         }
         for (i, item) in items.iter().enumerate() {
             if item.token == Token::AtSign && items.get(i + 1).is_some_and(|n| n.word().is_some()) {
@@ -171,8 +162,80 @@ impl Cx<'_> {
     }
 }
 
+/// A note that a rewrite of a query block makes, before it reaches the
+/// object's notes.
+pub(super) struct Said {
+    pub line: u32,
+    pub kind: NoteKind,
+    pub message: String,
+    /// Made once per object, under this key.
+    pub once: Option<&'static str>,
+}
+
+impl Said {
+    pub fn new(line: u32, kind: NoteKind, message: impl Into<String>) -> Said {
+        Said { line, kind, message: message.into(), once: None }
+    }
+}
+
+/// What rewrites one query block (given its tokens and first line): its
+/// new tokens, or `None` to leave it.
+pub(super) type BlockRewrite<'a> = dyn FnMut(&[Item], u32) -> Option<Vec<Item>> + 'a;
+
+/// `items` with each query block rewritten by `rewrite`, the blocks of
+/// subqueries before the blocks around them. A block runs from a SELECT
+/// outside parentheses to the next one or to a set operator; `rewrite`
+/// gets it and its first line, and answers its new tokens, or `None` to
+/// leave it. `wanted` says whether a stretch of tokens needs the walk.
+pub(super) fn rewrite_blocks(
+    items: Vec<Item>,
+    wanted: &dyn Fn(&[Item]) -> bool,
+    rewrite: &mut BlockRewrite<'_>,
+) -> Vec<Item> {
+    if !wanted(&items) {
+        return items;
+    }
+    let mut out = Vec::with_capacity(items.len());
+    let mut i = 0;
+    while i < items.len() {
+        match (items[i].token == Token::LParen).then(|| matching_paren(&items, i)).flatten() {
+            Some(close) if wanted(&items[i + 1..close]) => {
+                out.push(items[i].clone());
+                let inside = items[i + 1..close].to_vec();
+                out.extend(rewrite_blocks(inside, wanted, rewrite));
+                out.push(items[close].clone());
+                i = close + 1;
+            }
+            Some(close) => {
+                out.extend_from_slice(&items[i..=close]);
+                i = close + 1;
+            }
+            None => {
+                out.push(items[i].clone());
+                i += 1;
+            }
+        }
+    }
+    // This level's blocks, from the last, so that positions hold.
+    let starts: Vec<usize> = top_level(&out).filter(|&j| out[j].is("SELECT")).collect();
+    for (n, &start) in starts.iter().enumerate().rev() {
+        let end = top_level(&out)
+            .find(|&j| j > start && (is_set_operator(&out[j]) || starts.get(n + 1) == Some(&j)))
+            .unwrap_or(out.len());
+        let line = out[start..end].iter().map(|i| i.line).find(|&l| l > 0).unwrap_or(0);
+        if let Some(rewritten) = rewrite(&out[start..end], line) {
+            out.splice(start..end, rewritten);
+        }
+    }
+    out
+}
+
+pub(super) fn is_set_operator(item: &Item) -> bool {
+    ["UNION", "INTERSECT", "MINUS", "EXCEPT"].iter().any(|w| item.is(w))
+}
+
 /// Indexes of the tokens at paren depth 0.
-fn top_level(items: &[Item]) -> impl Iterator<Item = usize> + '_ {
+pub(super) fn top_level(items: &[Item]) -> impl Iterator<Item = usize> + '_ {
     let mut depth = 0i32;
     items.iter().enumerate().filter_map(move |(i, item)| {
         match item.token {
@@ -534,7 +597,11 @@ fn unqualify_set_targets(items: &mut Vec<Item>) {
 /// WHERE of an INSERT branch; the INSERT's columns lose their qualifier.
 /// Returns the line of a `DELETE WHERE`, which is left as written.
 fn merge_branches(items: &mut Vec<Item>) -> Option<u32> {
-    let whens: Vec<usize> = top_level(items).filter(|&i| items[i].is("WHEN")).collect();
+    // A branch's WHEN, not a CASE's.
+    let branch = |i: usize| {
+        items[i].is("WHEN") && items.get(i + 1).is_some_and(|n| n.is("MATCHED") || n.is("NOT"))
+    };
+    let whens: Vec<usize> = top_level(items).filter(|&i| branch(i)).collect();
     let mut delete = None;
     for (n, &when) in whens.iter().enumerate().rev() {
         let end = whens.get(n + 1).copied().unwrap_or(items.len());

@@ -13,6 +13,7 @@ use super::catalog::{self, TypeDef};
 use super::cx::{pg_name, Cx, ROWCOUNT};
 use super::errors;
 use super::text::{self, quote_literal, safe_comment_body, Item};
+use super::unit::INITIALIZE;
 use super::NoteKind;
 use crate::plsql::ast::{
     Block, Comment, Conditional, Declaration, DeclarationItem, Fragment, Handler, LoopKind,
@@ -196,8 +197,13 @@ impl<'w, 'c> Writer<'w, 'c> {
                         NoteKind::Review,
                         "PRAGMA AUTONOMOUS_TRANSACTION: the routine of this name runs this body \
                          over a dblink connection of its own, which commits apart from the \
-                         caller; it needs the dblink extension and, on Aurora, the setting \
-                         autonomous.connection naming a dblink_fdw server with a user mapping",
+                         caller. It is another session: package variables there are its own \
+                         (and its package initialisation runs again), and a row the caller has \
+                         locked makes it wait 10 s and fail, where Oracle raises ORA-00060 at \
+                         once. It needs the dblink extension and, except for a superuser on the \
+                         same server, the setting autonomous.connection naming a dblink_fdw \
+                         server with a user mapping (whose role sets search_path and \
+                         lock_timeout)",
                     ),
                     "AUTONOMOUS_TRANSACTION" => self.cx.note(
                         line,
@@ -296,7 +302,7 @@ impl<'w, 'c> Writer<'w, 'c> {
     /// of its fields do when it is a record.
     pub fn remember_array(&mut self, name: &str, datatype: &Fragment) {
         match self.resolved(datatype) {
-            Some(TypeDef::Array { element }) => {
+            Some(TypeDef::Array { element, .. }) => {
                 self.cx.scope().arrays.insert(name.to_owned(), element);
             }
             Some(TypeDef::StringIndexed { element, .. }) => {
@@ -307,7 +313,7 @@ impl<'w, 'c> Writer<'w, 'c> {
                 let items = text::items(datatype).map(|i| i.items).unwrap_or_default();
                 let Some(object) = items.iter().filter_map(Item::name).next_back() else { return };
                 for (field, datatype) in self.cx.catalog.attribute_types(&object) {
-                    if let Some(TypeDef::Array { element }) = self.resolved(&datatype) {
+                    if let Some(TypeDef::Array { element, .. }) = self.resolved(&datatype) {
                         let key = format!("{name}.{field}");
                         self.cx.scope().arrays.insert(key, element);
                     }
@@ -328,7 +334,7 @@ impl<'w, 'c> Writer<'w, 'c> {
                         let text = format!("{package}.{}", datatype.text.trim());
                         resolved = self.resolved(&Fragment { text, span: datatype.span });
                     }
-                    if let Some(TypeDef::Array { element }) = resolved {
+                    if let Some(TypeDef::Array { element, .. }) = resolved {
                         let key = format!("{name}.{}", field.to_ascii_uppercase());
                         self.cx.scope().arrays.insert(key, element);
                     }
@@ -717,6 +723,12 @@ impl<'w, 'c> Writer<'w, 'c> {
             StatementItem::Commit
                 if self.cx.autonomous && (self.cx.in_function || self.handler_blocks > 0) =>
             {
+                self.cx.note(
+                    line,
+                    NoteKind::Review,
+                    "COMMIT left to the autonomous connection, which commits as the call \
+                     returns: an error after this point undoes what ran before it too",
+                );
                 self.line("-- COMMIT: the autonomous connection commits as the call returns");
             }
             StatementItem::Commit => {
@@ -942,7 +954,9 @@ impl<'w, 'c> Writer<'w, 'c> {
             return;
         }
         let value_text = self.cx.expr(value);
-        if let Some(setting) = self.package_state_target(target) {
+        if let Some((package, name)) = self.package_state_var(target) {
+            self.initialized_first(&package);
+            let setting = setting_name(&package, &name);
             self.line(&format!(
                 "PERFORM set_config('{setting}', coalesce(({value_text})::text, ''), false);"
             ));
@@ -1082,6 +1096,7 @@ impl<'w, 'c> Writer<'w, 'c> {
         if rest >= items.len() {
             return false;
         }
+        self.initialized_first(&package);
         if self.cx.state_map(&package, &name).is_some() {
             let reader = format!("{}.{}()", pg_name(&package), pg_name(&name));
             let Some(map) = self.map_with(&reader, &items[rest..], value) else { return false };
@@ -1143,6 +1158,10 @@ impl<'w, 'c> Writer<'w, 'c> {
             );
             let pg_type = self.cx.datatype(&var.datatype);
             self.cx.extra_declarations.insert(format!("{copy} {pg_type};"));
+            let initialized = self.cx.catalog.package(&package).is_some_and(|p| p.initialized);
+            if initialized && self.cx.package.as_deref() != Some(package.as_str()) {
+                stores.push(format!("PERFORM {}.{INITIALIZE}();", pg_name(&package)));
+            }
             found.push((target, copy.clone(), setting.clone()));
             stores.push(format!(
                 "PERFORM set_config('{setting}', coalesce({copy}::text, ''), false);"
@@ -1167,6 +1186,15 @@ impl<'w, 'c> Writer<'w, 'c> {
         (std::borrow::Cow::Owned(changed), stores)
     }
 
+    /// Runs `package`'s initialisation before its state is written from
+    /// outside it, as Oracle does before any use of a package.
+    fn initialized_first(&mut self, package: &str) {
+        let initialized = self.cx.catalog.package(package).is_some_and(|p| p.initialized);
+        if initialized && self.cx.package.as_deref() != Some(package) {
+            self.line(&format!("PERFORM {}.{INITIALIZE}();", pg_name(package)));
+        }
+    }
+
     /// The setting of a package variable assigned to, if `target` is one.
     fn package_state_target(&mut self, target: &Fragment) -> Option<String> {
         let (package, name) = self.package_state_var(target)?;
@@ -1175,6 +1203,11 @@ impl<'w, 'c> Writer<'w, 'c> {
 
     /// The package and name of the package variable `target` names.
     fn package_state_var(&mut self, target: &Fragment) -> Option<(String, String)> {
+        // Most targets are locals: no package has state of their name.
+        let last = target.text.trim().rsplit('.').next()?.to_ascii_uppercase();
+        if !target.text.contains('"') && !self.cx.catalog.state_names.contains(&last) {
+            return None;
+        }
         let items = text::items(target).ok()?.items;
         let parts: Vec<String> = items.iter().filter_map(Item::name).collect();
         if items.len() != parts.len() * 2 - 1 {
@@ -1891,6 +1924,9 @@ fn builtin_positional(name: &[&str], arguments: &[Fragment]) -> Option<Vec<Fragm
     let (.., parameters) =
         BUILTIN_PARAMETERS.iter().find(|(p, n, _)| *p == package && *n == procedure)?;
     let mut out: Vec<Option<Fragment>> = vec![None; parameters.len()];
+    if !arguments.iter().any(|a| a.text.contains("=>")) {
+        return None;
+    }
     let mut named = false;
     for (i, argument) in arguments.iter().enumerate() {
         let items = text::items(argument).ok()?.items;

@@ -2009,7 +2009,10 @@ END cfg;
     assert!(
         sql.contains("BEGIN\n    PERFORM cfg.package_initialization();\n    RETURN cfg.g_rate();")
     );
-    assert!(sql.contains("LANGUAGE plpgsql VOLATILE"), "the reader runs it: {sql}");
+    assert!(
+        sql.contains("    PERFORM cfg.package_initialization();\n    v := current_setting('cfg.g_rate', true);"),
+        "the reader runs it: {sql}"
+    );
 }
 
 #[test]
@@ -2079,13 +2082,18 @@ END logger;
     assert!(sql.contains("CREATE OR REPLACE PROCEDURE logger.log_autonomous("), "{sql}");
     assert!(sql.contains("-- COMMIT: the autonomous connection commits as the call returns"));
     assert!(sql.contains(
-        "PERFORM dblink_exec(coalesce(nullif(current_setting('autonomous.connection', true)"
+        "    PERFORM dblink_exec(\n        coalesce(nullif(current_setting('autonomous.connection', \
+         true), ''),"
     ));
     assert!(
-        sql.contains("format('CALL logger.log_autonomous(%L, %L)', p_text, p_level));"),
+        sql.contains(
+            "format('CALL logger.log_autonomous(%L::varchar, %L::numeric)', p_text, p_level));"
+        ),
         "{sql}"
     );
-    assert!(sql.contains("CREATE OR REPLACE PROCEDURE logger.log(\n    p_text varchar,\n    p_level numeric DEFAULT 1\n)"));
+    assert!(sql.contains(
+        "CREATE OR REPLACE PROCEDURE logger.log(\n    p_text varchar,\n    p_level numeric DEFAULT 1\n)"
+    ));
     assert!(
         sql.contains("format('SELECT logger.next_id_autonomous()')) AS t(r numeric);"),
         "{sql}"
@@ -2173,4 +2181,177 @@ END;
     assert!(sql.contains("l_clob := '';"), "{sql}");
     assert!(sql.contains("RAISE NOTICE '%', l_clob;"), "{sql}");
     assert!(!sql.contains("=>"), "{sql}");
+}
+
+#[test]
+fn a_field_of_a_field_is_read_through_parentheses() {
+    let sql = sql_of(
+        "CREATE TYPE counts AS OBJECT (failed NUMBER, passed NUMBER);
+/
+CREATE TYPE run_t AS OBJECT (name VARCHAR2(10), results counts);
+/
+CREATE FUNCTION failed(a_run run_t) RETURN BOOLEAN IS
+BEGIN
+  RETURN a_run.results.failed > 0 OR a_run.name = 'x';
+END;
+/
+",
+    );
+    assert!(sql.contains("RETURN (a_run.results).failed > 0 OR a_run.name = 'x';"), "{sql}");
+}
+
+#[test]
+fn review_fixes_for_outer_joins() {
+    // Only constant conditions on one table, then a join through it: no
+    // panic, and both joins are made.
+    let sql = sql_of(
+        "CREATE FUNCTION f RETURN NUMBER IS
+  v NUMBER;
+BEGIN
+  SELECT COUNT(*) INTO v FROM emp e, loc l WHERE l.active(+) = 'Y' AND e.deptno(+) = l.loc_id;
+  RETURN v;
+END;
+/
+",
+    );
+    assert!(
+        sql.contains("FROM loc l LEFT JOIN emp e ON e.deptno = l.loc_id WHERE l.active = 'Y';"),
+        "{sql}"
+    );
+    // A parenthesised AND is split; a filter on the kept table stays in WHERE.
+    let sql = sql_of(
+        "CREATE VIEW v AS SELECT COUNT(*) n FROM emp e, dept d WHERE (e.deptno = d.deptno(+) AND e.status = 'A');
+/
+",
+    );
+    assert!(sql.contains("FROM emp e LEFT JOIN dept d ON e.deptno = d.deptno WHERE e.status = 'A'"));
+    // A CASE's AND is the CASE's.
+    let sql = sql_of(
+        "CREATE VIEW v AS SELECT d.dname FROM emp e, dept d
+ WHERE e.deptno(+) = d.deptno
+   AND e.status(+) = CASE WHEN d.loc_id = 1 AND d.dname = 'SALES' THEN 'A' ELSE 'I' END;
+/
+",
+    );
+    assert!(
+        sql.contains(
+            "ON e.deptno = d.deptno AND e.status = CASE WHEN d.loc_id = 1 AND d.dname = 'SALES' \
+             THEN 'A' ELSE 'I' END;"
+        ),
+        "{sql}"
+    );
+    // SELECT * whose tables change order is noted.
+    let t = translated(
+        "CREATE VIEW v AS SELECT * FROM emp e, dept d WHERE e.deptno(+) = d.deptno;
+/
+",
+    );
+    assert!(t.sql.contains("FROM dept d LEFT JOIN emp e ON e.deptno = d.deptno;"), "{}", t.sql);
+    assert!(t.notes.iter().any(|n| n.message.starts_with("SELECT * over outer joins")));
+}
+
+#[test]
+fn review_fixes_for_hierarchies() {
+    let t = translated(
+        "CREATE TABLE org (id NUMBER, parent_id NUMBER, name VARCHAR2(10));
+/
+CREATE PROCEDURE p IS
+BEGIN
+  INSERT INTO org_out SELECT o.* FROM org o START WITH parent_id IS NULL CONNECT BY PRIOR o.id = o.parent_id;
+  INSERT INTO paths SELECT name AS nm, SYS_CONNECT_BY_PATH(LEVEL || ':' || name, '/') FROM org
+   START WITH parent_id IS NULL CONNECT BY PRIOR id = parent_id ORDER SIBLINGS BY nm, 1 DESC;
+  INSERT INTO pairs SELECT LEVEL FROM org CONNECT BY LEVEL <= 2;
+  INSERT INTO guids SELECT LEVEL FROM org CONNECT BY LEVEL <= 3 AND PRIOR id = id AND PRIOR SYS_GUID() IS NOT NULL;
+END;
+/
+",
+    );
+    let sql = &t.sql;
+    // `o.*` is the table's columns, not the walk's.
+    assert!(
+        sql.contains("INSERT INTO org_out SELECT o.id, o.parent_id, o.name FROM (WITH"),
+        "{sql}"
+    );
+    // Siblings by the alias's and the position's expressions.
+    assert!(sql.contains("row_number() OVER (ORDER BY name, name DESC)"), "{sql}");
+    // LEVEL inside the path is each row's.
+    assert!(sql.contains("concat('/', concat(1, ':', name))::text AS connect_by_path_1"), "{sql}");
+    assert!(
+        sql.contains("concat(connect_by_prior.connect_by_path_1, '/', concat((connect_by_prior.level + 1), ':', name))"),
+        "{sql}"
+    );
+    // Without PRIOR, every row is every row's child: no loop check.
+    assert!(sql.contains("JOIN org ON ((connect_by_prior.level + 1) <= 2)\n"), "{sql}");
+    // PRIOR of a function: left, with the reason.
+    assert!(sql.contains("CONNECT BY LEVEL <= 3 AND PRIOR id = id AND PRIOR "), "{sql}");
+    let unsupported: Vec<&str> = t
+        .notes
+        .iter()
+        .filter(|n| n.kind == NoteKind::Unsupported)
+        .map(|n| n.message.as_str())
+        .collect();
+    assert_eq!(
+        unsupported,
+        ["CONNECT BY left as written: PRIOR before something other than a column of the table"]
+    );
+    let loops = t.notes.iter().filter(|n| n.message.contains("ORA-01436")).count();
+    assert_eq!(loops, 1, "once per object: {:?}", t.notes);
+}
+
+#[test]
+fn a_merge_branchs_case_is_not_a_branch() {
+    let sql = sql_of(
+        "CREATE PROCEDURE p IS
+BEGIN
+  MERGE INTO tgt t USING src s ON (t.id = s.id)
+  WHEN MATCHED THEN UPDATE SET t.qty = s.qty,
+       t.status = CASE WHEN s.qty > 100 THEN 'BIG' ELSE 'SMALL' END
+     WHERE t.qty <> s.qty;
+END;
+/
+",
+    );
+    assert!(
+        sql.contains("WHEN MATCHED AND (t.qty <> s.qty) THEN UPDATE SET qty = s.qty,"),
+        "{sql}"
+    );
+    assert!(sql.contains("CASE WHEN s.qty > 100 THEN 'BIG' ELSE 'SMALL' END;"), "{sql}");
+}
+
+#[test]
+fn a_compound_trigger_keeps_its_subprograms_and_when() {
+    let sql = sql_of(
+        "CREATE OR REPLACE TRIGGER maintain_salaries
+FOR UPDATE OF salary ON employees
+REFERENCING NEW AS n
+WHEN (n.salary > 1000)
+COMPOUND TRIGGER
+  idx NUMBER := 0;
+  PROCEDURE flush_array IS
+  BEGIN
+    INSERT INTO salary_log VALUES (idx);
+    idx := 0;
+  END;
+  AFTER EACH ROW IS
+  BEGIN
+    idx := idx + 1;
+    IF idx >= 3 THEN flush_array(); END IF;
+  END AFTER EACH ROW;
+  AFTER STATEMENT IS
+  BEGIN
+    flush_array();
+  END AFTER STATEMENT;
+END;
+/
+",
+    );
+    assert!(sql.contains("CREATE OR REPLACE PROCEDURE maintain_salaries.flush_array()"), "{sql}");
+    assert!(sql.contains("CALL maintain_salaries.flush_array();"), "{sql}");
+    assert!(
+        sql.contains("AFTER UPDATE OF salary ON employees\nFOR EACH ROW\nWHEN (NEW.salary > 1000)")
+    );
+    assert!(
+        sql.contains("AFTER UPDATE OF salary ON employees\nFOR EACH STATEMENT\nEXECUTE"),
+        "{sql}"
+    );
 }

@@ -166,11 +166,17 @@ fn autonomous(s: &Subprogram, block: &Block) -> bool {
 /// The connection an autonomous routine runs over: the setting
 /// `autonomous.connection` (a dblink connection string, or the name of a
 /// `dblink_fdw` server with a user mapping), or else this server's own
-/// socket, as this user.
+/// socket, as this user, with this session's search_path and a lock
+/// timeout. A row this session has locked would make the two wait for
+/// each other unseen; the other connection gives up after 10 s.
 const AUTONOMOUS_CONNECTION: &str =
-    "coalesce(nullif(current_setting('autonomous.connection', true), ''), \
-     format('dbname=%s port=%s host=%s user=%s', current_database(), current_setting('port'), \
-     split_part(current_setting('unix_socket_directories'), ',', 1), current_user))";
+    "coalesce(nullif(current_setting('autonomous.connection', true), ''),
+                 format('dbname=%s port=%s host=%s user=%s options=%L', current_database(),
+                        current_setting('port'),
+                        split_part(current_setting('unix_socket_directories'), ',', 1),
+                        current_user,
+                        '-csearch_path=' || replace(current_setting('search_path'), ' ', '')
+                            || ' -clock_timeout=10s'))";
 
 /// The routine callers call, `name`: it runs `body` over a dblink
 /// connection of its own, which commits (or rolls back) apart from the
@@ -179,32 +185,40 @@ fn autonomous_caller(cx: &mut Cx<'_>, s: &Subprogram, name: &str, body: &str) ->
     let mut w = Writer::new(cx, &[]);
     w.cx.push_scope();
     let header = header(&mut w, s, name);
-    let names: Vec<String> = s.parameters.iter().map(|p| pg_name(&p.name.canonical())).collect();
-    let call = format!(
-        "format('{{}}{body}({})'{})",
-        vec!["%L"; names.len()].join(", "),
-        names.iter().map(|n| format!(", {n}")).collect::<String>()
-    );
-    let (decl, statements) = match &s.return_type {
-        Some(ret) => {
-            w.cx.no_anchors = true;
-            let returns = w.cx.datatype(ret);
-            w.cx.no_anchors = false;
-            let call = call.replace("{}", "SELECT ");
-            (
-                vec![format!("result {returns};")],
-                format!(
-                    "    SELECT r INTO result FROM dblink({AUTONOMOUS_CONNECTION}, {call}) AS t(r {returns});\n    \
-                     RETURN result;\n"
-                ),
-            )
-        }
-        None => {
-            let call = call.replace("{}", "CALL ");
-            (Vec::new(), format!("    PERFORM dblink_exec({AUTONOMOUS_CONNECTION}, {call});\n"))
-        }
-    };
+    // Each argument as a literal of its parameter's type, so that the
+    // other connection picks the same overload; dates in ISO form, which
+    // reads the same whatever its DateStyle.
+    w.cx.no_anchors = true;
+    let mut placeholders = Vec::new();
+    let mut arguments = String::new();
+    for p in &s.parameters {
+        let pg_type = w.cx.datatype(&p.datatype);
+        let name = pg_name(&p.name.canonical());
+        let dated = pg_type.starts_with("timestamp") || pg_type == "date";
+        arguments.push_str(&match dated {
+            true => format!(", to_char({name}, 'YYYY-MM-DD HH24:MI:SS.US')"),
+            false => format!(", {name}"),
+        });
+        placeholders.push(format!("%L::{pg_type}"));
+    }
+    let returns = s.return_type.as_ref().map(|r| w.cx.datatype(r));
+    w.cx.no_anchors = false;
     w.cx.pop_scope();
+    let run = if returns.is_some() { "SELECT" } else { "CALL" };
+    let call = format!("format('{run} {body}({})'{arguments})", placeholders.join(", "));
+    let (decl, statements) = match returns {
+        Some(returns) => (
+            vec![format!("result {returns};")],
+            format!(
+                "    SELECT r INTO result\n      FROM dblink(\n        {AUTONOMOUS_CONNECTION},\n        \
+                 {call}) AS t(r {returns});\n    RETURN result;\n"
+            ),
+        ),
+        None => (
+            Vec::new(),
+            format!("    PERFORM dblink_exec(\n        {AUTONOMOUS_CONNECTION},\n        {call});\n"),
+        ),
+    };
     let body_text = format!("BEGIN\n{statements}END;\n");
     plpgsql_function(&[], &header, None, decl, &body_text)
 }
@@ -658,7 +672,7 @@ pub(super) fn header(w: &mut Writer<'_, '_>, s: &Subprogram, name: &str) -> Stri
             let items = text::items(ret).map(|i| i.items).unwrap_or_default();
             let parts: Vec<String> = items.iter().filter_map(text::Item::name).collect();
             match w.cx.type_def(&parts) {
-                Some((_, catalog::TypeDef::Array { element })) => {
+                Some((_, catalog::TypeDef::Array { element, .. })) => {
                     format!("SETOF {}", w.cx.datatype(&element))
                 }
                 _ => {
@@ -784,13 +798,14 @@ fn state_reader(w: &mut Writer<'_, '_>, package: &str, name: &str, var: &StateVa
     let setting = setting_name(package, name);
     // The initialisation section may set it: it runs before the first read.
     let initialized = w.cx.catalog.package(package).is_some_and(|p| p.initialized);
-    let (volatility, init, read) = match initialized {
+    // STABLE still, so that a query comparing with it can use an index:
+    // the initialisation it may run first sets the value before any read.
+    let (init, read) = match initialized {
         true => (
-            "VOLATILE",
             format!("    PERFORM {}.{INITIALIZE}();\n", pg_name(package)),
             format!("    v := current_setting('{setting}', true);\n"),
         ),
-        false => ("STABLE", String::new(), String::new()),
+        false => (String::new(), String::new()),
     };
     let declared = if initialized {
         "v text;".to_owned()
@@ -800,7 +815,7 @@ fn state_reader(w: &mut Writer<'_, '_>, package: &str, name: &str, var: &StateVa
     format!(
         "-- package variable {}: session setting {setting}\n\
          CREATE OR REPLACE FUNCTION {function}() RETURNS {datatype}\n\
-         LANGUAGE plpgsql {volatility}\nAS $body$\nDECLARE\n    {declared}\n\
+         LANGUAGE plpgsql STABLE\nAS $body$\nDECLARE\n    {declared}\n\
          BEGIN\n{init}{read}    IF v IS NULL THEN\n        RETURN {default};\n    END IF;\n    \
          RETURN nullif(v, '')::{datatype};\nEND;\n$body$;\n",
         var.name
@@ -868,8 +883,9 @@ fn initialization(
         NoteKind::Review,
         format!(
             "the initialisation section runs in {}.{INITIALIZE}(), which each routine and state \
-             reader of the package calls first; an assignment from outside the package to its \
-             state does not run it",
+             reader of the package calls first, as does an assignment to its state from \
+             elsewhere; like the state, whether it ran follows the transaction, so it runs again \
+             after a rollback",
             package_schema(p)
         ),
     );
@@ -973,9 +989,6 @@ fn trigger(
     let Some(target) = &t.target else {
         return Err(TranslateError::Kind("a database or schema trigger"));
     };
-    if let TriggerBody::Call(_) = &t.body {
-        return Err(TranslateError::Kind("a CALL trigger"));
-    }
     let names = referencing(cx, t);
     cx.trigger = Some(names.clone());
     let table = target.parts.iter().map(|p| pg_name(&p.canonical())).collect::<Vec<_>>().join(".");
@@ -994,11 +1007,11 @@ fn trigger(
                 row: t.for_each_row,
                 block,
                 when: t.when.as_ref(),
-                opening: None,
+                opening: Vec::new(),
             };
             Ok(trigger_part(cx, &on, part, comments))
         }
-        TriggerBody::Call(_) => unreachable!("refused above"),
+        TriggerBody::Call(_) => Err(TranslateError::Kind("a CALL trigger")),
     }
 }
 
@@ -1050,8 +1063,8 @@ struct TriggerPart<'a> {
     row: bool,
     block: &'a Block,
     when: Option<&'a Fragment>,
-    /// A statement to run first.
-    opening: Option<String>,
+    /// Statements to run first.
+    opening: Vec<String>,
 }
 
 fn trigger_part(
@@ -1092,8 +1105,8 @@ fn trigger_part(
     body.skip_comments_before(declarations_end(block));
     body.line("BEGIN");
     body.indent += 1;
-    if let Some(opening) = &part.opening {
-        body.line(opening);
+    for statement in &part.opening {
+        body.line(statement);
     }
     if let (true, Some(when)) = (when_in_body, part.when) {
         // PostgreSQL refuses OLD in an INSERT trigger's WHEN (NEW in a
@@ -1170,6 +1183,16 @@ fn compound(
     };
     let mut out = package_spec(cx, &state, comments);
     let package = t.name.last().canonical();
+    // Its procedures and functions, as a package's members.
+    let schema = package_schema(&state);
+    member_routines(cx, &state, comments, &mut out, |cx, s| {
+        let name = s.name.last().canonical();
+        let routine = match s.kind {
+            SubprogramKind::Procedure => cx.catalog.procedure(&package, &name),
+            SubprogramKind::Function => pg_name(&name),
+        };
+        (Cow::Borrowed(s), format!("{schema}.{routine}"))
+    });
     // Each variable back to its default: a statement's timing points share
     // what the statement's own BEFORE STATEMENT starts with.
     let mut reset = Vec::new();
@@ -1183,7 +1206,6 @@ fn compound(
             "PERFORM set_config('{setting}', coalesce(({value})::text, ''), false);"
         ));
     }
-    let reset = (!reset.is_empty()).then(|| reset.join("\n"));
     cx.note(
         t.name.span.line,
         NoteKind::Review,
@@ -1196,7 +1218,7 @@ fn compound(
         s.timing.text.split_whitespace().map(str::to_ascii_uppercase).collect::<Vec<_>>()
             == ["BEFORE", "STATEMENT"]
     };
-    if reset.is_some() && !sections.iter().any(before_statement) {
+    if !reset.is_empty() && !sections.iter().any(before_statement) {
         let nothing = Block {
             declarations: Vec::new(),
             statements: Vec::new(),
@@ -1234,8 +1256,9 @@ fn compound(
             timing,
             row,
             block: &section.block,
-            when: None,
-            opening: if before_statement(section) { reset.clone() } else { None },
+            // The trigger's WHEN is tested for each row.
+            when: t.when.as_ref().filter(|_| row),
+            opening: if before_statement(section) { reset.clone() } else { Vec::new() },
         };
         out.push('\n');
         out.push_str(&trigger_part(cx, on, part, comments));
