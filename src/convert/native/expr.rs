@@ -1002,14 +1002,26 @@ impl Cx<'_> {
         end: usize,
     ) -> Option<(Vec<Item>, usize)> {
         let (method, var) = parts.split_last()?;
-        let (package, reader) = self.state_reader(var)?;
+        // A collection field of a package-state record: `g_book.sheets.COUNT`.
+        let field = match var {
+            [record, field] if self.state_reader(var).is_none() && !self.is_local(record) => {
+                let (package, reader) = self.state_reader(std::slice::from_ref(record))?;
+                Some((package, format!("({reader}).{}", pg_name(field))))
+            }
+            _ => None,
+        };
+        let whole = field.is_none();
+        let (package, reader) = match field {
+            Some(found) => found,
+            None => self.state_reader(var)?,
+        };
         let call = match items.get(end) {
             Some(Item { token: Token::LParen, .. }) => matching_paren(items, end),
             _ => None,
         };
         let arg = call.map(|close| text::join_trimmed(&self.rewrite(&items[end + 1..close])));
         let next = call.map_or(end, |close| close + 1);
-        if self.state_map(&package, var.last()?).is_some() {
+        if whole && self.state_map(&package, var.last()?).is_some() {
             let text = self.map_method(&reader, method, arg)?;
             return Some((vec![Item::new(text).after(gap)], next));
         }

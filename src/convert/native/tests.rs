@@ -267,6 +267,21 @@ END p;
 }
 
 #[test]
+fn a_collection_field_of_a_package_record_is_counted_through_its_reader() {
+    let sql = sql_of(
+        "CREATE PACKAGE BODY p AS
+  TYPE t_names IS TABLE OF VARCHAR2(30);
+  TYPE t_book IS RECORD (title VARCHAR2(30), sheets t_names);
+  g_book t_book;
+  FUNCTION sheets RETURN PLS_INTEGER IS BEGIN RETURN g_book.sheets.COUNT; END;
+END p;
+/
+",
+    );
+    assert!(sql.contains("RETURN coalesce(cardinality((p.g_book()).sheets), 0);"), "{sql}");
+}
+
+#[test]
 fn table_of_a_pipelined_call_is_the_call() {
     let sql = sql_of(
         "CREATE PROCEDURE p IS BEGIN
