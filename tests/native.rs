@@ -1255,3 +1255,59 @@ END;
     let rows: Vec<String> = rows.iter().map(|r| r.get(0)).collect();
     assert_eq!(rows, ["date 2024-03-04", "number 5", "text five"]);
 }
+
+/// `sql` without psql's meta-commands, for a client that sends it whole.
+fn without_meta_commands(sql: &str) -> String {
+    sql.lines().filter(|l| !l.starts_with('\\')).collect::<Vec<_>>().join("\n")
+}
+
+#[test]
+fn utl_file_writes_and_reads_s3_objects_through_utl_file_utility() {
+    let stand_in = std::fs::read_to_string("tests/deploy/sql/aws_s3_stand_in.sql").unwrap();
+    let install = std::fs::read_to_string("deploy/sql/utl_file_utility/install.sql").unwrap();
+    let mut db = database(
+        &format!(
+            "{}\n{}\nINSERT INTO utl_file_utility.directories (name, bucket) \
+             VALUES ('OUT_DIR', 'native-tests');",
+            without_meta_commands(&stand_in),
+            without_meta_commands(&install)
+        ),
+        "CREATE PROCEDURE write_it IS
+  f UTL_FILE.FILE_TYPE;
+BEGIN
+  f := UTL_FILE.FOPEN('OUT_DIR', 'write_it.txt', 'w');
+  UTL_FILE.PUT_LINE(f, 'a,b');
+  UTL_FILE.PUT(f, 'c');
+  UTL_FILE.PUTF(f, '%s=%s\\n', 'x', 'y');
+  UTL_FILE.FCLOSE(f);
+END;
+/
+CREATE FUNCTION read_it(p_dir VARCHAR2) RETURN VARCHAR2 IS
+  f UTL_FILE.FILE_TYPE;
+  l VARCHAR2(100);
+  r VARCHAR2(400);
+BEGIN
+  f := UTL_FILE.FOPEN(p_dir, 'write_it.txt', 'r');
+  LOOP
+    BEGIN
+      UTL_FILE.GET_LINE(f, l);
+    EXCEPTION
+      WHEN NO_DATA_FOUND THEN EXIT;
+    END;
+    r := r || '[' || l || ']';
+  END LOOP;
+  UTL_FILE.FCLOSE(f);
+  RETURN r || CASE WHEN UTL_FILE.IS_OPEN(f) THEN ' open' ELSE ' closed' END;
+EXCEPTION
+  WHEN UTL_FILE.INVALID_PATH THEN
+    RETURN 'invalid path';
+END;
+/
+",
+    );
+    db.batch_execute("CALL write_it()").unwrap();
+    // Oracle: the file holds "a,b\ncx=y\n", read back line by line.
+    assert_eq!(value(&mut db, "read_it('OUT_DIR')").as_deref(), Some("[a,b][cx=y] closed"));
+    // Oracle: a directory that does not exist raises UTL_FILE.INVALID_PATH.
+    assert_eq!(value(&mut db, "read_it('NOPE')").as_deref(), Some("invalid path"));
+}

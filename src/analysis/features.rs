@@ -750,9 +750,10 @@ pub static CATALOGUE: &[Feature] = &[
         name: "UTL_FILE",
         category: "FILE_IO",
         impact: Impact::High,
-        strategy: "Aurora has no server file system: exports go to S3 with \
-                   aws_s3.query_export_to_s3, imports with aws_s3.table_import_from_s3, \
-                   line-by-line file work moves to a Lambda or the application.",
+        strategy: "Aurora has no server file system: the utl_file_utility schema installed \
+                   from deploy/sql/utl_file_utility keeps UTL_FILE's calls, over S3 objects \
+                   read and written whole through aws_s3; FREMOVE, FRENAME and FCOPY move to \
+                   a Lambda or the application.",
     },
     Feature {
         id: "UTL_HTTP",

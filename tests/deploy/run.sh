@@ -8,7 +8,8 @@
 #   node       the HTTP-client Lambda against real HTTP servers on 127.0.0.1 (node --test)
 #   python     the CSV-to-XLSX Lambda against moto's S3 (pytest)
 #   sql        utl_http_utility on PostgreSQL 15 and 18 with pgTAP and a stand-in aws_lambda,
-#              and end to end through the real Lambda code to an echo server
+#              and end to end through the real Lambda code to an echo server; utl_file_utility
+#              with a stand-in aws_s3 that runs COPY on server files
 #   pgvector   knowledge_base on PostgreSQL 16 and 18 with pgvector 0.8, installed by its script
 #   scripts    the deploy scripts: shellcheck, and what they do without AWS or ora2pg
 #   cfn-lint   both SAM templates
@@ -223,7 +224,7 @@ suite_sql() {
     record sql "$passed" "$failed" "$started"
 }
 
-# Runs every utl_http_utility test on a new server from the binaries in $1, with its data,
+# Runs every utl_http_utility and utl_file_utility test on a new server from the binaries in $1, with its data,
 # socket and outputs in $2; adds to passed and failed.
 wrappers_on() {
     local bin=$1 dir=$2
@@ -232,7 +233,7 @@ wrappers_on() {
     export PGHOST="$dir" PGPORT=5432 PGUSER=postgres
 
     "${psql[@]}" -d postgres -c 'CREATE DATABASE wrappers' -c 'CREATE DATABASE end_to_end' \
-        -c 'CREATE DATABASE refusal'
+        -c 'CREATE DATABASE refusal' -c 'CREATE DATABASE files'
     "${psql[@]}" -d wrappers -c 'CREATE EXTENSION pgtap' -f tests/deploy/sql/aws_lambda_stand_in.sql
     if "${psql[@]}" -d wrappers -f tests/deploy/sql/utl_http_utility.test.sql >"$out" 2>&1; then
         count_tap "$out"
@@ -241,6 +242,18 @@ wrappers_on() {
         grep -q '^# Looks like' "$out" && { grep '^# Looks like' "$out" >&2; failed=$((failed + 1)); }
     else
         cat "$out" >&2
+        failed=$((failed + 1))
+    fi
+
+    # utl_file_utility over the aws_s3 stand-in.
+    "${psql[@]}" -d files -c 'CREATE EXTENSION pgtap' -f tests/deploy/sql/aws_s3_stand_in.sql
+    if "${psql[@]}" -d files -f tests/deploy/sql/utl_file_utility.test.sql >"$dir.files.txt" 2>&1; then
+        count_tap "$dir.files.txt"
+        passed=$((passed + tap_passed))
+        failed=$((failed + tap_failed))
+        grep -q '^# Looks like' "$dir.files.txt" && { grep '^# Looks like' "$dir.files.txt" >&2; failed=$((failed + 1)); }
+    else
+        cat "$dir.files.txt" >&2
         failed=$((failed + 1))
     fi
 

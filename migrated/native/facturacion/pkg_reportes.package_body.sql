@@ -1,24 +1,15 @@
 -- FACTURACION.PKG_REPORTES (PACKAGE BODY) from extracted/ddl/FACTURACION/PKG_REPORTES.sql:25
--- unsupported (line 49): type UTL_FILE.FILE_TYPE has no PostgreSQL equivalent
--- unsupported (line 59): UTL_FILE has no equivalent on PostgreSQL; left as written. Aurora has no server file system: exports go to S3 with aws_s3.query_export_to_s3, imports with aws_s3.table_import_from_s3, line-by-line file work moves to a Lambda or the application.
--- unsupported (line 61): UTL_FILE.PUT_LINE has no equivalent on PostgreSQL; left as written. Aurora has no server file system: exports go to S3 with aws_s3.query_export_to_s3, imports with aws_s3.table_import_from_s3, line-by-line file work moves to a Lambda or the application.
+-- review (line 59): UTL_FILE works on S3 through utl_file_utility (deploy/sql/utl_file_utility): each directory needs a row of utl_file_utility.directories, a file reaches S3 whole at FFLUSH and FCLOSE, and lines written in a transaction or block that rolls back are lost
 -- review (line 66): C_VENTAS%NOTFOUND became FOUND, which the last FETCH of any cursor sets
--- unsupported (line 67): UTL_FILE.PUT_LINE has no equivalent on PostgreSQL; left as written. Aurora has no server file system: exports go to S3 with aws_s3.query_export_to_s3, imports with aws_s3.table_import_from_s3, line-by-line file work moves to a Lambda or the application.
 -- review (line 70): TO_CHAR: the NLS argument was left out
 -- review (line 71): TO_CHAR: the NLS argument was left out
 -- review (line 72): TO_CHAR: the NLS argument was left out
 -- review (line 73): TO_CHAR: the NLS argument was left out
 -- review (line 74): TO_CHAR: the NLS argument was left out
 -- review (line 79): TO_CHAR: the NLS argument was left out
--- unsupported (line 79): UTL_FILE.PUT_LINE has no equivalent on PostgreSQL; left as written. Aurora has no server file system: exports go to S3 with aws_s3.query_export_to_s3, imports with aws_s3.table_import_from_s3, line-by-line file work moves to a Lambda or the application.
 -- unsupported (line 80): C_VENTAS%ROWCOUNT has no PostgreSQL equivalent
--- unsupported (line 82): UTL_FILE.FCLOSE has no equivalent on PostgreSQL; left as written. Aurora has no server file system: exports go to S3 with aws_s3.query_export_to_s3, imports with aws_s3.table_import_from_s3, line-by-line file work moves to a Lambda or the application.
--- review (line 84): exception UTL_FILE.INVALID_OPERATION is not declared where the translator can see it; SQLSTATE 'U1PFJ' stands for it
--- review (line 84): exception UTL_FILE.INVALID_PATH is not declared where the translator can see it; SQLSTATE 'U1T3F' stands for it
 -- unsupported (line 85): C_VENTAS%ISOPEN has no PostgreSQL equivalent
 -- unsupported (line 88): C_VENTAS%ISOPEN has no PostgreSQL equivalent
--- unsupported (line 91): UTL_FILE has no equivalent on PostgreSQL; left as written. Aurora has no server file system: exports go to S3 with aws_s3.query_export_to_s3, imports with aws_s3.table_import_from_s3, line-by-line file work moves to a Lambda or the application.
--- unsupported (line 92): UTL_FILE.FCLOSE has no equivalent on PostgreSQL; left as written. Aurora has no server file system: exports go to S3 with aws_s3.query_export_to_s3, imports with aws_s3.table_import_from_s3, line-by-line file work moves to a Lambda or the application.
 -- unsupported (line 102): DBMS_XMLGEN has no equivalent on PostgreSQL; left as written. query_to_xml, or xmlelement/xmlagg/xmlforest over the query; ROWSET/ROW tags and NULL handling differ and must be matched by hand.
 -- unsupported (line 111): DBMS_XMLGEN.SETBINDVALUE has no equivalent on PostgreSQL; left as written. query_to_xml, or xmlelement/xmlagg/xmlforest over the query; ROWSET/ROW tags and NULL handling differ and must be matched by hand.
 -- unsupported (line 112): DBMS_XMLGEN.SETROWSETTAG has no equivalent on PostgreSQL; left as written. query_to_xml, or xmlelement/xmlagg/xmlforest over the query; ROWSET/ROW tags and NULL handling differ and must be matched by hand.
@@ -82,7 +73,7 @@ DECLARE
           AND f.estado <> 'ANULADA'
         ORDER BY f.fecha_emision, f.numero_factura;
     r_venta record;
-    v_archivo UTL_FILE.file_type;
+    v_archivo utl_file_utility.file_type;
     v_desde timestamp(0);
     v_total numeric := 0;
 BEGIN
@@ -91,21 +82,21 @@ BEGIN
     END IF;
     v_desde := to_timestamp(concat(p_anio, lpad((p_mes)::text, 2, '0'), '01'), 'YYYYMMDD')::timestamp(0);
     p_archivo := concat('ventas_', TO_CHAR(v_desde, 'YYYYMM'), '.csv');
-    v_archivo := UTL_FILE.fopen(pkg_reportes.c_directorio(), p_archivo, 'w', 32767);
-    CALL utl_file.put_line(v_archivo, 'Factura;Fecha;Identificación;Cliente;Subtotal 0%;Subtotal IVA;Descuento;IVA;Total;Estado');
+    v_archivo := utl_file_utility.fopen(pkg_reportes.c_directorio(), p_archivo, 'w', 32767);
+    PERFORM utl_file_utility.put_line(v_archivo, 'Factura;Fecha;Identificación;Cliente;Subtotal 0%;Subtotal IVA;Descuento;IVA;Total;Estado');
     OPEN c_ventas(v_desde, ADD_MONTHS(v_desde, 1));
     LOOP
         FETCH c_ventas INTO r_venta;
         EXIT WHEN (NOT FOUND);
-        CALL utl_file.put_line(v_archivo, concat(r_venta.numero_factura, pkg_reportes.c_sep(), TO_CHAR(r_venta.fecha_emision, 'DD/MM/YYYY'), pkg_reportes.c_sep(), r_venta.numero_documento, pkg_reportes.c_sep(), pkg_reportes.csv(r_venta.razon_social), pkg_reportes.c_sep(), to_char(r_venta.subtotal_0, 'FM999999990D00'), pkg_reportes.c_sep(), to_char(r_venta.subtotal_iva, 'FM999999990D00'), pkg_reportes.c_sep(), to_char(r_venta.descuento, 'FM999999990D00'), pkg_reportes.c_sep(), to_char(r_venta.monto_iva, 'FM999999990D00'), pkg_reportes.c_sep(), to_char(r_venta.total, 'FM999999990D00'), pkg_reportes.c_sep(), r_venta.estado));
+        PERFORM utl_file_utility.put_line(v_archivo, concat(r_venta.numero_factura, pkg_reportes.c_sep(), TO_CHAR(r_venta.fecha_emision, 'DD/MM/YYYY'), pkg_reportes.c_sep(), r_venta.numero_documento, pkg_reportes.c_sep(), pkg_reportes.csv(r_venta.razon_social), pkg_reportes.c_sep(), to_char(r_venta.subtotal_0, 'FM999999990D00'), pkg_reportes.c_sep(), to_char(r_venta.subtotal_iva, 'FM999999990D00'), pkg_reportes.c_sep(), to_char(r_venta.descuento, 'FM999999990D00'), pkg_reportes.c_sep(), to_char(r_venta.monto_iva, 'FM999999990D00'), pkg_reportes.c_sep(), to_char(r_venta.total, 'FM999999990D00'), pkg_reportes.c_sep(), r_venta.estado));
         v_total := v_total + r_venta.total;
     END LOOP;
-    CALL utl_file.put_line(v_archivo, concat('TOTAL;;;;;;;;', to_char(v_total, 'FM999999990D00')));
+    PERFORM utl_file_utility.put_line(v_archivo, concat('TOTAL;;;;;;;;', to_char(v_total, 'FM999999990D00')));
     RAISE NOTICE '%', concat(p_archivo, ': ', c_ventas%ROWCOUNT, ' facturas');
     CLOSE c_ventas;
-    CALL utl_file.fclose(v_archivo);
+    v_archivo := utl_file_utility.fclose(v_archivo);
 EXCEPTION
-    WHEN SQLSTATE 'U1T3F' OR SQLSTATE 'U1PFJ' THEN
+    WHEN SQLSTATE 'UF001' OR SQLSTATE 'UF004' THEN
         IF c_ventas%ISOPEN THEN
             CLOSE c_ventas;
         END IF;
@@ -114,8 +105,8 @@ EXCEPTION
         IF c_ventas%ISOPEN THEN
             CLOSE c_ventas;
         END IF;
-        IF UTL_FILE.is_open(v_archivo) THEN
-            CALL utl_file.fclose(v_archivo);
+        IF utl_file_utility.is_open(v_archivo) THEN
+            v_archivo := utl_file_utility.fclose(v_archivo);
         END IF;
         RAISE;
 END;

@@ -1586,6 +1586,21 @@ impl Cx<'_> {
             (["UTL_RAW", "CAST_TO_VARCHAR2"], true) => {
                 done(format!("convert_from({}, 'UTF8')", args(self).join(", ")))
             }
+            (["UTL_FILE", "FOPEN" | "FOPEN_NCHAR"], true) => {
+                self.note(
+                    line,
+                    NoteKind::Review,
+                    "UTL_FILE works on S3 through utl_file_utility (deploy/sql/utl_file_utility): \
+                     each directory needs a row of utl_file_utility.directories, a file \
+                     reaches S3 whole at FFLUSH and FCLOSE, and lines written in a transaction \
+                     or block that rolls back are lost"
+                        .to_owned(),
+                );
+                done(format!("utl_file_utility.fopen({})", args(self).join(", ")))
+            }
+            (["UTL_FILE", "IS_OPEN"], true) => {
+                done(format!("utl_file_utility.is_open({})", args(self).join(", ")))
+            }
             ([package, function], _) if *package == "UTL_HTTP" => {
                 let a = args(self);
                 let name = function.to_ascii_lowercase();
@@ -1846,6 +1861,9 @@ impl Cx<'_> {
         match parts.as_slice() {
             [package, name] if package == "UTL_HTTP" => {
                 format!("utl_http_utility.{}", name.to_ascii_lowercase())
+            }
+            [package, name] if package == "UTL_FILE" && name == "FILE_TYPE" => {
+                "utl_file_utility.file_type".to_owned()
             }
             [package, ..] if is_oracle_package(package) => {
                 self.note(

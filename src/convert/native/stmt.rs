@@ -472,6 +472,23 @@ impl<'w, 'c> Writer<'w, 'c> {
                 return pg.to_owned();
             }
         }
+        // The codes utl_file_utility raises.
+        if parts.len() == 2 && parts[0] == "UTL_FILE" {
+            let state = match parts[1].as_str() {
+                "INVALID_PATH" => Some("UF001"),
+                "INVALID_MODE" => Some("UF002"),
+                "INVALID_FILEHANDLE" => Some("UF003"),
+                "INVALID_OPERATION" => Some("UF004"),
+                "INVALID_FILENAME" => Some("UF005"),
+                "READ_ERROR" => Some("UF006"),
+                "WRITE_ERROR" => Some("UF007"),
+                "INVALID_MAXLINESIZE" => Some("UF008"),
+                _ => None,
+            };
+            if let Some(state) = state {
+                return format!("SQLSTATE '{state}'");
+            }
+        }
         // The codes utl_http_utility raises.
         if parts.len() == 2 && parts[0] == "UTL_HTTP" {
             match parts[1].as_str() {
@@ -1339,6 +1356,45 @@ impl<'w, 'c> Writer<'w, 'c> {
                 self.line(&format!("PERFORM utl_http_utility.{function}({});", args.join(", ")));
                 return;
             }
+            ["UTL_FILE", "FCLOSE"] if args.len() == 1 => {
+                let target = assignment_target(&args[0]);
+                self.line(&format!("{target} := utl_file_utility.fclose({});", args[0]));
+                return;
+            }
+            ["UTL_FILE", "GET_LINE" | "GET_LINE_NCHAR"] if args.len() >= 2 => {
+                let mut rest = vec![args[0].clone()];
+                rest.extend(args[2..].iter().cloned());
+                let target = assignment_target(&args[1]);
+                self.line(&format!("{target} := utl_file_utility.get_line({});", rest.join(", ")));
+                return;
+            }
+            ["UTL_FILE", procedure] => {
+                let function = match *procedure {
+                    "PUT" | "PUT_NCHAR" => "put",
+                    "PUT_LINE" | "PUT_LINE_NCHAR" => "put_line",
+                    "PUTF" | "PUTF_NCHAR" => "putf",
+                    "NEW_LINE" => "new_line",
+                    "FFLUSH" => "fflush",
+                    "FCLOSE_ALL" => "fclose_all",
+                    "FREMOVE" | "FRENAME" | "FCOPY" => {
+                        self.cx.note(
+                            line,
+                            NoteKind::Unsupported,
+                            format!(
+                                "UTL_FILE.{procedure}: aws_s3 cannot delete, rename or copy an \
+                                 S3 object; utl_file_utility raises SQLSTATE 0A000 here: do it \
+                                 in a Lambda or the application"
+                            ),
+                        );
+                        &procedure.to_ascii_lowercase()
+                    }
+                    _ => "",
+                };
+                if !function.is_empty() {
+                    self.line(&format!("PERFORM utl_file_utility.{function}({});", args.join(", ")));
+                    return;
+                }
+            }
             _ => {}
         }
         if let Some(text) = self.array_method(&parts, &args, line) {
@@ -1899,6 +1955,16 @@ const BUILTIN_PARAMETERS: &[(&str, &str, &[&str])] = &[
     ("DBMS_OUTPUT", "PUT", &["A"]),
     ("DBMS_OUTPUT", "PUT_LINE", &["A"]),
     ("DBMS_SESSION", "SLEEP", &["SECONDS"]),
+    ("UTL_FILE", "FCLOSE", &["FILE"]),
+    ("UTL_FILE", "FCOPY", &["SRC_LOCATION", "SRC_FILENAME", "DEST_LOCATION", "DEST_FILENAME"]),
+    ("UTL_FILE", "FFLUSH", &["FILE"]),
+    ("UTL_FILE", "FREMOVE", &["LOCATION", "FILENAME"]),
+    ("UTL_FILE", "FRENAME", &["SRC_LOCATION", "SRC_FILENAME", "DEST_LOCATION", "DEST_FILENAME"]),
+    ("UTL_FILE", "GET_LINE", &["FILE", "BUFFER", "LEN"]),
+    ("UTL_FILE", "NEW_LINE", &["FILE", "LINES"]),
+    ("UTL_FILE", "PUT", &["FILE", "BUFFER"]),
+    ("UTL_FILE", "PUTF", &["FILE", "FORMAT", "ARG1", "ARG2", "ARG3", "ARG4", "ARG5"]),
+    ("UTL_FILE", "PUT_LINE", &["FILE", "BUFFER", "AUTOFLUSH"]),
 ];
 
 const LOB_CONVERSION: &[&str] = &[

@@ -2370,3 +2370,49 @@ END;
         "{sql}"
     );
 }
+
+#[test]
+fn utl_file_goes_through_utl_file_utility() {
+    let t = translated(
+        "CREATE PROCEDURE export_day(p_dir VARCHAR2) IS
+  f UTL_FILE.FILE_TYPE;
+  l VARCHAR2(200);
+BEGIN
+  f := UTL_FILE.FOPEN(p_dir, 'day.csv', 'w', 32767);
+  UTL_FILE.PUT_LINE(file => f, buffer => 'a,b');
+  UTL_FILE.PUTF(f, '%s=%s\\n', 'x', 'y');
+  UTL_FILE.NEW_LINE(f);
+  IF UTL_FILE.IS_OPEN(f) THEN
+    UTL_FILE.FCLOSE(f);
+  END IF;
+  f := UTL_FILE.FOPEN(p_dir, 'day.csv', 'r');
+  UTL_FILE.GET_LINE(f, l);
+  UTL_FILE.FCLOSE_ALL;
+  UTL_FILE.FREMOVE(p_dir, 'day.csv');
+EXCEPTION
+  WHEN UTL_FILE.INVALID_PATH THEN
+    RAISE_APPLICATION_ERROR(-20001, 'no directory ' || p_dir);
+END;
+/
+",
+    );
+    for expected in [
+        "f utl_file_utility.file_type;",
+        "f := utl_file_utility.fopen(p_dir, 'day.csv', 'w', 32767);",
+        "PERFORM utl_file_utility.put_line(f, 'a,b');",
+        "PERFORM utl_file_utility.putf(f, '%s=%s\\n', 'x', 'y');",
+        "PERFORM utl_file_utility.new_line(f);",
+        "IF utl_file_utility.is_open(f) THEN",
+        "f := utl_file_utility.fclose(f);",
+        "l := utl_file_utility.get_line(f);",
+        "PERFORM utl_file_utility.fclose_all();",
+        "PERFORM utl_file_utility.fremove(p_dir, 'day.csv');",
+        "WHEN SQLSTATE 'UF001' THEN",
+    ] {
+        assert!(t.sql.contains(expected), "{expected}\n{}", t.sql);
+    }
+    let notes: Vec<(u32, NoteKind)> = t.notes.iter().map(|n| (n.line, n.kind)).collect();
+    assert!(notes.contains(&(5, NoteKind::Review)), "the first FOPEN says where files go: {notes:?}");
+    assert!(notes.contains(&(15, NoteKind::Unsupported)), "FREMOVE cannot be done: {notes:?}");
+    assert!(!t.notes.iter().any(|n| n.message.contains("no equivalent")), "{:?}", t.notes);
+}
