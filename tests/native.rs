@@ -1311,3 +1311,87 @@ END;
     // Oracle: a directory that does not exist raises UTL_FILE.INVALID_PATH.
     assert_eq!(value(&mut db, "read_it('NOPE')").as_deref(), Some("invalid path"));
 }
+
+#[test]
+fn isopen_follows_open_and_close_of_a_declared_cursor() {
+    let mut db = database(
+        "",
+        "CREATE FUNCTION cursor_states RETURN VARCHAR2 IS
+  CURSOR c IS SELECT 1 AS x FROM dual;
+  r c%ROWTYPE;
+  s VARCHAR2(40);
+BEGIN
+  s := CASE WHEN c%ISOPEN THEN 'open' ELSE 'closed' END;
+  OPEN c;
+  s := s || ',' || CASE WHEN c%ISOPEN THEN 'open' ELSE 'closed' END;
+  FETCH c INTO r;
+  CLOSE c;
+  s := s || ',' || CASE WHEN c%ISOPEN THEN 'open' ELSE 'closed' END;
+  FOR q IN c LOOP
+    IF c%ISOPEN THEN s := s || ',open in its loop'; END IF;
+  END LOOP;
+  IF SQL%ISOPEN THEN s := s || ',sql'; END IF;
+  RETURN s;
+END;
+/
+",
+    );
+    // Oracle: an implicit cursor is never open after its statement.
+    assert_eq!(
+        value(&mut db, "cursor_states()").as_deref(),
+        Some("closed,open,closed,open in its loop")
+    );
+}
+
+#[test]
+fn package_state_passed_to_an_in_out_parameter_keeps_the_change() {
+    let mut db = database(
+        "",
+        "CREATE PACKAGE counter AS
+  PROCEDURE bump;
+  FUNCTION total RETURN NUMBER;
+END counter;
+/
+CREATE PACKAGE BODY counter AS
+  g_total NUMBER := 0;
+  PROCEDURE add_to(x IN OUT NUMBER, n NUMBER) IS BEGIN x := x + n; END;
+  PROCEDURE bump IS BEGIN add_to(g_total, 5); END;
+  FUNCTION total RETURN NUMBER IS BEGIN RETURN g_total; END;
+END counter;
+/
+",
+    );
+    db.batch_execute("CALL counter.bump(); CALL counter.bump();").unwrap();
+    // Oracle: each bump adds 5 to the package variable.
+    assert_eq!(value(&mut db, "counter.total()").as_deref(), Some("10"));
+}
+
+#[test]
+fn rowcount_of_a_declared_cursor_counts_the_rows_fetched() {
+    let mut db = database(
+        "CREATE TABLE items (n integer); INSERT INTO items VALUES (1), (2), (3);",
+        "CREATE FUNCTION fetched RETURN VARCHAR2 IS
+  CURSOR c IS SELECT n FROM items ORDER BY n;
+  v items.n%TYPE;
+  s VARCHAR2(40);
+BEGIN
+  OPEN c;
+  s := c%ROWCOUNT;
+  LOOP
+    FETCH c INTO v;
+    EXIT WHEN c%NOTFOUND;
+  END LOOP;
+  s := s || ',' || c%ROWCOUNT;
+  CLOSE c;
+  FOR r IN c LOOP
+    s := s || ',' || c%ROWCOUNT;
+  END LOOP;
+  RETURN s;
+END;
+/
+",
+    );
+    // Oracle: 0 before the first FETCH, 3 once all are fetched (the FETCH
+    // that finds nothing adds none), then 1, 2, 3 in a cursor loop.
+    assert_eq!(value(&mut db, "fetched()").as_deref(), Some("0,3,1,2,3"));
+}

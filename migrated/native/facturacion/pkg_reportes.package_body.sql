@@ -7,9 +7,6 @@
 -- review (line 73): TO_CHAR: the NLS argument was left out
 -- review (line 74): TO_CHAR: the NLS argument was left out
 -- review (line 79): TO_CHAR: the NLS argument was left out
--- unsupported (line 80): C_VENTAS%ROWCOUNT has no PostgreSQL equivalent
--- unsupported (line 85): C_VENTAS%ISOPEN has no PostgreSQL equivalent
--- unsupported (line 88): C_VENTAS%ISOPEN has no PostgreSQL equivalent
 -- unsupported (line 102): DBMS_XMLGEN has no equivalent on PostgreSQL; left as written. query_to_xml, or xmlelement/xmlagg/xmlforest over the query; ROWSET/ROW tags and NULL handling differ and must be matched by hand.
 -- unsupported (line 111): DBMS_XMLGEN.SETBINDVALUE has no equivalent on PostgreSQL; left as written. query_to_xml, or xmlelement/xmlagg/xmlforest over the query; ROWSET/ROW tags and NULL handling differ and must be matched by hand.
 -- unsupported (line 112): DBMS_XMLGEN.SETROWSETTAG has no equivalent on PostgreSQL; left as written. query_to_xml, or xmlelement/xmlagg/xmlforest over the query; ROWSET/ROW tags and NULL handling differ and must be matched by hand.
@@ -64,6 +61,7 @@ LANGUAGE plpgsql
 AS $body$
 #variable_conflict use_column
 DECLARE
+    c_ventas_rowcount integer := 0;
     c_ventas CURSOR (cp_desde timestamp(0), cp_hasta timestamp(0)) FOR SELECT f.numero_factura, f.fecha_emision, c.numero_documento, c.razon_social,
               f.subtotal_0, f.subtotal_iva, f.descuento, f.monto_iva, f.total, f.estado
          FROM facturas f, ventas.clientes c
@@ -85,24 +83,26 @@ BEGIN
     v_archivo := utl_file_utility.fopen(pkg_reportes.c_directorio(), p_archivo, 'w', 32767);
     PERFORM utl_file_utility.put_line(v_archivo, 'Factura;Fecha;Identificación;Cliente;Subtotal 0%;Subtotal IVA;Descuento;IVA;Total;Estado');
     OPEN c_ventas(v_desde, ADD_MONTHS(v_desde, 1));
+    c_ventas_rowcount := 0;
     LOOP
         FETCH c_ventas INTO r_venta;
+        IF FOUND THEN c_ventas_rowcount := c_ventas_rowcount + 1; END IF;
         EXIT WHEN (NOT FOUND);
         PERFORM utl_file_utility.put_line(v_archivo, concat(r_venta.numero_factura, pkg_reportes.c_sep(), TO_CHAR(r_venta.fecha_emision, 'DD/MM/YYYY'), pkg_reportes.c_sep(), r_venta.numero_documento, pkg_reportes.c_sep(), pkg_reportes.csv(r_venta.razon_social), pkg_reportes.c_sep(), to_char(r_venta.subtotal_0, 'FM999999990D00'), pkg_reportes.c_sep(), to_char(r_venta.subtotal_iva, 'FM999999990D00'), pkg_reportes.c_sep(), to_char(r_venta.descuento, 'FM999999990D00'), pkg_reportes.c_sep(), to_char(r_venta.monto_iva, 'FM999999990D00'), pkg_reportes.c_sep(), to_char(r_venta.total, 'FM999999990D00'), pkg_reportes.c_sep(), r_venta.estado));
         v_total := v_total + r_venta.total;
     END LOOP;
     PERFORM utl_file_utility.put_line(v_archivo, concat('TOTAL;;;;;;;;', to_char(v_total, 'FM999999990D00')));
-    RAISE NOTICE '%', concat(p_archivo, ': ', c_ventas%ROWCOUNT, ' facturas');
+    RAISE NOTICE '%', concat(p_archivo, ': ', c_ventas_rowcount, ' facturas');
     CLOSE c_ventas;
     v_archivo := utl_file_utility.fclose(v_archivo);
 EXCEPTION
     WHEN SQLSTATE 'UF001' OR SQLSTATE 'UF004' THEN
-        IF c_ventas%ISOPEN THEN
+        IF (EXISTS (SELECT FROM pg_catalog.pg_cursors WHERE pg_catalog.pg_cursors.name = c_ventas::text)) THEN
             CLOSE c_ventas;
         END IF;
         RAISE EXCEPTION USING ERRCODE = 'U0402', MESSAGE = concat('No se puede escribir en ', pkg_reportes.c_directorio(), '/', p_archivo);
     WHEN OTHERS THEN
-        IF c_ventas%ISOPEN THEN
+        IF (EXISTS (SELECT FROM pg_catalog.pg_cursors WHERE pg_catalog.pg_cursors.name = c_ventas::text)) THEN
             CLOSE c_ventas;
         END IF;
         IF utl_file_utility.is_open(v_archivo) THEN

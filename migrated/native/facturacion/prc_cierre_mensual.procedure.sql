@@ -1,9 +1,7 @@
 -- FACTURACION.PRC_CIERRE_MENSUAL (PROCEDURE) from extracted/all_source/procedures.sql:166
 -- review (line 181): PLS_INTEGER (here and below) became integer: PostgreSQL truncates integer division where Oracle rounds the result on assignment
 -- review (line 206): C_VENCIDAS%NOTFOUND became FOUND, which the last FETCH of any cursor sets
--- unsupported (line 213): C_VENCIDAS%ROWCOUNT has no PostgreSQL equivalent
 -- unsupported (line 215): COMMIT inside a block with an EXCEPTION handler: PostgreSQL refuses it (cannot commit while a subtransaction is active)
--- unsupported (line 218): C_VENCIDAS%ISOPEN has no PostgreSQL equivalent
 -- unsupported (line 223): GOTO has no PL/pgSQL equivalent
 -- review (line 234): SQLCODE is computed from SQLSTATE: exact for application errors (-20000..-20999) and NO_DATA_FOUND, -1 for the rest
 -- unsupported (line 239): SAVEPOINT: use a block with an EXCEPTION handler
@@ -21,6 +19,7 @@ LANGUAGE plpgsql
 AS $body$
 #variable_conflict use_column
 DECLARE
+    c_vencidas_rowcount integer := 0;
     /*
           Cierre mensual de facturación. Pasos:
             1. Recalcular interés de mora de la cartera vencida
@@ -54,8 +53,10 @@ BEGIN
     v_paso := 1;
     BEGIN
         OPEN c_vencidas;
+        c_vencidas_rowcount := 0;
         LOOP
             FETCH c_vencidas INTO r_venc;
+            IF FOUND THEN c_vencidas_rowcount := c_vencidas_rowcount + 1; END IF;
             EXIT WHEN (NOT FOUND);
             v_interes := fn_calcular_interes_mora(r_venc.saldo, r_venc.fecha_vencimiento, LAST_DAY(v_periodo));
             IF v_interes > 0 THEN
@@ -63,12 +64,12 @@ BEGIN
                 v_facturas := v_facturas + 1;
             END IF;
         END LOOP;
-        RAISE NOTICE '%', concat('  Facturas revisadas: ', c_vencidas%ROWCOUNT, ', con interés: ', v_facturas);
+        RAISE NOTICE '%', concat('  Facturas revisadas: ', c_vencidas_rowcount, ', con interés: ', v_facturas);
         CLOSE c_vencidas;
         COMMIT;
     EXCEPTION
         WHEN OTHERS THEN
-            IF c_vencidas%ISOPEN THEN
+            IF (EXISTS (SELECT FROM pg_catalog.pg_cursors WHERE pg_catalog.pg_cursors.name = c_vencidas::text)) THEN
                 CLOSE c_vencidas;
             END IF;
             ROLLBACK;

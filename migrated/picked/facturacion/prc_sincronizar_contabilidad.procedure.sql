@@ -7,7 +7,6 @@
 -- unsupported (line 80): SQL%BULK_EXCEPTIONS has no PostgreSQL equivalent
 -- unsupported (line 82): SQL%BULK_EXCEPTIONS has no PostgreSQL equivalent
 -- unsupported (line 113): COMMIT inside a block with an EXCEPTION handler: PostgreSQL refuses it (cannot commit while a subtransaction is active)
--- unsupported (line 121): C_PENDIENTES%ISOPEN has no PostgreSQL equivalent
 -- review (line 125): SQLCODE is computed from SQLSTATE: exact for application errors (-20000..-20999) and NO_DATA_FOUND, -1 for the rest
 
 CREATE OR REPLACE PROCEDURE facturacion.prc_sincronizar_contabilidad(
@@ -116,7 +115,7 @@ BEGIN
     CALL seguridad.prc_registrar_auditoria('CONTABILIDAD', 'SINCRONIZACION', concat('Enviadas: ', p_enviadas, ' Errores: ', p_errores, ' hasta ', TO_CHAR(p_fecha_hasta, 'DD/MM/YYYY')));
 EXCEPTION
     WHEN OTHERS THEN
-        IF c_pendientes%ISOPEN THEN
+        IF (EXISTS (SELECT FROM pg_catalog.pg_cursors WHERE pg_catalog.pg_cursors.name = c_pendientes::text)) THEN
             CLOSE c_pendientes;
         END IF;
         ROLLBACK;

@@ -41,6 +41,8 @@ pub struct Catalog {
     /// The parameter modes of each function's overloads, by package (empty
     /// for a standalone function) and name, each list once.
     pub(super) function_modes: HashMap<(String, String), Vec<Vec<ParameterMode>>>,
+    /// The same for procedures.
+    pub(super) procedure_modes: HashMap<(String, String), Vec<Vec<ParameterMode>>>,
     /// The standalone functions that can be called without arguments.
     pub(super) parameterless: std::collections::HashSet<String>,
     /// The object types that have a body.
@@ -507,12 +509,12 @@ impl Catalog {
     }
 
     fn add_modes(&mut self, package: &str, s: &Subprogram) {
-        if s.kind != SubprogramKind::Function {
-            return;
-        }
         let key = (package.to_owned(), s.name.last().canonical());
         let modes: Vec<ParameterMode> = s.parameters.iter().map(|p| p.mode).collect();
-        let known = self.function_modes.entry(key).or_default();
+        let known = match s.kind {
+            SubprogramKind::Function => self.function_modes.entry(key).or_default(),
+            _ => self.procedure_modes.entry(key).or_default(),
+        };
         if !known.contains(&modes) {
             known.push(modes);
         }

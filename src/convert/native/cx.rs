@@ -27,6 +27,8 @@ pub(super) struct Scope {
     pub dates: BTreeSet<String>,
     /// Variables and parameters of type bytea (BLOB, RAW).
     pub binary: BTreeSet<String>,
+    /// Cursors declared here (bound cursor variables in PL/pgSQL).
+    pub cursors: BTreeSet<String>,
     /// Variables and parameters of type xml (XMLTYPE).
     pub xml: BTreeSet<String>,
     /// Variables and parameters of an object type, with the type.
@@ -58,6 +60,9 @@ pub(super) struct Cx<'c> {
     pub in_function: bool,
     /// `SQL%ROWCOUNT` is read: the routine needs a variable kept up to date.
     pub uses_rowcount: bool,
+    /// Declared cursors whose `%ROWCOUNT` is read (PostgreSQL names): a
+    /// first pass finds them, the second counts their rows in a variable.
+    pub counted_cursors: BTreeSet<String>,
     /// Cursor-loop records to declare in the routine.
     pub loop_records: BTreeSet<String>,
     /// Other variables the translation needs, declared in the routine.
@@ -137,6 +142,7 @@ impl<'c> Cx<'c> {
             scopes: Vec::new(),
             in_function: false,
             uses_rowcount: false,
+            counted_cursors: BTreeSet::new(),
             loop_records: BTreeSet::new(),
             extra_declarations: BTreeSet::new(),
             no_anchors: false,
@@ -280,7 +286,19 @@ impl<'c> Cx<'c> {
     /// The parameter modes of the overloads of the function `parts` names
     /// (`f`, `pkg.f`, `owner.f`, `owner.pkg.f`), if the estate has it.
     pub fn function_modes(&self, parts: &[String]) -> Option<&'c Vec<Vec<ParameterMode>>> {
-        let modes = &self.catalog.function_modes;
+        self.modes(&self.catalog.function_modes, parts)
+    }
+
+    /// The same for a procedure.
+    pub fn procedure_modes(&self, parts: &[String]) -> Option<&'c Vec<Vec<ParameterMode>>> {
+        self.modes(&self.catalog.procedure_modes, parts)
+    }
+
+    fn modes(
+        &self,
+        modes: &'c HashMap<(String, String), Vec<Vec<ParameterMode>>>,
+        parts: &[String],
+    ) -> Option<&'c Vec<Vec<ParameterMode>>> {
         let key = |package: &str, name: &str| (package.to_owned(), name.to_owned());
         match parts {
             [name] => self
@@ -297,6 +315,16 @@ impl<'c> Cx<'c> {
     /// Whether `name` is a local variable, parameter or cursor.
     pub fn is_local(&self, name: &str) -> bool {
         self.scopes.iter().any(|s| s.names.contains(name))
+    }
+
+    /// Whether `name` is a cursor declared in the routine, in the innermost
+    /// scope that declares the name at all.
+    pub fn is_local_cursor(&self, name: &str) -> bool {
+        self.scopes
+            .iter()
+            .rev()
+            .find(|s| s.names.contains(name))
+            .is_some_and(|s| s.cursors.contains(name))
     }
 
     /// Notes that a local holds a date or timestamp, when its PostgreSQL

@@ -1019,7 +1019,10 @@ impl Cx<'_> {
             Some(Item { token: Token::LParen, .. }) => matching_paren(items, end),
             _ => None,
         };
-        let arg = call.map(|close| text::join_trimmed(&self.rewrite(&items[end + 1..close])));
+        // `COUNT()` is `COUNT`.
+        let arg = call
+            .map(|close| text::join_trimmed(&self.rewrite(&items[end + 1..close])))
+            .filter(|a| !a.is_empty());
         let next = call.map_or(end, |close| close + 1);
         if whole && self.state_map(&package, var.last()?).is_some() {
             let text = self.map_method(&reader, method, arg)?;
@@ -1217,6 +1220,21 @@ impl Cx<'_> {
                 }
                 Some(if attribute == "FOUND" { "FOUND" } else { "(NOT FOUND)" }.to_owned())
             }
+            "ROWCOUNT" if cursor.len() == 1 && self.is_local_cursor(cursor[0]) => {
+                let name = pg_name(cursor[0]);
+                let counter = rowcount_variable(&name);
+                self.extra_declarations.insert(format!("{counter} integer := 0;"));
+                self.counted_cursors.insert(name);
+                Some(counter)
+            }
+            "ISOPEN" if implicit => Some("false".to_owned()),
+            // A bound cursor's portal takes the variable's name, and is
+            // listed in pg_cursors while open.
+            "ISOPEN" if cursor.len() == 1 && self.is_local_cursor(cursor[0]) => Some(format!(
+                "(EXISTS (SELECT FROM pg_catalog.pg_cursors \
+                 WHERE pg_catalog.pg_cursors.name = {}::text))",
+                pg_name(cursor[0])
+            )),
             "TYPE" | "ROWTYPE" => None,
             _ => {
                 self.note(
@@ -2493,4 +2511,10 @@ fn primary_end(items: &[Item], at: usize) -> usize {
             return end;
         }
     }
+}
+
+/// The variable that counts the rows fetched from cursor `name` (its
+/// PostgreSQL name), for its `%ROWCOUNT`.
+pub(super) fn rowcount_variable(name: &str) -> String {
+    format!("{}_rowcount", name.trim_matches('"'))
 }

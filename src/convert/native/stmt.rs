@@ -244,6 +244,7 @@ impl<'w, 'c> Writer<'w, 'c> {
             }
             DeclarationItem::Cursor { name, parameters, query, .. } => {
                 self.cx.declare(name);
+                self.cx.scope().cursors.insert(name.canonical());
                 let Some(query) = query else {
                     self.cx.note(
                         line,
@@ -644,6 +645,9 @@ impl<'w, 'c> Writer<'w, 'c> {
                     }
                     (None, None) => self.line(&format!("OPEN {cursor};")),
                 }
+                if let Some(counter) = self.row_counter(&cursor) {
+                    self.line(&format!("{counter} := 0;"));
+                }
             }
             StatementItem::Fetch { cursor, bulk_collect, into, limit } => {
                 let cursor = self.cx.expr(cursor);
@@ -666,6 +670,9 @@ impl<'w, 'c> Writer<'w, 'c> {
                     ));
                 } else {
                     self.line(&format!("FETCH {cursor} INTO {};", targets.join(", ")));
+                    if let Some(counter) = self.row_counter(&cursor) {
+                        self.line(&format!("IF FOUND THEN {counter} := {counter} + 1; END IF;"));
+                    }
                 }
             }
             StatementItem::Close { cursor } => {
@@ -906,13 +913,36 @@ impl<'w, 'c> Writer<'w, 'c> {
                 format!("FOR {} IN {source} LOOP", pg_name(&record.canonical()))
             }
         };
+        // A cursor loop counts its rows where the cursor's %ROWCOUNT is read.
+        let counter = match kind {
+            LoopKind::Cursor { cursor: Some(_), .. } => head
+                .strip_suffix(" LOOP")
+                .and_then(|h| h.split(" IN ").nth(1))
+                .and_then(|c| self.row_counter(c)),
+            _ => None,
+        };
+        if let Some(counter) = &counter {
+            self.line(&format!("{counter} := 0;"));
+        }
         self.line(&head);
+        if let Some(counter) = &counter {
+            self.indent += 1;
+            self.line(&format!("{counter} := {counter} + 1;"));
+            self.indent -= 1;
+        }
         self.nested(body);
         match end_label {
             Some(label) => self.line(&format!("END LOOP {};", pg_name(&label))),
             None => self.line("END LOOP;"),
         }
         self.cx.pop_scope();
+    }
+
+    /// The variable counting the rows of `cursor` (as written, maybe with
+    /// arguments), when its %ROWCOUNT is read.
+    fn row_counter(&self, cursor: &str) -> Option<String> {
+        let name = cursor.split('(').next()?.trim();
+        self.cx.counted_cursors.contains(name).then(|| super::expr::rowcount_variable(name))
     }
 
     /// `low .. high` of a range loop, each rewritten.
@@ -1391,7 +1421,10 @@ impl<'w, 'c> Writer<'w, 'c> {
                     _ => "",
                 };
                 if !function.is_empty() {
-                    self.line(&format!("PERFORM utl_file_utility.{function}({});", args.join(", ")));
+                    self.line(&format!(
+                        "PERFORM utl_file_utility.{function}({});",
+                        args.join(", ")
+                    ));
                     return;
                 }
             }
@@ -1413,7 +1446,54 @@ impl<'w, 'c> Writer<'w, 'c> {
             }
         }
         let callee = self.callee(&parts, line);
+        let (args, stores) = self.state_out_copies(&parts, arguments, args);
         self.line(&format!("CALL {callee}({});", args.join(", ")));
+        for store in stores {
+            self.line(&store);
+        }
+    }
+
+    /// `args` with each package variable passed to an OUT or IN OUT
+    /// parameter (a setting, which a CALL cannot assign) replaced by a
+    /// local copy read just before, and the statements that store the
+    /// copies after the call.
+    fn state_out_copies(
+        &mut self,
+        parts: &[String],
+        arguments: &[Fragment],
+        mut args: Vec<String>,
+    ) -> (Vec<String>, Vec<String>) {
+        let mut stores = Vec::new();
+        let Some(overloads) = self.cx.procedure_modes(parts) else { return (args, stores) };
+        let fitting: Vec<&Vec<ParameterMode>> =
+            overloads.iter().filter(|m| m.len() >= arguments.len()).collect();
+        let [modes] = fitting.as_slice() else { return (args, stores) };
+        if arguments.iter().any(|a| a.text.contains("=>")) {
+            return (args, stores);
+        }
+        for (n, (argument, mode)) in arguments.iter().zip(modes.iter()).enumerate() {
+            if *mode == ParameterMode::In {
+                continue;
+            }
+            let Some((package, name)) = self.package_state_var(argument) else { continue };
+            let var = self.cx.catalog.package(&package).and_then(|i| i.state.get(&name)).cloned();
+            let Some(var) = var else { continue };
+            let copy = format!(
+                "{}_{}",
+                pg_name(&package).trim_matches('"'),
+                pg_name(&name).trim_matches('"')
+            );
+            let pg_type = self.cx.datatype(&var.datatype);
+            self.cx.extra_declarations.insert(format!("{copy} {pg_type};"));
+            self.initialized_first(&package);
+            self.line(&format!("{copy} := {}.{}();", pg_name(&package), pg_name(&name)));
+            let setting = setting_name(&package, &name);
+            stores.push(format!(
+                "PERFORM set_config('{setting}', coalesce({copy}::text, ''), false);"
+            ));
+            args[n] = copy;
+        }
+        (args, stores)
     }
 
     /// A method called as a statement: `CALL` of the procedure it became,

@@ -274,11 +274,13 @@ fn a_collection_field_of_a_package_record_is_counted_through_its_reader() {
   TYPE t_book IS RECORD (title VARCHAR2(30), sheets t_names);
   g_book t_book;
   FUNCTION sheets RETURN PLS_INTEGER IS BEGIN RETURN g_book.sheets.COUNT; END;
+  FUNCTION next_sheet RETURN PLS_INTEGER IS BEGIN RETURN g_book.sheets.count() + 1; END;
 END p;
 /
 ",
     );
     assert!(sql.contains("RETURN coalesce(cardinality((p.g_book()).sheets), 0);"), "{sql}");
+    assert!(sql.contains("RETURN coalesce(cardinality((p.g_book()).sheets), 0) + 1;"), "{sql}");
 }
 
 #[test]
@@ -2412,7 +2414,54 @@ END;
         assert!(t.sql.contains(expected), "{expected}\n{}", t.sql);
     }
     let notes: Vec<(u32, NoteKind)> = t.notes.iter().map(|n| (n.line, n.kind)).collect();
-    assert!(notes.contains(&(5, NoteKind::Review)), "the first FOPEN says where files go: {notes:?}");
+    assert!(
+        notes.contains(&(5, NoteKind::Review)),
+        "the first FOPEN says where files go: {notes:?}"
+    );
     assert!(notes.contains(&(15, NoteKind::Unsupported)), "FREMOVE cannot be done: {notes:?}");
     assert!(!t.notes.iter().any(|n| n.message.contains("no equivalent")), "{:?}", t.notes);
+}
+
+#[test]
+fn isopen_of_a_declared_cursor_asks_pg_cursors() {
+    let t = translated(
+        "CREATE PROCEDURE p IS
+  CURSOR c IS SELECT 1 FROM dual;
+BEGIN
+  IF NOT c%ISOPEN THEN OPEN c; END IF;
+  IF SQL%ISOPEN THEN NULL; END IF;
+END;
+/
+",
+    );
+    assert!(
+        t.sql.contains(
+            "IF NOT (EXISTS (SELECT FROM pg_catalog.pg_cursors \
+             WHERE pg_catalog.pg_cursors.name = c::text)) THEN"
+        ),
+        "{}",
+        t.sql
+    );
+    assert!(t.sql.contains("IF false THEN"), "{}", t.sql);
+    assert!(t.notes.is_empty(), "{:?}", t.notes);
+}
+
+#[test]
+fn package_state_passed_to_an_out_parameter_goes_through_a_copy() {
+    let sql = sql_of(
+        "CREATE PACKAGE BODY p AS
+  g_total NUMBER := 0;
+  PROCEDURE add_to(x IN OUT NUMBER, n NUMBER) IS BEGIN x := x + n; END;
+  PROCEDURE bump IS BEGIN add_to(g_total, 5); END;
+END p;
+/
+",
+    );
+    assert!(
+        sql.contains(
+            "p_g_total := p.g_total();\n    CALL p.add_to(p_g_total, 5);\n    \
+             PERFORM set_config('p.g_total', coalesce(p_g_total::text, ''), false);"
+        ),
+        "{sql}"
+    );
 }

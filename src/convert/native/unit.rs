@@ -136,10 +136,12 @@ pub(super) fn routine(
     let autonomous = autonomous(s, block);
     let body_name = if autonomous { format!("{name}_autonomous") } else { name.to_owned() };
     cx.autonomous = autonomous;
-    // A first pass finds whether SQL%ROWCOUNT is read; the second keeps it.
+    // A first pass finds whether SQL%ROWCOUNT, or a cursor's %ROWCOUNT, is
+    // read; the second keeps it.
+    cx.counted_cursors.clear();
     let (mut text, uses_rowcount) = routine_text(cx, s, block, &body_name, comments, false);
-    if uses_rowcount {
-        text = routine_text(cx, s, block, &body_name, comments, true).0;
+    if uses_rowcount || !cx.counted_cursors.is_empty() {
+        text = routine_text(cx, s, block, &body_name, comments, uses_rowcount).0;
     }
     cx.autonomous = false;
     cx.nested.pop();
