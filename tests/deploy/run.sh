@@ -224,6 +224,21 @@ suite_sql() {
     record sql "$passed" "$failed" "$started"
 }
 
+# Runs the pgTAP file $2 in database $1 with "${psql[@]}", its output in $3; adds to passed and
+# failed (a file that stops, or whose plan is not met, counts one failure more).
+pgtap_file() {
+    local db=$1 file=$2 out=$3
+    if "${psql[@]}" -d "$db" -f "$file" >"$out" 2>&1; then
+        count_tap "$out"
+        passed=$((passed + tap_passed))
+        failed=$((failed + tap_failed))
+        grep -q '^# Looks like' "$out" && { grep '^# Looks like' "$out" >&2; failed=$((failed + 1)); }
+    else
+        cat "$out" >&2
+        failed=$((failed + 1))
+    fi
+}
+
 # Runs every utl_http_utility and utl_file_utility test on a new server from the binaries in $1, with its data,
 # socket and outputs in $2; adds to passed and failed.
 wrappers_on() {
@@ -235,27 +250,11 @@ wrappers_on() {
     "${psql[@]}" -d postgres -c 'CREATE DATABASE wrappers' -c 'CREATE DATABASE end_to_end' \
         -c 'CREATE DATABASE refusal' -c 'CREATE DATABASE files'
     "${psql[@]}" -d wrappers -c 'CREATE EXTENSION pgtap' -f tests/deploy/sql/aws_lambda_stand_in.sql
-    if "${psql[@]}" -d wrappers -f tests/deploy/sql/utl_http_utility.test.sql >"$out" 2>&1; then
-        count_tap "$out"
-        passed=$((passed + tap_passed))
-        failed=$((failed + tap_failed))
-        grep -q '^# Looks like' "$out" && { grep '^# Looks like' "$out" >&2; failed=$((failed + 1)); }
-    else
-        cat "$out" >&2
-        failed=$((failed + 1))
-    fi
+    pgtap_file wrappers tests/deploy/sql/utl_http_utility.test.sql "$out"
 
     # utl_file_utility over the aws_s3 stand-in.
     "${psql[@]}" -d files -c 'CREATE EXTENSION pgtap' -f tests/deploy/sql/aws_s3_stand_in.sql
-    if "${psql[@]}" -d files -f tests/deploy/sql/utl_file_utility.test.sql >"$dir.files.txt" 2>&1; then
-        count_tap "$dir.files.txt"
-        passed=$((passed + tap_passed))
-        failed=$((failed + tap_failed))
-        grep -q '^# Looks like' "$dir.files.txt" && { grep '^# Looks like' "$dir.files.txt" >&2; failed=$((failed + 1)); }
-    else
-        cat "$dir.files.txt" >&2
-        failed=$((failed + 1))
-    fi
+    pgtap_file files tests/deploy/sql/utl_file_utility.test.sql "$dir.files.txt"
 
     # End to end through the real Lambda code.
     "${psql[@]}" -d end_to_end -c 'CREATE EXTENSION pgtap' -f tests/deploy/sql/aws_lambda_stand_in.sql \

@@ -30,7 +30,8 @@
 --   - reading stops at a line that is exactly \. (COPY's end of data);
 --   - what a session keeps of its open files (settings and a temporary table) follows its
 --     transactions: lines written in a transaction or block that rolls back are gone, and a
---     file opened there is closed again. Write files outside blocks that may roll back, or
+--     file opened there is closed again (FCLOSE in that block's handler then does nothing, and
+--     warns if the file was being written). Write files outside blocks that may roll back, or
 --     fflush before;
 --   - a file the session never closes is never written.
 --
@@ -172,10 +173,11 @@ BEGIN
             id integer, n bigint, line text, PRIMARY KEY (id, n)
         );
         CREATE TEMPORARY TABLE utl_file_utility_import (n bigserial, line text);
+        CREATE TEMPORARY SEQUENCE utl_file_utility_handles AS integer;
     END IF;
-    -- Handles are never reused in a session, so a stale copy of one cannot reach another file.
-    v_id := coalesce(nullif(current_setting('utl_file_utility.last_id', true), '')::integer, 0) + 1;
-    PERFORM set_config('utl_file_utility.last_id', v_id::text, false);
+    -- Handles are never reused in a session (a sequence does not roll back), so a stale copy of
+    -- one cannot reach another file.
+    v_id := nextval('pg_temp.utl_file_utility_handles');
     v_s3 := aws_commons.create_s3_uri(v_dir.bucket, v_dir.prefix || filename, v_dir.region);
     IF v_mode IN ('r', 'a') THEN
         TRUNCATE pg_temp.utl_file_utility_import;
@@ -357,9 +359,20 @@ END
 $$;
 
 -- Closes the file (writing it first when it was open for writing); returns the closed handle.
+-- A handler of the block that opened the file runs after that block rolled back, file state
+-- included: there FCLOSE has nothing to close (nor, for a file being written, anything to write:
+-- it warns), so that the handler goes on as in Oracle.
 CREATE OR REPLACE FUNCTION utl_file_utility.fclose(file utl_file_utility.file_type)
 RETURNS utl_file_utility.file_type LANGUAGE plpgsql AS $$
 BEGIN
+    IF file.id IS NOT NULL AND utl_file_utility.state('mode', file.id) IS NULL THEN
+        IF file.open_mode <> 'r' THEN
+            RAISE WARNING 'UTL_FILE.FCLOSE: % was not written: the block that opened it rolled back',
+                file.filename;
+        END IF;
+        RETURN ROW(NULL, file.directory, file.filename, file.open_mode, file.max_linesize)
+            ::utl_file_utility.file_type;
+    END IF;
     IF utl_file_utility.mode_of(file) <> 'r' THEN
         PERFORM utl_file_utility.fflush(file);
     END IF;

@@ -61,6 +61,7 @@ LANGUAGE plpgsql
 AS $body$
 #variable_conflict use_column
 DECLARE
+    c_ventas_isopen boolean := false;
     c_ventas_rowcount integer := 0;
     c_ventas CURSOR (cp_desde timestamp(0), cp_hasta timestamp(0)) FOR SELECT f.numero_factura, f.fecha_emision, c.numero_documento, c.razon_social,
               f.subtotal_0, f.subtotal_iva, f.descuento, f.monto_iva, f.total, f.estado
@@ -84,6 +85,7 @@ BEGIN
     PERFORM utl_file_utility.put_line(v_archivo, 'Factura;Fecha;Identificación;Cliente;Subtotal 0%;Subtotal IVA;Descuento;IVA;Total;Estado');
     OPEN c_ventas(v_desde, ADD_MONTHS(v_desde, 1));
     c_ventas_rowcount := 0;
+    c_ventas_isopen := true;
     LOOP
         FETCH c_ventas INTO r_venta;
         IF FOUND THEN c_ventas_rowcount := c_ventas_rowcount + 1; END IF;
@@ -94,16 +96,19 @@ BEGIN
     PERFORM utl_file_utility.put_line(v_archivo, concat('TOTAL;;;;;;;;', to_char(v_total, 'FM999999990D00')));
     RAISE NOTICE '%', concat(p_archivo, ': ', c_ventas_rowcount, ' facturas');
     CLOSE c_ventas;
+    c_ventas_isopen := false;
     v_archivo := utl_file_utility.fclose(v_archivo);
 EXCEPTION
     WHEN SQLSTATE 'UF001' OR SQLSTATE 'UF004' THEN
-        IF (EXISTS (SELECT FROM pg_catalog.pg_cursors WHERE pg_catalog.pg_cursors.name = c_ventas::text)) THEN
+        IF (c_ventas_isopen AND EXISTS (SELECT FROM pg_catalog.pg_cursors WHERE pg_catalog.pg_cursors.name = c_ventas::text)) THEN
             CLOSE c_ventas;
+            c_ventas_isopen := false;
         END IF;
         RAISE EXCEPTION USING ERRCODE = 'U0402', MESSAGE = concat('No se puede escribir en ', pkg_reportes.c_directorio(), '/', p_archivo);
     WHEN OTHERS THEN
-        IF (EXISTS (SELECT FROM pg_catalog.pg_cursors WHERE pg_catalog.pg_cursors.name = c_ventas::text)) THEN
+        IF (c_ventas_isopen AND EXISTS (SELECT FROM pg_catalog.pg_cursors WHERE pg_catalog.pg_cursors.name = c_ventas::text)) THEN
             CLOSE c_ventas;
+            c_ventas_isopen := false;
         END IF;
         IF utl_file_utility.is_open(v_archivo) THEN
             v_archivo := utl_file_utility.fclose(v_archivo);

@@ -19,6 +19,7 @@ LANGUAGE plpgsql
 AS $body$
 #variable_conflict use_column
 DECLARE
+    c_vencidas_isopen boolean := false;
     c_vencidas_rowcount integer := 0;
     /*
           Cierre mensual de facturación. Pasos:
@@ -54,6 +55,7 @@ BEGIN
     BEGIN
         OPEN c_vencidas;
         c_vencidas_rowcount := 0;
+        c_vencidas_isopen := true;
         LOOP
             FETCH c_vencidas INTO r_venc;
             IF FOUND THEN c_vencidas_rowcount := c_vencidas_rowcount + 1; END IF;
@@ -66,11 +68,13 @@ BEGIN
         END LOOP;
         RAISE NOTICE '%', concat('  Facturas revisadas: ', c_vencidas_rowcount, ', con interés: ', v_facturas);
         CLOSE c_vencidas;
+        c_vencidas_isopen := false;
         COMMIT;
     EXCEPTION
         WHEN OTHERS THEN
-            IF (EXISTS (SELECT FROM pg_catalog.pg_cursors WHERE pg_catalog.pg_cursors.name = c_vencidas::text)) THEN
+            IF (c_vencidas_isopen AND EXISTS (SELECT FROM pg_catalog.pg_cursors WHERE pg_catalog.pg_cursors.name = c_vencidas::text)) THEN
                 CLOSE c_vencidas;
+                c_vencidas_isopen := false;
             END IF;
             ROLLBACK;
             v_error := concat('Paso 1 (mora): ', SQLERRM);

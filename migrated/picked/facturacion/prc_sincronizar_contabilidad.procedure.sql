@@ -18,6 +18,7 @@ LANGUAGE plpgsql
 AS $body$
 #variable_conflict use_column
 DECLARE
+    c_pendientes_isopen boolean := false;
     v_lote_row record;
     -- Envía las facturas autorizadas al ERP contable (base remota, DBLINK_CONTABLE).
     -- Se ejecuta cada noche desde el job JOB_SINC_CONTABLE (ver jobs.sql).
@@ -49,6 +50,7 @@ BEGIN
     v_cta_ventas := pkg_interfaz_contable.fn_cuenta_contable('VENTAS');
     v_cta_iva := pkg_interfaz_contable.fn_cuenta_contable('IVA');
     OPEN c_pendientes;
+    c_pendientes_isopen := true;
     LOOP
         v_lote := ARRAY[]::record[];
         LOOP
@@ -112,11 +114,13 @@ BEGIN
         COMMIT;
     END LOOP;
     CLOSE c_pendientes;
+    c_pendientes_isopen := false;
     CALL seguridad.prc_registrar_auditoria('CONTABILIDAD', 'SINCRONIZACION', concat('Enviadas: ', p_enviadas, ' Errores: ', p_errores, ' hasta ', TO_CHAR(p_fecha_hasta, 'DD/MM/YYYY')));
 EXCEPTION
     WHEN OTHERS THEN
-        IF (EXISTS (SELECT FROM pg_catalog.pg_cursors WHERE pg_catalog.pg_cursors.name = c_pendientes::text)) THEN
+        IF (c_pendientes_isopen AND EXISTS (SELECT FROM pg_catalog.pg_cursors WHERE pg_catalog.pg_cursors.name = c_pendientes::text)) THEN
             CLOSE c_pendientes;
+            c_pendientes_isopen := false;
         END IF;
         ROLLBACK;
         CALL seguridad.prc_registrar_auditoria('CONTABILIDAD', 'SINCRONIZACION_ERROR', SQLERRM, (CASE WHEN SQLSTATE LIKE 'U0%' THEN -20000 - right(SQLSTATE, 3)::integer WHEN SQLSTATE = 'P0002' THEN 100 ELSE -1 END));

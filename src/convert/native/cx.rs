@@ -63,6 +63,11 @@ pub(super) struct Cx<'c> {
     /// Declared cursors whose `%ROWCOUNT` is read (PostgreSQL names): a
     /// first pass finds them, the second counts their rows in a variable.
     pub counted_cursors: BTreeSet<String>,
+    /// Declared cursors whose `%ISOPEN` is read, found the same way.
+    pub open_cursors: BTreeSet<String>,
+    /// Writing a routine in two passes, where cursor attributes can be
+    /// kept in variables (not in a trigger's body).
+    pub two_passes: bool,
     /// Cursor-loop records to declare in the routine.
     pub loop_records: BTreeSet<String>,
     /// Other variables the translation needs, declared in the routine.
@@ -143,6 +148,8 @@ impl<'c> Cx<'c> {
             in_function: false,
             uses_rowcount: false,
             counted_cursors: BTreeSet::new(),
+            open_cursors: BTreeSet::new(),
+            two_passes: false,
             loop_records: BTreeSet::new(),
             extra_declarations: BTreeSet::new(),
             no_anchors: false,
@@ -315,6 +322,15 @@ impl<'c> Cx<'c> {
     /// Whether `name` is a local variable, parameter or cursor.
     pub fn is_local(&self, name: &str) -> bool {
         self.scopes.iter().any(|s| s.names.contains(name))
+    }
+
+    /// Whether `%ROWCOUNT` and `%ISOPEN` of `cursor` can be kept in
+    /// variables: a cursor the routine declares, named without quotes, in a
+    /// routine written in two passes.
+    pub fn tracks_cursor(&self, cursor: &[&str]) -> bool {
+        matches!(cursor, [name] if self.two_passes
+            && self.is_local_cursor(name)
+            && !pg_name(name).starts_with('"'))
     }
 
     /// Whether `name` is a cursor declared in the routine, in the innermost

@@ -58,6 +58,15 @@ pub fn state_of_code(code: i64) -> (String, bool) {
         -6502 => "22000",
         -1031 => "42501",
         -4061 | -4068 => "55000",
+        // UTL_FILE's, as utl_file_utility raises them.
+        -29280 => "UF001",
+        -29281 => "UF002",
+        -29282 => "UF003",
+        -29283 => "UF004",
+        -29288 => "UF005",
+        -29284 => "UF006",
+        -29285 => "UF007",
+        -29287 => "UF008",
         _ => return (format!("U2{:03}", code.unsigned_abs() % 1000), false),
     };
     (known.to_owned(), true)

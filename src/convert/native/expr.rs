@@ -1220,21 +1220,29 @@ impl Cx<'_> {
                 }
                 Some(if attribute == "FOUND" { "FOUND" } else { "(NOT FOUND)" }.to_owned())
             }
-            "ROWCOUNT" if cursor.len() == 1 && self.is_local_cursor(cursor[0]) => {
+            // Counted in a variable, where the routine is written in two
+            // passes (the first finds the cursors to count).
+            "ROWCOUNT" if self.tracks_cursor(cursor) => {
                 let name = pg_name(cursor[0]);
-                let counter = rowcount_variable(&name);
+                let counter = cursor_variable(&name, "rowcount");
                 self.extra_declarations.insert(format!("{counter} integer := 0;"));
                 self.counted_cursors.insert(name);
                 Some(counter)
             }
             "ISOPEN" if implicit => Some("false".to_owned()),
-            // A bound cursor's portal takes the variable's name, and is
-            // listed in pg_cursors while open.
-            "ISOPEN" if cursor.len() == 1 && self.is_local_cursor(cursor[0]) => Some(format!(
-                "(EXISTS (SELECT FROM pg_catalog.pg_cursors \
-                 WHERE pg_catalog.pg_cursors.name = {}::text))",
-                pg_name(cursor[0])
-            )),
+            // Opened by this call of the routine (a flag), and not closed
+            // since, by CLOSE or by the rollback of the block that opened it
+            // (its portal, named as the variable, is in pg_cursors).
+            "ISOPEN" if self.tracks_cursor(cursor) => {
+                let name = pg_name(cursor[0]);
+                let flag = cursor_variable(&name, "isopen");
+                self.extra_declarations.insert(format!("{flag} boolean := false;"));
+                self.open_cursors.insert(name.clone());
+                Some(format!(
+                    "({flag} AND EXISTS (SELECT FROM pg_catalog.pg_cursors \
+                     WHERE pg_catalog.pg_cursors.name = {name}::text))"
+                ))
+            }
             "TYPE" | "ROWTYPE" => None,
             _ => {
                 self.note(
@@ -2513,8 +2521,8 @@ fn primary_end(items: &[Item], at: usize) -> usize {
     }
 }
 
-/// The variable that counts the rows fetched from cursor `name` (its
-/// PostgreSQL name), for its `%ROWCOUNT`.
-pub(super) fn rowcount_variable(name: &str) -> String {
-    format!("{}_rowcount", name.trim_matches('"'))
+/// The variable that keeps `what` (`rowcount`, `isopen`) of cursor `name`
+/// (its PostgreSQL name, never quoted).
+pub(super) fn cursor_variable(name: &str, what: &str) -> String {
+    format!("{name}_{what}")
 }

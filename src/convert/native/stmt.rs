@@ -648,6 +648,9 @@ impl<'w, 'c> Writer<'w, 'c> {
                 if let Some(counter) = self.row_counter(&cursor) {
                     self.line(&format!("{counter} := 0;"));
                 }
+                if let Some(flag) = self.open_flag(&cursor) {
+                    self.line(&format!("{flag} := true;"));
+                }
             }
             StatementItem::Fetch { cursor, bulk_collect, into, limit } => {
                 let cursor = self.cx.expr(cursor);
@@ -678,6 +681,9 @@ impl<'w, 'c> Writer<'w, 'c> {
             StatementItem::Close { cursor } => {
                 let cursor = self.cx.expr(cursor);
                 self.line(&format!("CLOSE {cursor};"));
+                if let Some(flag) = self.open_flag(&cursor) {
+                    self.line(&format!("{flag} := false;"));
+                }
             }
             StatementItem::ExecuteImmediate { sql, bulk_collect, into, using, returning_into } => {
                 let head =
@@ -854,6 +860,9 @@ impl<'w, 'c> Writer<'w, 'c> {
         self.line(&format!("FETCH {cursor} INTO {row};"));
         self.line("EXIT WHEN NOT FOUND;");
         self.line(&format!("{var} := array_append({var}, {row});"));
+        if let Some(counter) = self.row_counter(cursor) {
+            self.line(&format!("{counter} := {counter} + 1;"));
+        }
         self.indent -= 1;
         self.line("END LOOP;");
         true
@@ -913,27 +922,35 @@ impl<'w, 'c> Writer<'w, 'c> {
                 format!("FOR {} IN {source} LOOP", pg_name(&record.canonical()))
             }
         };
-        // A cursor loop counts its rows where the cursor's %ROWCOUNT is read.
-        let counter = match kind {
-            LoopKind::Cursor { cursor: Some(_), .. } => head
-                .strip_suffix(" LOOP")
-                .and_then(|h| h.split(" IN ").nth(1))
-                .and_then(|c| self.row_counter(c)),
+        // A cursor loop counts its rows, and is open, where the cursor's
+        // %ROWCOUNT or %ISOPEN is read.
+        let looped = match kind {
+            LoopKind::Cursor { cursor: Some(_), .. } => {
+                head.strip_suffix(" LOOP").and_then(|h| h.split(" IN ").nth(1)).map(str::to_owned)
+            }
             _ => None,
         };
+        let counter = looped.as_deref().and_then(|c| self.row_counter(c));
+        let flag = looped.as_deref().and_then(|c| self.open_flag(c));
         if let Some(counter) = &counter {
             self.line(&format!("{counter} := 0;"));
         }
         self.line(&head);
+        self.indent += 1;
         if let Some(counter) = &counter {
-            self.indent += 1;
             self.line(&format!("{counter} := {counter} + 1;"));
-            self.indent -= 1;
         }
+        if let Some(flag) = &flag {
+            self.line(&format!("{flag} := true;"));
+        }
+        self.indent -= 1;
         self.nested(body);
         match end_label {
             Some(label) => self.line(&format!("END LOOP {};", pg_name(&label))),
             None => self.line("END LOOP;"),
+        }
+        if let Some(flag) = &flag {
+            self.line(&format!("{flag} := false;"));
         }
         self.cx.pop_scope();
     }
@@ -942,7 +959,17 @@ impl<'w, 'c> Writer<'w, 'c> {
     /// arguments), when its %ROWCOUNT is read.
     fn row_counter(&self, cursor: &str) -> Option<String> {
         let name = cursor.split('(').next()?.trim();
-        self.cx.counted_cursors.contains(name).then(|| super::expr::rowcount_variable(name))
+        self.cx
+            .counted_cursors
+            .contains(name)
+            .then(|| super::expr::cursor_variable(name, "rowcount"))
+    }
+
+    /// The variable that says whether `cursor` was opened by this routine,
+    /// when its %ISOPEN is read.
+    fn open_flag(&self, cursor: &str) -> Option<String> {
+        let name = cursor.split('(').next()?.trim();
+        self.cx.open_cursors.contains(name).then(|| super::expr::cursor_variable(name, "isopen"))
     }
 
     /// `low .. high` of a range loop, each rewritten.
@@ -1194,17 +1221,9 @@ impl<'w, 'c> Writer<'w, 'c> {
         // From the last, so that replacing one moves none still to come.
         let mut found: Vec<(&Fragment, String, String)> = Vec::new();
         for target in targets {
-            let Some((package, name)) = self.package_state_var(target) else { continue };
-            let var = self.cx.catalog.package(&package).and_then(|i| i.state.get(&name)).cloned();
-            let Some(var) = var else { continue };
-            let setting = setting_name(&package, &name);
-            let copy = format!(
-                "{}_{}",
-                pg_name(&package).trim_matches('"'),
-                pg_name(&name).trim_matches('"')
-            );
-            let pg_type = self.cx.datatype(&var.datatype);
-            self.cx.extra_declarations.insert(format!("{copy} {pg_type};"));
+            let Some(StateCopy { package, copy, setting, .. }) = self.state_copy(target) else {
+                continue;
+            };
             let initialized = self.cx.catalog.package(&package).is_some_and(|p| p.initialized);
             if initialized && self.cx.package.as_deref() != Some(package.as_str()) {
                 stores.push(format!("PERFORM {}.{INITIALIZE}();", pg_name(&package)));
@@ -1387,15 +1406,25 @@ impl<'w, 'c> Writer<'w, 'c> {
                 return;
             }
             ["UTL_FILE", "FCLOSE"] if args.len() == 1 => {
-                let target = assignment_target(&args[0]);
-                self.line(&format!("{target} := utl_file_utility.fclose({});", args[0]));
+                let value = format!("utl_file_utility.fclose({})", args[0]);
+                self.assign_to(&arguments[0], &args[0], &value);
                 return;
             }
             ["UTL_FILE", "GET_LINE" | "GET_LINE_NCHAR"] if args.len() >= 2 => {
                 let mut rest = vec![args[0].clone()];
                 rest.extend(args[2..].iter().cloned());
-                let target = assignment_target(&args[1]);
-                self.line(&format!("{target} := utl_file_utility.get_line({});", rest.join(", ")));
+                let value = format!("utl_file_utility.get_line({})", rest.join(", "));
+                self.assign_to(&arguments[1], &args[1], &value);
+                return;
+            }
+            // PUTF's arguments are text; Oracle converts numbers and dates.
+            ["UTL_FILE", "PUTF" | "PUTF_NCHAR"] if args.len() > 2 => {
+                let mut all = args[..2].to_vec();
+                all.extend(args[2..].iter().map(|a| match a.starts_with('\'') {
+                    true => a.clone(),
+                    false => format!("({a})::text"),
+                }));
+                self.line(&format!("PERFORM utl_file_utility.putf({});", all.join(", ")));
                 return;
             }
             ["UTL_FILE", procedure] => {
@@ -1453,6 +1482,30 @@ impl<'w, 'c> Writer<'w, 'c> {
         }
     }
 
+    /// `target := value`, where `target` (as written, and rewritten) may be
+    /// a package variable: its setting is stored then.
+    fn assign_to(&mut self, target: &Fragment, written: &str, value: &str) {
+        match self.package_state_target(target) {
+            Some(setting) => self.line(&format!(
+                "PERFORM set_config('{setting}', coalesce(({value})::text, ''), false);"
+            )),
+            None => self.line(&format!("{} := {value};", assignment_target(written))),
+        }
+    }
+
+    /// The local copy that stands for package variable `target` where SQL
+    /// or a CALL assigns it (a setting cannot be), declared in the routine.
+    fn state_copy(&mut self, target: &Fragment) -> Option<StateCopy> {
+        let (package, name) = self.package_state_var(target)?;
+        let var = self.cx.catalog.package(&package).and_then(|i| i.state.get(&name)).cloned()?;
+        let copy =
+            format!("{}_{}", pg_name(&package).trim_matches('"'), pg_name(&name).trim_matches('"'));
+        let pg_type = self.cx.datatype(&var.datatype);
+        self.cx.extra_declarations.insert(format!("{copy} {pg_type};"));
+        let setting = setting_name(&package, &name);
+        Some(StateCopy { package, name, copy, setting })
+    }
+
     /// `args` with each package variable passed to an OUT or IN OUT
     /// parameter (a setting, which a CALL cannot assign) replaced by a
     /// local copy read just before, and the statements that store the
@@ -1475,19 +1528,11 @@ impl<'w, 'c> Writer<'w, 'c> {
             if *mode == ParameterMode::In {
                 continue;
             }
-            let Some((package, name)) = self.package_state_var(argument) else { continue };
-            let var = self.cx.catalog.package(&package).and_then(|i| i.state.get(&name)).cloned();
-            let Some(var) = var else { continue };
-            let copy = format!(
-                "{}_{}",
-                pg_name(&package).trim_matches('"'),
-                pg_name(&name).trim_matches('"')
-            );
-            let pg_type = self.cx.datatype(&var.datatype);
-            self.cx.extra_declarations.insert(format!("{copy} {pg_type};"));
+            let Some(StateCopy { package, name, copy, setting }) = self.state_copy(argument) else {
+                continue;
+            };
             self.initialized_first(&package);
             self.line(&format!("{copy} := {}.{}();", pg_name(&package), pg_name(&name)));
-            let setting = setting_name(&package, &name);
             stores.push(format!(
                 "PERFORM set_config('{setting}', coalesce({copy}::text, ''), false);"
             ));
@@ -2184,4 +2229,12 @@ mod tests {
         assert_eq!(assignment_target("(v[i]).name"), "v[i].name");
         assert_eq!(assignment_target("v"), "v");
     }
+}
+
+/// A package variable assigned through a local copy.
+struct StateCopy {
+    package: String,
+    name: String,
+    copy: String,
+    setting: String,
 }

@@ -2423,7 +2423,7 @@ END;
 }
 
 #[test]
-fn isopen_of_a_declared_cursor_asks_pg_cursors() {
+fn isopen_of_a_declared_cursor_is_a_flag_and_its_portal() {
     let t = translated(
         "CREATE PROCEDURE p IS
   CURSOR c IS SELECT 1 FROM dual;
@@ -2436,12 +2436,14 @@ END;
     );
     assert!(
         t.sql.contains(
-            "IF NOT (EXISTS (SELECT FROM pg_catalog.pg_cursors \
-             WHERE pg_catalog.pg_cursors.name = c::text)) THEN"
+            "IF NOT (c_isopen AND EXISTS (SELECT FROM pg_catalog.pg_cursors \
+             WHERE pg_catalog.pg_cursors.name = c::text)) THEN\n        OPEN c;\n        \
+             c_isopen := true;"
         ),
         "{}",
         t.sql
     );
+    assert!(t.sql.contains("c_isopen boolean := false;"), "{}", t.sql);
     assert!(t.sql.contains("IF false THEN"), "{}", t.sql);
     assert!(t.notes.is_empty(), "{:?}", t.notes);
 }
@@ -2461,6 +2463,64 @@ END p;
         sql.contains(
             "p_g_total := p.g_total();\n    CALL p.add_to(p_g_total, 5);\n    \
              PERFORM set_config('p.g_total', coalesce(p_g_total::text, ''), false);"
+        ),
+        "{sql}"
+    );
+}
+
+#[test]
+fn cursor_attributes_in_a_trigger_or_of_a_package_cursor_are_noted() {
+    let t = translated(
+        "CREATE PACKAGE BODY p AS
+  CURSOR c_all IS SELECT 1 FROM dual;
+  FUNCTION fetched RETURN NUMBER IS BEGIN RETURN c_all%ROWCOUNT; END;
+END p;
+/
+",
+    );
+    assert!(t.notes.iter().any(|n| n.message == "C_ALL%ROWCOUNT has no PostgreSQL equivalent"));
+    let t = translated(
+        "CREATE TRIGGER trg BEFORE INSERT ON items FOR EACH ROW
+DECLARE
+  CURSOR c IS SELECT 1 FROM dual;
+BEGIN
+  IF c%ISOPEN THEN NULL; END IF;
+END;
+/
+",
+    );
+    assert!(t.notes.iter().any(|n| n.message == "C%ISOPEN has no PostgreSQL equivalent"));
+}
+
+#[test]
+fn utl_file_into_package_variables_and_putf_of_numbers() {
+    let sql = sql_of(
+        "CREATE PACKAGE BODY logf AS
+  g_file UTL_FILE.FILE_TYPE;
+  g_line VARCHAR2(200);
+  PROCEDURE done IS BEGIN UTL_FILE.GET_LINE(g_file, g_line); UTL_FILE.FCLOSE(g_file); END;
+  PROCEDURE total(n NUMBER, d DATE) IS BEGIN UTL_FILE.PUTF(g_file, '%s;%s\\n', n, d); END;
+END logf;
+/
+",
+    );
+    assert!(
+        sql.contains(
+            "PERFORM set_config('logf.g_line', \
+             coalesce((utl_file_utility.get_line(logf.g_file()))::text, ''), false);"
+        ),
+        "{sql}"
+    );
+    assert!(
+        sql.contains(
+            "PERFORM set_config('logf.g_file', \
+             coalesce((utl_file_utility.fclose(logf.g_file()))::text, ''), false);"
+        ),
+        "{sql}"
+    );
+    assert!(
+        sql.contains(
+            "PERFORM utl_file_utility.putf(logf.g_file(), '%s;%s\\n', (n)::text, (d)::text);"
         ),
         "{sql}"
     );

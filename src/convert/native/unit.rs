@@ -139,10 +139,13 @@ pub(super) fn routine(
     // A first pass finds whether SQL%ROWCOUNT, or a cursor's %ROWCOUNT, is
     // read; the second keeps it.
     cx.counted_cursors.clear();
+    cx.open_cursors.clear();
+    cx.two_passes = true;
     let (mut text, uses_rowcount) = routine_text(cx, s, block, &body_name, comments, false);
-    if uses_rowcount || !cx.counted_cursors.is_empty() {
+    if uses_rowcount || !cx.counted_cursors.is_empty() || !cx.open_cursors.is_empty() {
         text = routine_text(cx, s, block, &body_name, comments, uses_rowcount).0;
     }
+    cx.two_passes = false;
     cx.autonomous = false;
     cx.nested.pop();
     out.push_str(&text);
@@ -490,6 +493,13 @@ fn routine_text(
     // The package's cursors first; those the body never names are left out below.
     let mut cursors = Writer::new(&mut *w.cx, &[]);
     let cursor_lines = cursors.declarations(&package_cursors);
+    // A package's cursor lives across calls in Oracle: its attributes are
+    // not this routine's to keep.
+    for declaration in &package_cursors {
+        if let DeclarationItem::Cursor { name, .. } = &declaration.item {
+            w.cx.scope().cursors.remove(&name.canonical());
+        }
+    }
     let declarations = w.declarations(&block.declarations);
     let mut body = Writer::new(&mut *w.cx, comments);
     body.track_rowcount = track_rowcount;

@@ -54,7 +54,7 @@ BEGIN
 END
 $$;
 
-SELECT plan(30);
+SELECT plan(31);
 
 SELECT is((SELECT count(*) FROM utl_file_utility.directories)::integer, 1,
           'installing again keeps the configured directories');
@@ -154,6 +154,27 @@ SELECT is(t.object('daily/odd.txt'), E'a\nb\nxy\npath=C:\\new\n42.5\n',
           'a line feed in a line starts a line; new_line(0) ends none; PUTF''s arguments stay as given');
 SELECT is(t.object('daily/other.txt'), E'the stale handle was refused\n',
           'a copy of a closed handle does not reach the file opened after it');
+
+-- Oracle's read loop: the handler of the block that opened the file closes it, after
+-- PostgreSQL rolled that block back, file state included.
+CREATE FUNCTION t.read_until_the_end() RETURNS text LANGUAGE plpgsql AS $$
+DECLARE
+    f utl_file_utility.file_type;
+    v_line text;
+    v_all text := '';
+BEGIN
+    f := utl_file_utility.fopen('OUT_DIR', 'odd.txt', 'r');
+    LOOP
+        v_line := utl_file_utility.get_line(f);
+        v_all := v_all || v_line || '|';
+    END LOOP;
+EXCEPTION WHEN no_data_found THEN
+    f := utl_file_utility.fclose(f);
+    RETURN v_all;
+END
+$$;
+SELECT is(t.read_until_the_end(), 'a|b|xy|path=C:\new|42.5|',
+          'FCLOSE in the handler of the block that opened the file goes on');
 
 -- Mode a refuses an object it cannot read, rather than overwrite it at fclose.
 -- (A line with a lone 0x1E, written by someone else: COPY reads it as an unclosed quote.)
