@@ -2210,6 +2210,14 @@ fn renumber_binds(sql: &str, binds: &mut Vec<String>) -> Option<String> {
     Some(out)
 }
 
+/// A package variable assigned through a local copy.
+struct StateCopy {
+    package: String,
+    name: String,
+    copy: String,
+    setting: String,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -2229,12 +2237,4 @@ mod tests {
         assert_eq!(assignment_target("(v[i]).name"), "v[i].name");
         assert_eq!(assignment_target("v"), "v");
     }
-}
-
-/// A package variable assigned through a local copy.
-struct StateCopy {
-    package: String,
-    name: String,
-    copy: String,
-    setting: String,
 }
