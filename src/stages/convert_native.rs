@@ -44,7 +44,7 @@ impl StageKind for ConvertNative {
 
     fn output_version(&self) -> u32 {
         // Raised when the translator writes something else for the same input.
-        40
+        41
     }
 
     fn check_paths(&self, inputs: &[Spanned<String>], outputs: &[Spanned<String>]) -> PathCheck {

@@ -1091,16 +1091,34 @@ impl<'w, 'c> Writer<'w, 'c> {
             }
             if *mode != ParameterMode::In {
                 let fragment = Fragment { text: written, span: value.span };
-                outputs.push(self.target(&fragment));
+                outputs.push(fragment);
             }
         }
-        outputs.push(self.target(target));
+        outputs.push(target.clone());
+        // A package variable among the targets goes through a local copy.
+        let mut stores = Vec::new();
+        let outputs: Vec<String> = outputs
+            .iter()
+            .map(|fragment| match self.state_copy(fragment) {
+                Some(StateCopy { package, copy, setting, .. }) => {
+                    self.initialized_first(&package);
+                    stores.push(format!(
+                        "PERFORM set_config('{setting}', coalesce({copy}::text, ''), false);"
+                    ));
+                    copy
+                }
+                None => self.target(fragment),
+            })
+            .collect();
         let callee = text::join_trimmed(&items[..open]);
         let call = Fragment { text: format!("{callee}({})", inputs.join(", ")), span: value.span };
         let alone = std::mem::replace(&mut self.cx.out_call_alone, true);
         let call = self.cx.expr(&call);
         self.cx.out_call_alone = alone;
         self.line(&format!("SELECT * INTO {} FROM {call};", outputs.join(", ")));
+        for store in stores {
+            self.line(&store);
+        }
         true
     }
 

@@ -2525,3 +2525,27 @@ END logf;
         "{sql}"
     );
 }
+
+#[test]
+fn package_state_as_out_arguments_of_a_function_goes_through_copies() {
+    let sql = sql_of(
+        "CREATE PACKAGE BODY st AS
+  g_first VARCHAR2(10);
+  g_name VARCHAR2(10);
+  FUNCTION split(p VARCHAR2, first OUT VARCHAR2) RETURN VARCHAR2 IS
+  BEGIN first := SUBSTR(p, 1, 1); RETURN SUBSTR(p, 2); END;
+  PROCEDURE run IS BEGIN g_name := split('xyz', g_first); END;
+END st;
+/
+",
+    );
+    assert!(sql.contains("SELECT * INTO st_g_first, st_g_name FROM st.split('xyz');"), "{sql}");
+    assert!(
+        sql.contains("PERFORM set_config('st.g_first', coalesce(st_g_first::text, ''), false);"),
+        "{sql}"
+    );
+    assert!(
+        sql.contains("PERFORM set_config('st.g_name', coalesce(st_g_name::text, ''), false);"),
+        "{sql}"
+    );
+}
