@@ -895,6 +895,9 @@ impl<'w, 'c> Writer<'w, 'c> {
 
     fn loop_statement(&mut self, kind: &LoopKind, body: &[Statement], end_label: Option<String>) {
         self.cx.push_scope();
+        // The declared cursor a cursor loop runs over (as written, maybe with
+        // arguments).
+        let mut looped = None;
         let head = match kind {
             LoopKind::Basic => "LOOP".to_owned(),
             LoopKind::While { condition } => format!("WHILE {} LOOP", self.cx.expr(condition)),
@@ -910,7 +913,11 @@ impl<'w, 'c> Writer<'w, 'c> {
             }
             LoopKind::Cursor { record, cursor, query } => {
                 let source = match (cursor, query) {
-                    (Some(cursor), _) => self.cx.expr(cursor),
+                    (Some(cursor), _) => {
+                        let cursor = self.cx.expr(cursor);
+                        looped = Some(cursor.clone());
+                        cursor
+                    }
                     (None, Some(query)) => {
                         self.cx.loop_records.insert(pg_name(&record.canonical()));
                         let sql = self.cx.sql(query);
@@ -924,12 +931,6 @@ impl<'w, 'c> Writer<'w, 'c> {
         };
         // A cursor loop counts its rows, and is open, where the cursor's
         // %ROWCOUNT or %ISOPEN is read.
-        let looped = match kind {
-            LoopKind::Cursor { cursor: Some(_), .. } => {
-                head.strip_suffix(" LOOP").and_then(|h| h.split(" IN ").nth(1)).map(str::to_owned)
-            }
-            _ => None,
-        };
         let counter = looped.as_deref().and_then(|c| self.row_counter(c));
         let flag = looped.as_deref().and_then(|c| self.open_flag(c));
         if let Some(counter) = &counter {
@@ -958,18 +959,13 @@ impl<'w, 'c> Writer<'w, 'c> {
     /// The variable counting the rows of `cursor` (as written, maybe with
     /// arguments), when its %ROWCOUNT is read.
     fn row_counter(&self, cursor: &str) -> Option<String> {
-        let name = cursor.split('(').next()?.trim();
-        self.cx
-            .counted_cursors
-            .contains(name)
-            .then(|| super::expr::cursor_variable(name, "rowcount"))
+        tracked(&self.cx.counted_cursors, cursor, "rowcount")
     }
 
     /// The variable that says whether `cursor` was opened by this routine,
     /// when its %ISOPEN is read.
     fn open_flag(&self, cursor: &str) -> Option<String> {
-        let name = cursor.split('(').next()?.trim();
-        self.cx.open_cursors.contains(name).then(|| super::expr::cursor_variable(name, "isopen"))
+        tracked(&self.cx.open_cursors, cursor, "isopen")
     }
 
     /// `low .. high` of a range loop, each rewritten.
@@ -1100,12 +1096,10 @@ impl<'w, 'c> Writer<'w, 'c> {
         let outputs: Vec<String> = outputs
             .iter()
             .map(|fragment| match self.state_copy(fragment) {
-                Some(StateCopy { package, copy, setting, .. }) => {
-                    self.initialized_first(&package);
-                    stores.push(format!(
-                        "PERFORM set_config('{setting}', coalesce({copy}::text, ''), false);"
-                    ));
-                    copy
+                Some(state) => {
+                    self.initialized_first(&state.package);
+                    stores.push(state.store());
+                    state.copy
                 }
                 None => self.target(fragment),
             })
@@ -1237,25 +1231,22 @@ impl<'w, 'c> Writer<'w, 'c> {
         let mut stores = Vec::new();
         let targets = statement.into.iter().chain(&statement.returning_into);
         // From the last, so that replacing one moves none still to come.
-        let mut found: Vec<(&Fragment, String, String)> = Vec::new();
+        let mut found: Vec<(&Fragment, String)> = Vec::new();
         for target in targets {
-            let Some(StateCopy { package, copy, setting, .. }) = self.state_copy(target) else {
-                continue;
-            };
-            let initialized = self.cx.catalog.package(&package).is_some_and(|p| p.initialized);
-            if initialized && self.cx.package.as_deref() != Some(package.as_str()) {
-                stores.push(format!("PERFORM {}.{INITIALIZE}();", pg_name(&package)));
+            let Some(state) = self.state_copy(target) else { continue };
+            let package = &state.package;
+            let initialized = self.cx.catalog.package(package).is_some_and(|p| p.initialized);
+            if initialized && self.cx.package.as_ref() != Some(package) {
+                stores.push(format!("PERFORM {}.{INITIALIZE}();", pg_name(package)));
             }
-            found.push((target, copy.clone(), setting.clone()));
-            stores.push(format!(
-                "PERFORM set_config('{setting}', coalesce({copy}::text, ''), false);"
-            ));
+            stores.push(state.store());
+            found.push((target, state.copy));
         }
         if found.is_empty() {
             return (std::borrow::Cow::Borrowed(statement), stores);
         }
         found.sort_by_key(|(t, ..)| std::cmp::Reverse(t.span.start));
-        for (target, copy, _) in &found {
+        for (target, copy) in &found {
             let at = target.span.start.checked_sub(statement.span.start).map(|a| a as usize);
             let end = at.map(|a| a + target.text.len());
             match (at, end) {
@@ -1447,13 +1438,19 @@ impl<'w, 'c> Writer<'w, 'c> {
             }
             ["UTL_FILE", procedure] => {
                 let function = match *procedure {
-                    "PUT" | "PUT_NCHAR" => "put",
-                    "PUT_LINE" | "PUT_LINE_NCHAR" => "put_line",
-                    "PUTF" | "PUTF_NCHAR" => "putf",
-                    "NEW_LINE" => "new_line",
-                    "FFLUSH" => "fflush",
-                    "FCLOSE_ALL" => "fclose_all",
-                    "FREMOVE" | "FRENAME" | "FCOPY" => {
+                    "PUT" | "PUT_NCHAR" => Some("put"),
+                    "PUT_LINE" | "PUT_LINE_NCHAR" => Some("put_line"),
+                    "PUTF" | "PUTF_NCHAR" => Some("putf"),
+                    "NEW_LINE" => Some("new_line"),
+                    "FFLUSH" => Some("fflush"),
+                    "FCLOSE_ALL" => Some("fclose_all"),
+                    "FREMOVE" => Some("fremove"),
+                    "FRENAME" => Some("frename"),
+                    "FCOPY" => Some("fcopy"),
+                    _ => None,
+                };
+                if let Some(function) = function {
+                    if matches!(*procedure, "FREMOVE" | "FRENAME" | "FCOPY") {
                         self.cx.note(
                             line,
                             NoteKind::Unsupported,
@@ -1463,11 +1460,7 @@ impl<'w, 'c> Writer<'w, 'c> {
                                  in a Lambda or the application"
                             ),
                         );
-                        &procedure.to_ascii_lowercase()
                     }
-                    _ => "",
-                };
-                if !function.is_empty() {
                     self.line(&format!(
                         "PERFORM utl_file_utility.{function}({});",
                         args.join(", ")
@@ -1546,15 +1539,12 @@ impl<'w, 'c> Writer<'w, 'c> {
             if *mode == ParameterMode::In {
                 continue;
             }
-            let Some(StateCopy { package, name, copy, setting }) = self.state_copy(argument) else {
-                continue;
-            };
-            self.initialized_first(&package);
-            self.line(&format!("{copy} := {}.{}();", pg_name(&package), pg_name(&name)));
-            stores.push(format!(
-                "PERFORM set_config('{setting}', coalesce({copy}::text, ''), false);"
-            ));
-            args[n] = copy;
+            let Some(state) = self.state_copy(argument) else { continue };
+            self.initialized_first(&state.package);
+            let reader = format!("{}.{}()", pg_name(&state.package), pg_name(&state.name));
+            self.line(&format!("{} := {reader};", state.copy));
+            stores.push(state.store());
+            args[n] = state.copy;
         }
         (args, stores)
     }
@@ -2228,12 +2218,30 @@ fn renumber_binds(sql: &str, binds: &mut Vec<String>) -> Option<String> {
     Some(out)
 }
 
+/// The variable keeping `what` of `cursor` (as written, maybe with
+/// arguments) when the cursor is among `cursors`.
+fn tracked(
+    cursors: &std::collections::BTreeSet<String>,
+    cursor: &str,
+    what: &str,
+) -> Option<String> {
+    let name = cursor.split('(').next()?.trim();
+    cursors.contains(name).then(|| super::expr::cursor_variable(name, what))
+}
+
 /// A package variable assigned through a local copy.
 struct StateCopy {
     package: String,
     name: String,
     copy: String,
     setting: String,
+}
+
+impl StateCopy {
+    /// The statement that stores the copy in the variable's setting.
+    fn store(&self) -> String {
+        format!("PERFORM set_config('{}', coalesce({}::text, ''), false);", self.setting, self.copy)
+    }
 }
 
 #[cfg(test)]
